@@ -1,0 +1,102 @@
+// Counter-based random streams.
+//
+// Every stream is derived from a tuple (seed, a, b, c, d) — typically
+// (seed, generation, individual, episode, purpose) — so that what an
+// individual sees never depends on thread count or scheduling. The generator
+// is xoshiro256** seeded through SplitMix64; normals use Box–Muller written
+// here, so results do not depend on the standard library's distributions.
+//
+// Thread safety: a RandomStream is a value owned by one thread.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <initializer_list>
+
+namespace neurevo {
+
+// Purposes keep streams that share (generation, individual, episode) apart.
+enum class StreamPurpose : uint64_t {
+  kOptimizer = 1,
+  kEnvReset = 2,
+  kNetworkNoise = 3,
+  kEvalSeeds = 4,
+  kMigration = 5,
+  kTest = 99,
+};
+
+inline uint64_t SplitMix64(uint64_t& state) {
+  uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+// Hashes a tuple of integers into one 64-bit key.
+inline uint64_t HashKey(std::initializer_list<uint64_t> parts) {
+  uint64_t state = 0x6A09E667F3BCC908ULL;
+  uint64_t h = 0;
+  for (uint64_t p : parts) {
+    state ^= p + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+    h = SplitMix64(state);
+  }
+  return h;
+}
+
+class RandomStream {
+ public:
+  RandomStream() : RandomStream(0) {}
+  explicit RandomStream(uint64_t key) { Seed(key); }
+  RandomStream(uint64_t seed, uint64_t a, uint64_t b = 0, uint64_t c = 0,
+               StreamPurpose purpose = StreamPurpose::kTest)
+      : RandomStream(HashKey({seed, a, b, c, static_cast<uint64_t>(purpose)})) {}
+
+  void Seed(uint64_t key) {
+    uint64_t sm = key;
+    for (auto& w : s_) w = SplitMix64(sm);
+    has_spare_ = false;
+  }
+
+  uint64_t NextU64() {
+    const uint64_t result = Rotl(s_[1] * 5, 7) * 9;
+    const uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = Rotl(s_[3], 45);
+    return result;
+  }
+
+  // Uniform in [0, 1) with 53 random bits.
+  double Uniform() { return static_cast<double>(NextU64() >> 11) * 0x1.0p-53; }
+  double Uniform(double low, double high) { return low + (high - low) * Uniform(); }
+
+  // Standard normal (Box–Muller, caching the second value).
+  double Normal() {
+    if (has_spare_) {
+      has_spare_ = false;
+      return spare_;
+    }
+    double u1 = Uniform();
+    while (u1 <= 0.0) u1 = Uniform();
+    const double u2 = Uniform();
+    const double r = std::sqrt(-2.0 * std::log(u1));
+    const double theta = 6.283185307179586 * u2;
+    spare_ = r * std::sin(theta);
+    has_spare_ = true;
+    return r * std::cos(theta);
+  }
+
+  // Uniform integer in [0, n).
+  uint64_t Below(uint64_t n) { return n == 0 ? 0 : NextU64() % n; }
+
+ private:
+  static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  uint64_t s_[4];
+  double spare_ = 0.0;
+  bool has_spare_ = false;
+};
+
+}  // namespace neurevo

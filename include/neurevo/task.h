@@ -1,0 +1,84 @@
+// A task is an episodic environment with Gymnasium's reset/step semantics.
+//
+// Like MuJoCo's model/data split, one Task object is the mutable state of one
+// environment instance and is owned by one worker thread; create one per
+// worker with MakeTask(). Observations and actions are plain double vectors
+// whose sizes are given by the declared spaces.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace neurevo {
+
+// Gymnasium's Box (continuous, per-dimension bounds) or Discrete(n).
+struct Space {
+  enum class Kind { kBox, kDiscrete };
+  Kind kind = Kind::kBox;
+  int size = 0;  // Box: number of dimensions; Discrete: number of actions
+  std::vector<double> low, high;  // Box only (may hold +-inf for observations)
+
+  static Space Box(std::vector<double> low, std::vector<double> high) {
+    Space s;
+    s.kind = Kind::kBox;
+    s.size = static_cast<int>(low.size());
+    s.low = std::move(low);
+    s.high = std::move(high);
+    return s;
+  }
+  static Space Discrete(int n) {
+    Space s;
+    s.kind = Kind::kDiscrete;
+    s.size = n;
+    return s;
+  }
+  bool discrete() const { return kind == Kind::kDiscrete; }
+  // Number of doubles in a vector of this space (1 for Discrete).
+  int vector_size() const { return discrete() ? 1 : size; }
+};
+
+struct StepResult {
+  double reward = 0.0;
+  bool terminated = false;  // the MDP reached a terminal state
+  bool truncated = false;   // the time limit was reached
+};
+
+class Task {
+ public:
+  virtual ~Task() = default;
+
+  // Gymnasium-style id, e.g. "CartPole-v1".
+  virtual std::string_view name() const = 0;
+  virtual const Space& observation_space() const = 0;
+  // Discrete actions are passed as one double holding the index.
+  virtual const Space& action_space() const = 0;
+  // Time limit (Gymnasium's TimeLimit wrapper), e.g. 500 for CartPole-v1.
+  virtual int max_episode_steps() const = 0;
+
+  // Starts an episode from a state drawn with the given seed; writes the first
+  // observation. Resets the step counter.
+  virtual void Reset(uint64_t seed, std::span<double> observation) = 0;
+  // Advances one step. Continuous actions are clipped to the action space
+  // where Gymnasium clips them. Writes the next observation.
+  virtual StepResult Step(std::span<const double> action,
+                          std::span<double> observation) = 0;
+
+  // The full physical state (for rollouts, plotting and parity checks).
+  virtual std::vector<double> PhysicalState() const = 0;
+  // Sets the physical state directly and resets the step counter (parity
+  // tests put both implementations in the same state this way); writes the
+  // observation of that state.
+  virtual void SetPhysicalState(std::span<const double> state,
+                                std::span<double> observation) = 0;
+};
+
+// Creates a task by id. Throws ConfigError naming the allowed ids.
+std::unique_ptr<Task> MakeTask(std::string_view name);
+// All registered task ids.
+std::vector<std::string> TaskNames();
+
+}  // namespace neurevo
