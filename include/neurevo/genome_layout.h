@@ -1,0 +1,63 @@
+// A genome layout names the evolvable parameters.
+//
+// A genome is a flat vector of genes living in the unit box [0, 1]. The layout
+// splits it into named families (weights, delays, offsets, noise, ...); each
+// family maps a gene u linearly to its physical range [low, high] (genes
+// outside the box are clipped first: CMA-ES samples are unbounded). Saved
+// genomes carry their layout, so a genome file stays readable on its own.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace neurevo {
+
+struct GeneFamily {
+  std::string name;   // e.g. "weights"
+  std::string unit;   // physical unit, e.g. "nS"
+  int offset = 0;     // first gene of the family in the genome
+  int size = 0;       // number of genes
+  double low = 0.0;   // physical value at u = 0
+  double high = 1.0;  // physical value at u = 1
+  std::vector<std::string> labels;  // optional per-gene names (e.g. "E3->O0")
+};
+
+class GenomeLayout {
+ public:
+  // Appends a family; returns its index.
+  int Add(GeneFamily family) {
+    family.offset = size_;
+    size_ += family.size;
+    families_.push_back(std::move(family));
+    return static_cast<int>(families_.size()) - 1;
+  }
+  int size() const { return size_; }
+  const std::vector<GeneFamily>& families() const { return families_; }
+  // Family by name, or nullptr.
+  const GeneFamily* Find(const std::string& name) const {
+    for (const auto& f : families_)
+      if (f.name == name) return &f;
+    return nullptr;
+  }
+
+  static double Clip(double u) { return std::isfinite(u) ? std::clamp(u, 0.0, 1.0) : 0.5; }
+  // Physical value of gene i of family f.
+  static double Map(const GeneFamily& f, std::span<const double> genome, int i) {
+    return f.low + (f.high - f.low) * Clip(genome[f.offset + i]);
+  }
+
+  // {"families": [{name, unit, offset, size, low, high, labels?}], "size": n}
+  nlohmann::json ToJson() const;
+  // Genome with its layout: families with their genes and physical values.
+  nlohmann::json GenomeToJson(std::span<const double> genome) const;
+
+ private:
+  std::vector<GeneFamily> families_;
+  int size_ = 0;
+};
+
+}  // namespace neurevo

@@ -1,0 +1,115 @@
+// Models turn a genome into a controller (a Policy) for a task.
+//
+// A Model is const and shared by all workers: it knows the genome layout and
+// decodes genomes. A Policy is one decoded genome plus its mutable state
+// (membrane potentials, conductances, delay buffers, its noise stream); it is
+// owned by one worker, reset at the start of each episode, and maps each
+// (already normalised) observation to an action.
+//
+// Kinds: bnn (graded LIF network, the seed paper's BNN), snn (the same network
+// with spiking transmission), rnn (tanh recurrent baseline with as many hidden
+// units as the LIF network), mlp (tanh MLP baseline, hidden sizes configurable).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "neurevo/genome_layout.h"
+#include "neurevo/task.h"
+
+namespace neurevo {
+
+// Every field is the config key `model.<field>`; the defaults here are the
+// documented defaults (README, "Configuration").
+struct ModelOptions {
+  std::string kind = "bnn";  // bnn | snn | rnn | mlp
+  int excitatory = 10;
+  int inhibitory = 10;
+  // Connectivity between groups, "FROM->TO" pairs over in, E, I, out (no
+  // self-synapses; nothing may project into `in`). Default: dense.
+  std::vector<std::string> connectivity = {"in->E", "in->I", "in->out", "E->E", "E->I",
+                                           "E->out", "I->E", "I->I", "I->out", "out->E",
+                                           "out->I", "out->out"};
+  // Simulation.
+  double dt_ms = 0.1;
+  int substeps = 100;  // per environment step
+  // Neuron (DESIGN.md §2; paper defaults unless noted).
+  double v_rest_mV = -60.0;
+  double v_reset_mV = -60.0;
+  double v_init_mV = -55.0;
+  double v_threshold_mV = -50.0;
+  double c_m_pF = 1.0;
+  double tau_m_ms = 20.0;
+  double tau_syn_ms = 5.0;
+  double tau_ref_ms = 2.0;           // not in the paper: chosen
+  double e_exc_mV = 0.0;             // AMPA reversal, chosen
+  double e_inh_mV = -80.0;           // GABA reversal, chosen
+  double graded_halfwidth_mV = 5.0;  // graded signal rises from V_th-w to V_th+w
+  // Synapses: a weight gene u gives a steady conductance u * weight_max_nS
+  // for a steady presynaptic activation of 1 (spiking: a 100 Hz train).
+  double weight_max_nS = 0.02;
+  double spike_reference_hz = 100.0;
+  // Synaptic delays live in [min_delay_ms, max_delay_ms] (whole substeps).
+  // A minimum delay of at least one substep lets the simulation advance
+  // min(8, min delay) substeps per synapse pass (NEST's min-delay batching).
+  double min_delay_ms = 1.0;
+  double max_delay_ms = 5.0;
+  // Encoding: input current = input_bias_pA + input_gain_pA * observation.
+  double input_gain_pA = 0.25;
+  double input_bias_pA = 0.5;
+  double offset_max_pA = 1.0;  // offset genes map to [-max, +max]
+  double noise_max_pA = 0.5;   // noise genes map to [0, max]
+  int noise_interval_substeps = 10;  // noise current held for this many substeps
+  // Which families evolve (weights always do).
+  bool evolve_delays = true;
+  bool evolve_offsets = true;
+  bool evolve_noise = true;
+  // Baselines.
+  std::vector<int> mlp_hidden = {64, 64};
+  double baseline_weight_scale = 2.0;  // weights in +-scale/sqrt(fan_in)
+};
+
+// Outputs of a policy before decoding, in [0, 1] (LIF networks) or [-1, 1]
+// (tanh baselines); DecodeAction maps them onto the task's action space.
+struct OutputRange {
+  double low, high;
+};
+
+class Policy {
+ public:
+  virtual ~Policy() = default;
+  // Resets the state to its initial value; `noise_key` seeds the noise stream.
+  virtual void Reset(uint64_t noise_key) = 0;
+  // Advances one environment step and writes the action.
+  virtual void Act(std::span<const double> observation, std::span<double> action) = 0;
+  // False once the internal state has become non-finite.
+  virtual bool healthy() const = 0;
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+  virtual const GenomeLayout& layout() const = 0;
+  virtual std::unique_ptr<Policy> Decode(std::span<const double> genome) const = 0;
+  // Synapses (or weights) updated per environment step, for throughput figures.
+  virtual long long synapses() const = 0;
+  virtual int substeps() const = 0;
+};
+
+// Throws ConfigError naming the `model.*` key for invalid options.
+std::unique_ptr<Model> MakeModel(const ModelOptions& options, const Space& observation,
+                                 const Space& action);
+
+// Number of policy outputs for an action space: one per continuous
+// dimension; one (thresholded) for two discrete actions; else one per action.
+int NumOutputs(const Space& action);
+// Maps raw outputs in `range` to an action: continuous actions scale
+// linearly onto [low, high]; two discrete actions threshold the single output
+// at the middle of the range; more take the argmax (lowest index on ties).
+void DecodeAction(std::span<const float> outputs, OutputRange range, const Space& action_space,
+                  std::span<double> action);
+
+}  // namespace neurevo

@@ -1,0 +1,43 @@
+// The bnn / snn models: LIF networks decoded from genomes (lif_network.h).
+#include "model/lif_model.h"
+
+#include <memory>
+
+namespace neurevo {
+
+namespace {
+class LifPolicy : public Policy {
+ public:
+  LifPolicy(LifNetwork net, const Space& action_space)
+      : net_(std::move(net)), state_(net_), action_space_(action_space), outputs_(net_.outputs) {}
+  void Reset(uint64_t noise_key) override { state_.Reset(noise_key); }
+  void Act(std::span<const double> observation, std::span<double> action) override {
+    state_.Step(observation, outputs_);
+    DecodeAction(outputs_, {0.0, 1.0}, action_space_, action);
+  }
+  bool healthy() const override { return state_.healthy(); }
+
+ private:
+  const LifNetwork net_;  // declared before state_, which refers to it
+  LifState state_;
+  const Space action_space_;
+  std::vector<float> outputs_;
+};
+}  // namespace
+
+LifModel::LifModel(const ModelOptions& options, const Space& observation, const Space& action)
+    : decoder_(options,
+               BuildTopology(observation.vector_size(), options.excitatory, options.inhibitory,
+                             NumOutputs(action), options.connectivity)),
+      action_(action),
+      substeps_(options.substeps) {}
+
+std::unique_ptr<Policy> LifModel::Decode(std::span<const double> genome) const {
+  return std::make_unique<LifPolicy>(decoder_.Decode(genome), action_);
+}
+
+long long LifModel::synapses() const {
+  return static_cast<long long>(decoder_.topology().synapses.size());
+}
+
+}  // namespace neurevo

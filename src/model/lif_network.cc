@@ -1,0 +1,266 @@
+#include "model/lif_network.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace neurevo {
+
+namespace {
+constexpr int kMaxBlock = 8;  // one AVX register of floats
+
+int ToSubsteps(double ms, double dt_ms) { return static_cast<int>(std::lround(ms / dt_ms)); }
+}  // namespace
+
+LifDecoder::LifDecoder(const ModelOptions& options, const Topology& topology)
+    : options_(options), topology_(topology) {
+  const int n_syn = static_cast<int>(topology_.synapses.size());
+  const int n = topology_.neurons();
+  std::vector<std::string> syn_labels, neuron_labels;
+  for (const auto& s : topology_.synapses)
+    syn_labels.push_back(topology_.Label(s.pre) + "->" + topology_.Label(s.post));
+  for (int i = 0; i < n; ++i) neuron_labels.push_back(topology_.Label(i));
+
+  const int d_min = ToSubsteps(options_.min_delay_ms, options_.dt_ms);
+  const int d_max = ToSubsteps(options_.max_delay_ms, options_.dt_ms);
+  weights_ = layout_.Add({"weights", "nS", 0, n_syn, 0.0, options_.weight_max_nS, syn_labels});
+  if (options_.evolve_delays && d_max > d_min)
+    delays_ = layout_.Add({"delays", "substeps", 0, n_syn, static_cast<double>(d_min),
+                           static_cast<double>(d_max), syn_labels});
+  if (options_.evolve_offsets)
+    offsets_ = layout_.Add({"offsets", "pA", 0, n, -options_.offset_max_pA,
+                            options_.offset_max_pA, neuron_labels});
+  if (options_.evolve_noise)
+    noise_ = layout_.Add({"noise", "pA", 0, n, 0.0, options_.noise_max_pA, neuron_labels});
+}
+
+LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
+  const ModelOptions& o = options_;
+  const Topology& t = topology_;
+  LifNetwork net;
+  net.spiking = o.kind == "snn";
+  net.neurons = t.neurons();
+  net.inputs = t.group_size[0];
+  net.output_begin = t.group_begin[3];
+  net.outputs = t.group_size[3];
+  net.substeps = o.substeps;
+  const int d_min = std::max(ToSubsteps(o.min_delay_ms, o.dt_ms), 1);
+  const int d_max = std::max(ToSubsteps(o.max_delay_ms, o.dt_ms), d_min);
+  net.block = std::min(d_min, kMaxBlock);
+  net.ring = d_max + 1;
+  net.stride = 2 * net.ring + kMaxBlock;
+  net.noise_interval = std::max(o.noise_interval_substeps, 1);
+
+  const float dt = static_cast<float>(o.dt_ms);
+  net.dt_over_c = dt / static_cast<float>(o.c_m_pF);
+  net.g_leak = static_cast<float>(o.c_m_pF / o.tau_m_ms);
+  net.v_rest = static_cast<float>(o.v_rest_mV);
+  net.v_reset = static_cast<float>(o.v_reset_mV);
+  net.v_init = static_cast<float>(o.v_init_mV);
+  net.v_threshold = static_cast<float>(o.v_threshold_mV);
+  net.e_exc = static_cast<float>(o.e_exc_mV);
+  net.e_inh = static_cast<float>(o.e_inh_mV);
+  const double decay = std::exp(-o.dt_ms / o.tau_syn_ms);
+  net.syn_decay = static_cast<float>(decay);
+  net.graded_low = static_cast<float>(o.v_threshold_mV - o.graded_halfwidth_mV);
+  net.graded_inv_width = static_cast<float>(1.0 / (2.0 * o.graded_halfwidth_mV));
+  net.refractory_substeps = ToSubsteps(o.tau_ref_ms, o.dt_ms);
+  net.input_gain = static_cast<float>(o.input_gain_pA);
+  net.input_bias = static_cast<float>(o.input_bias_pA);
+  const double ref_rate_per_substep = o.spike_reference_hz * 1e-3 * o.dt_ms;
+  const double trace_decay = std::exp(-o.dt_ms / o.tau_m_ms);
+  net.trace_decay = static_cast<float>(trace_decay);
+  net.trace_increment = static_cast<float>((1.0 - trace_decay) / ref_rate_per_substep);
+
+  // A weight gene gives the steady conductance G at steady presynaptic
+  // activation 1 (graded) or at the reference rate (spiking); the per-substep
+  // increment follows from g_ss = increment * signal / (1 - decay).
+  const double per_unit_signal =
+      net.spiking ? (1.0 - decay) / ref_rate_per_substep : 1.0 - decay;
+  const GeneFamily& wf = layout_.families()[weights_];
+  const int n = net.neurons;
+  const int n_syn = static_cast<int>(t.synapses.size());
+  net.offset.resize(n_syn);
+  net.weight.resize(n_syn);
+  net.delay.resize(n_syn);
+  net.ampa_begin.assign(n, 0);
+  net.gaba_begin.assign(n, 0);
+  net.syn_end.assign(n, 0);
+  int k = 0;
+  for (int post = 0; post < n; ++post) {
+    net.ampa_begin[post] = k;
+    while (k < n_syn && t.synapses[k].post == post && !t.synapses[k].inhibitory) ++k;
+    net.gaba_begin[post] = k;
+    while (k < n_syn && t.synapses[k].post == post) ++k;
+    net.syn_end[post] = k;
+  }
+  for (int s = 0; s < n_syn; ++s) {
+    int d = d_min;
+    if (delays_ >= 0)
+      d = static_cast<int>(std::lround(GenomeLayout::Map(layout_.families()[delays_], genome, s)));
+    net.delay[s] = d;
+    net.offset[s] = t.synapses[s].pre * net.stride - d;
+    net.weight[s] = static_cast<float>(GenomeLayout::Map(wf, genome, s) * per_unit_signal);
+  }
+  net.offset_current.assign(n, 0.f);
+  net.noise_std.assign(n, 0.f);
+  for (int i = 0; i < n; ++i) {
+    if (offsets_ >= 0)
+      net.offset_current[i] =
+          static_cast<float>(GenomeLayout::Map(layout_.families()[offsets_], genome, i));
+    if (noise_ >= 0) {
+      net.noise_std[i] =
+          static_cast<float>(GenomeLayout::Map(layout_.families()[noise_], genome, i));
+      net.has_noise = net.has_noise || net.noise_std[i] > 0.f;
+    }
+  }
+  return net;
+}
+
+LifState::LifState(const LifNetwork& net)
+    : net_(net),
+      v_(net.neurons),
+      g_exc_(net.neurons),
+      g_inh_(net.neurons),
+      input_current_(net.neurons),
+      noise_current_(net.neurons),
+      signal_(net.neurons),
+      trace_(net.neurons),
+      refractory_(net.neurons),
+      history_(static_cast<size_t>(net.neurons) * net.stride),
+      input_exc_(static_cast<size_t>(net.neurons) * kMaxBlock),
+      input_inh_(static_cast<size_t>(net.neurons) * kMaxBlock) {
+  Reset(0);
+}
+
+void LifState::Reset(uint64_t noise_key) {
+  std::fill(v_.begin(), v_.end(), net_.v_init);
+  for (auto* vec : {&g_exc_, &g_inh_, &input_current_, &noise_current_, &signal_, &trace_,
+                    &history_})
+    std::fill(vec->begin(), vec->end(), 0.f);
+  std::fill(refractory_.begin(), refractory_.end(), 0);
+  slot_ = 0;
+  noise_rng_.Seed(noise_key);
+}
+
+void LifState::ResampleNoise() {
+  for (int i = 0; i < net_.neurons; ++i)
+    noise_current_[i] = net_.noise_std[i] * static_cast<float>(noise_rng_.Normal());
+}
+
+bool LifState::healthy() const {
+  for (int i = 0; i < net_.neurons; ++i)
+    if (!std::isfinite(v_[i]) || !std::isfinite(g_exc_[i]) || !std::isfinite(g_inh_[i]))
+      return false;
+  return true;
+}
+
+namespace {
+// The graded signal: a smoothstep of the membrane potential, 0 below
+// V_th - w, 1 above V_th + w. Bounded and smooth like a sigmoid, but without
+// an exp() per neuron per substep.
+inline float GradedSignal(float v, float low, float inv_width) {
+  const float x = std::clamp((v - low) * inv_width, 0.f, 1.f);
+  return x * x * (3.f - 2.f * x);
+}
+
+// acc[b] = sum over synapses k in [begin, end) of weight[k] * at[offset[k] + b],
+// for b in [0, 8): the input of the next 8 substeps (only `block` are used).
+inline void BlockInput(const float* __restrict at, const float* __restrict weight,
+                       const int32_t* __restrict offset, int begin, int end,
+                       float* __restrict acc) {
+  float sum[kMaxBlock] = {};
+  for (int k = begin; k < end; ++k) {
+    const float w = weight[k];
+    const float* src = at + offset[k];
+#pragma omp simd
+    for (int b = 0; b < kMaxBlock; ++b) sum[b] += w * src[b];
+  }
+  for (int b = 0; b < kMaxBlock; ++b) acc[b] = sum[b];
+}
+}  // namespace
+
+void LifState::Step(std::span<const double> observation, std::span<float> outputs) {
+  const LifNetwork& net = net_;
+  const int n = net.neurons;
+  const int ring = net.ring;
+  const int stride = net.stride;
+  for (int i = 0; i < net.inputs; ++i)
+    input_current_[i] = net.input_bias + net.input_gain * static_cast<float>(observation[i]);
+  float* __restrict v = v_.data();
+  float* __restrict ge = g_exc_.data();
+  float* __restrict gi = g_inh_.data();
+  float* __restrict sig = signal_.data();
+  float* __restrict hist = history_.data();
+  float* __restrict in_e = input_exc_.data();
+  float* __restrict in_i = input_inh_.data();
+  const float* __restrict i_off = net.offset_current.data();
+  const float* __restrict i_inj = input_current_.data();
+  const float* __restrict i_noise = noise_current_.data();
+  const float decay = net.syn_decay, g_leak = net.g_leak, v_rest = net.v_rest;
+  const float e_exc = net.e_exc, e_inh = net.e_inh, dt_over_c = net.dt_over_c;
+  float out_acc[64] = {};
+  const int n_out = std::min(net.outputs, 64);
+
+  for (int s0 = 0; s0 < net.substeps; s0 += net.block) {
+    const int block = std::min(net.block, net.substeps - s0);
+    // 1. Input of the next `block` substeps to every neuron that receives
+    //    synapses. Position slot_ + R - d + b of a history row is the signal
+    //    emitted d - b substeps before the block's first substep (< d_min).
+    const float* at = hist + slot_ + ring;
+    for (int i = net.inputs; i < n; ++i) {
+      BlockInput(at, net.weight.data(), net.offset.data(), net.ampa_begin[i], net.gaba_begin[i],
+                 in_e + i * kMaxBlock);
+      BlockInput(at, net.weight.data(), net.offset.data(), net.gaba_begin[i], net.syn_end[i],
+                 in_i + i * kMaxBlock);
+    }
+    // 2. Advance the neurons substep by substep.
+    for (int b = 0; b < block; ++b) {
+      if (net.has_noise && (s0 + b) % net.noise_interval == 0) ResampleNoise();
+      for (int j = net.inputs; j < n; ++j) {
+        ge[j] = ge[j] * decay + in_e[j * kMaxBlock + b];
+        gi[j] = gi[j] * decay + in_i[j * kMaxBlock + b];
+      }
+      // Forward Euler; dt * g_total / C stays far below 1 for the bounded
+      // weights (README, "Model").
+#pragma omp simd
+      for (int j = 0; j < n; ++j) {
+        const float current = g_leak * (v_rest - v[j]) + ge[j] * (e_exc - v[j]) +
+                              gi[j] * (e_inh - v[j]) + i_off[j] + i_inj[j] + i_noise[j];
+        v[j] += dt_over_c * current;
+      }
+      if (net.spiking) {
+        for (int j = 0; j < n; ++j) {
+          float spike = 0.f;
+          if (refractory_[j] > 0) {
+            --refractory_[j];
+            v[j] = net.v_reset;
+          } else if (v[j] > net.v_threshold) {
+            spike = 1.f;
+            v[j] = net.v_reset;
+            refractory_[j] = net.refractory_substeps;
+          }
+          sig[j] = spike;
+        }
+        for (int o = 0; o < n_out; ++o) {
+          const int j = net.output_begin + o;
+          trace_[j] = trace_[j] * net.trace_decay + net.trace_increment * sig[j];
+          out_acc[o] += std::min(trace_[j], 1.f);
+        }
+      } else {
+#pragma omp simd
+        for (int j = 0; j < n; ++j) sig[j] = GradedSignal(v[j], net.graded_low, net.graded_inv_width);
+        for (int o = 0; o < n_out; ++o) out_acc[o] += sig[net.output_begin + o];
+      }
+      // The signal emitted at this substep, into both copies of the ring.
+      for (int j = 0; j < n; ++j) {
+        hist[j * stride + slot_] = sig[j];
+        hist[j * stride + slot_ + ring] = sig[j];
+      }
+      slot_ = slot_ + 1 == ring ? 0 : slot_ + 1;
+    }
+  }
+  const float inv = 1.f / static_cast<float>(net.substeps);
+  for (int o = 0; o < n_out; ++o) outputs[o] = out_acc[o] * inv;
+}
+
+}  // namespace neurevo

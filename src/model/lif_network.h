@@ -1,0 +1,106 @@
+// The conductance-based LIF network of the seed paper (BNN-EA), in its two
+// transmission modes: graded (BNN) and spiking (SNN). Equations: DESIGN.md §2
+// and the README's "Model" section.
+//
+// LifNetwork is the const, decoded model (topology, weights, delays, neuron
+// parameters), shareable between threads. LifState is one worker's mutable
+// state; Step() advances it by one environment step (`substeps` substeps).
+//
+// Performance: the cost is one multiply-add per synapse per substep. As in
+// NEST, every delay is at least `block` substeps (the minimum delay, capped
+// at 8), so the input a synapse delivers during the next `block` substeps is
+// a contiguous run of past presynaptic signals. Each neuron keeps its signal
+// history in a time-contiguous ring, written twice (at slot p and p + R) so
+// that any run of 8 values is contiguous; one pass over the synapses then
+// accumulates `block` substeps of input with one 8-wide multiply-add per
+// synapse, and the neurons are advanced substep by substep from it.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "model/topology.h"
+#include "neurevo/model.h"
+#include "neurevo/random.h"
+
+namespace neurevo {
+
+struct LifNetwork {
+  bool spiking = false;
+  int neurons = 0;
+  int inputs = 0;
+  int output_begin = 0;
+  int outputs = 0;
+  int substeps = 100;
+  int ring = 1;      // R: history slots per neuron (> max delay)
+  int stride = 1;    // floats per neuron in the history: 2 R + 8 padding
+  int block = 1;     // substeps per synapse pass: min(8, min delay)
+  int noise_interval = 10;
+  bool has_noise = false;
+
+  // Per postsynaptic neuron: synapses [ampa_begin[i], gaba_begin[i]) are
+  // AMPA, [gaba_begin[i], gaba_begin[i + 1]...) — see syn_end — are GABA.
+  std::vector<int> ampa_begin, gaba_begin, syn_end;
+  std::vector<int32_t> offset;  // pre * stride - delay
+  std::vector<float> weight;    // conductance increment per substep per unit signal (nS)
+  std::vector<int> delay;       // in substeps, kept for inspection
+
+  // Per neuron.
+  std::vector<float> offset_current;  // pA
+  std::vector<float> noise_std;       // pA
+
+  // Constants derived from the options.
+  float dt_over_c = 0.f;  // ms / pF
+  float g_leak = 0.f;     // nS
+  float v_rest = 0.f, v_reset = 0.f, v_init = 0.f, v_threshold = 0.f;
+  float e_exc = 0.f, e_inh = 0.f;
+  float syn_decay = 0.f;         // exp(-dt / tau_syn)
+  float graded_low = 0.f;        // V_th - halfwidth
+  float graded_inv_width = 0.f;  // 1 / (2 halfwidth)
+  int refractory_substeps = 0;
+  float input_gain = 0.f, input_bias = 0.f;
+  float trace_decay = 0.f;       // spiking readout trace, exp(-dt / tau_m)
+  float trace_increment = 0.f;   // so that a reference-rate train gives trace 1
+
+  long long synapse_count() const { return static_cast<long long>(weight.size()); }
+};
+
+// Builds a LifNetwork from a genome laid out by LifLayout().
+class LifDecoder {
+ public:
+  LifDecoder(const ModelOptions& options, const Topology& topology);
+  const GenomeLayout& layout() const { return layout_; }
+  const Topology& topology() const { return topology_; }
+  LifNetwork Decode(std::span<const double> genome) const;
+
+ private:
+  ModelOptions options_;
+  Topology topology_;
+  GenomeLayout layout_;
+  int weights_ = -1, delays_ = -1, offsets_ = -1, noise_ = -1;  // family indices
+};
+
+class LifState {
+ public:
+  explicit LifState(const LifNetwork& net);
+  void Reset(uint64_t noise_key);
+  // One environment step: inject `observation`, run the substeps, and write
+  // each output neuron's activity over the step, in [0, 1].
+  void Step(std::span<const double> observation, std::span<float> outputs);
+  bool healthy() const;
+  std::span<const float> potentials() const { return v_; }
+
+ private:
+  void ResampleNoise();
+
+  const LifNetwork& net_;
+  std::vector<float> v_, g_exc_, g_inh_, input_current_, noise_current_, signal_, trace_;
+  std::vector<int> refractory_;
+  std::vector<float> history_;  // neurons x stride, see LifNetwork
+  std::vector<float> input_exc_, input_inh_;  // neurons x 8: input of the current block
+  int slot_ = 0;                // ring slot of the current substep, in [0, ring)
+  RandomStream noise_rng_;
+};
+
+}  // namespace neurevo

@@ -1,0 +1,48 @@
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "model/baseline_models.h"
+#include "model/lif_model.h"
+#include "neurevo/error.h"
+#include "neurevo/model.h"
+
+namespace neurevo {
+
+std::unique_ptr<Model> MakeModel(const ModelOptions& options, const Space& observation,
+                                 const Space& action) {
+  if (observation.discrete())
+    throw ConfigError("task.name: tasks with discrete observations are not supported");
+  if (NumOutputs(action) > 64)
+    throw ConfigError("task.name: at most 64 policy outputs are supported");
+  if (options.kind == "bnn" || options.kind == "snn")
+    return std::make_unique<LifModel>(options, observation, action);
+  if (options.kind == "rnn") return std::make_unique<RnnModel>(options, observation, action);
+  if (options.kind == "mlp") return std::make_unique<MlpModel>(options, observation, action);
+  throw ConfigError(
+      fmt::format("model.kind: unknown model '{}'; allowed: bnn, snn, rnn, mlp", options.kind));
+}
+
+int NumOutputs(const Space& action) {
+  if (!action.discrete()) return action.size;
+  return action.size == 2 ? 1 : action.size;
+}
+
+void DecodeAction(std::span<const float> outputs, OutputRange range, const Space& action_space,
+                  std::span<double> action) {
+  const double width = range.high - range.low;
+  if (!action_space.discrete()) {
+    for (int i = 0; i < action_space.size; ++i) {
+      const double unit = std::clamp((outputs[i] - range.low) / width, 0.0, 1.0);
+      action[i] = action_space.low[i] + unit * (action_space.high[i] - action_space.low[i]);
+    }
+    return;
+  }
+  if (action_space.size == 2) {
+    action[0] = outputs[0] > range.low + 0.5 * width ? 1.0 : 0.0;
+    return;
+  }
+  const auto best = std::max_element(outputs.begin(), outputs.begin() + action_space.size);
+  action[0] = static_cast<double>(best - outputs.begin());
+}
+
+}  // namespace neurevo
