@@ -1,0 +1,67 @@
+// Run configuration: every key, its type, default, allowed values and meaning.
+//
+// A config is a TOML file plus `--set key=value` overrides, parsed and
+// validated once into a RunConfig of plain structs. Unknown keys, wrong types
+// and out-of-range values throw ConfigError naming the key and what is
+// allowed, before any work starts. The schema (ConfigKeys) is the single
+// source of truth: the README's configuration reference is generated from it
+// (`neurevo config --markdown`), and the resolved config written into every
+// run directory lists every key.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "neurevo/model.h"
+#include "neurevo/optimizer.h"
+
+namespace neurevo {
+
+struct BudgetOptions {
+  long long env_steps = 500000;  // training env steps (all individuals, all episodes)
+  int generations = 0;           // 0: no limit
+  double target_fitness = std::numeric_limits<double>::infinity();  // inf: none
+  double wall_seconds = 0.0;     // 0: no limit
+};
+
+struct RunConfig {
+  std::string task_name = "CartPole-v1";
+  ModelOptions model;
+  OptimizerOptions optimizer;
+  BudgetOptions budget;
+  int train_episodes = 1;        // episodes per individual per generation
+  bool obs_normalization = true;
+  double obs_clip = 5.0;
+  int eval_episodes = 100;       // held-out episodes for the final evaluation
+  int islands = 1;
+  int migration_interval = 10;
+  uint64_t seed = 1;
+  int threads = 0;               // 0: all hardware threads
+};
+
+// One documented key of the schema.
+struct ConfigKeyInfo {
+  std::string key;          // "model.kind"
+  std::string type;         // "int", "float", "bool", "string", "string list", "int list"
+  std::string default_value;  // as TOML
+  std::string allowed;      // "bnn | snn | rnn | mlp", ">= 1", ...
+  std::string doc;
+};
+
+std::vector<ConfigKeyInfo> ConfigKeys();
+
+// Parses `toml_text` (may be empty) and then applies `overrides` ("key=value",
+// value in TOML syntax; bare words are taken as strings), validates, and
+// returns the config. `source` names the file in error messages.
+RunConfig ParseConfig(const std::string& toml_text, const std::vector<std::string>& overrides,
+                      const std::string& source = "config");
+// Reads and parses a file (ConfigError naming the file if unreadable).
+RunConfig LoadConfigFile(const std::string& path, const std::vector<std::string>& overrides);
+// The fully resolved config as TOML (every key).
+std::string ConfigToToml(const RunConfig& config);
+// The configuration reference as a Markdown table.
+std::string ConfigReferenceMarkdown();
+
+}  // namespace neurevo

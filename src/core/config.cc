@@ -1,0 +1,401 @@
+#include "neurevo/config.h"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "neurevo/error.h"
+#include "neurevo/task.h"
+
+namespace neurevo {
+
+namespace {
+
+// One key: how to read it from a TOML node into a RunConfig and write it back.
+struct Entry {
+  ConfigKeyInfo info;
+  std::function<void(RunConfig&, const toml::node&)> set;
+  std::function<void(const RunConfig&, toml::table&, const std::string&)> put;
+};
+
+[[noreturn]] void Fail(const std::string& key, const std::string& message) {
+  throw ConfigError(fmt::format("{}: {}", key, message));
+}
+
+std::string TypeName(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a float";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::table: return "a table";
+    default: return "a date/time";
+  }
+}
+
+std::string FormatNumber(double x) {
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  return fmt::format("{}", x);
+}
+
+// Puts `value` at dotted `key` in `root`, creating sub-tables.
+template <class V>
+void PutAt(toml::table& root, const std::string& key, V&& value) {
+  toml::table* t = &root;
+  size_t start = 0;
+  for (size_t dot; (dot = key.find('.', start)) != std::string::npos; start = dot + 1) {
+    const std::string part = key.substr(start, dot - start);
+    if (!t->contains(part)) t->insert(part, toml::table{});
+    t = t->get_as<toml::table>(part);
+  }
+  t->insert_or_assign(key.substr(start), std::forward<V>(value));
+}
+
+#define FIELD(path) [](RunConfig& c) -> auto& { return c.path; }
+
+template <class Acc>
+Entry Int(std::string key, Acc acc, long long min, long long max, std::string doc) {
+  using T = std::remove_reference_t<decltype(acc(std::declval<RunConfig&>()))>;
+  std::string allowed = max == std::numeric_limits<long long>::max()
+                            ? fmt::format(">= {}", min)
+                            : fmt::format("{} .. {}", min, max);
+  RunConfig defaults;
+  Entry e{{key, "int", std::to_string(acc(defaults)), allowed, std::move(doc)}, {}, {}};
+  e.set = [key, acc, min, max, allowed](RunConfig& c, const toml::node& n) {
+    if (!n.is_integer()) Fail(key, fmt::format("expected an integer ({}), got {}", allowed, TypeName(n)));
+    const long long v = n.as_integer()->get();
+    if (v < min || v > max) Fail(key, fmt::format("{} is out of range; allowed: {}", v, allowed));
+    acc(c) = static_cast<T>(v);
+  };
+  e.put = [acc](const RunConfig& c, toml::table& t, const std::string& k) {
+    PutAt(t, k, static_cast<int64_t>(acc(const_cast<RunConfig&>(c))));
+  };
+  return e;
+}
+
+// Floats; `min_open` excludes `min` itself. Integers are accepted.
+template <class Acc>
+Entry Float(std::string key, Acc acc, double min, double max, bool min_open, std::string doc) {
+  std::string allowed;
+  if (std::isinf(min) && std::isinf(max)) allowed = "any number";
+  else if (std::isinf(max)) allowed = fmt::format("{} {}", min_open ? ">" : ">=", FormatNumber(min));
+  else allowed = fmt::format("{} {} .. {}", FormatNumber(min), min_open ? "(exclusive)" : "", FormatNumber(max));
+  RunConfig defaults;
+  Entry e{{key, "float", FormatNumber(acc(defaults)), allowed, std::move(doc)}, {}, {}};
+  e.set = [key, acc, min, max, min_open, allowed](RunConfig& c, const toml::node& n) {
+    double v;
+    if (n.is_floating_point()) v = n.as_floating_point()->get();
+    else if (n.is_integer()) v = static_cast<double>(n.as_integer()->get());
+    else Fail(key, fmt::format("expected a number ({}), got {}", allowed, TypeName(n)));
+    const bool below = min_open ? !(v > min) : !(v >= min);
+    if (std::isnan(v) || below || v > max)
+      Fail(key, fmt::format("{} is out of range; allowed: {}", FormatNumber(v), allowed));
+    acc(c) = v;
+  };
+  e.put = [acc](const RunConfig& c, toml::table& t, const std::string& k) {
+    PutAt(t, k, acc(const_cast<RunConfig&>(c)));
+  };
+  return e;
+}
+
+template <class Acc>
+Entry Bool(std::string key, Acc acc, std::string doc) {
+  RunConfig defaults;
+  Entry e{{key, "bool", acc(defaults) ? "true" : "false", "true | false", std::move(doc)}, {}, {}};
+  e.set = [key, acc](RunConfig& c, const toml::node& n) {
+    if (!n.is_boolean()) Fail(key, fmt::format("expected true or false, got {}", TypeName(n)));
+    acc(c) = n.as_boolean()->get();
+  };
+  e.put = [acc](const RunConfig& c, toml::table& t, const std::string& k) {
+    PutAt(t, k, acc(const_cast<RunConfig&>(c)));
+  };
+  return e;
+}
+
+// A string from a fixed set of choices (empty choices: any string).
+template <class Acc>
+Entry Choice(std::string key, Acc acc, std::vector<std::string> choices, std::string doc) {
+  RunConfig defaults;
+  const std::string allowed = choices.empty() ? "any string" : fmt::format("{}", fmt::join(choices, " | "));
+  Entry e{{key, "string", fmt::format("\"{}\"", acc(defaults)), allowed, std::move(doc)}, {}, {}};
+  e.set = [key, acc, choices, allowed](RunConfig& c, const toml::node& n) {
+    if (!n.is_string()) Fail(key, fmt::format("expected a string ({}), got {}", allowed, TypeName(n)));
+    const std::string v = n.as_string()->get();
+    if (!choices.empty() && std::find(choices.begin(), choices.end(), v) == choices.end())
+      Fail(key, fmt::format("unknown value '{}'; allowed: {}", v, allowed));
+    acc(c) = v;
+  };
+  e.put = [acc](const RunConfig& c, toml::table& t, const std::string& k) {
+    PutAt(t, k, acc(const_cast<RunConfig&>(c)));
+  };
+  return e;
+}
+
+template <class Acc>
+Entry StringList(std::string key, Acc acc, std::string allowed, std::string doc) {
+  RunConfig defaults;
+  std::vector<std::string> quoted;
+  for (const auto& s : acc(defaults)) quoted.push_back(fmt::format("\"{}\"", s));
+  Entry e{{key, "string list", fmt::format("[{}]", fmt::join(quoted, ", ")), allowed, std::move(doc)}, {}, {}};
+  e.set = [key, acc](RunConfig& c, const toml::node& n) {
+    const toml::array* a = n.as_array();
+    if (!a) Fail(key, fmt::format("expected an array of strings, got {}", TypeName(n)));
+    std::vector<std::string> out;
+    for (const auto& item : *a) {
+      if (!item.is_string()) Fail(key, fmt::format("expected an array of strings, found {} in it", TypeName(item)));
+      out.push_back(item.as_string()->get());
+    }
+    acc(c) = out;
+  };
+  e.put = [acc](const RunConfig& c, toml::table& t, const std::string& k) {
+    toml::array a;
+    for (const auto& s : acc(const_cast<RunConfig&>(c))) a.push_back(s);
+    PutAt(t, k, std::move(a));
+  };
+  return e;
+}
+
+template <class Acc>
+Entry IntList(std::string key, Acc acc, long long min, std::string doc) {
+  RunConfig defaults;
+  const std::string allowed = fmt::format("non-empty, each >= {}", min);
+  Entry e{{key, "int list", fmt::format("[{}]", fmt::join(acc(defaults), ", ")), allowed, std::move(doc)}, {}, {}};
+  e.set = [key, acc, min, allowed](RunConfig& c, const toml::node& n) {
+    const toml::array* a = n.as_array();
+    if (!a || a->empty()) Fail(key, fmt::format("expected a non-empty array of integers ({})", allowed));
+    std::vector<int> out;
+    for (const auto& item : *a) {
+      if (!item.is_integer() || item.as_integer()->get() < min || item.as_integer()->get() > 1000000)
+        Fail(key, fmt::format("expected an array of integers ({})", allowed));
+      out.push_back(static_cast<int>(item.as_integer()->get()));
+    }
+    acc(c) = out;
+  };
+  e.put = [acc](const RunConfig& c, toml::table& t, const std::string& k) {
+    toml::array a;
+    for (int v : acc(const_cast<RunConfig&>(c))) a.push_back(static_cast<int64_t>(v));
+    PutAt(t, k, std::move(a));
+  };
+  return e;
+}
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr long long kNoMax = std::numeric_limits<long long>::max();
+
+const std::vector<Entry>& Schema() {
+  static const std::vector<Entry> schema = [] {
+    std::vector<Entry> s;
+    s.push_back(Choice("task.name", FIELD(task_name), TaskNames(), "Task (Gymnasium-style id)."));
+    // Model.
+    s.push_back(Choice("model.kind", FIELD(model.kind), {"bnn", "snn", "rnn", "mlp"},
+                       "bnn: graded LIF network; snn: spiking LIF network; rnn, mlp: tanh baselines."));
+    s.push_back(Int("model.excitatory", FIELD(model.excitatory), 0, 100000, "Excitatory neurons (rnn: hidden units = E + I)."));
+    s.push_back(Int("model.inhibitory", FIELD(model.inhibitory), 0, 100000, "Inhibitory neurons."));
+    s.push_back(StringList("model.connectivity", FIELD(model.connectivity), "FROM->TO over in, E, I, out; nothing into in",
+                           "Connected group pairs (dense within each pair, no self-synapses)."));
+    s.push_back(Float("model.dt_ms", FIELD(model.dt_ms), 0, 10, true, "Substep length (ms)."));
+    s.push_back(Int("model.substeps", FIELD(model.substeps), 1, 1000000, "Substeps per environment step."));
+    s.push_back(Float("model.v_rest_mV", FIELD(model.v_rest_mV), -200, 100, false, "Resting potential."));
+    s.push_back(Float("model.v_reset_mV", FIELD(model.v_reset_mV), -200, 100, false, "Reset potential after a spike."));
+    s.push_back(Float("model.v_init_mV", FIELD(model.v_init_mV), -200, 100, false, "Potential at the start of each episode."));
+    s.push_back(Float("model.v_threshold_mV", FIELD(model.v_threshold_mV), -200, 100, false, "Spike threshold; centre of the graded signal."));
+    s.push_back(Float("model.c_m_pF", FIELD(model.c_m_pF), 0, kInf, true, "Membrane capacitance."));
+    s.push_back(Float("model.tau_m_ms", FIELD(model.tau_m_ms), 0, kInf, true, "Membrane time constant."));
+    s.push_back(Float("model.tau_syn_ms", FIELD(model.tau_syn_ms), 0, kInf, true, "Synaptic (AMPA and GABA) time constant."));
+    s.push_back(Float("model.tau_ref_ms", FIELD(model.tau_ref_ms), 0, kInf, false, "Refractory period (snn)."));
+    s.push_back(Float("model.e_exc_mV", FIELD(model.e_exc_mV), -200, 200, false, "AMPA reversal potential."));
+    s.push_back(Float("model.e_inh_mV", FIELD(model.e_inh_mV), -200, 200, false, "GABA reversal potential."));
+    s.push_back(Float("model.graded_halfwidth_mV", FIELD(model.graded_halfwidth_mV), 0, kInf, true,
+                      "Graded signal rises from V_th - w to V_th + w (smoothstep)."));
+    s.push_back(Float("model.weight_max_nS", FIELD(model.weight_max_nS), 0, kInf, false,
+                      "Steady conductance of a weight gene of 1 at presynaptic activation 1."));
+    s.push_back(Float("model.spike_reference_hz", FIELD(model.spike_reference_hz), 0, kInf, true,
+                      "snn: firing rate that counts as activation 1 (weights and readout)."));
+    s.push_back(Float("model.min_delay_ms", FIELD(model.min_delay_ms), 0, 1000, true, "Shortest synaptic delay (>= one substep)."));
+    s.push_back(Float("model.max_delay_ms", FIELD(model.max_delay_ms), 0, 1000, true, "Longest synaptic delay."));
+    s.push_back(Float("model.input_gain_pA", FIELD(model.input_gain_pA), -kInf, kInf, false, "Input current per unit of (normalised) observation."));
+    s.push_back(Float("model.input_bias_pA", FIELD(model.input_bias_pA), -kInf, kInf, false, "Input current at observation 0."));
+    s.push_back(Float("model.offset_max_pA", FIELD(model.offset_max_pA), 0, kInf, false, "Offset genes map to [-max, +max]."));
+    s.push_back(Float("model.noise_max_pA", FIELD(model.noise_max_pA), 0, kInf, false, "Noise genes map to [0, max] (std of the noise current)."));
+    s.push_back(Int("model.noise_interval_substeps", FIELD(model.noise_interval_substeps), 1, 1000000,
+                    "Noise current is redrawn every this many substeps."));
+    s.push_back(Bool("model.evolve_delays", FIELD(model.evolve_delays), "Evolve per-synapse delays (else all = min delay)."));
+    s.push_back(Bool("model.evolve_offsets", FIELD(model.evolve_offsets), "Evolve per-neuron offset currents (else 0)."));
+    s.push_back(Bool("model.evolve_noise", FIELD(model.evolve_noise), "Evolve per-neuron noise amplitudes (else no noise)."));
+    s.push_back(IntList("model.mlp_hidden", FIELD(model.mlp_hidden), 1, "mlp: hidden layer sizes."));
+    s.push_back(Float("model.baseline_weight_scale", FIELD(model.baseline_weight_scale), 0, kInf, true,
+                      "rnn/mlp: weights and biases in +-scale/sqrt(fan_in)."));
+    // Optimizer.
+    s.push_back(Choice("optimizer.kind", FIELD(optimizer.kind), OptimizerKinds(), "Evolution strategy."));
+    s.push_back(Int("optimizer.population", FIELD(optimizer.population), 2, 1000000, "Candidates per generation per island (lambda)."));
+    s.push_back(Int("optimizer.parents", FIELD(optimizer.parents), 0, 1000000, "cma_es: parents mu (0: lambda / 2)."));
+    s.push_back(Float("optimizer.sigma0", FIELD(optimizer.sigma0), 0, kInf, true, "Initial step size (cma_es) / noise std (openai_es), in gene units."));
+    s.push_back(Choice("optimizer.init_mean", FIELD(optimizer.init_mean), {"uniform", "center"},
+                       "Initial mean: uniform draws U[0,1] per gene; center puts 0.5."));
+    s.push_back(Float("optimizer.learning_rate", FIELD(optimizer.learning_rate), 0, kInf, true, "openai_es: Adam step size."));
+    s.push_back(Float("optimizer.weight_decay", FIELD(optimizer.weight_decay), 0, kInf, false, "openai_es: L2 coefficient."));
+    s.push_back(Float("optimizer.adam_beta1", FIELD(optimizer.adam_beta1), 0, 0.999999, false, "openai_es: Adam beta1."));
+    s.push_back(Float("optimizer.adam_beta2", FIELD(optimizer.adam_beta2), 0, 0.999999999, false, "openai_es: Adam beta2."));
+    // Budget.
+    s.push_back(Int("budget.env_steps", FIELD(budget.env_steps), 0, kNoMax,
+                    "Training env steps (0: no limit). A generation starts only if its worst case fits."));
+    s.push_back(Int("budget.generations", FIELD(budget.generations), 0, 1000000000, "Generations (0: no limit)."));
+    s.push_back(Float("budget.target_fitness", FIELD(budget.target_fitness), -kInf, kInf, false,
+                      "Stop once a generation's best fitness reaches this (inf: never)."));
+    s.push_back(Float("budget.wall_seconds", FIELD(budget.wall_seconds), 0, kInf, false, "Wall-clock limit (0: none)."));
+    // Training and evaluation.
+    s.push_back(Int("train.episodes", FIELD(train_episodes), 1, 1000000, "Episodes per individual per generation (fitness = mean return)."));
+    s.push_back(Bool("train.obs_normalization", FIELD(obs_normalization),
+                     "Normalise observations by running mean/std shared by the population."));
+    s.push_back(Float("train.obs_clip", FIELD(obs_clip), 0, kInf, true, "Clip normalised observations to [-clip, clip]."));
+    s.push_back(Int("eval.episodes", FIELD(eval_episodes), 0, 100000000, "Held-out episodes for the final evaluation (0: skip)."));
+    s.push_back(Int("islands.count", FIELD(islands), 1, 100000, "Islands (independent optimizers) in this process."));
+    s.push_back(Int("islands.migration_interval", FIELD(migration_interval), 1, 1000000000,
+                    "Every this many generations each island's best replaces the worst of the next island (ring)."));
+    s.push_back(Int("run.seed", FIELD(seed), 0, kNoMax, "Seed of every random stream."));
+    s.push_back(Int("run.threads", FIELD(threads), 0, 4096, "Worker threads (0: all hardware threads). Never changes results."));
+    return s;
+  }();
+  return schema;
+}
+
+const Entry* FindEntry(const std::string& key) {
+  for (const auto& e : Schema())
+    if (e.info.key == key) return &e;
+  return nullptr;
+}
+
+[[noreturn]] void UnknownKey(const std::string& key) {
+  const std::string section = key.substr(0, key.find('.'));
+  std::vector<std::string> same_section, sections;
+  for (const auto& e : Schema()) {
+    const std::string sec = e.info.key.substr(0, e.info.key.find('.'));
+    if (sec == section) same_section.push_back(e.info.key);
+    if (std::find(sections.begin(), sections.end(), sec) == sections.end()) sections.push_back(sec);
+  }
+  if (!same_section.empty())
+    Fail(key, fmt::format("unknown key; allowed keys in [{}]: {}", section, fmt::join(same_section, ", ")));
+  Fail(key, fmt::format("unknown key; allowed sections: {}", fmt::join(sections, ", ")));
+}
+
+void ApplyTable(RunConfig& c, const toml::table& table, const std::string& prefix) {
+  for (const auto& [k, node] : table) {
+    const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    if (const Entry* e = FindEntry(key)) {
+      e->set(c, node);
+    } else if (const toml::table* sub = node.as_table()) {
+      ApplyTable(c, *sub, key);
+    } else {
+      UnknownKey(key);
+    }
+  }
+}
+
+void ApplyOverride(RunConfig& c, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw ConfigError(fmt::format("--set '{}': expected key=value", assignment));
+  const std::string key = assignment.substr(0, eq);
+  const std::string value = assignment.substr(eq + 1);
+  const Entry* e = FindEntry(key);
+  if (!e) UnknownKey(key);
+  try {
+    toml::table parsed = toml::parse("v = " + value);
+    e->set(c, *parsed.get("v"));
+  } catch (const toml::parse_error&) {
+    // Bare words (task names, kinds) are strings.
+    toml::table t;
+    t.insert("v", value);
+    e->set(c, *t.get("v"));
+  }
+}
+
+void Validate(const RunConfig& c) {
+  const ModelOptions& m = c.model;
+  if (m.min_delay_ms < m.dt_ms * (1 - 1e-9))
+    Fail("model.min_delay_ms", fmt::format("{} is shorter than one substep; allowed: >= model.dt_ms ({})",
+                                           m.min_delay_ms, m.dt_ms));
+  if (m.max_delay_ms < m.min_delay_ms)
+    Fail("model.max_delay_ms", fmt::format("{} is below model.min_delay_ms ({}); allowed: >= min delay",
+                                           m.max_delay_ms, m.min_delay_ms));
+  if (m.max_delay_ms / m.dt_ms > 100000)
+    Fail("model.max_delay_ms", "more than 100000 substeps of delay; allowed: max_delay_ms / dt_ms <= 100000");
+  if (m.v_threshold_mV <= m.v_reset_mV)
+    Fail("model.v_threshold_mV", fmt::format("{} must be above model.v_reset_mV ({})", m.v_threshold_mV, m.v_reset_mV));
+  if ((m.kind == "bnn" || m.kind == "snn" || m.kind == "rnn") && m.excitatory + m.inhibitory < 1)
+    Fail("model.excitatory", "model.excitatory + model.inhibitory must be at least 1");
+  const OptimizerOptions& o = c.optimizer;
+  if (o.parents > o.population)
+    Fail("optimizer.parents", fmt::format("{} exceeds optimizer.population ({}); allowed: 0 .. population",
+                                          o.parents, o.population));
+  if (o.kind == "openai_es" && o.population % 2 != 0)
+    Fail("optimizer.population", fmt::format("{} is odd; openai_es samples mirrored pairs, allowed: even numbers",
+                                             o.population));
+  if (c.budget.env_steps == 0 && c.budget.generations == 0 && std::isinf(c.budget.target_fitness) &&
+      c.budget.wall_seconds == 0)
+    Fail("budget.env_steps", "every budget is unlimited; set at least one of budget.env_steps, "
+                             "budget.generations, budget.target_fitness, budget.wall_seconds");
+  // Connectivity and task/model compatibility are checked by building them.
+  auto task = MakeTask(c.task_name);
+  MakeModel(c.model, task->observation_space(), task->action_space());
+}
+
+}  // namespace
+
+std::vector<ConfigKeyInfo> ConfigKeys() {
+  std::vector<ConfigKeyInfo> out;
+  for (const auto& e : Schema()) out.push_back(e.info);
+  return out;
+}
+
+RunConfig ParseConfig(const std::string& toml_text, const std::vector<std::string>& overrides,
+                      const std::string& source) {
+  RunConfig c;
+  try {
+    toml::table root = toml::parse(toml_text, source);
+    ApplyTable(c, root, "");
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    throw ConfigError(fmt::format("{}:{}:{}: {}", source, where.line, where.column, e.description()));
+  } catch (const ConfigError& e) {
+    throw ConfigError(fmt::format("{}: {}", source, e.what()));
+  }
+  for (const auto& o : overrides) ApplyOverride(c, o);
+  Validate(c);
+  return c;
+}
+
+RunConfig LoadConfigFile(const std::string& path, const std::vector<std::string>& overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(fmt::format("{}: cannot read the config file", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ParseConfig(ss.str(), overrides, path);
+}
+
+std::string ConfigToToml(const RunConfig& c) {
+  toml::table root;
+  for (const auto& e : Schema()) e.put(c, root, e.info.key);
+  std::stringstream ss;
+  ss << root << "\n";
+  return ss.str();
+}
+
+std::string ConfigReferenceMarkdown() {
+  std::string out = "| key | type | default | allowed | meaning |\n|---|---|---|---|---|\n";
+  for (const auto& e : Schema()) {
+    std::string allowed = e.info.allowed;
+    for (size_t p; (p = allowed.find('|')) != std::string::npos;) allowed.replace(p, 1, "/");
+    out += fmt::format("| `{}` | {} | `{}` | {} | {} |\n", e.info.key, e.info.type, e.info.default_value,
+                       allowed, e.info.doc);
+  }
+  return out;
+}
+
+}  // namespace neurevo
