@@ -1,6 +1,7 @@
 // Small helpers shared by the task implementations (internal header).
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <span>
 #include <stdexcept>
@@ -55,6 +56,36 @@ inline double ToF32(double x) {
   f = v;
 #endif
   return static_cast<double>(f);
+}
+
+// x ** y as Python and numpy compute it for float64 scalars: libm's pow().
+// `x ** 2` there is pow(x, 2.0), which is not always the correctly rounded
+// x * x (about one case in a thousand differs by an ulp); the compiler
+// would fold a literal pow(x, 2.0) into x * x, so the exponent is hidden
+// from it.
+inline double PyPow(double x, double y) {
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  asm("" : "+x"(y));
+#elif defined(__GNUC__) && defined(__aarch64__)
+  asm("" : "+w"(y));
+#else
+  volatile double v = y;
+  y = v;
+#endif
+  return std::pow(x, y);
+}
+
+// The same for numpy float32 scalars: powf().
+inline float PyPowF(float x, float y) {
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  asm("" : "+x"(y));
+#elif defined(__GNUC__) && defined(__aarch64__)
+  asm("" : "+w"(y));
+#else
+  volatile float v = y;
+  y = v;
+#endif
+  return std::pow(x, y);
 }
 
 }  // namespace neurevo::task_util

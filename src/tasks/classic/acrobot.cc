@@ -24,7 +24,9 @@ constexpr double kAvailTorque[3] = {-1.0, 0.0, +1.0};
 using Augmented = std::array<double, 5>;
 
 // AcrobotEnv._dsdt ("book" dynamics). Operations are written in Python's
-// left-to-right order so that every intermediate rounds identically.
+// left-to-right order so that every intermediate rounds identically; `x**2`
+// of a state variable is libm's pow(x, 2) as in numpy (PyPow), while the
+// squares of the constants 0.5 and 1.0 are exact either way.
 Augmented Dsdt(const Augmented& s) {
   const double m1 = kLinkMass1, m2 = kLinkMass2, l1 = kLinkLength1;
   const double lc1 = kLinkComPos1, lc2 = kLinkComPos2;
@@ -38,13 +40,13 @@ Augmented Dsdt(const Augmented& s) {
   const double d2 = m2 * ((lc2 * lc2) + l1 * lc2 * std::cos(theta2)) + i2;
   const double phi2 = m2 * lc2 * g * std::cos(theta1 + theta2 - kPi / 2.0);
   const double phi1 =
-      -m2 * l1 * lc2 * (dtheta2 * dtheta2) * std::sin(theta2) -
+      -m2 * l1 * lc2 * task_util::PyPow(dtheta2, 2) * std::sin(theta2) -
       2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * std::sin(theta2) +
       (m1 * lc1 + m2 * l1) * g * std::cos(theta1 - kPi / 2) + phi2;
   const double ddtheta2 =
-      (a + d2 / d1 * phi1 - m2 * l1 * lc2 * (dtheta1 * dtheta1) * std::sin(theta2) -
+      (a + d2 / d1 * phi1 - m2 * l1 * lc2 * task_util::PyPow(dtheta1, 2) * std::sin(theta2) -
        phi2) /
-      (m2 * (lc2 * lc2) + i2 - (d2 * d2) / d1);
+      (m2 * (lc2 * lc2) + i2 - task_util::PyPow(d2, 2) / d1);
   const double ddtheta1 = -(d2 * ddtheta2 + phi1) / d1;
   return {dtheta1, dtheta2, ddtheta1, ddtheta2, 0.0};
 }

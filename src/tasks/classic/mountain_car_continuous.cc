@@ -104,7 +104,7 @@ StepResult MountainCarContinuous::Step(std::span<const double> action,
                         velocity >= kGoalVelocity;
   }
   const double raw_action = static_cast<double>(a);
-  result.reward = (result.terminated ? 100.0 : 0.0) - std::pow(raw_action, 2) * 0.1;
+  result.reward = (result.terminated ? 100.0 : 0.0) - task_util::PyPow(raw_action, 2) * 0.1;
 
   position_ = task_util::ToF32(position);
   velocity_ = task_util::ToF32(velocity);

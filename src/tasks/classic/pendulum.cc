@@ -54,10 +54,11 @@ StepResult Pendulum::Step(std::span<const double> action,
   if (u > static_cast<float>(kMaxTorque)) u = static_cast<float>(kMaxTorque);
 
   const double an = AngleNormalize(th_);
-  // 0.001 * (u**2) is float32 arithmetic in numpy (u is np.float32).
-  const float torque_cost = 0.001f * (u * u);
-  const double costs =
-      an * an + 0.1 * (thdot_ * thdot_) + static_cast<double>(torque_cost);
+  // x**2 is pow(x, 2) in numpy (PyPow), not x * x. 0.001 * (u**2) is float32
+  // arithmetic in numpy (u is np.float32).
+  const float torque_cost = 0.001f * task_util::PyPowF(u, 2.0f);
+  const double costs = task_util::PyPow(an, 2) + 0.1 * task_util::PyPow(thdot_, 2) +
+                       static_cast<double>(torque_cost);
   // 3.0 / (m * l**2) * u is float32 too; the rest is float64.
   const float torque_acc = static_cast<float>(3.0 / (kM * (kL * kL))) * u;
   double newthdot =
