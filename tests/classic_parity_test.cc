@@ -30,7 +30,6 @@
 //     are float64 functions of state and action.
 //   * terminated / truncated: exact.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -38,6 +37,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -52,7 +52,8 @@ constexpr double kRewardAbs = 1e-12, kRewardRel = 1e-12;
 
 std::filesystem::path ParityFile(const std::string& task) {
   const std::string file = task + ".json";
-  if (const char* dir = std::getenv("NEUREVO_PARITY_DIR"); dir != nullptr && *dir) {
+  if (const char* dir = std::getenv("NEUREVO_PARITY_DIR");
+      dir != nullptr && *dir) {
     const std::filesystem::path p = std::filesystem::path(dir) / file;
     if (std::filesystem::exists(p)) return p;
   }
@@ -74,18 +75,21 @@ struct MaxDiff {
 };
 
 // Compares two vectors; on mismatch records one failure and returns false.
-bool ExpectVectorClose(const std::vector<double>& ours, const std::vector<double>& ref,
-                       double abs_tol, double rel_tol, const std::string& what,
+bool ExpectVectorClose(const std::vector<double>& ours,
+                       const std::vector<double>& ref, double abs_tol,
+                       double rel_tol, const std::string& what,
                        double& max_diff) {
   if (ours.size() != ref.size()) {
-    ADD_FAILURE() << what << ": size " << ours.size() << " vs Gymnasium's " << ref.size();
+    ADD_FAILURE() << what << ": size " << ours.size() << " vs Gymnasium's "
+                  << ref.size();
     return false;
   }
   for (size_t i = 0; i < ref.size(); ++i) {
     max_diff = std::max(max_diff, std::abs(ours[i] - ref[i]));
     if (!Close(ours[i], ref[i], abs_tol, rel_tol)) {
-      ADD_FAILURE() << what << "[" << i << "]: ours " << ours[i] << " vs Gymnasium's "
-                    << ref[i] << " (difference " << ours[i] - ref[i] << ")";
+      ADD_FAILURE() << what << "[" << i << "]: ours " << ours[i]
+                    << " vs Gymnasium's " << ref[i] << " (difference "
+                    << ours[i] - ref[i] << ")";
       return false;
     }
   }
@@ -97,8 +101,9 @@ void CheckParity(const std::string& task_name, bool exact_reward) {
   std::ifstream in(path);
   ASSERT_TRUE(in) << "cannot open " << path;
   const nlohmann::json data = nlohmann::json::parse(in);
-  std::cout << "[ parity   ] " << task_name << ": " << path.string() << " (gymnasium "
-            << data.at("gymnasium_version").get<std::string>() << ")\n";
+  std::cout << "[ parity   ] " << task_name << ": " << path.string()
+            << " (gymnasium " << data.at("gymnasium_version").get<std::string>()
+            << ")\n";
   EXPECT_EQ(data.at("gymnasium_version").get<std::string>(), "1.4.0");
 
   auto task = MakeTask(task_name);
@@ -113,8 +118,9 @@ void CheckParity(const std::string& task_name, bool exact_reward) {
     SCOPED_TRACE("episode " + std::to_string(episodes));
     ++episodes;
     task->SetPhysicalState(ToVector(episode.at("initial_state")), obs);
-    if (!ExpectVectorClose(obs, ToVector(episode.at("initial_observation")), kObsAbs,
-                           kObsRel, "initial observation", max_diff.obs)) {
+    if (!ExpectVectorClose(obs, ToVector(episode.at("initial_observation")),
+                           kObsAbs, kObsRel, "initial observation",
+                           max_diff.obs)) {
       continue;
     }
     int t = 0;
@@ -125,7 +131,8 @@ void CheckParity(const std::string& task_name, bool exact_reward) {
       action[0] = step.at("action").get<double>();
       const StepResult r = task->Step(action, obs);
       const double ref_reward = step.at("reward").get<double>();
-      max_diff.reward = std::max(max_diff.reward, std::abs(r.reward - ref_reward));
+      max_diff.reward =
+          std::max(max_diff.reward, std::abs(r.reward - ref_reward));
       bool ok = true;
       if (exact_reward) {
         ok &= r.reward == ref_reward;
@@ -140,10 +147,11 @@ void CheckParity(const std::string& task_name, bool exact_reward) {
       EXPECT_EQ(r.truncated, ref_truncated) << where;
       ok &= r.terminated == ref_terminated && r.truncated == ref_truncated;
       saw_truncation |= ref_truncated;
-      ok &= ExpectVectorClose(obs, ToVector(step.at("observation")), kObsAbs, kObsRel,
-                              where + " observation", max_diff.obs);
+      ok &= ExpectVectorClose(obs, ToVector(step.at("observation")), kObsAbs,
+                              kObsRel, where + " observation", max_diff.obs);
       ok &= ExpectVectorClose(task->PhysicalState(), ToVector(step.at("state")),
-                              kStateAbs, kStateRel, where + " state", max_diff.state);
+                              kStateAbs, kStateRel, where + " state",
+                              max_diff.state);
       if (!ok) break;  // one report per episode, not hundreds
     }
   }
@@ -154,12 +162,18 @@ void CheckParity(const std::string& task_name, bool exact_reward) {
             << max_diff.state << ", reward " << max_diff.reward << "\n";
 }
 
-TEST(GymnasiumParity, CartPole) { CheckParity("CartPole-v1", /*exact_reward=*/true); }
-TEST(GymnasiumParity, Pendulum) { CheckParity("Pendulum-v1", /*exact_reward=*/false); }
+TEST(GymnasiumParity, CartPole) {
+  CheckParity("CartPole-v1", /*exact_reward=*/true);
+}
+TEST(GymnasiumParity, Pendulum) {
+  CheckParity("Pendulum-v1", /*exact_reward=*/false);
+}
 TEST(GymnasiumParity, MountainCarContinuous) {
   CheckParity("MountainCarContinuous-v0", /*exact_reward=*/false);
 }
-TEST(GymnasiumParity, Acrobot) { CheckParity("Acrobot-v1", /*exact_reward=*/true); }
+TEST(GymnasiumParity, Acrobot) {
+  CheckParity("Acrobot-v1", /*exact_reward=*/true);
+}
 
 }  // namespace
 }  // namespace neurevo

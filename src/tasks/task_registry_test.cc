@@ -10,8 +10,8 @@ namespace neurevo {
 namespace {
 
 TEST(TaskRegistry, NamesAndMake) {
-  const std::vector<std::string> expected = {"CartPole-v1", "Pendulum-v1",
-                                             "MountainCarContinuous-v0", "Acrobot-v1"};
+  const std::vector<std::string> expected = {
+      "CartPole-v1", "Pendulum-v1", "MountainCarContinuous-v0", "Acrobot-v1"};
   EXPECT_EQ(TaskNames(), expected);
   for (const std::string& name : TaskNames()) {
     auto task = MakeTask(name);
@@ -25,9 +25,10 @@ TEST(TaskRegistry, UnknownNameThrowsConfigError) {
     MakeTask("Foo");
     FAIL() << "expected ConfigError";
   } catch (const ConfigError& e) {
-    EXPECT_EQ(std::string(e.what()),
-              "task.name: unknown task 'Foo'; allowed: CartPole-v1, Pendulum-v1, "
-              "MountainCarContinuous-v0, Acrobot-v1");
+    EXPECT_EQ(
+        std::string(e.what()),
+        "task.name: unknown task 'Foo'; allowed: CartPole-v1, Pendulum-v1, "
+        "MountainCarContinuous-v0, Acrobot-v1");
   }
 }
 

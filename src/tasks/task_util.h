@@ -16,8 +16,8 @@ namespace neurevo::task_util {
 inline int DiscreteActionIndex(std::span<const double> action, int n,
                                std::string_view task) {
   if (action.size() != 1) {
-    throw std::invalid_argument(std::string(task) +
-                                ": discrete action must hold exactly one value");
+    throw std::invalid_argument(
+        std::string(task) + ": discrete action must hold exactly one value");
   }
   const double a = action[0];
   // The negated comparison also rejects NaN.

@@ -36,7 +36,8 @@ Augmented Dsdt(const Augmented& s) {
   const double theta1 = s[0], theta2 = s[1], dtheta1 = s[2], dtheta2 = s[3];
   const double d1 =
       m1 * (lc1 * lc1) +
-      m2 * ((l1 * l1) + (lc2 * lc2) + 2 * l1 * lc2 * std::cos(theta2)) + i1 + i2;
+      m2 * ((l1 * l1) + (lc2 * lc2) + 2 * l1 * lc2 * std::cos(theta2)) + i1 +
+      i2;
   const double d2 = m2 * ((lc2 * lc2) + l1 * lc2 * std::cos(theta2)) + i2;
   const double phi2 = m2 * lc2 * g * std::cos(theta1 + theta2 - kPi / 2.0);
   const double phi1 =
@@ -44,8 +45,8 @@ Augmented Dsdt(const Augmented& s) {
       2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * std::sin(theta2) +
       (m1 * lc1 + m2 * l1) * g * std::cos(theta1 - kPi / 2) + phi2;
   const double ddtheta2 =
-      (a + d2 / d1 * phi1 - m2 * l1 * lc2 * task_util::PyPow(dtheta1, 2) * std::sin(theta2) -
-       phi2) /
+      (a + d2 / d1 * phi1 -
+       m2 * l1 * lc2 * task_util::PyPow(dtheta1, 2) * std::sin(theta2) - phi2) /
       (m2 * (lc2 * lc2) + i2 - task_util::PyPow(d2, 2) / d1);
   const double ddtheta1 = -(d2 * ddtheta2 + phi1) / d1;
   return {dtheta1, dtheta2, ddtheta1, ddtheta2, 0.0};
@@ -105,7 +106,8 @@ void Acrobot::Reset(uint64_t seed, std::span<double> observation) {
 StepResult Acrobot::Step(std::span<const double> action,
                          std::span<double> observation) {
   const int a = task_util::DiscreteActionIndex(action, 3, kName);
-  const Augmented y0 = {state_[0], state_[1], state_[2], state_[3], kAvailTorque[a]};
+  const Augmented y0 = {state_[0], state_[1], state_[2], state_[3],
+                        kAvailTorque[a]};
   const Augmented ns = Rk4(y0);
   state_[0] = Wrap(ns[0], -kPi, kPi);
   state_[1] = Wrap(ns[1], -kPi, kPi);
@@ -114,7 +116,8 @@ StepResult Acrobot::Step(std::span<const double> action,
   ++steps_;
 
   StepResult result;
-  result.terminated = -std::cos(state_[0]) - std::cos(state_[1] + state_[0]) > 1.0;
+  result.terminated =
+      -std::cos(state_[0]) - std::cos(state_[1] + state_[0]) > 1.0;
   result.reward = result.terminated ? 0.0 : -1.0;
   result.truncated = steps_ >= max_episode_steps();
   WriteObservation(observation);

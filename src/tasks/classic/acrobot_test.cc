@@ -15,8 +15,10 @@ TEST(Acrobot, Spaces) {
   Acrobot task;
   const double v1 = static_cast<float>(4 * std::numbers::pi);
   const double v2 = static_cast<float>(9 * std::numbers::pi);
-  EXPECT_EQ(task.observation_space().high, (std::vector<double>{1, 1, 1, 1, v1, v2}));
-  EXPECT_EQ(task.observation_space().low, (std::vector<double>{-1, -1, -1, -1, -v1, -v2}));
+  EXPECT_EQ(task.observation_space().high,
+            (std::vector<double>{1, 1, 1, 1, v1, v2}));
+  EXPECT_EQ(task.observation_space().low,
+            (std::vector<double>{-1, -1, -1, -1, -v1, -v2}));
   EXPECT_TRUE(task.action_space().discrete());
   EXPECT_EQ(task.action_space().size, 3);
 }
@@ -31,7 +33,8 @@ TEST(Acrobot, ResetRangeAndDeterminism) {
     for (double v : s) {
       EXPECT_GE(v, -0.1);
       EXPECT_LE(v, 0.1);
-      EXPECT_EQ(v, static_cast<double>(static_cast<float>(v)));  // float32 state
+      EXPECT_EQ(v,
+                static_cast<double>(static_cast<float>(v)));  // float32 state
     }
     EXPECT_FLOAT_EQ(obs[0], std::cos(s[0]));
     EXPECT_FLOAT_EQ(obs[3], std::sin(s[1]));
@@ -45,7 +48,8 @@ TEST(Acrobot, TerminatesWhenTipIsHigh) {
   Acrobot task;
   std::vector<double> obs(6);
   // Upright and at rest: -cos(pi) - cos(pi + 0) = 2 > 1.
-  task.SetPhysicalState(std::vector<double>{std::numbers::pi - 0.01, 0, 0, 0}, obs);
+  task.SetPhysicalState(std::vector<double>{std::numbers::pi - 0.01, 0, 0, 0},
+                        obs);
   const StepResult r = task.Step(std::vector<double>{1}, obs);
   EXPECT_TRUE(r.terminated);
   EXPECT_EQ(r.reward, 0.0);

@@ -25,8 +25,7 @@ constexpr double kXThreshold = 2.4;
 
 }  // namespace
 
-CartPole::CartPole()
-    : action_space_(Space::Discrete(2)) {
+CartPole::CartPole() : action_space_(Space::Discrete(2)) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
   // Gymnasium builds the bounds as a float32 array.
   const double x_high = task_util::ToF32(kXThreshold * 2);
@@ -51,7 +50,8 @@ StepResult CartPole::Step(std::span<const double> action,
   const double costheta = std::cos(theta);
   const double sintheta = std::sin(theta);
   const double temp =
-      (force + kPoleMassLength * (theta_dot * theta_dot) * sintheta) / kTotalMass;
+      (force + kPoleMassLength * (theta_dot * theta_dot) * sintheta) /
+      kTotalMass;
   const double thetaacc =
       (kGravity * sintheta - costheta * temp) /
       (kLength * (4.0 / 3.0 - kMassPole * (costheta * costheta) / kTotalMass));

@@ -19,7 +19,9 @@ TEST(CartPole, Spaces) {
   // float32(4.8) and float32(2 * 12 degrees), as in Gymnasium.
   EXPECT_EQ(obs.high[0], static_cast<double>(4.8f));
   EXPECT_EQ(obs.high[1], inf);
-  EXPECT_EQ(obs.high[2], static_cast<double>(static_cast<float>(24 * 2 * std::numbers::pi / 360)));
+  EXPECT_EQ(
+      obs.high[2],
+      static_cast<double>(static_cast<float>(24 * 2 * std::numbers::pi / 360)));
   EXPECT_EQ(obs.high[3], inf);
   for (int i = 0; i < 4; ++i) EXPECT_EQ(obs.low[i], -obs.high[i]);
   EXPECT_TRUE(task.action_space().discrete());
@@ -58,7 +60,8 @@ TEST(CartPole, TerminatesAtAngleThreshold) {
   task.SetPhysicalState(std::vector<double>{0, 0, threshold - 0.03, 1.0}, obs);
   r = task.Step(std::vector<double>{1}, obs);
   EXPECT_FALSE(r.terminated);
-  task.SetPhysicalState(std::vector<double>{0, 0, -threshold + 0.01, -1.0}, obs);
+  task.SetPhysicalState(std::vector<double>{0, 0, -threshold + 0.01, -1.0},
+                        obs);
   EXPECT_TRUE(task.Step(std::vector<double>{0}, obs).terminated);
 }
 
@@ -80,7 +83,8 @@ TEST(CartPole, TruncatesAtStep500) {
   for (int t = 1; t <= 500; ++t) {
     const std::vector<double> state = task.PhysicalState();
     // A simple balancing controller.
-    const double u = 0.05 * state[0] + 0.2 * state[1] + 5.0 * state[2] + state[3];
+    const double u =
+        0.05 * state[0] + 0.2 * state[1] + 5.0 * state[2] + state[3];
     const StepResult r = task.Step(std::vector<double>{u > 0 ? 1.0 : 0.0}, obs);
     ASSERT_FALSE(r.terminated) << "step " << t;
     EXPECT_EQ(r.truncated, t == 500) << "step " << t;
@@ -94,7 +98,8 @@ TEST(CartPole, InvalidActionThrows) {
   EXPECT_THROW(task.Step(std::vector<double>{2}, obs), std::invalid_argument);
   EXPECT_THROW(task.Step(std::vector<double>{-1}, obs), std::invalid_argument);
   EXPECT_THROW(task.Step(std::vector<double>{0.5}, obs), std::invalid_argument);
-  EXPECT_THROW(task.Step(std::vector<double>{std::nan("")}, obs), std::invalid_argument);
+  EXPECT_THROW(task.Step(std::vector<double>{std::nan("")}, obs),
+               std::invalid_argument);
   EXPECT_THROW(task.SetPhysicalState(std::vector<double>{0, 0, 0}, obs),
                std::invalid_argument);
 }

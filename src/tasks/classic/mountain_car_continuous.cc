@@ -25,7 +25,8 @@ MountainCarContinuous::MountainCarContinuous()
           {task_util::ToF32(kMaxPosition), task_util::ToF32(kMaxSpeed)})),
       action_space_(Space::Box({kMinAction}, {kMaxAction})) {}
 
-void MountainCarContinuous::Reset(uint64_t seed, std::span<double> observation) {
+void MountainCarContinuous::Reset(uint64_t seed,
+                                  std::span<double> observation) {
   RandomStream rng(seed);
   position_ = rng.Uniform(-0.6, -0.4);
   velocity_ = 0.0;
@@ -74,23 +75,29 @@ StepResult MountainCarContinuous::Step(std::span<const double> action,
     if (position == kMinPosition && velocity < 0) velocity = 0.0;
   } else {
     // Later steps: position and velocity are np.float32.
-    float pos = static_cast<float>(position), vel = static_cast<float>(velocity);
+    float pos = static_cast<float>(position),
+          vel = static_cast<float>(velocity);
     const double hill = 0.0025 * std::cos(static_cast<double>(3.0f * pos));
     float increment;
     if (force_clipped) {
       // Python float - Python float, then rounded when added to vel.
-      increment = static_cast<float>((a < -1.0f ? kMinAction : kMaxAction) * kPower - hill);
+      increment = static_cast<float>(
+          (a < -1.0f ? kMinAction : kMaxAction) * kPower - hill);
     } else {
       increment = a * static_cast<float>(kPower) - static_cast<float>(hill);
     }
     vel = vel + increment;
     // The clipped values are Python floats again, but every later use
     // rounds them to float32, so storing float32 here is equivalent.
-    if (vel > static_cast<float>(kMaxSpeed)) vel = static_cast<float>(kMaxSpeed);
-    if (vel < static_cast<float>(-kMaxSpeed)) vel = static_cast<float>(-kMaxSpeed);
+    if (vel > static_cast<float>(kMaxSpeed))
+      vel = static_cast<float>(kMaxSpeed);
+    if (vel < static_cast<float>(-kMaxSpeed))
+      vel = static_cast<float>(-kMaxSpeed);
     pos = pos + vel;
-    if (pos > static_cast<float>(kMaxPosition)) pos = static_cast<float>(kMaxPosition);
-    if (pos < static_cast<float>(kMinPosition)) pos = static_cast<float>(kMinPosition);
+    if (pos > static_cast<float>(kMaxPosition))
+      pos = static_cast<float>(kMaxPosition);
+    if (pos < static_cast<float>(kMinPosition))
+      pos = static_cast<float>(kMinPosition);
     if (pos == static_cast<float>(kMinPosition) && vel < 0) vel = 0.0f;
     position = pos;
     velocity = vel;
@@ -100,11 +107,13 @@ StepResult MountainCarContinuous::Step(std::span<const double> action,
   if (state_is_f64_) {
     result.terminated = position >= kGoalPosition && velocity >= kGoalVelocity;
   } else {
-    result.terminated = static_cast<float>(position) >= static_cast<float>(kGoalPosition) &&
-                        velocity >= kGoalVelocity;
+    result.terminated =
+        static_cast<float>(position) >= static_cast<float>(kGoalPosition) &&
+        velocity >= kGoalVelocity;
   }
   const double raw_action = static_cast<double>(a);
-  result.reward = (result.terminated ? 100.0 : 0.0) - task_util::PyPow(raw_action, 2) * 0.1;
+  result.reward =
+      (result.terminated ? 100.0 : 0.0) - task_util::PyPow(raw_action, 2) * 0.1;
 
   position_ = task_util::ToF32(position);
   velocity_ = task_util::ToF32(velocity);
@@ -129,7 +138,8 @@ void MountainCarContinuous::SetPhysicalState(std::span<const double> state,
   WriteObservation(observation);
 }
 
-void MountainCarContinuous::WriteObservation(std::span<double> observation) const {
+void MountainCarContinuous::WriteObservation(
+    std::span<double> observation) const {
   task_util::CheckSize(observation, 2, kName, "observation");
   observation[0] = task_util::ToF32(position_);
   observation[1] = task_util::ToF32(velocity_);

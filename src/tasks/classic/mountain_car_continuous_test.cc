@@ -10,9 +10,11 @@ namespace {
 TEST(MountainCarContinuous, Spaces) {
   MountainCarContinuous task;
   EXPECT_EQ(task.observation_space().low,
-            (std::vector<double>{static_cast<double>(-1.2f), static_cast<double>(-0.07f)}));
+            (std::vector<double>{static_cast<double>(-1.2f),
+                                 static_cast<double>(-0.07f)}));
   EXPECT_EQ(task.observation_space().high,
-            (std::vector<double>{static_cast<double>(0.6f), static_cast<double>(0.07f)}));
+            (std::vector<double>{static_cast<double>(0.6f),
+                                 static_cast<double>(0.07f)}));
   EXPECT_EQ(task.action_space().low, (std::vector<double>{-1}));
   EXPECT_EQ(task.action_space().high, (std::vector<double>{1}));
 }

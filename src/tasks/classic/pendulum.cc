@@ -33,7 +33,8 @@ double AngleNormalize(double x) {
 }  // namespace
 
 Pendulum::Pendulum()
-    : observation_space_(Space::Box({-1.0, -1.0, -kMaxSpeed}, {1.0, 1.0, kMaxSpeed})),
+    : observation_space_(
+          Space::Box({-1.0, -1.0, -kMaxSpeed}, {1.0, 1.0, kMaxSpeed})),
       action_space_(Space::Box({-kMaxTorque}, {kMaxTorque})) {}
 
 void Pendulum::Reset(uint64_t seed, std::span<double> observation) {
@@ -57,12 +58,14 @@ StepResult Pendulum::Step(std::span<const double> action,
   // x**2 is pow(x, 2) in numpy (PyPow), not x * x. 0.001 * (u**2) is float32
   // arithmetic in numpy (u is np.float32).
   const float torque_cost = 0.001f * task_util::PyPowF(u, 2.0f);
-  const double costs = task_util::PyPow(an, 2) + 0.1 * task_util::PyPow(thdot_, 2) +
+  const double costs = task_util::PyPow(an, 2) +
+                       0.1 * task_util::PyPow(thdot_, 2) +
                        static_cast<double>(torque_cost);
   // 3.0 / (m * l**2) * u is float32 too; the rest is float64.
   const float torque_acc = static_cast<float>(3.0 / (kM * (kL * kL))) * u;
-  double newthdot =
-      thdot_ + (3 * kG / (2 * kL) * std::sin(th_) + static_cast<double>(torque_acc)) * kDt;
+  double newthdot = thdot_ + (3 * kG / (2 * kL) * std::sin(th_) +
+                              static_cast<double>(torque_acc)) *
+                                 kDt;
   newthdot = std::clamp(newthdot, -kMaxSpeed, kMaxSpeed);
   const double newth = th_ + newthdot * kDt;
   th_ = newth;
