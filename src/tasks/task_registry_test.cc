@@ -1,0 +1,68 @@
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "neurevo/error.h"
+#include "neurevo/task.h"
+
+namespace neurevo {
+namespace {
+
+TEST(TaskRegistry, NamesAndMake) {
+  const std::vector<std::string> expected = {
+      "CartPole-v1", "Pendulum-v1", "MountainCarContinuous-v0", "Acrobot-v1"};
+  EXPECT_EQ(TaskNames(), expected);
+  for (const std::string& name : TaskNames()) {
+    auto task = MakeTask(name);
+    ASSERT_NE(task, nullptr);
+    EXPECT_EQ(task->name(), name);
+  }
+}
+
+TEST(TaskRegistry, UnknownNameThrowsConfigError) {
+  try {
+    MakeTask("Foo");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(
+        std::string(e.what()),
+        "task.name: unknown task 'Foo'; allowed: CartPole-v1, Pendulum-v1, "
+        "MountainCarContinuous-v0, Acrobot-v1");
+  }
+}
+
+struct SpaceCase {
+  const char* name;
+  int obs_size;
+  bool discrete;
+  int action_size;  // Discrete: n; Box: dimensions
+  int max_steps;
+};
+
+TEST(TaskRegistry, SpacesAndLimits) {
+  const SpaceCase cases[] = {
+      {"CartPole-v1", 4, true, 2, 500},
+      {"Pendulum-v1", 3, false, 1, 200},
+      {"MountainCarContinuous-v0", 2, false, 1, 999},
+      {"Acrobot-v1", 6, true, 3, 500},
+  };
+  for (const SpaceCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto task = MakeTask(c.name);
+    const Space& obs = task->observation_space();
+    EXPECT_FALSE(obs.discrete());
+    EXPECT_EQ(obs.size, c.obs_size);
+    EXPECT_EQ(obs.vector_size(), c.obs_size);
+    EXPECT_EQ(static_cast<int>(obs.low.size()), c.obs_size);
+    EXPECT_EQ(static_cast<int>(obs.high.size()), c.obs_size);
+    const Space& act = task->action_space();
+    EXPECT_EQ(act.discrete(), c.discrete);
+    EXPECT_EQ(act.size, c.action_size);
+    EXPECT_EQ(act.vector_size(), c.discrete ? 1 : c.action_size);
+    EXPECT_EQ(task->max_episode_steps(), c.max_steps);
+  }
+}
+
+}  // namespace
+}  // namespace neurevo
