@@ -1,0 +1,78 @@
+#include "core/thread_pool.h"
+
+namespace neurevo {
+
+ThreadPool::ThreadPool(int threads) {
+  size_ = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // Worker 0 is the calling thread; the pool starts size_ - 1 more.
+  for (int w = 1; w < size_; ++w) threads_.emplace_back([this, w] { WorkerLoop(w); });
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  for (auto& t : threads_) t.join();
+}
+
+void ThreadPool::RunIndices(int worker) {
+  for (;;) {
+    int index;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (next_index_ >= job_size_) return;
+      index = next_index_++;
+    }
+    try {
+      (*job_)(index, worker);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!error_) error_ = std::current_exception();
+      next_index_ = job_size_;  // abandon the rest
+    }
+  }
+}
+
+void ThreadPool::WorkerLoop(int worker) {
+  long long seen = 0;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [&] { return stop_ || epoch_ != seen; });
+      if (stop_) return;
+      seen = epoch_;
+      ++active_;
+    }
+    RunIndices(worker);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      --active_;
+    }
+    done_.notify_all();
+  }
+}
+
+void ThreadPool::ParallelFor(int n, const std::function<void(int, int)>& fn) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    job_ = &fn;
+    job_size_ = n;
+    next_index_ = 0;
+    error_ = nullptr;
+    ++epoch_;
+  }
+  wake_.notify_all();
+  RunIndices(0);
+  std::exception_ptr error;
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_.wait(lock, [&] { return active_ == 0; });
+    job_ = nullptr;
+    error = error_;
+  }
+  if (error) std::rethrow_exception(error);
+}
+
+}  // namespace neurevo

@@ -1,0 +1,48 @@
+// A fixed pool of worker threads running index-parallel loops.
+//
+// ParallelFor(n, fn) calls fn(index, worker) for every index in [0, n) and
+// returns when all are done. Which worker runs which index depends on
+// scheduling, so callers write results by index and keep per-worker scratch
+// (tasks, buffers) by worker id; then results never depend on thread count.
+//
+// Thread safety: ParallelFor is called from one thread at a time.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace neurevo {
+
+class ThreadPool {
+ public:
+  // threads <= 0: all hardware threads.
+  explicit ThreadPool(int threads);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  int size() const { return size_; }
+  // Runs fn(index, worker) for index in [0, n); rethrows the first exception.
+  void ParallelFor(int n, const std::function<void(int index, int worker)>& fn);
+
+ private:
+  void WorkerLoop(int worker);
+  void RunIndices(int worker);
+
+  int size_;
+  std::vector<std::thread> threads_;
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  const std::function<void(int, int)>* job_ = nullptr;
+  int job_size_ = 0;
+  int next_index_ = 0;
+  int active_ = 0;
+  long long epoch_ = 0;
+  bool stop_ = false;
+  std::exception_ptr error_;
+};
+
+}  // namespace neurevo

@@ -1,0 +1,65 @@
+#include "train/evaluator.h"
+
+#include "neurevo/random.h"
+
+namespace neurevo {
+
+namespace {
+constexpr uint64_t kEnvSeedPurpose = static_cast<uint64_t>(StreamPurpose::kEnvReset);
+constexpr uint64_t kNoisePurpose = static_cast<uint64_t>(StreamPurpose::kNetworkNoise);
+constexpr uint64_t kEvalPurpose = static_cast<uint64_t>(StreamPurpose::kEvalSeeds);
+}  // namespace
+
+uint64_t HeldOutEnvSeed(uint64_t seed, int episode) {
+  return HashKey({seed, kEvalPurpose, static_cast<uint64_t>(episode), kEnvSeedPurpose});
+}
+uint64_t HeldOutNoiseKey(uint64_t seed, int episode) {
+  return HashKey({seed, kEvalPurpose, static_cast<uint64_t>(episode), kNoisePurpose});
+}
+
+Evaluator::Evaluator(const Model& model, const std::string& task_name, ThreadPool& pool)
+    : model_(model), pool_(pool) {
+  for (int w = 0; w < pool.size(); ++w) tasks_.push_back(MakeTask(task_name));
+}
+
+std::vector<IndividualResult> Evaluator::EvaluateGeneration(
+    const std::vector<std::vector<double>>& genomes, const ObsNormalizer& normalizer,
+    uint64_t seed, long long generation, int episodes, ObsStats* seen) {
+  const int n = static_cast<int>(genomes.size());
+  std::vector<IndividualResult> results(n);
+  std::vector<ObsStats> stats(seen ? n : 0, ObsStats(normalizer.dim()));
+  const auto gen = static_cast<uint64_t>(generation);
+  pool_.ParallelFor(n, [&](int i, int worker) {
+    auto policy = model_.Decode(genomes[i]);
+    IndividualResult& r = results[i];
+    double total = 0.0;
+    for (int e = 0; e < episodes; ++e) {
+      const uint64_t env_seed = HashKey({seed, gen, static_cast<uint64_t>(e), kEnvSeedPurpose});
+      const uint64_t noise_key =
+          HashKey({seed, gen, static_cast<uint64_t>(i), static_cast<uint64_t>(e), kNoisePurpose});
+      const EpisodeResult ep = RunEpisode(*policy, *tasks_[worker], normalizer, env_seed, noise_key,
+                                          seen ? &stats[i] : nullptr);
+      r.steps += ep.steps;
+      total += ep.total_reward;
+      if (ep.failed) ++r.failed_episodes;
+    }
+    r.fitness = r.failed_episodes > 0 ? kFailedFitness : total / episodes;
+  });
+  if (seen)
+    for (const auto& s : stats) seen->Merge(s);
+  return results;
+}
+
+std::vector<EpisodeResult> Evaluator::EvaluateHeldOut(std::span<const double> genome,
+                                                      const ObsNormalizer& normalizer,
+                                                      uint64_t seed, int episodes) {
+  std::vector<EpisodeResult> results(episodes);
+  pool_.ParallelFor(episodes, [&](int e, int worker) {
+    auto policy = model_.Decode(genome);
+    results[e] = RunEpisode(*policy, *tasks_[worker], normalizer, HeldOutEnvSeed(seed, e),
+                            HeldOutNoiseKey(seed, e));
+  });
+  return results;
+}
+
+}  // namespace neurevo

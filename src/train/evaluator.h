@@ -1,0 +1,62 @@
+// Parallel evaluation of genomes on a task.
+//
+// Each worker thread owns one Task instance; each individual is decoded into
+// its own Policy. Every random stream (episode seeds, network noise) comes
+// from counters — (seed, generation, individual, episode) — so fitness values
+// never depend on thread count or scheduling. Within a generation all
+// individuals share the same episode seeds (common random numbers).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/thread_pool.h"
+#include "neurevo/model.h"
+#include "neurevo/task.h"
+#include "train/episode.h"
+#include "train/obs_normalizer.h"
+
+namespace neurevo {
+
+// The worst fitness: given to individuals whose rollout failed (non-finite
+// values). Finite, so it sorts and serialises like any other fitness.
+inline constexpr double kFailedFitness = -1e300;
+
+struct IndividualResult {
+  double fitness = 0.0;  // mean episode return (kFailedFitness if any episode failed)
+  long long steps = 0;
+  int failed_episodes = 0;
+};
+
+class Evaluator {
+ public:
+  Evaluator(const Model& model, const std::string& task_name, ThreadPool& pool);
+
+  // Evaluates a generation; adds every observation seen to `seen` (merged in
+  // individual order).
+  std::vector<IndividualResult> EvaluateGeneration(const std::vector<std::vector<double>>& genomes,
+                                                   const ObsNormalizer& normalizer, uint64_t seed,
+                                                   long long generation, int episodes,
+                                                   ObsStats* seen);
+
+  // Evaluates one genome on held-out episodes (parallel over episodes).
+  std::vector<EpisodeResult> EvaluateHeldOut(std::span<const double> genome,
+                                             const ObsNormalizer& normalizer, uint64_t seed,
+                                             int episodes);
+
+  const Task& task() const { return *tasks_.front(); }
+
+ private:
+  const Model& model_;
+  ThreadPool& pool_;
+  std::vector<std::unique_ptr<Task>> tasks_;  // one per worker
+};
+
+// Held-out episode seeds: disjoint streams from the training seeds.
+uint64_t HeldOutEnvSeed(uint64_t seed, int episode);
+uint64_t HeldOutNoiseKey(uint64_t seed, int episode);
+
+}  // namespace neurevo

@@ -1,0 +1,38 @@
+// Reading and writing the files of a run directory (see neurevo/train.h).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "neurevo/config.h"
+#include "neurevo/model.h"
+#include "train/obs_normalizer.h"
+
+namespace neurevo {
+
+inline constexpr int kGenomeFormatVersion = 1;
+
+struct SavedGenome {
+  std::vector<double> genes;
+  double fitness = 0.0;
+  long long generation = 0;
+  ObsNormalizer normalizer;
+};
+
+nlohmann::json GenomeFileJson(const RunConfig& config, const GenomeLayout& layout,
+                              const SavedGenome& genome);
+// Validates format, version, layout and values against `layout`; throws
+// ConfigError naming `path` and the problem.
+SavedGenome ParseGenomeFile(const std::string& path, const GenomeLayout& layout, int obs_dim);
+
+// The resolved config of a run directory.
+RunConfig LoadRunConfig(const std::string& run_dir);
+
+// A fresh, unused default run directory name under runs/.
+std::string DefaultRunDir(const RunConfig& config);
+// Creates an empty run directory; throws ConfigError if it exists and is not
+// empty (nothing is ever overwritten).
+void CreateRunDir(const std::string& dir);
+
+}  // namespace neurevo
