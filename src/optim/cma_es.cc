@@ -1,0 +1,282 @@
+// CMA-ES after Hansen, "The CMA Evolution Strategy: A Tutorial"
+// (arXiv:1604.00772), structured like Hansen's purecma.py. See cma_es.h.
+#include "optim/cma_es.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+
+#include "neurevo/error.h"
+#include "neurevo/random.h"
+
+namespace neurevo {
+namespace {
+
+// Fitness with NaN mapped to the worst value (neurevo maximises).
+double Sanitised(double f) {
+  return std::isnan(f) ? -std::numeric_limits<double>::infinity() : f;
+}
+
+nlohmann::json VectorToJson(const Eigen::VectorXd& v) {
+  return nlohmann::json(std::vector<double>(v.data(), v.data() + v.size()));
+}
+
+Eigen::VectorXd VectorFromJson(const nlohmann::json& j, int n, const char* key) {
+  const auto values = j.at(key).get<std::vector<double>>();
+  if (static_cast<int>(values.size()) != n) {
+    throw ConfigError(std::string("cma_es state: '") + key + "' has the wrong size");
+  }
+  return Eigen::Map<const Eigen::VectorXd>(values.data(), n);
+}
+
+// Row-major list of rows.
+nlohmann::json MatrixToJson(const Eigen::MatrixXd& m) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (Eigen::Index i = 0; i < m.rows(); ++i) {
+    std::vector<double> row(static_cast<size_t>(m.cols()));
+    for (Eigen::Index j = 0; j < m.cols(); ++j) row[static_cast<size_t>(j)] = m(i, j);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+Eigen::MatrixXd MatrixFromJson(const nlohmann::json& j, int n, const char* key) {
+  const auto rows = j.at(key).get<std::vector<std::vector<double>>>();
+  if (static_cast<int>(rows.size()) != n) {
+    throw ConfigError(std::string("cma_es state: '") + key + "' has the wrong size");
+  }
+  Eigen::MatrixXd m(n, n);
+  for (int i = 0; i < n; ++i) {
+    if (static_cast<int>(rows[static_cast<size_t>(i)].size()) != n) {
+      throw ConfigError(std::string("cma_es state: '") + key + "' has the wrong size");
+    }
+    for (int k = 0; k < n; ++k) m(i, k) = rows[static_cast<size_t>(i)][static_cast<size_t>(k)];
+  }
+  return m;
+}
+
+}  // namespace
+
+CmaEs::Parameters CmaEs::DefaultParameters(int dimension, int lambda, int mu) {
+  const double n = dimension;
+  Parameters p;
+  p.lambda = lambda;
+  p.mu = mu;
+  p.weights.resize(static_cast<size_t>(mu));
+  for (int i = 0; i < mu; ++i) {
+    p.weights[static_cast<size_t>(i)] = std::log(mu + 0.5) - std::log(i + 1.0);
+  }
+  const double sum_w = std::accumulate(p.weights.begin(), p.weights.end(), 0.0);
+  double sum_w2 = 0.0;
+  for (double& w : p.weights) {
+    w /= sum_w;
+    sum_w2 += w * w;
+  }
+  p.mueff = 1.0 / sum_w2;
+  p.cc = (4.0 + p.mueff / n) / (n + 4.0 + 2.0 * p.mueff / n);
+  p.cs = (p.mueff + 2.0) / (n + p.mueff + 5.0);
+  p.c1 = 2.0 / ((n + 1.3) * (n + 1.3) + p.mueff);
+  p.cmu = std::min(1.0 - p.c1, 2.0 * (p.mueff - 2.0 + 1.0 / p.mueff) /
+                                   ((n + 2.0) * (n + 2.0) + p.mueff));
+  p.damps = 1.0 + 2.0 * std::max(0.0, std::sqrt((p.mueff - 1.0) / (n + 1.0)) - 1.0) + p.cs;
+  p.chi_n = std::sqrt(n) * (1.0 - 1.0 / (4.0 * n) + 1.0 / (21.0 * n * n));
+  return p;
+}
+
+CmaEs::CmaEs(const OptimizerOptions& options, int dimension, uint64_t seed,
+             std::vector<double> initial_mean)
+    : n_(dimension), seed_(seed), sigma0_(options.sigma0) {
+  const int lambda = options.population;
+  const int mu = options.parents > 0 ? options.parents : lambda / 2;
+  params_ = DefaultParameters(n_, lambda, std::max(1, mu));
+  if (static_cast<int>(initial_mean.size()) != n_) {
+    throw std::invalid_argument("CmaEs: initial mean has the wrong size");
+  }
+  mean_ = Eigen::Map<const Eigen::VectorXd>(initial_mean.data(), n_);
+  sigma_ = sigma0_;
+  c_ = Eigen::MatrixXd::Identity(n_, n_);
+  b_ = Eigen::MatrixXd::Identity(n_, n_);
+  d_ = Eigen::VectorXd::Ones(n_);
+  ps_ = Eigen::VectorXd::Zero(n_);
+  pc_ = Eigen::VectorXd::Zero(n_);
+}
+
+void CmaEs::SamplePopulation() {
+  population_.resize(n_, params_.lambda);
+  Eigen::VectorXd z(n_);
+  for (int k = 0; k < params_.lambda; ++k) {
+    RandomStream rng(seed_, static_cast<uint64_t>(generation_), static_cast<uint64_t>(k), 0,
+                     StreamPurpose::kOptimizer);
+    for (int i = 0; i < n_; ++i) z(i) = rng.Normal();
+    population_.col(k) = mean_ + sigma_ * (b_ * d_.cwiseProduct(z));
+  }
+  has_population_ = true;
+}
+
+std::vector<std::vector<double>> CmaEs::Ask() {
+  if (!has_population_) SamplePopulation();
+  std::vector<std::vector<double>> out(static_cast<size_t>(params_.lambda));
+  for (int k = 0; k < params_.lambda; ++k) {
+    const double* col = population_.col(k).data();
+    out[static_cast<size_t>(k)].assign(col, col + n_);
+  }
+  return out;
+}
+
+void CmaEs::Tell(std::span<const double> fitness) {
+  const Parameters& p = params_;
+  if (static_cast<int>(fitness.size()) != p.lambda) {
+    throw std::invalid_argument("CmaEs::Tell: expected " + std::to_string(p.lambda) +
+                                " fitness values, got " + std::to_string(fitness.size()));
+  }
+  if (!has_population_) SamplePopulation();
+
+  // Rank best first (maximisation); stable so that ties are deterministic.
+  std::vector<int> order(static_cast<size_t>(p.lambda));
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return Sanitised(fitness[static_cast<size_t>(a)]) > Sanitised(fitness[static_cast<size_t>(b)]);
+  });
+
+  const Eigen::VectorXd old_mean = mean_;
+  Eigen::MatrixXd y(n_, p.mu);  // selected steps (x_i:lambda - m) / sigma
+  for (int i = 0; i < p.mu; ++i) {
+    y.col(i) = (population_.col(order[static_cast<size_t>(i)]) - old_mean) / sigma_;
+  }
+  const Eigen::Map<const Eigen::VectorXd> w(p.weights.data(), p.mu);
+  const Eigen::VectorXd y_w = y * w;
+  mean_ = old_mean + sigma_ * y_w;
+
+  // Step-size path with C^{-1/2} y_w = B D^{-1} B^T y_w.
+  const Eigen::VectorXd c_inv_sqrt_y = b_ * (b_.transpose() * y_w).cwiseQuotient(d_);
+  ps_ = (1.0 - p.cs) * ps_ + std::sqrt(p.cs * (2.0 - p.cs) * p.mueff) * c_inv_sqrt_y;
+  ++generation_;
+
+  const double ps_norm = ps_.norm();
+  const double hsig_lhs =
+      ps_norm / std::sqrt(1.0 - std::pow(1.0 - p.cs, 2.0 * generation_)) / p.chi_n;
+  const double hsig = hsig_lhs < 1.4 + 2.0 / (n_ + 1.0) ? 1.0 : 0.0;
+  pc_ = (1.0 - p.cc) * pc_ + hsig * std::sqrt(p.cc * (2.0 - p.cc) * p.mueff) * y_w;
+
+  // C <- (1 - c1 + c1 delta(hsig) - cmu sum w) C + c1 pc pc^T + cmu sum w_i y_i y_i^T.
+  const double delta_hsig = (1.0 - hsig) * p.cc * (2.0 - p.cc);
+  c_ *= 1.0 - p.c1 + p.c1 * delta_hsig - p.cmu;  // sum w = 1
+  c_.noalias() += p.c1 * pc_ * pc_.transpose();
+  c_.noalias() += p.cmu * (y * w.asDiagonal() * y.transpose());
+  c_ = 0.5 * (c_ + c_.transpose()).eval();
+
+  sigma_ *= std::exp(std::min(1.0, (p.cs / p.damps) * (ps_norm / p.chi_n - 1.0)));
+
+  has_population_ = false;
+  if (!mean_.allFinite()) {
+    Reset(old_mean);
+    return;
+  }
+  if (!std::isfinite(sigma_) || !(sigma_ > 0.0) || !c_.allFinite()) {
+    Reset(mean_);
+    return;
+  }
+  // Lazy eigendecomposition (purecma): counted in evaluations.
+  const double gap_evals = static_cast<double>(generation_ - eigen_generation_) * p.lambda;
+  if (gap_evals > p.lambda / (p.c1 + p.cmu) / n_ / 10.0) UpdateEigensystem();
+}
+
+void CmaEs::UpdateEigensystem() {
+  eigen_generation_ = generation_;
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(c_);
+  if (solver.info() != Eigen::Success) {
+    Reset(mean_);
+    return;
+  }
+  const Eigen::VectorXd& eigenvalues = solver.eigenvalues();  // ascending
+  if (!eigenvalues.allFinite() || !(eigenvalues(0) > 0.0) ||
+      eigenvalues(n_ - 1) > 1e14 * eigenvalues(0)) {
+    Reset(mean_);
+    return;
+  }
+  d_ = eigenvalues.cwiseSqrt();
+  b_ = solver.eigenvectors();
+}
+
+void CmaEs::Reset(const Eigen::VectorXd& fallback_mean) {
+  mean_ = fallback_mean;
+  sigma_ = sigma0_;
+  c_ = Eigen::MatrixXd::Identity(n_, n_);
+  b_ = Eigen::MatrixXd::Identity(n_, n_);
+  d_ = Eigen::VectorXd::Ones(n_);
+  ps_.setZero();
+  pc_.setZero();
+  eigen_generation_ = generation_;
+  ++resets_;
+}
+
+std::vector<double> CmaEs::Mean() const { return {mean_.data(), mean_.data() + n_}; }
+
+nlohmann::json CmaEs::SaveState() const {
+  nlohmann::json j;
+  j["kind"] = "cma_es";
+  j["version"] = 1;
+  j["dimension"] = n_;
+  j["population"] = params_.lambda;
+  j["parents"] = params_.mu;
+  j["seed"] = seed_;
+  j["sigma0"] = sigma0_;
+  j["generation"] = generation_;
+  j["eigen_generation"] = eigen_generation_;
+  j["resets"] = resets_;
+  j["sigma"] = sigma_;
+  j["mean"] = VectorToJson(mean_);
+  j["ps"] = VectorToJson(ps_);
+  j["pc"] = VectorToJson(pc_);
+  j["D"] = VectorToJson(d_);
+  j["C"] = MatrixToJson(c_);
+  j["B"] = MatrixToJson(b_);
+  return j;
+}
+
+void CmaEs::LoadState(const nlohmann::json& state) {
+  try {
+    if (state.at("kind").get<std::string>() != "cma_es") {
+      throw ConfigError("cma_es state: kind is '" + state.at("kind").get<std::string>() + "'");
+    }
+    if (state.at("dimension").get<int>() != n_ ||
+        state.at("population").get<int>() != params_.lambda ||
+        state.at("parents").get<int>() != params_.mu) {
+      throw ConfigError(
+          "cma_es state: dimension/population/parents do not match this optimizer");
+    }
+    // Parse everything before assigning, so a bad state leaves *this intact.
+    const uint64_t seed = state.at("seed").get<uint64_t>();
+    const double sigma0 = state.at("sigma0").get<double>();
+    const int generation = state.at("generation").get<int>();
+    const int eigen_generation = state.at("eigen_generation").get<int>();
+    const int resets = state.at("resets").get<int>();
+    const double sigma = state.at("sigma").get<double>();
+    Eigen::VectorXd mean = VectorFromJson(state, n_, "mean");
+    Eigen::VectorXd ps = VectorFromJson(state, n_, "ps");
+    Eigen::VectorXd pc = VectorFromJson(state, n_, "pc");
+    Eigen::VectorXd d = VectorFromJson(state, n_, "D");
+    Eigen::MatrixXd c = MatrixFromJson(state, n_, "C");
+    Eigen::MatrixXd b = MatrixFromJson(state, n_, "B");
+    seed_ = seed;
+    sigma0_ = sigma0;
+    generation_ = generation;
+    eigen_generation_ = eigen_generation;
+    resets_ = resets;
+    sigma_ = sigma;
+    mean_ = std::move(mean);
+    ps_ = std::move(ps);
+    pc_ = std::move(pc);
+    d_ = std::move(d);
+    c_ = std::move(c);
+    b_ = std::move(b);
+    has_population_ = false;
+  } catch (const nlohmann::json::exception& e) {
+    throw ConfigError(std::string("cma_es state: ") + e.what());
+  }
+}
+
+}  // namespace neurevo

@@ -1,0 +1,112 @@
+// CMA-ES: the covariance matrix adaptation evolution strategy.
+//
+// Follows N. Hansen, "The CMA Evolution Strategy: A Tutorial"
+// (arXiv:1604.00772), with the default positive-weights setting of its
+// Table 1, and the structure of Hansen's purecma.py (lazy eigendecomposition):
+//   weights   w_i ∝ ln(mu + 1/2) - ln(i), i = 1..mu, sum w_i = 1
+//             (= ln((lambda+1)/2) - ln(i) when mu = lambda/2, lambda even)
+//   mueff     (sum w)^2 / sum w^2
+//   cc        (4 + mueff/n) / (n + 4 + 2 mueff/n)
+//   cs        (mueff + 2) / (n + mueff + 5)
+//   c1        2 / ((n + 1.3)^2 + mueff)
+//   cmu       min(1 - c1, 2 (mueff - 2 + 1/mueff) / ((n + 2)^2 + mueff))
+//   ds        1 + 2 max(0, sqrt((mueff - 1)/(n + 1)) - 1) + cs
+//   chiN      sqrt(n) (1 - 1/(4n) + 1/(21 n^2))  ~ E||N(0, I)||
+// Per generation: x_k = m + sigma B D z_k, z_k ~ N(0, I) drawn from
+// RandomStream(seed, generation, k, 0, kOptimizer); weighted recombination of
+// the mu best; cumulative step-size adaptation with
+// sigma *= exp(min(1, cs/ds (||ps||/chiN - 1))) (the cap at 1 is purecma's
+// safeguard); the h_sigma stall of the rank-one path; rank-one plus rank-mu
+// covariance update; C is eigendecomposed (Eigen::SelfAdjointEigenSolver)
+// once more than lambda / (c1 + cmu) / n / 10 evaluations have passed since
+// the last decomposition, as in purecma.
+//
+// Numerical hygiene: C is symmetrised after each update. Non-finite fitness
+// ranks as the worst. If after an update the mean, sigma or C is non-finite,
+// sigma is not positive, or the eigendecomposition fails / gives a non-positive
+// eigenvalue / a condition number of C above 1e14, the strategy RESETS (it
+// never throws from Tell): the mean falls back to the last finite one, C = B =
+// I, D = 1, both paths = 0, sigma = sigma0; resets() counts these.
+//
+// Because samples depend only on (seed, generation, k), the state is the
+// distribution plus the generation counter; SaveState stores mean, sigma, C,
+// B, D, ps, pc, generation and the generation of the last eigendecomposition
+// as JSON (doubles round-trip exactly).
+#pragma once
+
+#include <Eigen/Dense>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "neurevo/optimizer.h"
+
+namespace neurevo {
+
+class CmaEs final : public Optimizer {
+ public:
+  // Strategy parameters derived from (n, lambda, mu); see the header comment.
+  struct Parameters {
+    int lambda = 0;
+    int mu = 0;
+    std::vector<double> weights;  // mu positive weights summing to 1
+    double mueff = 0.0;
+    double cc = 0.0;
+    double cs = 0.0;
+    double c1 = 0.0;
+    double cmu = 0.0;
+    double damps = 0.0;  // ds
+    double chi_n = 0.0;
+  };
+  static Parameters DefaultParameters(int dimension, int lambda, int mu);
+
+  // Options must already be validated (MakeOptimizer does it); mu <= 0 in
+  // options.parents means lambda / 2.
+  CmaEs(const OptimizerOptions& options, int dimension, uint64_t seed,
+        std::vector<double> initial_mean);
+
+  std::string_view name() const override { return "cma_es"; }
+  int dimension() const override { return n_; }
+  int generation() const override { return generation_; }
+  std::vector<std::vector<double>> Ask() override;
+  void Tell(std::span<const double> fitness) override;
+  std::vector<double> Mean() const override;
+  nlohmann::json SaveState() const override;
+  void LoadState(const nlohmann::json& state) override;
+
+  const Parameters& parameters() const { return params_; }
+  double sigma() const { return sigma_; }
+  const Eigen::MatrixXd& covariance() const { return c_; }
+  int resets() const { return resets_; }
+
+  // For tests that need to break the update on purpose (e.g. cs = 0).
+  void OverrideParametersForTest(const Parameters& params) { params_ = params; }
+
+ private:
+  void SamplePopulation();
+  void UpdateEigensystem();
+  void Reset(const Eigen::VectorXd& fallback_mean);
+
+  int n_;
+  uint64_t seed_;
+  double sigma0_;
+  Parameters params_;
+
+  Eigen::VectorXd mean_;
+  double sigma_;
+  Eigen::MatrixXd c_;  // covariance matrix C
+  Eigen::MatrixXd b_;  // eigenvectors of C (columns)
+  Eigen::VectorXd d_;  // sqrt of eigenvalues of C
+  Eigen::VectorXd ps_;
+  Eigen::VectorXd pc_;
+  int generation_ = 0;
+  int eigen_generation_ = 0;  // generation of the last eigendecomposition
+  int resets_ = 0;
+
+  // Cached population of the current generation (columns), valid until Tell.
+  bool has_population_ = false;
+  Eigen::MatrixXd population_;
+};
+
+}  // namespace neurevo

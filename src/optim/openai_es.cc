@@ -1,0 +1,181 @@
+// OpenAI-ES after Salimans et al. 2017, "Evolution Strategies as a Scalable
+// Alternative to Reinforcement Learning" (arXiv:1703.03864). See openai_es.h.
+#include "optim/openai_es.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+
+#include "neurevo/error.h"
+#include "neurevo/random.h"
+
+namespace neurevo {
+namespace {
+
+nlohmann::json VectorToJson(const Eigen::VectorXd& v) {
+  return nlohmann::json(std::vector<double>(v.data(), v.data() + v.size()));
+}
+
+Eigen::VectorXd VectorFromJson(const nlohmann::json& j, int n, const char* key) {
+  const auto values = j.at(key).get<std::vector<double>>();
+  if (static_cast<int>(values.size()) != n) {
+    throw ConfigError(std::string("openai_es state: '") + key + "' has the wrong size");
+  }
+  return Eigen::Map<const Eigen::VectorXd>(values.data(), n);
+}
+
+}  // namespace
+
+OpenAiEs::OpenAiEs(const OptimizerOptions& options, int dimension, uint64_t seed,
+                   std::vector<double> initial_mean)
+    : n_(dimension),
+      seed_(seed),
+      population_(options.population),
+      sigma_(options.sigma0),
+      learning_rate_(options.learning_rate),
+      weight_decay_(options.weight_decay),
+      beta1_(options.adam_beta1),
+      beta2_(options.adam_beta2) {
+  if (static_cast<int>(initial_mean.size()) != n_) {
+    throw std::invalid_argument("OpenAiEs: initial mean has the wrong size");
+  }
+  theta_ = Eigen::Map<const Eigen::VectorXd>(initial_mean.data(), n_);
+  adam_m_ = Eigen::VectorXd::Zero(n_);
+  adam_v_ = Eigen::VectorXd::Zero(n_);
+}
+
+void OpenAiEs::SampleNoise() {
+  const int half = population_ / 2;
+  noise_.resize(n_, half);
+  for (int k = 0; k < half; ++k) {
+    RandomStream rng(seed_, static_cast<uint64_t>(generation_), static_cast<uint64_t>(k), 0,
+                     StreamPurpose::kOptimizer);
+    for (int i = 0; i < n_; ++i) noise_(i, k) = rng.Normal();
+  }
+  has_noise_ = true;
+}
+
+std::vector<std::vector<double>> OpenAiEs::Ask() {
+  if (!has_noise_) SampleNoise();
+  std::vector<std::vector<double>> out(static_cast<size_t>(population_));
+  for (int k = 0; k < population_ / 2; ++k) {
+    auto& plus = out[static_cast<size_t>(2 * k)];
+    auto& minus = out[static_cast<size_t>(2 * k + 1)];
+    plus.resize(static_cast<size_t>(n_));
+    minus.resize(static_cast<size_t>(n_));
+    for (int i = 0; i < n_; ++i) {
+      const double step = sigma_ * noise_(i, k);
+      plus[static_cast<size_t>(i)] = theta_(i) + step;
+      minus[static_cast<size_t>(i)] = theta_(i) - step;
+    }
+  }
+  return out;
+}
+
+std::vector<double> OpenAiEs::CentredRanks(std::span<const double> fitness) {
+  const size_t count = fitness.size();
+  std::vector<double> shaped(count, 0.0);
+  if (count < 2) return shaped;
+  auto value = [&](size_t i) {
+    const double f = fitness[i];
+    return std::isnan(f) ? -std::numeric_limits<double>::infinity() : f;
+  };
+  std::vector<size_t> order(count);
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return value(a) < value(b); });
+  // rank / (count - 1) - 0.5 = (2 rank - (count - 1)) / (2 (count - 1)), with
+  // an integer numerator so that the middle rank maps to exactly 0 and
+  // mirrored ranks to exactly opposite values.
+  const double denominator = 2.0 * static_cast<double>(count - 1);
+  for (size_t start = 0; start < count;) {
+    size_t end = start + 1;
+    while (end < count && value(order[end]) == value(order[start])) ++end;
+    // Ranks start..end-1 share their average, (start + end - 1) / 2.
+    const double numerator =
+        static_cast<double>(start + end - 1) - static_cast<double>(count - 1);
+    for (size_t r = start; r < end; ++r) shaped[order[r]] = numerator / denominator;
+    start = end;
+  }
+  return shaped;
+}
+
+void OpenAiEs::Tell(std::span<const double> fitness) {
+  if (static_cast<int>(fitness.size()) != population_) {
+    throw std::invalid_argument("OpenAiEs::Tell: expected " + std::to_string(population_) +
+                                " fitness values, got " + std::to_string(fitness.size()));
+  }
+  if (!has_noise_) SampleNoise();
+  const std::vector<double> shaped = CentredRanks(fitness);
+
+  // g = 1/(lambda sigma) sum_i shaped_i eps_i; mirrored pairs contribute
+  // (shaped_+ - shaped_-) eps_k.
+  Eigen::VectorXd g = Eigen::VectorXd::Zero(n_);
+  for (int k = 0; k < population_ / 2; ++k) {
+    const double diff = shaped[static_cast<size_t>(2 * k)] - shaped[static_cast<size_t>(2 * k + 1)];
+    g += diff * noise_.col(k);
+  }
+  g /= static_cast<double>(population_) * sigma_;
+
+  // Adam minimising -g + l2 theta (as in the reference code).
+  const Eigen::VectorXd grad = -g + weight_decay_ * theta_;
+  ++adam_t_;
+  const double a = learning_rate_ * std::sqrt(1.0 - std::pow(beta2_, adam_t_)) /
+                   (1.0 - std::pow(beta1_, adam_t_));
+  adam_m_ = beta1_ * adam_m_ + (1.0 - beta1_) * grad;
+  adam_v_ = beta2_ * adam_v_ + (1.0 - beta2_) * grad.cwiseProduct(grad);
+  theta_ -= a * adam_m_.cwiseQuotient((adam_v_.cwiseSqrt().array() + kAdamEpsilon).matrix());
+
+  ++generation_;
+  has_noise_ = false;
+}
+
+std::vector<double> OpenAiEs::Mean() const { return {theta_.data(), theta_.data() + n_}; }
+
+nlohmann::json OpenAiEs::SaveState() const {
+  nlohmann::json j;
+  j["kind"] = "openai_es";
+  j["version"] = 1;
+  j["dimension"] = n_;
+  j["population"] = population_;
+  j["seed"] = seed_;
+  j["generation"] = generation_;
+  j["adam_t"] = adam_t_;
+  j["theta"] = VectorToJson(theta_);
+  j["adam_m"] = VectorToJson(adam_m_);
+  j["adam_v"] = VectorToJson(adam_v_);
+  return j;
+}
+
+void OpenAiEs::LoadState(const nlohmann::json& state) {
+  try {
+    if (state.at("kind").get<std::string>() != "openai_es") {
+      throw ConfigError("openai_es state: kind is '" + state.at("kind").get<std::string>() +
+                        "'");
+    }
+    if (state.at("dimension").get<int>() != n_ ||
+        state.at("population").get<int>() != population_) {
+      throw ConfigError("openai_es state: dimension/population do not match this optimizer");
+    }
+    const uint64_t seed = state.at("seed").get<uint64_t>();
+    const int generation = state.at("generation").get<int>();
+    const int adam_t = state.at("adam_t").get<int>();
+    Eigen::VectorXd theta = VectorFromJson(state, n_, "theta");
+    Eigen::VectorXd m = VectorFromJson(state, n_, "adam_m");
+    Eigen::VectorXd v = VectorFromJson(state, n_, "adam_v");
+    seed_ = seed;
+    generation_ = generation;
+    adam_t_ = adam_t;
+    theta_ = std::move(theta);
+    adam_m_ = std::move(m);
+    adam_v_ = std::move(v);
+    has_noise_ = false;
+  } catch (const nlohmann::json::exception& e) {
+    throw ConfigError(std::string("openai_es state: ") + e.what());
+  }
+}
+
+}  // namespace neurevo
