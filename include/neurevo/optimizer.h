@@ -53,6 +53,9 @@ class Optimizer {
   virtual std::vector<std::vector<double>> Ask() = 0;
   // One fitness per candidate from the last Ask, to be maximised.
   virtual void Tell(std::span<const double> fitness) = 0;
+  // Replaces candidate `index` of the last Ask by `x` before Tell (island
+  // migration, injected solutions); Tell then treats x as if sampled.
+  virtual void ReplaceCandidate(int index, std::span<const double> x) = 0;
 
   // The distribution's centre (the current best estimate of the optimum).
   virtual std::vector<double> Mean() const = 0;

@@ -28,6 +28,9 @@ struct TrainOptions {
   const std::atomic<bool>* stop_requested = nullptr;
 };
 
+// A fresh default run directory name: runs/<task>-<model>-<optimizer>-seed<S>-<time>.
+std::string DefaultRunDir(const RunConfig& config);
+
 // Runs training; returns the summary (as written to summary.json).
 nlohmann::json Train(const RunConfig& config, const TrainOptions& options);
 

@@ -126,6 +126,20 @@ std::vector<std::vector<double>> CmaEs::Ask() {
   return out;
 }
 
+void CmaEs::ReplaceCandidate(int index, std::span<const double> x) {
+  if (index < 0 || index >= params_.lambda || static_cast<int>(x.size()) != n_)
+    throw std::invalid_argument("CmaEs::ReplaceCandidate: bad index or dimension");
+  if (!has_population_) SamplePopulation();
+  // An injected step may be far longer than sampled ones; clip its
+  // Mahalanobis length to sqrt(n) + 2n/(n+2) (Hansen 2011, "Injecting
+  // external solutions into CMA-ES") so one migrant cannot blow up C.
+  Eigen::VectorXd y = (Eigen::Map<const Eigen::VectorXd>(x.data(), n_) - mean_) / sigma_;
+  const double length = (b_.transpose() * y).cwiseQuotient(d_).norm();
+  const double bound = std::sqrt(static_cast<double>(n_)) + 2.0 * n_ / (n_ + 2.0);
+  if (length > bound) y *= bound / length;
+  population_.col(index) = mean_ + sigma_ * y;
+}
+
 void CmaEs::Tell(std::span<const double> fitness) {
   const Parameters& p = params_;
   if (static_cast<int>(fitness.size()) != p.lambda) {

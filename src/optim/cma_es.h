@@ -71,6 +71,7 @@ class CmaEs final : public Optimizer {
   int generation() const override { return generation_; }
   std::vector<std::vector<double>> Ask() override;
   void Tell(std::span<const double> fitness) override;
+  void ReplaceCandidate(int index, std::span<const double> x) override;
   std::vector<double> Mean() const override;
   nlohmann::json SaveState() const override;
   void LoadState(const nlohmann::json& state) override;

@@ -118,6 +118,13 @@ void OpenAiEs::Tell(std::span<const double> fitness) {
     const double diff = shaped[static_cast<size_t>(2 * k)] - shaped[static_cast<size_t>(2 * k + 1)];
     g += diff * noise_.col(k);
   }
+  // A replaced candidate contributes its own perturbation (x - theta) / sigma
+  // instead of +-eps_k.
+  for (const auto& [index, x] : replaced_) {
+    const Eigen::VectorXd sampled = (index % 2 == 0 ? 1.0 : -1.0) * noise_.col(index / 2);
+    g += shaped[static_cast<size_t>(index)] * ((x - theta_) / sigma_ - sampled);
+  }
+  replaced_.clear();
   g /= static_cast<double>(population_) * sigma_;
 
   // Adam minimising -g + l2 theta (as in the reference code).
@@ -131,6 +138,13 @@ void OpenAiEs::Tell(std::span<const double> fitness) {
 
   ++generation_;
   has_noise_ = false;
+}
+
+void OpenAiEs::ReplaceCandidate(int index, std::span<const double> x) {
+  if (index < 0 || index >= population_ || static_cast<int>(x.size()) != n_)
+    throw std::invalid_argument("OpenAiEs::ReplaceCandidate: bad index or dimension");
+  if (!has_noise_) SampleNoise();
+  replaced_[index] = Eigen::Map<const Eigen::VectorXd>(x.data(), n_);
 }
 
 std::vector<double> OpenAiEs::Mean() const { return {theta_.data(), theta_.data() + n_}; }

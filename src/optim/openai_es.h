@@ -20,6 +20,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <map>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -40,6 +41,7 @@ class OpenAiEs final : public Optimizer {
   int generation() const override { return generation_; }
   std::vector<std::vector<double>> Ask() override;
   void Tell(std::span<const double> fitness) override;
+  void ReplaceCandidate(int index, std::span<const double> x) override;
   std::vector<double> Mean() const override;
   nlohmann::json SaveState() const override;
   void LoadState(const nlohmann::json& state) override;
@@ -69,6 +71,7 @@ class OpenAiEs final : public Optimizer {
   int generation_ = 0;
 
   bool has_noise_ = false;
+  std::map<int, Eigen::VectorXd> replaced_;  // candidates replaced since Ask
   Eigen::MatrixXd noise_;  // n x lambda/2, column k = eps_k
 };
 

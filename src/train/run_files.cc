@@ -1,5 +1,7 @@
 #include "train/run_files.h"
 
+#include "neurevo/train.h"
+
 #include <cmath>
 #include <ctime>
 #include <filesystem>

@@ -29,8 +29,6 @@ SavedGenome ParseGenomeFile(const std::string& path, const GenomeLayout& layout,
 // The resolved config of a run directory.
 RunConfig LoadRunConfig(const std::string& run_dir);
 
-// A fresh, unused default run directory name under runs/.
-std::string DefaultRunDir(const RunConfig& config);
 // Creates an empty run directory; throws ConfigError if it exists and is not
 // empty (nothing is ever overwritten).
 void CreateRunDir(const std::string& dir);
