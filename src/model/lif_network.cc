@@ -20,8 +20,10 @@ LifDecoder::LifDecoder(const ModelOptions& options, const Topology& topology)
     syn_labels.push_back(topology_.Label(s.pre) + "->" + topology_.Label(s.post));
   for (int i = 0; i < n; ++i) neuron_labels.push_back(topology_.Label(i));
 
-  const int d_min = ToSubsteps(options_.min_delay_ms, options_.dt_ms);
-  const int d_max = ToSubsteps(options_.max_delay_ms, options_.dt_ms);
+  // Delays are at least one substep (the block pass reads only signals
+  // emitted before the block), as in Decode().
+  const int d_min = std::max(ToSubsteps(options_.min_delay_ms, options_.dt_ms), 1);
+  const int d_max = std::max(ToSubsteps(options_.max_delay_ms, options_.dt_ms), d_min);
   weights_ = layout_.Add({"weights", "nS", 0, n_syn, 0.0, options_.weight_max_nS, syn_labels});
   if (options_.evolve_delays && d_max > d_min)
     delays_ = layout_.Add({"delays", "substeps", 0, n_syn, static_cast<double>(d_min),
@@ -96,7 +98,9 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   for (int s = 0; s < n_syn; ++s) {
     int d = d_min;
     if (delays_ >= 0)
-      d = static_cast<int>(std::lround(GenomeLayout::Map(layout_.families()[delays_], genome, s)));
+      d = std::clamp(static_cast<int>(std::lround(
+                         GenomeLayout::Map(layout_.families()[delays_], genome, s))),
+                     d_min, d_max);
     net.delay[s] = d;
     net.offset[s] = t.synapses[s].pre * net.stride - d;
     net.weight[s] = static_cast<float>(GenomeLayout::Map(wf, genome, s) * per_unit_signal);

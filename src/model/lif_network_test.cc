@@ -1,0 +1,741 @@
+// Tests of the LIF network (lif_network.h): equivalence with a deliberately
+// naive reference simulator, delay timing, Dale's law, steady-state
+// conductance, spiking (refractoriness, LIF firing rate), reset and noise
+// determinism, and the genome layout of the LIF models.
+#include "model/lif_network.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "model/lif_model.h"
+#include "model/topology.h"
+#include "neurevo/error.h"
+#include "neurevo/model.h"
+#include "neurevo/random.h"
+
+namespace neurevo {
+namespace {
+
+// ---------------------------------------------------------------------------
+// The naive reference simulator.
+//
+// It implements DESIGN.md §2 directly, substep by substep, with none of
+// LifState's machinery (no ring, no block pass): every neuron keeps the
+// signal it emitted at every past substep in a plain vector, and each synapse
+// reads the presynaptic signal emitted exactly `delay` substeps before the
+// current substep (zero before t = 0). The signal computed at the end of
+// substep t therefore contributes to g during substep t + d.
+//
+// It takes from the decoded LifNetwork only parameters: the synapse weights
+// (already the per-substep conductance increment per unit signal), delays,
+// offset currents and the constants. The synapse list (pre, post, type) comes
+// from the Topology. Arithmetic is in float like LifState, so the two agree
+// to within rounding.
+class ReferenceLif {
+ public:
+  ReferenceLif(const LifNetwork& net, const Topology& topo)
+      : net_(net),
+        topo_(topo),
+        history_(net.neurons),
+        v_(net.neurons, net.v_init),
+        ge_(net.neurons, 0.f),
+        gi_(net.neurons, 0.f),
+        trace_(net.neurons, 0.f),
+        refractory_(net.neurons, 0) {}
+
+  void Step(const std::vector<double>& observation, std::vector<float>& outputs) {
+    const int n = net_.neurons;
+    std::vector<float> injected(n, 0.f);
+    for (int i = 0; i < net_.inputs; ++i)
+      injected[i] = net_.input_bias + net_.input_gain * static_cast<float>(observation[i]);
+    std::vector<double> acc(net_.outputs, 0.0);
+    std::vector<float> acc_f(net_.outputs, 0.f);
+    for (int s = 0; s < net_.substeps; ++s, ++t_) {
+      // Synaptic input of this substep, synapse by synapse.
+      std::vector<float> in_e(n, 0.f), in_i(n, 0.f);
+      for (size_t k = 0; k < topo_.synapses.size(); ++k) {
+        const Synapse& syn = topo_.synapses[k];
+        const long emitted = t_ - net_.delay[k];
+        const float x = emitted >= 0 ? history_[syn.pre][emitted] : 0.f;
+        (syn.inhibitory ? in_i : in_e)[syn.post] += net_.weight[k] * x;
+      }
+      for (int j = 0; j < n; ++j) {
+        ge_[j] = ge_[j] * net_.syn_decay + in_e[j];
+        gi_[j] = gi_[j] * net_.syn_decay + in_i[j];
+        max_g_ = std::max({max_g_, ge_[j], gi_[j]});
+      }
+      // Forward Euler on C dV/dt = g_L (V_rest - V) + g_E (E_E - V) + g_I (E_I - V) + I.
+      for (int j = 0; j < n; ++j) {
+        const float current = net_.g_leak * (net_.v_rest - v_[j]) + ge_[j] * (net_.e_exc - v_[j]) +
+                              gi_[j] * (net_.e_inh - v_[j]) + net_.offset_current[j] + injected[j];
+        v_[j] += net_.dt_over_c * current;
+      }
+      for (int j = 0; j < n; ++j) {
+        float signal;
+        if (net_.spiking) {
+          signal = 0.f;
+          if (refractory_[j] > 0) {
+            --refractory_[j];
+            v_[j] = net_.v_reset;
+          } else {
+            min_margin_ = std::min(min_margin_, std::abs(v_[j] - net_.v_threshold));
+            if (v_[j] > net_.v_threshold) {
+              signal = 1.f;
+              v_[j] = net_.v_reset;
+              refractory_[j] = net_.refractory_substeps;
+              ++spikes_;
+              if (j >= net_.inputs) ++network_spikes_;
+            }
+          }
+        } else {
+          // Smoothstep from V_th - w (0) to V_th + w (1).
+          float x = (v_[j] - net_.graded_low) * net_.graded_inv_width;
+          x = std::min(std::max(x, 0.f), 1.f);
+          signal = x * x * (3.f - 2.f * x);
+          if (j >= net_.inputs && signal > 0.f && signal < 1.f) ++partial_signals_;
+        }
+        history_[j].push_back(signal);
+      }
+      for (int o = 0; o < net_.outputs; ++o) {
+        const int j = net_.output_begin + o;
+        const float sig = history_[j].back();
+        if (net_.spiking) {
+          trace_[j] = trace_[j] * net_.trace_decay + net_.trace_increment * sig;
+          acc_f[o] += std::min(trace_[j], 1.f);
+        } else {
+          acc_f[o] += sig;
+        }
+      }
+    }
+    outputs.resize(net_.outputs);
+    for (int o = 0; o < net_.outputs; ++o)
+      outputs[o] = acc_f[o] / static_cast<float>(net_.substeps);
+  }
+
+  const std::vector<float>& potentials() const { return v_; }
+  long spikes() const { return spikes_; }
+  // Graded: (neuron, substep) pairs of E, I and output neurons strictly
+  // inside the graded range (the smoothstep is neither 0 nor 1).
+  long partial_signals() const { return partial_signals_; }
+  long network_spikes() const { return network_spikes_; }
+  float max_conductance() const { return max_g_; }
+  // Smallest |V - V_th| over all threshold decisions so far (spiking).
+  float min_margin() const { return min_margin_; }
+
+ private:
+  const LifNetwork& net_;
+  const Topology& topo_;
+  std::vector<std::vector<float>> history_;  // [neuron][substep]: signal emitted
+  std::vector<float> v_, ge_, gi_, trace_;
+  std::vector<int> refractory_;
+  long t_ = 0;
+  long spikes_ = 0, network_spikes_ = 0, partial_signals_ = 0;
+  float max_g_ = 0.f;
+  float min_margin_ = std::numeric_limits<float>::infinity();
+};
+
+std::vector<double> RandomGenome(int size, uint32_t seed, double low = 0.0, double high = 1.0) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(low, high);
+  std::vector<double> g(size);
+  for (auto& x : g) x = u(rng);
+  return g;
+}
+
+struct EquivalenceCase {
+  std::string kind;
+  double min_delay_ms, max_delay_ms;
+  int substeps;
+  int expected_block;
+};
+
+// Tolerances. The reference performs the same float operations as LifState,
+// but the synapse sums may be accumulated in a different order (LifState
+// sums a block of substeps per synapse pass, 8 lanes at a time) and the
+// compiler may contract a * b + c into an FMA in one and not the other, so
+// the two may differ by a few ulps per substep. The leak (tau_m = 200
+// substeps) damps these differences; 1e-4 mV is ~25 ulps of a float near
+// -60 mV and far below any real error (a one-substep timing error moves V by
+// ~1e-3..1e-1 mV).
+constexpr float kVoltageTolerance = 1e-4f;   // mV
+constexpr float kOutputTolerance = 2e-5f;    // graded signal slope <= 0.15 / mV
+// A spike decided this close to threshold could legitimately go either way
+// under different rounding; comparisons stop after such an env step.
+constexpr float kAmbiguousMargin = 1e-5f;  // mV
+
+class LifEquivalence : public ::testing::TestWithParam<EquivalenceCase> {};
+
+TEST_P(LifEquivalence, MatchesNaiveReference) {
+  const EquivalenceCase& c = GetParam();
+  constexpr int kInputs = 4, kOutputs = 3, kEnvSteps = 40;
+  ModelOptions o;
+  o.kind = c.kind;
+  o.min_delay_ms = c.min_delay_ms;
+  o.max_delay_ms = c.max_delay_ms;
+  o.substeps = c.substeps;
+  o.evolve_noise = false;
+  const Topology topo = BuildTopology(kInputs, o.excitatory, o.inhibitory, kOutputs, o.connectivity);
+  const LifDecoder decoder(o, topo);
+  long total_compared_steps = 0;
+  for (uint32_t seed : {1u, 2u, 3u, 4u}) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const auto genome = RandomGenome(decoder.layout().size(), seed);
+    const LifNetwork net = decoder.Decode(genome);
+    ASSERT_FALSE(net.has_noise);
+    ASSERT_EQ(net.block, c.expected_block);
+    const int d_min = std::max(1, static_cast<int>(std::lround(c.min_delay_ms / o.dt_ms)));
+    const int d_max = std::max(d_min, static_cast<int>(std::lround(c.max_delay_ms / o.dt_ms)));
+    for (int d : net.delay) {
+      ASSERT_GE(d, d_min);
+      ASSERT_LE(d, d_max);
+    }
+    LifState state(net);
+    state.Reset(seed);
+    ReferenceLif ref(net, topo);
+    std::mt19937_64 rng(100 + seed);
+    std::uniform_real_distribution<double> obs_dist(-2.0, 2.0);
+    std::vector<double> obs(kInputs);
+    std::vector<float> out(kOutputs), ref_out;
+    double max_out = 0.0;
+    for (int step = 0; step < kEnvSteps; ++step) {
+      for (auto& x : obs) x = obs_dist(rng);
+      state.Step(obs, out);
+      ref.Step(obs, ref_out);
+      SCOPED_TRACE("env step " + std::to_string(step));
+      const auto v = state.potentials();
+      ASSERT_EQ(v.size(), ref.potentials().size());
+      for (size_t j = 0; j < v.size(); ++j)
+        ASSERT_NEAR(v[j], ref.potentials()[j], kVoltageTolerance) << "neuron " << j;
+      for (int k = 0; k < kOutputs; ++k) {
+        ASSERT_NEAR(out[k], ref_out[k], kOutputTolerance) << "output " << k;
+        max_out = std::max(max_out, static_cast<double>(out[k]));
+      }
+      ASSERT_TRUE(state.healthy());
+      ++total_compared_steps;
+      if (net.spiking && ref.min_margin() < kAmbiguousMargin) break;  // see kAmbiguousMargin
+    }
+    // The comparison must have exercised the network.
+    EXPECT_GT(ref.max_conductance(), 0.f);
+    EXPECT_GT(max_out, 0.0);
+    if (!net.spiking)
+      EXPECT_GT(ref.partial_signals(), kEnvSteps * c.substeps * (net.neurons - net.inputs) / 100)
+          << "too few neurons in the graded range";
+    if (net.spiking) {
+      EXPECT_GT(ref.spikes(), 0);
+      EXPECT_GT(ref.network_spikes(), 0) << "no E, I or output neuron spiked";
+    }
+  }
+  EXPECT_GE(total_compared_steps, 3 * kEnvSteps);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Delays, LifEquivalence,
+    ::testing::Values(
+        // min delay 1 substep: block 1.
+        EquivalenceCase{"bnn", 0.1, 0.5, 37, 1}, EquivalenceCase{"snn", 0.1, 0.5, 37, 1},
+        // min delay 3 substeps: block 3; 37 and 100 are not multiples of 3.
+        EquivalenceCase{"bnn", 0.3, 2.0, 37, 3}, EquivalenceCase{"snn", 0.3, 2.0, 100, 3},
+        // default: min delay 10 substeps, block 8; 100 = 12 * 8 + 4.
+        EquivalenceCase{"bnn", 1.0, 5.0, 100, 8}, EquivalenceCase{"snn", 1.0, 5.0, 100, 8},
+        EquivalenceCase{"bnn", 1.0, 5.0, 37, 8}, EquivalenceCase{"snn", 1.0, 5.0, 37, 8},
+        // fewer substeps per env step than the block.
+        EquivalenceCase{"bnn", 1.5, 3.0, 5, 8}, EquivalenceCase{"snn", 1.5, 3.0, 5, 8},
+        // all delays equal (no delay family), and the longest delay = ring - 1.
+        EquivalenceCase{"bnn", 0.7, 0.7, 37, 7}, EquivalenceCase{"snn", 0.2, 9.0, 37, 2},
+        // a minimum delay of 0 (or below half a substep) must still mean one substep.
+        EquivalenceCase{"bnn", 0.0, 0.5, 37, 1}, EquivalenceCase{"snn", 0.0, 0.5, 37, 1}),
+    [](const auto& info) {
+      const EquivalenceCase& c = info.param;
+      return c.kind + "_min" + std::to_string(static_cast<int>(std::lround(c.min_delay_ms * 10))) +
+             "_max" + std::to_string(static_cast<int>(std::lround(c.max_delay_ms * 10))) +
+             "_sub" + std::to_string(c.substeps);
+    });
+
+// ---------------------------------------------------------------------------
+// Small hand-built networks.
+
+// 1 input, `e` E, `i` I, 1 output with the given connectivity; noise and
+// offsets off unless asked; the genome is all `weight_gene` for the weights.
+struct SmallNet {
+  ModelOptions options;
+  Topology topology;
+  std::unique_ptr<LifDecoder> decoder;
+  SmallNet(ModelOptions o, int e, int i, std::vector<std::string> connectivity, int outputs = 1)
+      : options(std::move(o)) {
+    options.excitatory = e;
+    options.inhibitory = i;
+    options.connectivity = std::move(connectivity);
+    topology = BuildTopology(1, e, i, outputs, options.connectivity);
+    decoder = std::make_unique<LifDecoder>(options, topology);
+  }
+  std::vector<double> Genome(double weight_gene, double other_gene = 0.5) const {
+    std::vector<double> g(decoder->layout().size(), other_gene);
+    const GeneFamily* w = decoder->layout().Find("weights");
+    for (int k = 0; k < w->size; ++k) g[w->offset + k] = weight_gene;
+    return g;
+  }
+};
+
+ModelOptions Quiet(const std::string& kind, int substeps = 1) {
+  ModelOptions o;
+  o.kind = kind;
+  o.substeps = substeps;
+  o.evolve_noise = false;
+  o.evolve_offsets = false;
+  return o;
+}
+
+// The E neuron's potential is unaffected until exactly `delay` substeps after
+// the input neuron's signal first becomes non-zero.
+void CheckDelay(const std::string& kind, double min_ms, double max_ms, double delay_gene,
+                int expected_delay) {
+  SCOPED_TRACE(kind + " expected delay " + std::to_string(expected_delay));
+  ModelOptions o = Quiet(kind);
+  o.min_delay_ms = min_ms;
+  o.max_delay_ms = max_ms;
+  SmallNet sn(o, 1, 0, {"in->E"});
+  ASSERT_EQ(sn.topology.synapses.size(), 1u);
+  auto genome_on = sn.Genome(1.0, delay_gene), genome_off = sn.Genome(0.0, delay_gene);
+  const LifNetwork on = sn.decoder->Decode(genome_on), off = sn.decoder->Decode(genome_off);
+  ASSERT_EQ(on.delay[0], expected_delay);
+  ASSERT_EQ(on.substeps, 1);
+  LifState a(on), b(off);
+  std::vector<float> out(1);
+  const int input = 0, e = 1;
+  // Quiet input (negative current keeps V below the graded range) for 5
+  // substeps, then a strong drive.
+  int first_signal = -1;
+  float prev_input_v = a.potentials()[input];
+  for (int t = 0; t < 5 + expected_delay + 30; ++t) {
+    const std::vector<double> obs = {t < 5 ? -10.0 : 200.0};
+    a.Step(obs, out);
+    b.Step(obs, out);
+    const float vin = a.potentials()[input];
+    if (first_signal < 0) {
+      // Graded: non-zero once V > V_th - w. Spiking: the input spikes (reset).
+      const bool emitted = on.spiking ? (vin == on.v_reset && prev_input_v > on.v_reset)
+                                      : (vin > on.graded_low);
+      if (emitted) first_signal = t;
+    }
+    prev_input_v = vin;
+    const float va = a.potentials()[e], vb = b.potentials()[e];
+    if (first_signal < 0 || t < first_signal + expected_delay) {
+      ASSERT_EQ(va, vb) << "E affected at substep " << t << " before the delay (signal at "
+                        << first_signal << ")";
+    } else if (t == first_signal + expected_delay) {
+      ASSERT_GT(va, vb) << "E unaffected at substep " << t << " = signal + delay";
+    }
+  }
+  ASSERT_GE(first_signal, 5);
+}
+
+TEST(LifDelay, GradedSignalArrivesExactlyAfterTheDelay) {
+  for (int d : {1, 2, 3, 7, 8, 9, 10, 16, 40}) CheckDelay("bnn", d * 0.1, d * 0.1, 0.5, d);
+  // Delays from genes: [0.1, 2.0] ms = [1, 20] substeps; gene u -> 1 + 19 u.
+  CheckDelay("bnn", 0.1, 2.0, 0.0, 1);
+  CheckDelay("bnn", 0.1, 2.0, 1.0, 20);
+  CheckDelay("bnn", 0.1, 2.0, 6.0 / 19.0, 7);
+  CheckDelay("bnn", 0.3, 2.0, 1.0, 20);  // block 3
+}
+
+TEST(LifDelay, SpikeArrivesExactlyAfterTheDelay) {
+  for (int d : {1, 2, 3, 8, 9, 25}) CheckDelay("snn", d * 0.1, d * 0.1, 0.5, d);
+  CheckDelay("snn", 1.0, 5.0, 1.0, 50);
+}
+
+TEST(LifDelay, ZeroMinimumDelayMeansOneSubstep) {
+  // min_delay_ms = 0 still gives delays >= 1 substep (the block pass needs
+  // it), both in the layout's range and in the decoded network.
+  ModelOptions o = Quiet("bnn");
+  o.min_delay_ms = 0.0;
+  o.max_delay_ms = 0.5;
+  SmallNet sn(o, 1, 0, {"in->E"});
+  const GeneFamily* f = sn.decoder->layout().Find("delays");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->low, 1.0);
+  EXPECT_EQ(f->high, 5.0);
+  CheckDelay("bnn", 0.0, 0.5, 0.0, 1);
+  CheckDelay("snn", 0.0, 0.5, 0.0, 1);
+}
+
+// ---------------------------------------------------------------------------
+// Dale's law, behaviourally: an I presynaptic neuron lowers V (towards
+// E_inh), an E or input presynaptic neuron raises it.
+TEST(LifDale, InhibitoryPresynapticLowersPotential) {
+  for (const std::string kind : {"bnn", "snn"}) {
+    SCOPED_TRACE(kind);
+    ModelOptions o = Quiet(kind, 10);
+    // in -> I -> E and in -> E2 (E2 = an excitatory target of the input).
+    SmallNet sn(o, 2, 1, {"in->I", "I->E"});
+    // Neurons: in0, E0, E1, I0, out0. I0 projects to E0 and E1.
+    ASSERT_EQ(sn.topology.synapses.size(), 3u);  // in->I0, I0->E0, I0->E1
+    const LifNetwork on = sn.decoder->Decode(sn.Genome(1.0)), off = sn.decoder->Decode(sn.Genome(0.0));
+    LifState a(on), b(off);
+    std::vector<float> out(1);
+    float min_diff = 0.f;
+    for (int t = 0; t < 50; ++t) {
+      a.Step(std::vector<double>{10.0}, out);
+      b.Step(std::vector<double>{10.0}, out);
+      for (int e : {1, 2}) {
+        const float diff = a.potentials()[e] - b.potentials()[e];
+        EXPECT_LE(diff, 0.f) << "inhibition raised V at step " << t;
+        min_diff = std::min(min_diff, diff);
+        EXPECT_GE(a.potentials()[e], on.e_inh);
+      }
+    }
+    EXPECT_LT(min_diff, -0.1f);
+  }
+}
+
+TEST(LifDale, ExcitatoryAndInputPresynapticRaisePotential) {
+  for (const std::string kind : {"bnn", "snn"}) {
+    SCOPED_TRACE(kind);
+    ModelOptions o = Quiet(kind, 10);
+    SmallNet sn(o, 2, 0, {"in->E", "E->out"});
+    // in0 -> E0, in0 -> E1, E0 -> out0, E1 -> out0; E0, E1 -> each other not connected.
+    const LifNetwork on = sn.decoder->Decode(sn.Genome(1.0)), off = sn.decoder->Decode(sn.Genome(0.0));
+    LifState a(on), b(off);
+    std::vector<float> out(1);
+    float max_diff_e = 0.f, max_diff_out = 0.f;
+    for (int t = 0; t < 50; ++t) {
+      a.Step(std::vector<double>{10.0}, out);
+      b.Step(std::vector<double>{10.0}, out);
+      if (!on.spiking) {  // spiking E neurons reset, so compare only graded pointwise
+        EXPECT_GE(a.potentials()[1] - b.potentials()[1], 0.f);
+        EXPECT_GE(a.potentials()[3] - b.potentials()[3], 0.f);
+      }
+      max_diff_e = std::max(max_diff_e, a.potentials()[1] - b.potentials()[1]);
+      max_diff_out = std::max(max_diff_out, a.potentials()[3] - b.potentials()[3]);
+    }
+    EXPECT_GT(max_diff_e, 0.1f);
+    EXPECT_GT(max_diff_out, 0.1f);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Steady state: a constant graded presynaptic activation of 1 gives the
+// postsynaptic conductance weight_gene * weight_max_nS.
+TEST(LifSteadyState, GradedConductanceIsWeightGeneTimesMax) {
+  for (double gene : {0.25, 0.6, 1.0}) {
+    SCOPED_TRACE(gene);
+    ModelOptions o = Quiet("bnn", 100);
+    SmallNet sn(o, 1, 0, {"in->E"});
+    const LifNetwork net = sn.decoder->Decode(sn.Genome(gene));
+    const double g_expected = gene * o.weight_max_nS;
+    // Discrete recursion g <- g decay + w: fixed point w / (1 - decay).
+    EXPECT_NEAR(net.weight[0] / (1.0 - net.syn_decay), g_expected, 1e-6 * g_expected + 1e-9);
+    LifState state(net);
+    std::vector<float> out(1);
+    // Input current 0.5 + 0.25 * 20 = 5.5 pA: V_in -> -60 + 110 mV, far
+    // above V_th + w, so its signal is 1 after the first few substeps.
+    for (int t = 0; t < 60; ++t) state.Step(std::vector<double>{20.0}, out);  // 600 ms
+    ASSERT_GT(state.potentials()[0], o.v_threshold_mV + o.graded_halfwidth_mV);
+    // Forward Euler has the ODE's fixed point:
+    // g_L (V_rest - V) + g (E_E - V) = 0  =>  g = g_L (V - V_rest) / (E_E - V).
+    const double v = state.potentials()[1];
+    const double g_leak = o.c_m_pF / o.tau_m_ms;
+    const double g = g_leak * (v - o.v_rest_mV) / (o.e_exc_mV - v);
+    EXPECT_NEAR(g, g_expected, 2e-3 * g_expected);
+  }
+}
+
+TEST(LifSteadyState, SpikingWeightGivesMaxConductanceAtReferenceRate) {
+  ModelOptions o = Quiet("snn", 100);
+  SmallNet sn(o, 1, 0, {"in->E"});
+  const LifNetwork net = sn.decoder->Decode(sn.Genome(0.8));
+  // Mean conductance of a train at rate r per substep: w r / (1 - decay).
+  const double r = o.spike_reference_hz * 1e-3 * o.dt_ms;
+  EXPECT_NEAR(net.weight[0] * r / (1.0 - net.syn_decay), 0.8 * o.weight_max_nS, 1e-8);
+}
+
+TEST(LifDecode, ConstantsFollowTheOptions) {
+  ModelOptions o;
+  SmallNet sn(o, 2, 2, o.connectivity);
+  const LifNetwork net = sn.decoder->Decode(sn.Genome(0.5));
+  EXPECT_FLOAT_EQ(net.syn_decay, std::exp(-0.1 / 5.0));
+  EXPECT_FLOAT_EQ(net.g_leak, 1.0 / 20.0);
+  EXPECT_FLOAT_EQ(net.dt_over_c, 0.1);
+  EXPECT_EQ(net.refractory_substeps, 20);
+  EXPECT_FLOAT_EQ(net.graded_low, -55.f);
+  EXPECT_FLOAT_EQ(net.graded_inv_width, 0.1f);
+  EXPECT_FLOAT_EQ(net.v_init, -55.f);
+  EXPECT_FLOAT_EQ(net.trace_decay, std::exp(-0.1 / 20.0));
+  // A 100 Hz train (one spike per 100 substeps) gives a mean trace of 1.
+  EXPECT_NEAR(net.trace_increment * 0.01 / (1.0 - net.trace_decay), 1.0, 1e-5);
+  EXPECT_EQ(net.block, 8);
+  EXPECT_GT(net.ring, 50);  // R > max delay (lif_network.h)
+}
+
+// ---------------------------------------------------------------------------
+// Spiking: refractoriness and the LIF firing rate.
+
+// A lone E neuron (no incoming synapses) driven by its offset current.
+struct DrivenNeuron {
+  std::vector<float> v;  // V of the E neuron after each substep
+  std::vector<int> spikes;
+  LifNetwork net;
+};
+
+DrivenNeuron DriveWithOffset(double current_pA, int substeps_total) {
+  ModelOptions o = Quiet("snn");
+  o.evolve_offsets = true;
+  o.offset_max_pA = current_pA;
+  SmallNet sn(o, 1, 0, {"in->out"});
+  auto genome = sn.Genome(0.0);
+  const GeneFamily* off = sn.decoder->layout().Find("offsets");
+  genome[off->offset + 1] = 1.0;  // E0 gets +current
+  DrivenNeuron r;
+  r.net = sn.decoder->Decode(genome);
+  EXPECT_FLOAT_EQ(r.net.offset_current[1], static_cast<float>(current_pA));
+  LifState state(r.net);
+  std::vector<float> out(1);
+  float prev = r.net.v_init;
+  for (int t = 0; t < substeps_total; ++t) {
+    state.Step(std::vector<double>{0.0}, out);
+    const float v = state.potentials()[1];
+    if (v == r.net.v_reset && prev > r.net.v_reset) r.spikes.push_back(t);
+    r.v.push_back(v);
+    prev = v;
+  }
+  return r;
+}
+
+TEST(LifSpiking, RefractoryHoldsResetForTauRef) {
+  const DrivenNeuron r = DriveWithOffset(3.0, 2000);
+  ASSERT_GE(r.spikes.size(), 3u);
+  const int ref = r.net.refractory_substeps;
+  ASSERT_EQ(ref, 20);  // 2 ms / 0.1 ms
+  for (int s : r.spikes) {
+    if (s + ref + 1 >= static_cast<int>(r.v.size())) break;
+    for (int k = 0; k <= ref; ++k) EXPECT_EQ(r.v[s + k], r.net.v_reset) << "spike at " << s;
+    EXPECT_GT(r.v[s + ref + 1], r.net.v_reset) << "still clamped after tau_ref";
+  }
+  // Before the spike V was above threshold's neighbourhood: it rose to V_th.
+  EXPECT_GT(r.v[r.spikes[1] - 1], r.net.v_threshold - 1.f);
+}
+
+TEST(LifSpiking, InterspikeIntervalMatchesLifTheory) {
+  ModelOptions o;
+  for (double current : {0.7, 1.0, 2.0, 5.0}) {
+    SCOPED_TRACE(current);
+    const DrivenNeuron r = DriveWithOffset(current, 3000);
+    ASSERT_GE(r.spikes.size(), 4u);
+    const double ir = current * o.tau_m_ms / o.c_m_pF;  // I R, R = 1 / g_leak
+    const double gap = o.v_threshold_mV - o.v_reset_mV;
+    const double isi_ms = o.tau_ref_ms + o.tau_m_ms * std::log(ir / (ir - gap));
+    const double isi_substeps = isi_ms / o.dt_ms;
+    for (size_t k = 1; k + 1 < r.spikes.size(); ++k)
+      EXPECT_NEAR(r.spikes[k + 1] - r.spikes[k], isi_substeps, 2.0) << "interval " << k;
+  }
+}
+
+TEST(LifSpiking, SubthresholdCurrentNeverFires) {
+  // I R = 0.45 * 20 = 9 mV < V_th - V_rest = 10 mV (V starts at -55, decays).
+  const DrivenNeuron r = DriveWithOffset(0.45, 3000);
+  EXPECT_TRUE(r.spikes.empty());
+  EXPECT_NEAR(r.v.back(), -60.0 + 9.0, 1e-3);
+}
+
+TEST(LifSpiking, TraceReadoutGivesRateOverReferenceRate) {
+  // An output neuron firing regularly at f Hz reads out ~ f / 100 Hz.
+  ModelOptions o = Quiet("snn", 100);
+  o.evolve_offsets = true;
+  o.offset_max_pA = 1.0;
+  SmallNet sn(o, 0, 0, {"in->out"});
+  auto genome = sn.Genome(0.0);
+  const GeneFamily* off = sn.decoder->layout().Find("offsets");
+  genome[off->offset + 1] = 1.0;  // the output neuron
+  const LifNetwork net = sn.decoder->Decode(genome);
+  LifState state(net);
+  std::vector<float> out(1);
+  double sum = 0.0;
+  const int warmup = 10, steps = 200;
+  for (int t = 0; t < warmup + steps; ++t) {
+    state.Step(std::vector<double>{0.0}, out);
+    if (t >= warmup) sum += out[0];
+  }
+  // Euler ISI: 20 + ceil(ln(0.5) / ln(1 - 0.005)) substeps (see above).
+  const double isi = 20 + std::ceil(std::log(0.5) / std::log(1.0 - 0.005));
+  const double rate_hz = 1000.0 / (isi * o.dt_ms);
+  EXPECT_NEAR(sum / steps, rate_hz / o.spike_reference_hz, 0.01);
+}
+
+// ---------------------------------------------------------------------------
+// Reset and noise determinism, through the Model / Policy interface.
+
+std::vector<double> Rollout(Policy& p, uint64_t key, int steps) {
+  p.Reset(key);
+  std::vector<double> actions;
+  std::vector<double> obs(3), action(2);
+  for (int t = 0; t < steps; ++t) {
+    for (int i = 0; i < 3; ++i) obs[i] = std::sin(0.3 * t + i);
+    p.Act(obs, action);
+    actions.insert(actions.end(), action.begin(), action.end());
+  }
+  return actions;
+}
+
+TEST(LifPolicy, ResetAndNoiseKeys) {
+  const Space obs = Space::Box({-1, -1, -1}, {1, 1, 1});
+  const Space act = Space::Box({-2, -2}, {2, 2});
+  for (const std::string kind : {"bnn", "snn"}) {
+    SCOPED_TRACE(kind);
+    ModelOptions o;
+    o.kind = kind;
+    o.substeps = 20;
+    const auto model = MakeModel(o, obs, act);
+    auto genome = RandomGenome(model->layout().size(), 7);
+    const GeneFamily* noise = model->layout().Find("noise");
+    ASSERT_NE(noise, nullptr);
+    for (int i = 0; i < noise->size; ++i) genome[noise->offset + i] = 1.0;  // strong noise
+    const auto policy = model->Decode(genome);
+    const auto a1 = Rollout(*policy, 11, 30);
+    const auto a2 = Rollout(*policy, 11, 30);  // same key after Reset: identical
+    EXPECT_EQ(a1, a2);
+    EXPECT_NE(a1, Rollout(*policy, 12, 30));   // different key: different
+    EXPECT_TRUE(policy->healthy());
+
+    // Noise genes at 0: the key is irrelevant.
+    for (int i = 0; i < noise->size; ++i) genome[noise->offset + i] = 0.0;
+    const auto quiet = model->Decode(genome);
+    EXPECT_EQ(Rollout(*quiet, 11, 30), Rollout(*quiet, 12, 30));
+
+    // Noise family switched off: the key is irrelevant.
+    o.evolve_noise = false;
+    const auto model_off = MakeModel(o, obs, act);
+    const auto p_off = model_off->Decode(RandomGenome(model_off->layout().size(), 7));
+    const auto b1 = Rollout(*p_off, 1, 30);
+    EXPECT_EQ(b1, Rollout(*p_off, 2, 30));
+    // Reset really resets: a second rollout of the same policy repeats.
+    EXPECT_EQ(b1, Rollout(*p_off, 1, 30));
+    // And the actions are in the action range.
+    for (double a : b1) {
+      EXPECT_GE(a, -2.0);
+      EXPECT_LE(a, 2.0);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Genome layout of the LIF models.
+
+TEST(LifLayout, FamilySizes) {
+  const Space obs = Space::Box(std::vector<double>(11, -1), std::vector<double>(11, 1));
+  const Space act = Space::Discrete(3);
+  ModelOptions o;
+  const auto model = MakeModel(o, obs, act);
+  const GenomeLayout& l = model->layout();
+  const int synapses = 759, neurons = 11 + 10 + 10 + 3;
+  ASSERT_EQ(model->synapses(), synapses);
+  ASSERT_EQ(l.families().size(), 4u);
+  EXPECT_EQ(l.families()[0].name, "weights");
+  EXPECT_EQ(l.Find("weights")->size, synapses);
+  EXPECT_EQ(l.Find("delays")->size, synapses);
+  EXPECT_EQ(l.Find("offsets")->size, neurons);
+  EXPECT_EQ(l.Find("noise")->size, neurons);
+  EXPECT_EQ(l.size(), 2 * synapses + 2 * neurons);
+  // Families tile the genome.
+  int at = 0;
+  for (const auto& f : l.families()) {
+    EXPECT_EQ(f.offset, at);
+    at += f.size;
+  }
+  EXPECT_EQ(at, l.size());
+  // Ranges.
+  EXPECT_DOUBLE_EQ(l.Find("weights")->high, o.weight_max_nS);
+  EXPECT_DOUBLE_EQ(l.Find("delays")->low, 10.0);
+  EXPECT_DOUBLE_EQ(l.Find("delays")->high, 50.0);
+  EXPECT_DOUBLE_EQ(l.Find("offsets")->low, -o.offset_max_pA);
+  EXPECT_DOUBLE_EQ(l.Find("noise")->high, o.noise_max_pA);
+  EXPECT_EQ(l.Find("weights")->labels[0], "in0->E0");  // first synapse: lowest post, then pre
+}
+
+TEST(LifLayout, FamiliesSwitchOff) {
+  const Space obs = Space::Box(std::vector<double>(11, -1), std::vector<double>(11, 1));
+  const Space act = Space::Discrete(3);
+  ModelOptions o;
+  o.evolve_delays = false;
+  o.evolve_offsets = false;
+  o.evolve_noise = false;
+  auto model = MakeModel(o, obs, act);
+  EXPECT_EQ(model->layout().families().size(), 1u);
+  EXPECT_EQ(model->layout().size(), 759);
+  o.evolve_delays = true;
+  o.min_delay_ms = o.max_delay_ms = 2.0;  // a single possible delay: no family
+  model = MakeModel(o, obs, act);
+  EXPECT_EQ(model->layout().Find("delays"), nullptr);
+  o.evolve_noise = true;
+  model = MakeModel(o, obs, act);
+  EXPECT_EQ(model->layout().size(), 759 + 34);
+  EXPECT_NE(model->layout().Find("noise"), nullptr);
+  EXPECT_EQ(model->layout().Find("offsets"), nullptr);
+}
+
+TEST(LifLayout, GenesOutsideTheUnitBoxAreClipped) {
+  ModelOptions o;
+  const Topology t = BuildTopology(3, 4, 4, 2, o.connectivity);
+  const LifDecoder dec(o, t);
+  auto genome = RandomGenome(dec.layout().size(), 5, -1.5, 2.5);
+  auto clipped = genome;
+  for (auto& g : clipped) g = std::clamp(g, 0.0, 1.0);
+  genome[3] = std::numeric_limits<double>::quiet_NaN();
+  clipped[3] = 0.5;  // non-finite genes read as the middle of the box
+  const LifNetwork a = dec.Decode(genome), b = dec.Decode(clipped);
+  EXPECT_EQ(a.weight, b.weight);
+  EXPECT_EQ(a.delay, b.delay);
+  EXPECT_EQ(a.offset_current, b.offset_current);
+  EXPECT_EQ(a.noise_std, b.noise_std);
+  for (float w : a.weight) {
+    EXPECT_GE(w, 0.f);
+    EXPECT_LE(w, o.weight_max_nS * (1.0 - a.syn_decay) * 1.0001);
+  }
+  for (float x : a.offset_current) EXPECT_LE(std::abs(x), o.offset_max_pA * 1.0001);
+}
+
+TEST(LifLayout, GenomeToJsonRoundTrips) {
+  ModelOptions o;
+  const Topology t = BuildTopology(2, 3, 2, 1, o.connectivity);
+  const LifDecoder dec(o, t);
+  const GenomeLayout& l = dec.layout();
+  const auto genome = RandomGenome(l.size(), 9, -0.2, 1.2);
+  const auto j = nlohmann::json::parse(l.GenomeToJson(genome).dump());
+  EXPECT_EQ(j["size"].get<int>(), l.size());
+  EXPECT_EQ(j["genes"].get<std::vector<double>>(), genome);
+  ASSERT_EQ(j["families"].size(), l.families().size());
+  std::vector<double> rebuilt(l.size(), -1.0);
+  for (size_t i = 0; i < l.families().size(); ++i) {
+    const GeneFamily& f = l.families()[i];
+    const auto& jf = j["families"][i];
+    EXPECT_EQ(jf["name"].get<std::string>(), f.name);
+    EXPECT_EQ(jf["unit"].get<std::string>(), f.unit);
+    EXPECT_EQ(jf["offset"].get<int>(), f.offset);
+    EXPECT_EQ(jf["size"].get<int>(), f.size);
+    EXPECT_EQ(jf["labels"].get<std::vector<std::string>>(), f.labels);
+    const auto genes = jf["genes"].get<std::vector<double>>();
+    const auto values = jf["values"].get<std::vector<double>>();
+    ASSERT_EQ(static_cast<int>(genes.size()), f.size);
+    ASSERT_EQ(static_cast<int>(values.size()), f.size);
+    for (int k = 0; k < f.size; ++k) {
+      rebuilt[f.offset + k] = genes[k];
+      EXPECT_DOUBLE_EQ(values[k], GenomeLayout::Map(f, genome, k));
+      EXPECT_GE(values[k], std::min(f.low, f.high));
+      EXPECT_LE(values[k], std::max(f.low, f.high));
+    }
+  }
+  EXPECT_EQ(rebuilt, genome);
+  // The layout JSON names the same families.
+  const auto lj = l.ToJson();
+  ASSERT_EQ(lj["families"].size(), l.families().size());
+  for (size_t i = 0; i < l.families().size(); ++i)
+    EXPECT_EQ(lj["families"][i]["name"].get<std::string>(), l.families()[i].name);
+}
+
+}  // namespace
+}  // namespace neurevo
