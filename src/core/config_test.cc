@@ -1,0 +1,109 @@
+#include "neurevo/config.h"
+
+#include <gtest/gtest.h>
+
+#include "neurevo/error.h"
+
+namespace neurevo {
+namespace {
+
+std::string ErrorOf(const std::string& toml, const std::vector<std::string>& sets = {}) {
+  try {
+    ParseConfig(toml, sets, "test.toml");
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Config, DefaultsAreThePapersBnnOnCartPole) {
+  const RunConfig c = ParseConfig("", {});
+  EXPECT_EQ(c.task_name, "CartPole-v1");
+  EXPECT_EQ(c.model.kind, "bnn");
+  EXPECT_EQ(c.model.excitatory, 10);
+  EXPECT_EQ(c.model.inhibitory, 10);
+  EXPECT_EQ(c.optimizer.kind, "cma_es");
+  EXPECT_EQ(c.optimizer.population, 10);
+  EXPECT_EQ(c.optimizer.parents, 5);
+  EXPECT_DOUBLE_EQ(c.optimizer.sigma0, 0.5);
+  EXPECT_DOUBLE_EQ(c.model.dt_ms, 0.1);
+  EXPECT_EQ(c.model.substeps, 100);
+}
+
+TEST(Config, FileAndOverridesApplyInOrder) {
+  const RunConfig c = ParseConfig(
+      "[task]\nname = \"Pendulum-v1\"\n[model]\nkind = \"snn\"\nmlp_hidden = [32, 16]\n",
+      {"model.kind=rnn", "optimizer.sigma0=0.25", "model.connectivity=[\"in->E\", \"E->out\"]",
+       "budget.target_fitness=inf"});
+  EXPECT_EQ(c.task_name, "Pendulum-v1");
+  EXPECT_EQ(c.model.kind, "rnn");
+  EXPECT_EQ(c.model.mlp_hidden, (std::vector<int>{32, 16}));
+  EXPECT_DOUBLE_EQ(c.optimizer.sigma0, 0.25);
+  EXPECT_EQ(c.model.connectivity.size(), 2u);
+  EXPECT_TRUE(std::isinf(c.budget.target_fitness));
+}
+
+TEST(Config, ResolvedTomlRoundTrips) {
+  RunConfig c = ParseConfig("", {"model.kind=snn", "optimizer.sigma0=0.123456789012345",
+                                 "run.seed=18446744073709", "budget.env_steps=12345"});
+  const std::string toml = ConfigToToml(c);
+  const RunConfig back = ParseConfig(toml, {});
+  EXPECT_EQ(ConfigToToml(back), toml);
+  EXPECT_EQ(back.model.kind, "snn");
+  EXPECT_EQ(back.optimizer.sigma0, 0.123456789012345);
+  EXPECT_EQ(back.seed, 18446744073709u);
+  // Every key of the schema is in the resolved file.
+  for (const auto& key : ConfigKeys()) {
+    const std::string leaf = key.key.substr(key.key.find('.') + 1);
+    EXPECT_NE(toml.find(leaf), std::string::npos) << key.key;
+  }
+}
+
+TEST(Config, UnknownKeyNamesTheKeyAndTheAllowedOnes) {
+  const std::string e = ErrorOf("[model]\nkindd = \"bnn\"\n");
+  EXPECT_NE(e.find("model.kindd"), std::string::npos) << e;
+  EXPECT_NE(e.find("model.kind"), std::string::npos) << e;
+  EXPECT_NE(e.find("test.toml"), std::string::npos) << e;
+  EXPECT_NE(ErrorOf("", {"nosuch.key=1"}).find("allowed sections"), std::string::npos);
+}
+
+TEST(Config, WrongTypeAndRangeNameTheKeyAndWhatIsAllowed) {
+  std::string e = ErrorOf("", {"model.substeps=ten"});
+  EXPECT_NE(e.find("model.substeps"), std::string::npos) << e;
+  EXPECT_NE(e.find("integer"), std::string::npos) << e;
+  e = ErrorOf("", {"model.substeps=0"});
+  EXPECT_NE(e.find("out of range"), std::string::npos) << e;
+  EXPECT_NE(e.find("1 .. 1000000"), std::string::npos) << e;
+  e = ErrorOf("", {"model.kind=lstm"});
+  EXPECT_NE(e.find("bnn | snn | rnn | mlp"), std::string::npos) << e;
+  e = ErrorOf("", {"task.name=Nope-v0"});
+  EXPECT_NE(e.find("task.name"), std::string::npos) << e;
+  EXPECT_NE(e.find("CartPole-v1"), std::string::npos) << e;
+  e = ErrorOf("", {"optimizer.sigma0=0"});
+  EXPECT_NE(e.find("optimizer.sigma0"), std::string::npos) << e;
+  e = ErrorOf("", {"model.evolve_noise=1"});
+  EXPECT_NE(e.find("true or false"), std::string::npos) << e;
+}
+
+TEST(Config, CrossKeyChecks) {
+  EXPECT_NE(ErrorOf("", {"optimizer.kind=openai_es", "optimizer.population=9"}).find("optimizer.population"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("", {"optimizer.parents=11"}).find("optimizer.parents"), std::string::npos);
+  EXPECT_NE(ErrorOf("", {"model.min_delay_ms=0.05"}).find("model.min_delay_ms"), std::string::npos);
+  EXPECT_NE(ErrorOf("", {"model.max_delay_ms=0.5"}).find("model.max_delay_ms"), std::string::npos);
+  EXPECT_NE(ErrorOf("", {"model.connectivity=[\"E->in\"]"}).find("model.connectivity"), std::string::npos);
+  EXPECT_NE(ErrorOf("", {"budget.env_steps=0"}).find("unlimited"), std::string::npos);
+}
+
+TEST(Config, SyntaxErrorsNameFileAndLine) {
+  const std::string e = ErrorOf("[model\nkind = 1\n");
+  EXPECT_NE(e.find("test.toml:1"), std::string::npos) << e;
+}
+
+TEST(Config, ReferenceListsEveryKey) {
+  const std::string md = ConfigReferenceMarkdown();
+  for (const auto& key : ConfigKeys()) EXPECT_NE(md.find("`" + key.key + "`"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace neurevo

@@ -1,0 +1,169 @@
+// Integration tests of the training loop through the library API.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "neurevo/config.h"
+#include "neurevo/error.h"
+#include "neurevo/train.h"
+
+namespace neurevo {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string TempDir(const std::string& name) {
+  const fs::path p = fs::temp_directory_path() / ("neurevo_test_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(p);
+  return p.string();
+}
+
+nlohmann::json Quiet(const RunConfig& c, const std::string& out = "") {
+  TrainOptions o;
+  o.quiet = true;
+  o.out_dir = out;
+  return Train(c, o);
+}
+
+// Fields that legitimately differ between runs of the same config.
+nlohmann::json Deterministic(nlohmann::json s) {
+  s.erase("wall_seconds");
+  s.erase("train_seconds");
+  return s;
+}
+
+TEST(Train, ThreadCountNeverChangesTheResult) {
+  for (const std::string model : {"bnn", "snn"}) {
+    RunConfig c = ParseConfig("", {"model.kind=" + model, "budget.generations=4", "eval.episodes=6",
+                                   "train.episodes=2", "islands.count=2", "islands.migration_interval=2"});
+    c.threads = 1;
+    const auto one = Quiet(c);
+    c.threads = 2;
+    const auto two = Quiet(c);
+    c.threads = 3;
+    const auto three = Quiet(c);
+    EXPECT_EQ(Deterministic(one), Deterministic(two)) << model;
+    EXPECT_EQ(Deterministic(one), Deterministic(three)) << model;
+    EXPECT_GT(one["generations"].get<int>(), 2);
+  }
+}
+
+TEST(Train, SeedsChangeTheResult) {
+  RunConfig c = ParseConfig("", {"budget.generations=3", "eval.episodes=3"});
+  const auto a = Quiet(c);
+  c.seed = 2;
+  const auto b = Quiet(c);
+  EXPECT_NE(Deterministic(a), Deterministic(b));
+}
+
+TEST(Train, EnvStepBudgetIsNeverExceeded) {
+  for (long long budget : {3000LL, 7777LL, 20000LL}) {
+    RunConfig c = ParseConfig("", {"budget.env_steps=" + std::to_string(budget), "eval.episodes=0",
+                                   "model.kind=mlp"});
+    const auto s = Quiet(c);
+    EXPECT_LE(s["env_steps"].get<long long>(), budget);
+    EXPECT_EQ(s["stop_reason"], "env_steps");
+  }
+}
+
+TEST(Train, StopsAtGenerationsAndTarget) {
+  auto s = Quiet(ParseConfig("", {"budget.generations=4", "eval.episodes=0"}));
+  EXPECT_EQ(s["generations"], 4);
+  EXPECT_EQ(s["stop_reason"], "generations");
+  s = Quiet(ParseConfig("", {"budget.target_fitness=15", "eval.episodes=0"}));
+  EXPECT_EQ(s["stop_reason"], "target_fitness");
+  EXPECT_GE(s["best_fitness"].get<double>(), 15.0);
+}
+
+TEST(Train, RunDirectoryHoldsEverythingAndEvalReproducesTheSummary) {
+  const std::string dir = TempDir("rundir");
+  const RunConfig c = ParseConfig("", {"budget.generations=5", "eval.episodes=7", "model.kind=snn"});
+  const auto summary = Quiet(c, dir);
+  for (const char* f : {"config.toml", "metrics.jsonl", "best_genome.json", "summary.json"})
+    EXPECT_TRUE(fs::exists(fs::path(dir) / f)) << f;
+  // metrics: one line per generation, numbered 1..5.
+  std::ifstream metrics(fs::path(dir) / "metrics.jsonl");
+  std::string line;
+  int n = 0;
+  while (std::getline(metrics, line)) EXPECT_EQ(nlohmann::json::parse(line)["generation"], ++n);
+  EXPECT_EQ(n, 5);
+  // summary.json equals the returned summary and has the documented fields.
+  std::ifstream sf(fs::path(dir) / "summary.json");
+  const auto written = nlohmann::json::parse(sf);
+  EXPECT_EQ(written, summary);
+  for (const char* k : {"task", "model", "optimizer", "seed", "generations", "env_steps", "best_fitness",
+                        "eval_mean", "eval_std", "wall_seconds", "eval_env_steps"})
+    EXPECT_TRUE(written.contains(k)) << k;
+  // The saved config resolves to the same config.
+  std::ifstream cf(fs::path(dir) / "config.toml");
+  std::stringstream ss;
+  ss << cf.rdbuf();
+  EXPECT_EQ(ConfigToToml(ParseConfig(ss.str(), {})), ConfigToToml(c));
+  // Re-evaluation with the run's own seed reproduces eval_mean exactly.
+  const auto eval = EvaluateRun(dir, 7, nullptr, 2);
+  EXPECT_EQ(eval["mean"].get<double>(), summary["eval_mean"].get<double>());
+  EXPECT_EQ(eval["std"].get<double>(), summary["eval_std"].get<double>());
+  // Rollout: one line per step with the documented fields, ending the episode.
+  std::stringstream rollout;
+  RolloutRun(dir, 1, nullptr, rollout);
+  nlohmann::json last;
+  int steps = 0;
+  while (std::getline(rollout, line)) {
+    last = nlohmann::json::parse(line);
+    for (const char* k : {"observation", "action", "reward", "terminated", "truncated", "state"})
+      EXPECT_TRUE(last.contains(k)) << k;
+    EXPECT_EQ(last["state"].size(), 4u);
+    ++steps;
+  }
+  EXPECT_GT(steps, 0);
+  EXPECT_TRUE(last["terminated"].get<bool>() || last["truncated"].get<bool>());
+  fs::remove_all(dir);
+}
+
+TEST(Train, RefusesToOverwriteARunDirectory) {
+  const std::string dir = TempDir("exists");
+  fs::create_directories(dir);
+  std::ofstream(fs::path(dir) / "keep.txt") << "precious";
+  EXPECT_THROW(Quiet(ParseConfig("", {"budget.generations=1"}), dir), ConfigError);
+  std::ifstream in(fs::path(dir) / "keep.txt");
+  std::string content;
+  in >> content;
+  EXPECT_EQ(content, "precious");
+  fs::remove_all(dir);
+}
+
+TEST(Train, CorruptGenomeFilesAreRefusedWithTheFileName) {
+  const std::string dir = TempDir("corrupt");
+  Quiet(ParseConfig("", {"budget.generations=1", "eval.episodes=1"}), dir);
+  const fs::path genome = fs::path(dir) / "best_genome.json";
+  std::ifstream in(genome);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  for (const std::string bad : {text.substr(0, text.size() / 2), std::string("{}"),
+                                std::string("not json")}) {
+    std::ofstream(genome) << bad;
+    try {
+      EvaluateRun(dir, 1, nullptr, 1);
+      ADD_FAILURE() << "accepted a corrupt genome";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("best_genome.json"), std::string::npos) << e.what();
+    }
+  }
+  fs::remove_all(dir);
+}
+
+TEST(Train, EveryModelAndOptimizerRunsOnEveryClassicTask) {
+  for (const std::string task : {"CartPole-v1", "Pendulum-v1", "MountainCarContinuous-v0", "Acrobot-v1"})
+    for (const std::string model : {"bnn", "snn", "rnn", "mlp"})
+      for (const std::string opt : {"cma_es", "openai_es"}) {
+        const auto s = Quiet(ParseConfig("", {"task.name=" + task, "model.kind=" + model,
+                                              "optimizer.kind=" + opt, "budget.generations=1",
+                                              "eval.episodes=1", "model.mlp_hidden=[8]"}));
+        EXPECT_EQ(s["generations"], 1) << task << model << opt;
+        EXPECT_EQ(s["failed_episodes"], 0) << task << model << opt;
+      }
+}
+
+}  // namespace
+}  // namespace neurevo
