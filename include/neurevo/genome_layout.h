@@ -2,9 +2,13 @@
 //
 // A genome is a flat vector of genes living in the unit box [0, 1]. The layout
 // splits it into named families (weights, delays, offsets, noise, ...); each
-// family maps a gene u linearly to its physical range [low, high] (genes
-// outside the box are clipped first: CMA-ES samples are unbounded). Saved
-// genomes carry their layout, so a genome file stays readable on its own.
+// family maps a gene u linearly to its physical range [low, high]. Optimizer
+// samples are unbounded, so genes outside the box are first folded back into
+// it by reflection (a triangle wave of period 2, identity inside the box, in
+// the spirit of pycma's BoundTransform): unlike clipping, no direction of the
+// search space becomes flat, so a distribution centred outside the box still
+// explores. Saved genomes carry their layout, so a genome file stays
+// readable on its own.
 #pragma once
 
 #include <algorithm>
@@ -44,10 +48,16 @@ class GenomeLayout {
     return nullptr;
   }
 
-  static double Clip(double u) { return std::isfinite(u) ? std::clamp(u, 0.0, 1.0) : 0.5; }
+  // Folds any real gene into [0, 1]; non-finite genes read as 0.5.
+  static double Fold(double u) {
+    if (!std::isfinite(u)) return 0.5;
+    if (u >= 0.0 && u <= 1.0) return u;
+    const double t = u - 2.0 * std::floor(u / 2.0);  // in [0, 2)
+    return t <= 1.0 ? t : 2.0 - t;
+  }
   // Physical value of gene i of family f.
   static double Map(const GeneFamily& f, std::span<const double> genome, int i) {
-    return f.low + (f.high - f.low) * Clip(genome[f.offset + i]);
+    return f.low + (f.high - f.low) * Fold(genome[f.offset + i]);
   }
 
   // {"families": [{name, unit, offset, size, low, high, labels?}], "size": n}

@@ -45,23 +45,42 @@ struct ModelOptions {
   double tau_m_ms = 20.0;
   double tau_syn_ms = 5.0;
   double tau_ref_ms = 2.0;           // not in the paper: chosen
+  // Input neurons are fast sensory relays (same leak, smaller capacitance):
+  // with tau_m they would delay every observation by ~20 ms, two control
+  // steps, and CartPole is not controllable with 3 steps of delay.
+  double input_tau_m_ms = 1.0;
   double e_exc_mV = 0.0;             // AMPA reversal, chosen
   double e_inh_mV = -80.0;           // GABA reversal, chosen
   double graded_halfwidth_mV = 5.0;  // graded signal rises from V_th-w to V_th+w
   // Synapses: a weight gene u gives a steady conductance u * weight_max_nS
-  // for a steady presynaptic activation of 1 (spiking: a 100 Hz train).
-  double weight_max_nS = 0.02;
+  // for a steady presynaptic activation of 1 (spiking: a 100 Hz train). The
+  // default (0.05 nS = the leak conductance) puts a typical neuron in a
+  // balanced high-conductance state whose effective time constant is a few
+  // ms, so the network answers an observation within a control step.
+  double weight_max_nS = 0.05;
   double spike_reference_hz = 100.0;
+  // GABA weight genes map to [0, weight_max_nS * inhibitory_weight_scale]
+  // (Brunel 2000's relative inhibition g): balances the more numerous AMPA
+  // synapses and their larger driving force.
+  double inhibitory_weight_scale = 4.0;
   // Synaptic delays live in [min_delay_ms, max_delay_ms] (whole substeps).
   // A minimum delay of at least one substep lets the simulation advance
   // min(8, min delay) substeps per synapse pass (NEST's min-delay batching).
   double min_delay_ms = 1.0;
   double max_delay_ms = 5.0;
-  // Encoding: input current = input_bias_pA + input_gain_pA * observation.
+  // Two discrete actions: "argmax" reads two output neurons and takes the
+  // more active (either sign of dependence is then one excitatory path);
+  // "threshold" reads one output neuron against the middle of its range.
+  std::string binary_readout = "argmax";
+  // Encoding. "pair": two input neurons per observation x, driven by
+  // input_bias_pA + input_gain_pA * x and input_bias_pA - input_gain_pA * x
+  // (each carries one sign through excitatory synapses); "single": one neuron
+  // driven by input_bias_pA + input_gain_pA * x.
+  std::string input_encoding = "single";
   double input_gain_pA = 0.25;
-  double input_bias_pA = 0.5;
-  double offset_max_pA = 1.0;  // offset genes map to [-max, +max]
-  double noise_max_pA = 0.5;   // noise genes map to [0, max]
+  double input_bias_pA = 0.0;
+  double offset_max_pA = 0.25;  // offset genes map to rheobase +- max (V_th +- 5 mV at rest)
+  double noise_max_pA = 0.05;  // noise genes map to [0, max]
   int noise_interval_substeps = 10;  // noise current held for this many substeps
   // Which families evolve (weights always do).
   bool evolve_delays = true;
@@ -104,11 +123,13 @@ std::unique_ptr<Model> MakeModel(const ModelOptions& options, const Space& obser
                                  const Space& action);
 
 // Number of policy outputs for an action space: one per continuous
-// dimension; one (thresholded) for two discrete actions; else one per action.
-int NumOutputs(const Space& action);
+// dimension or discrete action, except one (thresholded) output for two
+// discrete actions when options.binary_readout is "threshold".
+int NumOutputs(const Space& action, const ModelOptions& options);
 // Maps raw outputs in `range` to an action: continuous actions scale
-// linearly onto [low, high]; two discrete actions threshold the single output
-// at the middle of the range; more take the argmax (lowest index on ties).
+// linearly onto [low, high]; a single output for two discrete actions is
+// thresholded at the middle of the range; otherwise the argmax (lowest index
+// on ties).
 void DecodeAction(std::span<const float> outputs, OutputRange range, const Space& action_space,
                   std::span<double> action);
 

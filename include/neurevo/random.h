@@ -3,8 +3,9 @@
 // Every stream is derived from a tuple (seed, a, b, c, d) — typically
 // (seed, generation, individual, episode, purpose) — so that what an
 // individual sees never depends on thread count or scheduling. The generator
-// is xoshiro256** seeded through SplitMix64; normals use Box–Muller written
-// here, so results do not depend on the standard library's distributions.
+// is xoshiro256** seeded through SplitMix64; normals use Marsaglia's polar
+// method written here (exact, no trigonometry), so results do not depend on
+// the standard library's distributions.
 //
 // Thread safety: a RandomStream is a value owned by one thread.
 #pragma once
@@ -73,20 +74,22 @@ class RandomStream {
   double Uniform() { return static_cast<double>(NextU64() >> 11) * 0x1.0p-53; }
   double Uniform(double low, double high) { return low + (high - low) * Uniform(); }
 
-  // Standard normal (Box–Muller, caching the second value).
+  // Standard normal (Marsaglia's polar method, caching the second value).
   double Normal() {
     if (has_spare_) {
       has_spare_ = false;
       return spare_;
     }
-    double u1 = Uniform();
-    while (u1 <= 0.0) u1 = Uniform();
-    const double u2 = Uniform();
-    const double r = std::sqrt(-2.0 * std::log(u1));
-    const double theta = 6.283185307179586 * u2;
-    spare_ = r * std::sin(theta);
+    double u, v, s;
+    do {
+      u = 2.0 * Uniform() - 1.0;
+      v = 2.0 * Uniform() - 1.0;
+      s = u * u + v * v;
+    } while (s >= 1.0 || s == 0.0);
+    const double factor = std::sqrt(-2.0 * std::log(s) / s);
+    spare_ = v * factor;
     has_spare_ = true;
-    return r * std::cos(theta);
+    return u * factor;
   }
 
   // Uniform integer in [0, n).

@@ -207,6 +207,8 @@ const std::vector<Entry>& Schema() {
     s.push_back(Float("model.v_threshold_mV", FIELD(model.v_threshold_mV), -200, 100, false, "Spike threshold; centre of the graded signal."));
     s.push_back(Float("model.c_m_pF", FIELD(model.c_m_pF), 0, kInf, true, "Membrane capacitance."));
     s.push_back(Float("model.tau_m_ms", FIELD(model.tau_m_ms), 0, kInf, true, "Membrane time constant."));
+    s.push_back(Float("model.input_tau_m_ms", FIELD(model.input_tau_m_ms), 0, kInf, true,
+                      "Membrane time constant of input neurons (fast sensory relays; >= 2 dt)."));
     s.push_back(Float("model.tau_syn_ms", FIELD(model.tau_syn_ms), 0, kInf, true, "Synaptic (AMPA and GABA) time constant."));
     s.push_back(Float("model.tau_ref_ms", FIELD(model.tau_ref_ms), 0, kInf, false, "Refractory period (snn)."));
     s.push_back(Float("model.e_exc_mV", FIELD(model.e_exc_mV), -200, 200, false, "AMPA reversal potential."));
@@ -215,10 +217,16 @@ const std::vector<Entry>& Schema() {
                       "Graded signal rises from V_th - w to V_th + w (smoothstep)."));
     s.push_back(Float("model.weight_max_nS", FIELD(model.weight_max_nS), 0, kInf, false,
                       "Steady conductance of a weight gene of 1 at presynaptic activation 1."));
+    s.push_back(Float("model.inhibitory_weight_scale", FIELD(model.inhibitory_weight_scale), 0, kInf, false,
+                      "GABA weight genes map to [0, weight_max_nS * scale] (relative inhibition)."));
     s.push_back(Float("model.spike_reference_hz", FIELD(model.spike_reference_hz), 0, kInf, true,
                       "snn: firing rate that counts as activation 1 (weights and readout)."));
     s.push_back(Float("model.min_delay_ms", FIELD(model.min_delay_ms), 0, 1000, true, "Shortest synaptic delay (>= one substep)."));
     s.push_back(Float("model.max_delay_ms", FIELD(model.max_delay_ms), 0, 1000, true, "Longest synaptic delay."));
+    s.push_back(Choice("model.binary_readout", FIELD(model.binary_readout), {"argmax", "threshold"},
+                       "Two discrete actions: argmax of two outputs, or threshold one output."));
+    s.push_back(Choice("model.input_encoding", FIELD(model.input_encoding), {"single", "pair"},
+                       "single: one input neuron per observation; pair: two, driven by bias +- gain x."));
     s.push_back(Float("model.input_gain_pA", FIELD(model.input_gain_pA), -kInf, kInf, false, "Input current per unit of (normalised) observation."));
     s.push_back(Float("model.input_bias_pA", FIELD(model.input_bias_pA), -kInf, kInf, false, "Input current at observation 0."));
     s.push_back(Float("model.offset_max_pA", FIELD(model.offset_max_pA), 0, kInf, false, "Offset genes map to [-max, +max]."));
@@ -321,6 +329,9 @@ void Validate(const RunConfig& c) {
   if (m.min_delay_ms < m.dt_ms * (1 - 1e-9))
     Fail("model.min_delay_ms", fmt::format("{} is shorter than one substep; allowed: >= model.dt_ms ({})",
                                            m.min_delay_ms, m.dt_ms));
+  if (m.input_tau_m_ms < 2 * m.dt_ms)
+    Fail("model.input_tau_m_ms", fmt::format("{} is below two substeps (forward Euler would be unstable); "
+                                             "allowed: >= 2 * model.dt_ms ({})", m.input_tau_m_ms, 2 * m.dt_ms));
   if (m.max_delay_ms < m.min_delay_ms)
     Fail("model.max_delay_ms", fmt::format("{} is below model.min_delay_ms ({}); allowed: >= min delay",
                                            m.max_delay_ms, m.min_delay_ms));

@@ -25,7 +25,7 @@ TEST(Config, DefaultsAreThePapersBnnOnCartPole) {
   EXPECT_EQ(c.optimizer.kind, "cma_es");
   EXPECT_EQ(c.optimizer.population, 10);
   EXPECT_EQ(c.optimizer.parents, 5);
-  EXPECT_DOUBLE_EQ(c.optimizer.sigma0, 0.5);
+  EXPECT_DOUBLE_EQ(c.optimizer.sigma0, 0.1);
   EXPECT_DOUBLE_EQ(c.model.dt_ms, 0.1);
   EXPECT_EQ(c.model.substeps, 100);
 }

@@ -35,7 +35,7 @@ TEST(Baselines, RnnGenomeSize) {
     o.excitatory = e;
     o.inhibitory = i;
     const auto m = MakeModel(o, Box(n_in), action);
-    const int h = e + i, out = NumOutputs(action);
+    const int h = e + i, out = NumOutputs(action, o);
     // hidden: (n_in + h) x h weights + h biases; output: h x out + out.
     EXPECT_EQ(m->layout().size(), (n_in + h) * h + h + h * out + out);
     EXPECT_EQ(m->synapses(), (n_in + h + 1) * h + (h + 1) * out);
@@ -59,6 +59,8 @@ TEST(Baselines, MlpGenomeSize) {
   o.mlp_hidden = {5};
   EXPECT_EQ(MakeModel(o, Box(3), Space::Discrete(4))->layout().size(), (3 + 1) * 5 + (5 + 1) * 4);
   o.mlp_hidden = {};
+  EXPECT_EQ(MakeModel(o, Box(3), Space::Discrete(2))->layout().size(), (3 + 1) * 2);
+  o.binary_readout = "threshold";
   EXPECT_EQ(MakeModel(o, Box(3), Space::Discrete(2))->layout().size(), (3 + 1) * 1);
 }
 
@@ -161,7 +163,10 @@ TEST(DecodeActionTest, ContinuousMapsRangeLinearlyAndClamps) {
 
 TEST(DecodeActionTest, TwoActionsThresholdAtTheMiddle) {
   const Space act = Space::Discrete(2);
-  EXPECT_EQ(NumOutputs(act), 1);
+  ModelOptions threshold;
+  threshold.binary_readout = "threshold";
+  EXPECT_EQ(NumOutputs(act, threshold), 1);
+  EXPECT_EQ(NumOutputs(act, ModelOptions{}), 2);  // default: argmax of two outputs
   std::vector<double> a(1);
   auto decode = [&](float y, OutputRange r) {
     DecodeAction(std::vector<float>{y}, r, act, a);
@@ -176,7 +181,7 @@ TEST(DecodeActionTest, TwoActionsThresholdAtTheMiddle) {
 
 TEST(DecodeActionTest, ArgmaxWithLowestIndexOnTies) {
   const Space act = Space::Discrete(4);
-  EXPECT_EQ(NumOutputs(act), 4);
+  EXPECT_EQ(NumOutputs(act, ModelOptions{}), 4);
   std::vector<double> a(1);
   DecodeAction(std::vector<float>{0.1f, 0.7f, 0.2f, 0.7f}, {0.0, 1.0}, act, a);
   EXPECT_EQ(a[0], 1.0);
@@ -184,7 +189,7 @@ TEST(DecodeActionTest, ArgmaxWithLowestIndexOnTies) {
   EXPECT_EQ(a[0], 2.0);
   DecodeAction(std::vector<float>{0.f, 0.f, 0.f, 0.f}, {0.0, 1.0}, act, a);
   EXPECT_EQ(a[0], 0.0);
-  EXPECT_EQ(NumOutputs(Box(3)), 3);
+  EXPECT_EQ(NumOutputs(Box(3), ModelOptions{}), 3);
 }
 
 TEST(MakeModelTest, RejectsUnknownKindAndDiscreteObservations) {

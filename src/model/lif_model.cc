@@ -27,8 +27,8 @@ class LifPolicy : public Policy {
 
 LifModel::LifModel(const ModelOptions& options, const Space& observation, const Space& action)
     : decoder_(options,
-               BuildTopology(observation.vector_size(), options.excitatory, options.inhibitory,
-                             NumOutputs(action), options.connectivity)),
+               BuildTopology(observation.vector_size() * (options.input_encoding == "pair" ? 2 : 1), options.excitatory, options.inhibitory,
+                             NumOutputs(action, options), options.connectivity)),
       action_(action),
       substeps_(options.substeps) {}
 

@@ -24,13 +24,29 @@ LifDecoder::LifDecoder(const ModelOptions& options, const Topology& topology)
   // emitted before the block), as in Decode().
   const int d_min = std::max(ToSubsteps(options_.min_delay_ms, options_.dt_ms), 1);
   const int d_max = std::max(ToSubsteps(options_.max_delay_ms, options_.dt_ms), d_min);
-  weights_ = layout_.Add({"weights", "nS", 0, n_syn, 0.0, options_.weight_max_nS, syn_labels});
+  // AMPA and GABA weights are separate families: GABA synapses span a range
+  // `inhibitory_weight_scale` times larger (Brunel's relative inhibition g),
+  // which keeps a random network balanced instead of running into saturation.
+  std::vector<std::string> ampa_labels, gaba_labels;
+  gene_index_.resize(n_syn);
+  for (int k = 0; k < n_syn; ++k) {
+    auto& labels = topology_.synapses[k].inhibitory ? gaba_labels : ampa_labels;
+    gene_index_[k] = static_cast<int>(labels.size());
+    labels.push_back(syn_labels[k]);
+  }
+  ampa_ = layout_.Add({"ampa_weights", "nS", 0, static_cast<int>(ampa_labels.size()), 0.0,
+                       options_.weight_max_nS, ampa_labels});
+  gaba_ = layout_.Add({"gaba_weights", "nS", 0, static_cast<int>(gaba_labels.size()), 0.0,
+                       options_.weight_max_nS * options_.inhibitory_weight_scale, gaba_labels});
   if (options_.evolve_delays && d_max > d_min)
     delays_ = layout_.Add({"delays", "substeps", 0, n_syn, static_cast<double>(d_min),
                            static_cast<double>(d_max), syn_labels});
+  // Offsets are centred on the rheobase g_L (V_th - V_rest): a gene of 0.5
+  // rests a neuron at threshold (graded: mid-signal; spiking: about to fire).
+  rheobase_pA_ = options_.c_m_pF / options_.tau_m_ms * (options_.v_threshold_mV - options_.v_rest_mV);
   if (options_.evolve_offsets)
-    offsets_ = layout_.Add({"offsets", "pA", 0, n, -options_.offset_max_pA,
-                            options_.offset_max_pA, neuron_labels});
+    offsets_ = layout_.Add({"offsets", "pA", 0, n, rheobase_pA_ - options_.offset_max_pA,
+                            rheobase_pA_ + options_.offset_max_pA, neuron_labels});
   if (options_.evolve_noise)
     noise_ = layout_.Add({"noise", "pA", 0, n, 0.0, options_.noise_max_pA, neuron_labels});
 }
@@ -54,6 +70,13 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
 
   const float dt = static_cast<float>(o.dt_ms);
   net.dt_over_c = dt / static_cast<float>(o.c_m_pF);
+  // Input neurons are fast sensory relays: same leak conductance (so the
+  // same current gives the same steady potential) but a membrane time
+  // constant of input_tau_m_ms, i.e. a smaller capacitance.
+  const double c_input = o.c_m_pF / o.tau_m_ms * o.input_tau_m_ms;
+  net.dt_over_c_per_neuron.assign(t.neurons(), net.dt_over_c);
+  for (int i = 0; i < t.group_size[0]; ++i)
+    net.dt_over_c_per_neuron[i] = static_cast<float>(o.dt_ms / c_input);
   net.g_leak = static_cast<float>(o.c_m_pF / o.tau_m_ms);
   net.v_rest = static_cast<float>(o.v_rest_mV);
   net.v_reset = static_cast<float>(o.v_reset_mV);
@@ -68,6 +91,7 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   net.refractory_substeps = ToSubsteps(o.tau_ref_ms, o.dt_ms);
   net.input_gain = static_cast<float>(o.input_gain_pA);
   net.input_bias = static_cast<float>(o.input_bias_pA);
+  net.pair_encoding = o.input_encoding == "pair";
   const double ref_rate_per_substep = o.spike_reference_hz * 1e-3 * o.dt_ms;
   const double trace_decay = std::exp(-o.dt_ms / o.tau_m_ms);
   net.trace_decay = static_cast<float>(trace_decay);
@@ -78,7 +102,8 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   // increment follows from g_ss = increment * signal / (1 - decay).
   const double per_unit_signal =
       net.spiking ? (1.0 - decay) / ref_rate_per_substep : 1.0 - decay;
-  const GeneFamily& wf = layout_.families()[weights_];
+  const GeneFamily& ampa = layout_.families()[ampa_];
+  const GeneFamily& gaba = layout_.families()[gaba_];
   const int n = net.neurons;
   const int n_syn = static_cast<int>(t.synapses.size());
   net.offset.resize(n_syn);
@@ -103,9 +128,10 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
                      d_min, d_max);
     net.delay[s] = d;
     net.offset[s] = t.synapses[s].pre * net.stride - d;
-    net.weight[s] = static_cast<float>(GenomeLayout::Map(wf, genome, s) * per_unit_signal);
+    const GeneFamily& wf = t.synapses[s].inhibitory ? gaba : ampa;
+    net.weight[s] = static_cast<float>(GenomeLayout::Map(wf, genome, gene_index_[s]) * per_unit_signal);
   }
-  net.offset_current.assign(n, 0.f);
+  net.offset_current.assign(n, 0.f);  // unevolved: no offset current
   net.noise_std.assign(n, 0.f);
   for (int i = 0; i < n; ++i) {
     if (offsets_ >= 0)
@@ -188,8 +214,16 @@ void LifState::Step(std::span<const double> observation, std::span<float> output
   const int n = net.neurons;
   const int ring = net.ring;
   const int stride = net.stride;
-  for (int i = 0; i < net.inputs; ++i)
-    input_current_[i] = net.input_bias + net.input_gain * static_cast<float>(observation[i]);
+  if (net.pair_encoding) {
+    for (int i = 0; i + 1 < net.inputs; i += 2) {
+      const float drive = net.input_gain * static_cast<float>(observation[i / 2]);
+      input_current_[i] = net.input_bias + drive;
+      input_current_[i + 1] = net.input_bias - drive;
+    }
+  } else {
+    for (int i = 0; i < net.inputs; ++i)
+      input_current_[i] = net.input_bias + net.input_gain * static_cast<float>(observation[i]);
+  }
   float* __restrict v = v_.data();
   float* __restrict ge = g_exc_.data();
   float* __restrict gi = g_inh_.data();
@@ -201,7 +235,8 @@ void LifState::Step(std::span<const double> observation, std::span<float> output
   const float* __restrict i_inj = input_current_.data();
   const float* __restrict i_noise = noise_current_.data();
   const float decay = net.syn_decay, g_leak = net.g_leak, v_rest = net.v_rest;
-  const float e_exc = net.e_exc, e_inh = net.e_inh, dt_over_c = net.dt_over_c;
+  const float e_exc = net.e_exc, e_inh = net.e_inh;
+  const float* __restrict dt_over_c = net.dt_over_c_per_neuron.data();
   float out_acc[64] = {};
   const int n_out = std::min(net.outputs, 64);
 
@@ -230,7 +265,7 @@ void LifState::Step(std::span<const double> observation, std::span<float> output
       for (int j = 0; j < n; ++j) {
         const float current = g_leak * (v_rest - v[j]) + ge[j] * (e_exc - v[j]) +
                               gi[j] * (e_inh - v[j]) + i_off[j] + i_inj[j] + i_noise[j];
-        v[j] += dt_over_c * current;
+        v[j] += dt_over_c[j] * current;
       }
       if (net.spiking) {
         for (int j = 0; j < n; ++j) {

@@ -52,6 +52,7 @@ struct LifNetwork {
 
   // Constants derived from the options.
   float dt_over_c = 0.f;  // ms / pF
+  std::vector<float> dt_over_c_per_neuron;  // input neurons: dt / C_in (faster relays)
   float g_leak = 0.f;     // nS
   float v_rest = 0.f, v_reset = 0.f, v_init = 0.f, v_threshold = 0.f;
   float e_exc = 0.f, e_inh = 0.f;
@@ -60,6 +61,7 @@ struct LifNetwork {
   float graded_inv_width = 0.f;  // 1 / (2 halfwidth)
   int refractory_substeps = 0;
   float input_gain = 0.f, input_bias = 0.f;
+  bool pair_encoding = false;  // inputs 2i, 2i+1 get bias + gain x_i and bias - gain x_i
   float trace_decay = 0.f;       // spiking readout trace, exp(-dt / tau_m)
   float trace_increment = 0.f;   // so that a reference-rate train gives trace 1
 
@@ -78,7 +80,9 @@ class LifDecoder {
   ModelOptions options_;
   Topology topology_;
   GenomeLayout layout_;
-  int weights_ = -1, delays_ = -1, offsets_ = -1, noise_ = -1;  // family indices
+  int ampa_ = -1, gaba_ = -1, delays_ = -1, offsets_ = -1, noise_ = -1;  // family indices
+  std::vector<int> gene_index_;  // synapse -> gene within its weight family
+  double rheobase_pA_ = 0.0;  // centre of the offset range
 };
 
 class LifState {

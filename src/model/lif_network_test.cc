@@ -75,7 +75,7 @@ class ReferenceLif {
       for (int j = 0; j < n; ++j) {
         const float current = net_.g_leak * (net_.v_rest - v_[j]) + ge_[j] * (net_.e_exc - v_[j]) +
                               gi_[j] * (net_.e_inh - v_[j]) + net_.offset_current[j] + injected[j];
-        v_[j] += net_.dt_over_c * current;
+        v_[j] += net_.dt_over_c_per_neuron[j] * current;
       }
       for (int j = 0; j < n; ++j) {
         float signal;
@@ -277,8 +277,10 @@ struct SmallNet {
   }
   std::vector<double> Genome(double weight_gene, double other_gene = 0.5) const {
     std::vector<double> g(decoder->layout().size(), other_gene);
-    const GeneFamily* w = decoder->layout().Find("weights");
-    for (int k = 0; k < w->size; ++k) g[w->offset + k] = weight_gene;
+    for (const char* name : {"ampa_weights", "gaba_weights"}) {
+      const GeneFamily* w = decoder->layout().Find(name);
+      for (int k = 0; k < w->size; ++k) g[w->offset + k] = weight_gene;
+    }
     return g;
   }
 };
@@ -320,7 +322,9 @@ void CheckDelay(const std::string& kind, double min_ms, double max_ms, double de
     const float vin = a.potentials()[input];
     if (first_signal < 0) {
       // Graded: non-zero once V > V_th - w. Spiking: the input spikes (reset).
-      const bool emitted = on.spiking ? (vin == on.v_reset && prev_input_v > on.v_reset)
+      // (A fast input neuron can jump from below reset to above threshold
+      // in one substep, so "was above reset" is not required.)
+      const bool emitted = on.spiking ? (vin == on.v_reset && prev_input_v != on.v_reset)
                                       : (vin > on.graded_low);
       if (emitted) first_signal = t;
     }
@@ -452,7 +456,8 @@ TEST(LifSteadyState, SpikingWeightGivesMaxConductanceAtReferenceRate) {
   const LifNetwork net = sn.decoder->Decode(sn.Genome(0.8));
   // Mean conductance of a train at rate r per substep: w r / (1 - decay).
   const double r = o.spike_reference_hz * 1e-3 * o.dt_ms;
-  EXPECT_NEAR(net.weight[0] * r / (1.0 - net.syn_decay), 0.8 * o.weight_max_nS, 1e-8);
+  EXPECT_NEAR(net.weight[0] * r / (1.0 - net.syn_decay), 0.8 * o.weight_max_nS,
+              1e-6 * o.weight_max_nS);  // float weights
 }
 
 TEST(LifDecode, ConstantsFollowTheOptions) {
@@ -490,10 +495,11 @@ DrivenNeuron DriveWithOffset(double current_pA, int substeps_total) {
   SmallNet sn(o, 1, 0, {"in->out"});
   auto genome = sn.Genome(0.0);
   const GeneFamily* off = sn.decoder->layout().Find("offsets");
-  genome[off->offset + 1] = 1.0;  // E0 gets +current
+  // Offsets map to [rheobase - max, rheobase + max]: pick E0's gene for +current.
+  genome[off->offset + 1] = (current_pA - off->low) / (off->high - off->low);
   DrivenNeuron r;
   r.net = sn.decoder->Decode(genome);
-  EXPECT_FLOAT_EQ(r.net.offset_current[1], static_cast<float>(current_pA));
+  EXPECT_NEAR(r.net.offset_current[1], current_pA, 1e-6 * current_pA);
   LifState state(r.net);
   std::vector<float> out(1);
   float prev = r.net.v_init;
@@ -551,8 +557,9 @@ TEST(LifSpiking, TraceReadoutGivesRateOverReferenceRate) {
   SmallNet sn(o, 0, 0, {"in->out"});
   auto genome = sn.Genome(0.0);
   const GeneFamily* off = sn.decoder->layout().Find("offsets");
-  genome[off->offset + 1] = 1.0;  // the output neuron
+  genome[off->offset + 1] = (1.0 - off->low) / (off->high - off->low);  // output neuron: 1 pA
   const LifNetwork net = sn.decoder->Decode(genome);
+  ASSERT_NEAR(net.offset_current[1], 1.0, 1e-6);
   LifState state(net);
   std::vector<float> out(1);
   double sum = 0.0;
@@ -590,6 +597,7 @@ TEST(LifPolicy, ResetAndNoiseKeys) {
     ModelOptions o;
     o.kind = kind;
     o.substeps = 20;
+    o.noise_max_pA = 2.0;  // strong enough to make some output neuron fire differently
     const auto model = MakeModel(o, obs, act);
     auto genome = RandomGenome(model->layout().size(), 7);
     const GeneFamily* noise = model->layout().Find("noise");
@@ -634,9 +642,12 @@ TEST(LifLayout, FamilySizes) {
   const GenomeLayout& l = model->layout();
   const int synapses = 759, neurons = 11 + 10 + 10 + 3;
   ASSERT_EQ(model->synapses(), synapses);
-  ASSERT_EQ(l.families().size(), 4u);
-  EXPECT_EQ(l.families()[0].name, "weights");
-  EXPECT_EQ(l.Find("weights")->size, synapses);
+  ASSERT_EQ(l.families().size(), 5u);
+  EXPECT_EQ(l.families()[0].name, "ampa_weights");
+  EXPECT_EQ(l.families()[1].name, "gaba_weights");
+  // GABA synapses: from the 10 I neurons to the 23 other non-input neurons.
+  EXPECT_EQ(l.Find("gaba_weights")->size, 10 * 22);
+  EXPECT_EQ(l.Find("ampa_weights")->size + l.Find("gaba_weights")->size, synapses);
   EXPECT_EQ(l.Find("delays")->size, synapses);
   EXPECT_EQ(l.Find("offsets")->size, neurons);
   EXPECT_EQ(l.Find("noise")->size, neurons);
@@ -649,12 +660,15 @@ TEST(LifLayout, FamilySizes) {
   }
   EXPECT_EQ(at, l.size());
   // Ranges.
-  EXPECT_DOUBLE_EQ(l.Find("weights")->high, o.weight_max_nS);
+  EXPECT_DOUBLE_EQ(l.Find("ampa_weights")->high, o.weight_max_nS);
+  EXPECT_DOUBLE_EQ(l.Find("gaba_weights")->high, o.weight_max_nS * o.inhibitory_weight_scale);
   EXPECT_DOUBLE_EQ(l.Find("delays")->low, 10.0);
   EXPECT_DOUBLE_EQ(l.Find("delays")->high, 50.0);
-  EXPECT_DOUBLE_EQ(l.Find("offsets")->low, -o.offset_max_pA);
+  const double rheobase = o.c_m_pF / o.tau_m_ms * (o.v_threshold_mV - o.v_rest_mV);
+  EXPECT_DOUBLE_EQ(l.Find("offsets")->low, rheobase - o.offset_max_pA);
   EXPECT_DOUBLE_EQ(l.Find("noise")->high, o.noise_max_pA);
-  EXPECT_EQ(l.Find("weights")->labels[0], "in0->E0");  // first synapse: lowest post, then pre
+  EXPECT_EQ(l.Find("ampa_weights")->labels[0], "in0->E0");  // first synapse: lowest post, then pre
+  EXPECT_EQ(l.Find("gaba_weights")->labels[0], "I0->E0");
 }
 
 TEST(LifLayout, FamiliesSwitchOff) {
@@ -665,7 +679,7 @@ TEST(LifLayout, FamiliesSwitchOff) {
   o.evolve_offsets = false;
   o.evolve_noise = false;
   auto model = MakeModel(o, obs, act);
-  EXPECT_EQ(model->layout().families().size(), 1u);
+  EXPECT_EQ(model->layout().families().size(), 2u);  // AMPA and GABA weights
   EXPECT_EQ(model->layout().size(), 759);
   o.evolve_delays = true;
   o.min_delay_ms = o.max_delay_ms = 2.0;  // a single possible delay: no family
@@ -678,13 +692,24 @@ TEST(LifLayout, FamiliesSwitchOff) {
   EXPECT_EQ(model->layout().Find("offsets"), nullptr);
 }
 
-TEST(LifLayout, GenesOutsideTheUnitBoxAreClipped) {
+TEST(LifLayout, FoldReflectsIntoTheUnitBox) {
+  EXPECT_EQ(GenomeLayout::Fold(0.3), 0.3);
+  EXPECT_DOUBLE_EQ(GenomeLayout::Fold(1.25), 0.75);
+  EXPECT_DOUBLE_EQ(GenomeLayout::Fold(-0.25), 0.25);
+  EXPECT_DOUBLE_EQ(GenomeLayout::Fold(2.25), 0.25);
+  EXPECT_DOUBLE_EQ(GenomeLayout::Fold(-1.5), 0.5);
+  EXPECT_EQ(GenomeLayout::Fold(std::numeric_limits<double>::infinity()), 0.5);
+  // Never flat: moving a gene outside the box still changes its value.
+  EXPECT_NE(GenomeLayout::Fold(1.1), GenomeLayout::Fold(1.2));
+}
+
+TEST(LifLayout, GenesOutsideTheUnitBoxAreFolded) {
   ModelOptions o;
   const Topology t = BuildTopology(3, 4, 4, 2, o.connectivity);
   const LifDecoder dec(o, t);
   auto genome = RandomGenome(dec.layout().size(), 5, -1.5, 2.5);
   auto clipped = genome;
-  for (auto& g : clipped) g = std::clamp(g, 0.0, 1.0);
+  for (auto& g : clipped) g = GenomeLayout::Fold(g);
   genome[3] = std::numeric_limits<double>::quiet_NaN();
   clipped[3] = 0.5;  // non-finite genes read as the middle of the box
   const LifNetwork a = dec.Decode(genome), b = dec.Decode(clipped);
@@ -694,9 +719,10 @@ TEST(LifLayout, GenesOutsideTheUnitBoxAreClipped) {
   EXPECT_EQ(a.noise_std, b.noise_std);
   for (float w : a.weight) {
     EXPECT_GE(w, 0.f);
-    EXPECT_LE(w, o.weight_max_nS * (1.0 - a.syn_decay) * 1.0001);
+    EXPECT_LE(w, o.weight_max_nS * o.inhibitory_weight_scale * (1.0 - a.syn_decay) * 1.0001);
   }
-  for (float x : a.offset_current) EXPECT_LE(std::abs(x), o.offset_max_pA * 1.0001);
+  const double rheobase = o.c_m_pF / o.tau_m_ms * (o.v_threshold_mV - o.v_rest_mV);
+  for (float x : a.offset_current) EXPECT_LE(std::abs(x - rheobase), o.offset_max_pA * 1.0001);
 }
 
 TEST(LifLayout, GenomeToJsonRoundTrips) {

@@ -10,9 +10,15 @@ namespace neurevo {
 
 std::unique_ptr<Model> MakeModel(const ModelOptions& options, const Space& observation,
                                  const Space& action) {
+  if (options.binary_readout != "argmax" && options.binary_readout != "threshold")
+    throw ConfigError(fmt::format("model.binary_readout: unknown value '{}'; allowed: argmax | threshold",
+                                  options.binary_readout));
+  if (options.input_encoding != "single" && options.input_encoding != "pair")
+    throw ConfigError(fmt::format("model.input_encoding: unknown value '{}'; allowed: single | pair",
+                                  options.input_encoding));
   if (observation.discrete())
     throw ConfigError("task.name: tasks with discrete observations are not supported");
-  if (NumOutputs(action) > 64)
+  if (NumOutputs(action, options) > 64)
     throw ConfigError("task.name: at most 64 policy outputs are supported");
   if (options.kind == "bnn" || options.kind == "snn")
     return std::make_unique<LifModel>(options, observation, action);
@@ -22,9 +28,9 @@ std::unique_ptr<Model> MakeModel(const ModelOptions& options, const Space& obser
       fmt::format("model.kind: unknown model '{}'; allowed: bnn, snn, rnn, mlp", options.kind));
 }
 
-int NumOutputs(const Space& action) {
-  if (!action.discrete()) return action.size;
-  return action.size == 2 ? 1 : action.size;
+int NumOutputs(const Space& action, const ModelOptions& options) {
+  if (action.discrete() && action.size == 2 && options.binary_readout == "threshold") return 1;
+  return action.size;
 }
 
 void DecodeAction(std::span<const float> outputs, OutputRange range, const Space& action_space,
@@ -37,7 +43,7 @@ void DecodeAction(std::span<const float> outputs, OutputRange range, const Space
     }
     return;
   }
-  if (action_space.size == 2) {
+  if (outputs.size() == 1) {
     action[0] = outputs[0] > range.low + 0.5 * width ? 1.0 : 0.0;
     return;
   }
