@@ -23,6 +23,7 @@ enum class StreamPurpose : uint64_t {
   kNetworkNoise = 3,
   kEvalSeeds = 4,
   kMigration = 5,
+  kValidation = 6,
   kTest = 99,
 };
 

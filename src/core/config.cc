@@ -259,6 +259,10 @@ const std::vector<Entry>& Schema() {
     s.push_back(Float("budget.wall_seconds", FIELD(budget.wall_seconds), 0, kInf, false, "Wall-clock limit (0: none)."));
     // Training and evaluation.
     s.push_back(Int("train.episodes", FIELD(train_episodes), 1, 1000000, "Episodes per individual per generation (fitness = mean return)."));
+    s.push_back(Int("train.validation_episodes", FIELD(validation_episodes), 0, 1000000,
+                    "Elite validation: a generation's best that could beat the incumbent is re-run on this "
+                    "many extra episodes (counted in the budget); the best genome is the best validated one. "
+                    "0: the best training fitness."));
     s.push_back(Bool("train.obs_normalization", FIELD(obs_normalization),
                      "Normalise observations by running mean/std shared by the population."));
     s.push_back(Float("train.obs_clip", FIELD(obs_clip), 0, kInf, true, "Clip normalised observations to [-clip, clip]."));

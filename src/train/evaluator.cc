@@ -50,16 +50,41 @@ std::vector<IndividualResult> Evaluator::EvaluateGeneration(
   return results;
 }
 
+std::vector<EpisodeResult> Evaluator::EvaluateEpisodes(std::span<const double> genome,
+                                                       const ObsNormalizer& normalizer,
+                                                       const std::vector<uint64_t>& env_seeds,
+                                                       const std::vector<uint64_t>& noise_keys) {
+  std::vector<EpisodeResult> results(env_seeds.size());
+  pool_.ParallelFor(static_cast<int>(env_seeds.size()), [&](int e, int worker) {
+    auto policy = model_.Decode(genome);
+    results[e] = RunEpisode(*policy, *tasks_[worker], normalizer, env_seeds[e], noise_keys[e]);
+  });
+  return results;
+}
+
 std::vector<EpisodeResult> Evaluator::EvaluateHeldOut(std::span<const double> genome,
                                                       const ObsNormalizer& normalizer,
                                                       uint64_t seed, int episodes) {
-  std::vector<EpisodeResult> results(episodes);
-  pool_.ParallelFor(episodes, [&](int e, int worker) {
-    auto policy = model_.Decode(genome);
-    results[e] = RunEpisode(*policy, *tasks_[worker], normalizer, HeldOutEnvSeed(seed, e),
-                            HeldOutNoiseKey(seed, e));
-  });
-  return results;
+  std::vector<uint64_t> env_seeds, noise_keys;
+  for (int e = 0; e < episodes; ++e) {
+    env_seeds.push_back(HeldOutEnvSeed(seed, e));
+    noise_keys.push_back(HeldOutNoiseKey(seed, e));
+  }
+  return EvaluateEpisodes(genome, normalizer, env_seeds, noise_keys);
+}
+
+std::vector<EpisodeResult> Evaluator::EvaluateValidation(std::span<const double> genome,
+                                                         const ObsNormalizer& normalizer,
+                                                         uint64_t seed, long long generation,
+                                                         int episodes) {
+  constexpr uint64_t kValidation = static_cast<uint64_t>(StreamPurpose::kValidation);
+  std::vector<uint64_t> env_seeds, noise_keys;
+  for (int e = 0; e < episodes; ++e) {
+    const auto ep = static_cast<uint64_t>(e);
+    env_seeds.push_back(HashKey({seed, kValidation, static_cast<uint64_t>(generation), ep, kEnvSeedPurpose}));
+    noise_keys.push_back(HashKey({seed, kValidation, static_cast<uint64_t>(generation), ep, kNoisePurpose}));
+  }
+  return EvaluateEpisodes(genome, normalizer, env_seeds, noise_keys);
 }
 
 }  // namespace neurevo

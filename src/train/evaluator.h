@@ -46,10 +46,19 @@ class Evaluator {
   std::vector<EpisodeResult> EvaluateHeldOut(std::span<const double> genome,
                                              const ObsNormalizer& normalizer, uint64_t seed,
                                              int episodes);
+  // Evaluates one genome on the validation episodes of a generation (elite
+  // validation during training; seeds disjoint from training and held-out).
+  std::vector<EpisodeResult> EvaluateValidation(std::span<const double> genome,
+                                                const ObsNormalizer& normalizer, uint64_t seed,
+                                                long long generation, int episodes);
 
   const Task& task() const { return *tasks_.front(); }
 
  private:
+  std::vector<EpisodeResult> EvaluateEpisodes(std::span<const double> genome,
+                                              const ObsNormalizer& normalizer,
+                                              const std::vector<uint64_t>& env_seeds,
+                                              const std::vector<uint64_t>& noise_keys);
   const Model& model_;
   ThreadPool& pool_;
   std::vector<std::unique_ptr<Task>> tasks_;  // one per worker

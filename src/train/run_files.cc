@@ -21,6 +21,7 @@ nlohmann::json GenomeFileJson(const RunConfig& config, const GenomeLayout& layou
           {"task", config.task_name},
           {"model", config.model.kind},
           {"fitness", g.fitness},
+          {"validation_mean", std::isnan(g.validation) ? nlohmann::json(nullptr) : nlohmann::json(g.validation)},
           {"generation", g.generation},
           {"genome", layout.GenomeToJson(g.genes)},
           {"obs_normalizer", g.normalizer.ToJson()}};

@@ -1,6 +1,7 @@
 // Reading and writing the files of a run directory (see neurevo/train.h).
 #pragma once
 
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -15,7 +16,8 @@ inline constexpr int kGenomeFormatVersion = 1;
 
 struct SavedGenome {
   std::vector<double> genes;
-  double fitness = 0.0;
+  double fitness = 0.0;                                        // training fitness
+  double validation = std::numeric_limits<double>::quiet_NaN();  // elite validation mean
   long long generation = 0;
   ObsNormalizer normalizer;
 };

@@ -90,11 +90,15 @@ nlohmann::json Train(const RunConfig& config, const TrainOptions& options) {
                                write ? ", run directory " + options.out_dir : ""));
 
   const int lambda = config.optimizer.population;
-  const long long max_generation_steps = static_cast<long long>(islands) * lambda *
-                                         config.train_episodes * task_probe->max_episode_steps();
+  const long long max_generation_steps =
+      (static_cast<long long>(islands) * lambda * config.train_episodes + config.validation_episodes) *
+      task_probe->max_episode_steps();
   const BudgetOptions& budget = config.budget;
   SavedGenome best;
   best.fitness = -std::numeric_limits<double>::infinity();
+  // The selection score of the best genome: its validation mean with elite
+  // validation (Such et al. 2018), else its training fitness.
+  double best_score = -std::numeric_limits<double>::infinity();
   long long env_steps = 0, generation = 0, failed_total = 0;
   std::string stop_reason;
 
@@ -126,10 +130,24 @@ nlohmann::json Train(const RunConfig& config, const TrainOptions& options) {
     env_steps += generation_steps;
     failed_total += failed;
 
-    // Best so far (ties go to the newer genome: it has survived more selection).
+    // Best so far (ties go to the newer genome: it has survived more
+    // selection). With elite validation, a generation's best that could beat
+    // the incumbent is re-run on fresh episodes, counted in the budget.
     const int gen_best = ArgBest(fitness);
-    if (fitness[gen_best] >= best.fitness) {
+    double score = fitness[gen_best];
+    bool validated = false;
+    if (config.validation_episodes > 0 && results[gen_best].failed_episodes == 0 &&
+        fitness[gen_best] >= best_score) {
+      const EvalStats v = Summarise(evaluator.EvaluateValidation(
+          genomes[gen_best], normalizer, config.seed, generation, config.validation_episodes));
+      env_steps += v.steps;
+      score = v.failed > 0 ? kFailedFitness : v.mean;
+      validated = true;
+    }
+    if ((config.validation_episodes == 0 || validated) && score >= best_score) {
+      best_score = score;
       best.fitness = fitness[gen_best];
+      best.validation = validated ? score : std::numeric_limits<double>::quiet_NaN();
       best.genes = genomes[gen_best];
       best.generation = generation;
       best.normalizer = normalizer;
@@ -169,10 +187,11 @@ nlohmann::json Train(const RunConfig& config, const TrainOptions& options) {
                              {"env_steps", env_steps},
                              {"best_fitness", fitness[gen_best]},
                              {"mean_fitness", mean},
-                             {"best_so_far", best.fitness},
+                             {"best_so_far", best_score},
                              {"failed_episodes", failed},
                              {"wall_seconds", elapsed()}};
       if (islands > 1) line["island_best"] = island_best;
+      if (validated) line["validation_mean"] = score;
       metrics << line.dump() << "\n";
       metrics.flush();
     }
@@ -180,7 +199,7 @@ nlohmann::json Train(const RunConfig& config, const TrainOptions& options) {
     if (budget.env_steps > 0) fraction = std::max(fraction, double(env_steps) / budget.env_steps);
     if (budget.generations > 0) fraction = std::max(fraction, double(generation) / budget.generations);
     if (budget.wall_seconds > 0) fraction = std::max(fraction, elapsed() / budget.wall_seconds);
-    progress.Update({generation, env_steps, best.fitness, mean, env_steps / std::max(elapsed(), 1e-9),
+    progress.Update({generation, env_steps, best_score, mean, env_steps / std::max(elapsed(), 1e-9),
                      std::min(fraction, 1.0), elapsed()});
     if (fitness[gen_best] >= budget.target_fitness) {
       stop_reason = "target_fitness";
@@ -207,6 +226,9 @@ nlohmann::json Train(const RunConfig& config, const TrainOptions& options) {
                             {"failed_episodes", failed_total},
                             {"best_fitness", best.genes.empty() ? 0.0 : best.fitness},
                             {"best_generation", best.generation},
+                            {"best_validation", best.genes.empty() || std::isnan(best.validation)
+                                                    ? nlohmann::json(nullptr)
+                                                    : nlohmann::json(best.validation)},
                             {"eval_episodes", config.eval_episodes},
                             {"eval_mean", eval.mean},
                             {"eval_std", eval.std},
