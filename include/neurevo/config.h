@@ -32,7 +32,7 @@ struct RunConfig {
   OptimizerOptions optimizer;
   BudgetOptions budget;
   int train_episodes = 1;        // episodes per individual per generation
-  int validation_episodes = 5;   // elite validation episodes (0: select by training fitness)
+  int validation_episodes = 10;  // elite validation episodes (0: select by training fitness)
   bool obs_normalization = true;
   double obs_clip = 5.0;
   int eval_episodes = 100;       // held-out episodes for the final evaluation

@@ -59,6 +59,11 @@ struct ModelOptions {
   // ms, so the network answers an observation within a control step.
   double weight_max_nS = 0.05;
   double spike_reference_hz = 100.0;
+  // snn readout. "potential": output neurons are non-spiking leaky
+  // integrators read by their mean graded signal (a 10 ms control step holds
+  // about one output spike, too few to read a rate from); "rate": output
+  // neurons spike and are read by their spike trace filtered with tau_syn.
+  std::string snn_readout = "potential";
   // GABA weight genes map to [0, weight_max_nS * inhibitory_weight_scale]
   // (Brunel 2000's relative inhibition g): balances the more numerous AMPA
   // synapses and their larger driving force.

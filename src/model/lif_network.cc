@@ -56,6 +56,7 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   const Topology& t = topology_;
   LifNetwork net;
   net.spiking = o.kind == "snn";
+  net.graded_outputs = net.spiking && o.snn_readout == "potential";
   net.neurons = t.neurons();
   net.inputs = t.group_size[0];
   net.output_begin = t.group_begin[3];
@@ -93,7 +94,10 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   net.input_bias = static_cast<float>(o.input_bias_pA);
   net.pair_encoding = o.input_encoding == "pair";
   const double ref_rate_per_substep = o.spike_reference_hz * 1e-3 * o.dt_ms;
-  const double trace_decay = std::exp(-o.dt_ms / o.tau_m_ms);
+  // Spiking readout: the output's spike train filtered by the synaptic time
+  // constant, i.e. the conductance a readout synapse would carry (a longer
+  // filter would delay every action).
+  const double trace_decay = std::exp(-o.dt_ms / o.tau_syn_ms);
   net.trace_decay = static_cast<float>(trace_decay);
   net.trace_increment = static_cast<float>((1.0 - trace_decay) / ref_rate_per_substep);
 
@@ -268,7 +272,10 @@ void LifState::Step(std::span<const double> observation, std::span<float> output
         v[j] += dt_over_c[j] * current;
       }
       if (net.spiking) {
-        for (int j = 0; j < n; ++j) {
+        // With the potential readout, output neurons are non-spiking leaky
+        // integrators: they carry a graded signal and are read like bnn's.
+        const int spiking_end = net.graded_outputs ? net.output_begin : n;
+        for (int j = 0; j < spiking_end; ++j) {
           float spike = 0.f;
           if (refractory_[j] > 0) {
             --refractory_[j];
@@ -282,8 +289,13 @@ void LifState::Step(std::span<const double> observation, std::span<float> output
         }
         for (int o = 0; o < n_out; ++o) {
           const int j = net.output_begin + o;
-          trace_[j] = trace_[j] * net.trace_decay + net.trace_increment * sig[j];
-          out_acc[o] += std::min(trace_[j], 1.f);
+          if (net.graded_outputs) {
+            sig[j] = GradedSignal(v[j], net.graded_low, net.graded_inv_width);
+            out_acc[o] += sig[j];
+          } else {
+            trace_[j] = trace_[j] * net.trace_decay + net.trace_increment * sig[j];
+            out_acc[o] += trace_[j];
+          }
         }
       } else {
 #pragma omp simd
@@ -298,8 +310,10 @@ void LifState::Step(std::span<const double> observation, std::span<float> output
       slot_ = slot_ + 1 == ring ? 0 : slot_ + 1;
     }
   }
+  // The step's mean signal (graded) or mean trace, clipped at 1 (spiking:
+  // rates above the reference rate read as 1).
   const float inv = 1.f / static_cast<float>(net.substeps);
-  for (int o = 0; o < n_out; ++o) outputs[o] = out_acc[o] * inv;
+  for (int o = 0; o < n_out; ++o) outputs[o] = std::min(out_acc[o] * inv, 1.f);
 }
 
 }  // namespace neurevo

@@ -28,6 +28,7 @@ namespace neurevo {
 
 struct LifNetwork {
   bool spiking = false;
+  bool graded_outputs = false;  // snn with the potential readout
   int neurons = 0;
   int inputs = 0;
   int output_begin = 0;
@@ -62,7 +63,7 @@ struct LifNetwork {
   int refractory_substeps = 0;
   float input_gain = 0.f, input_bias = 0.f;
   bool pair_encoding = false;  // inputs 2i, 2i+1 get bias + gain x_i and bias - gain x_i
-  float trace_decay = 0.f;       // spiking readout trace, exp(-dt / tau_m)
+  float trace_decay = 0.f;       // spiking readout trace, exp(-dt / tau_syn)
   float trace_increment = 0.f;   // so that a reference-rate train gives trace 1
 
   long long synapse_count() const { return static_cast<long long>(weight.size()); }

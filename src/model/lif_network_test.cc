@@ -79,7 +79,8 @@ class ReferenceLif {
       }
       for (int j = 0; j < n; ++j) {
         float signal;
-        if (net_.spiking) {
+        const bool graded_output = net_.graded_outputs && j >= net_.output_begin;
+        if (net_.spiking && !graded_output) {
           signal = 0.f;
           if (refractory_[j] > 0) {
             --refractory_[j];
@@ -106,17 +107,18 @@ class ReferenceLif {
       for (int o = 0; o < net_.outputs; ++o) {
         const int j = net_.output_begin + o;
         const float sig = history_[j].back();
-        if (net_.spiking) {
+        if (net_.spiking && !net_.graded_outputs) {
           trace_[j] = trace_[j] * net_.trace_decay + net_.trace_increment * sig;
-          acc_f[o] += std::min(trace_[j], 1.f);
+          acc_f[o] += trace_[j];
         } else {
           acc_f[o] += sig;
         }
       }
     }
     outputs.resize(net_.outputs);
+    // Spiking: the step's mean trace, clipped at 1 (graded is in [0, 1]).
     for (int o = 0; o < net_.outputs; ++o)
-      outputs[o] = acc_f[o] / static_cast<float>(net_.substeps);
+      outputs[o] = std::min(acc_f[o] / static_cast<float>(net_.substeps), 1.f);
   }
 
   const std::vector<float>& potentials() const { return v_; }
@@ -176,7 +178,9 @@ TEST_P(LifEquivalence, MatchesNaiveReference) {
   const EquivalenceCase& c = GetParam();
   constexpr int kInputs = 4, kOutputs = 3, kEnvSteps = 40;
   ModelOptions o;
-  o.kind = c.kind;
+  // "snn_rate": spiking outputs read by rate; "snn": the default potential readout.
+  o.kind = c.kind == "snn_rate" ? "snn" : c.kind;
+  if (c.kind == "snn_rate") o.snn_readout = "rate";
   o.min_delay_ms = c.min_delay_ms;
   o.max_delay_ms = c.max_delay_ms;
   o.substeps = c.substeps;
@@ -250,7 +254,8 @@ INSTANTIATE_TEST_SUITE_P(
         // all delays equal (no delay family), and the longest delay = ring - 1.
         EquivalenceCase{"bnn", 0.7, 0.7, 37, 7}, EquivalenceCase{"snn", 0.2, 9.0, 37, 2},
         // a minimum delay of 0 (or below half a substep) must still mean one substep.
-        EquivalenceCase{"bnn", 0.0, 0.5, 37, 1}, EquivalenceCase{"snn", 0.0, 0.5, 37, 1}),
+        EquivalenceCase{"bnn", 0.0, 0.5, 37, 1}, EquivalenceCase{"snn", 0.0, 0.5, 37, 1},
+        EquivalenceCase{"snn_rate", 1.0, 5.0, 100, 8}, EquivalenceCase{"snn_rate", 0.3, 2.0, 37, 3}),
     [](const auto& info) {
       const EquivalenceCase& c = info.param;
       return c.kind + "_min" + std::to_string(static_cast<int>(std::lround(c.min_delay_ms * 10))) +
@@ -471,7 +476,7 @@ TEST(LifDecode, ConstantsFollowTheOptions) {
   EXPECT_FLOAT_EQ(net.graded_low, -55.f);
   EXPECT_FLOAT_EQ(net.graded_inv_width, 0.1f);
   EXPECT_FLOAT_EQ(net.v_init, -55.f);
-  EXPECT_FLOAT_EQ(net.trace_decay, std::exp(-0.1 / 20.0));
+  EXPECT_FLOAT_EQ(net.trace_decay, std::exp(-0.1 / 5.0));  // tau_syn
   // A 100 Hz train (one spike per 100 substeps) gives a mean trace of 1.
   EXPECT_NEAR(net.trace_increment * 0.01 / (1.0 - net.trace_decay), 1.0, 1e-5);
   EXPECT_EQ(net.block, 8);
@@ -552,6 +557,7 @@ TEST(LifSpiking, SubthresholdCurrentNeverFires) {
 TEST(LifSpiking, TraceReadoutGivesRateOverReferenceRate) {
   // An output neuron firing regularly at f Hz reads out ~ f / 100 Hz.
   ModelOptions o = Quiet("snn", 100);
+  o.snn_readout = "rate";
   o.evolve_offsets = true;
   o.offset_max_pA = 1.0;
   SmallNet sn(o, 0, 0, {"in->out"});

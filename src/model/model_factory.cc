@@ -13,6 +13,9 @@ std::unique_ptr<Model> MakeModel(const ModelOptions& options, const Space& obser
   if (options.binary_readout != "argmax" && options.binary_readout != "threshold")
     throw ConfigError(fmt::format("model.binary_readout: unknown value '{}'; allowed: argmax | threshold",
                                   options.binary_readout));
+  if (options.snn_readout != "potential" && options.snn_readout != "rate")
+    throw ConfigError(fmt::format("model.snn_readout: unknown value '{}'; allowed: potential | rate",
+                                  options.snn_readout));
   if (options.input_encoding != "single" && options.input_encoding != "pair")
     throw ConfigError(fmt::format("model.input_encoding: unknown value '{}'; allowed: single | pair",
                                   options.input_encoding));
