@@ -53,12 +53,12 @@ struct ModelOptions {
   double e_inh_mV = -80.0;           // GABA reversal, chosen
   double graded_halfwidth_mV = 5.0;  // graded signal rises from V_th-w to V_th+w
   // Synapses: a weight gene u gives a steady conductance u * weight_max_nS
-  // for a steady presynaptic activation of 1 (spiking: a 100 Hz train). The
+  // for a steady presynaptic activation of 1 (spiking: a train at spike_reference_hz). The
   // default (0.05 nS = the leak conductance) puts a typical neuron in a
   // balanced high-conductance state whose effective time constant is a few
   // ms, so the network answers an observation within a control step.
   double weight_max_nS = 0.05;
-  double spike_reference_hz = 100.0;
+  double spike_reference_hz = 200.0;  // mid-range for an LIF with a 2 ms refractory period (max 500 Hz)
   // snn readout. "potential": output neurons are non-spiking leaky
   // integrators read by their mean graded signal (a 10 ms control step holds
   // about one output spike, too few to read a rate from); "rate": output

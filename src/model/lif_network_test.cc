@@ -477,8 +477,10 @@ TEST(LifDecode, ConstantsFollowTheOptions) {
   EXPECT_FLOAT_EQ(net.graded_inv_width, 0.1f);
   EXPECT_FLOAT_EQ(net.v_init, -55.f);
   EXPECT_FLOAT_EQ(net.trace_decay, std::exp(-0.1 / 5.0));  // tau_syn
-  // A 100 Hz train (one spike per 100 substeps) gives a mean trace of 1.
-  EXPECT_NEAR(net.trace_increment * 0.01 / (1.0 - net.trace_decay), 1.0, 1e-5);
+  // A train at the reference rate (spikes per substep = rate * dt) gives a
+  // mean trace of 1.
+  const double per_substep = o.spike_reference_hz * 1e-3 * o.dt_ms;
+  EXPECT_NEAR(net.trace_increment * per_substep / (1.0 - net.trace_decay), 1.0, 1e-5);
   EXPECT_EQ(net.block, 8);
   EXPECT_GT(net.ring, 50);  // R > max delay (lif_network.h)
 }
