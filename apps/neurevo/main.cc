@@ -15,9 +15,11 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include "core/files.h"
 #include "neurevo/config.h"
 #include "neurevo/error.h"
 #include "neurevo/train.h"
@@ -124,9 +126,11 @@ int Run(int argc, char** argv) {
     if (rollout_out.empty()) {
       neurevo::RolloutRun(rollout_dir, rollout_episodes, rollout_seed ? &*rollout_seed : nullptr, std::cout);
     } else {
-      std::ofstream out(rollout_out);
-      if (!out) throw neurevo::ConfigError(fmt::format("--out {}: cannot write", rollout_out));
+      // Written only once the rollout succeeded, atomically: a bad run
+      // directory never truncates an existing file.
+      std::ostringstream out;
       neurevo::RolloutRun(rollout_dir, rollout_episodes, rollout_seed ? &*rollout_seed : nullptr, out);
+      neurevo::WriteFileAtomic(rollout_out, out.str());
     }
     return 0;
   }

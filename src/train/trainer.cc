@@ -134,10 +134,11 @@ nlohmann::json Train(const RunConfig& config, const TrainOptions& options) {
     // selection). With elite validation, a generation's best that could beat
     // the incumbent is re-run on fresh episodes, counted in the budget.
     const int gen_best = ArgBest(fitness);
-    double score = fitness[gen_best];
+    const double gen_best_fitness = fitness[gen_best];  // before migration edits `fitness`
+    double score = gen_best_fitness;
     bool validated = false;
     if (config.validation_episodes > 0 && results[gen_best].failed_episodes == 0 &&
-        fitness[gen_best] >= best_score) {
+        gen_best_fitness >= best_score) {
       const EvalStats v = Summarise(evaluator.EvaluateValidation(
           genomes[gen_best], normalizer, config.seed, generation, config.validation_episodes));
       env_steps += v.steps;
@@ -146,7 +147,7 @@ nlohmann::json Train(const RunConfig& config, const TrainOptions& options) {
     }
     if ((config.validation_episodes == 0 || validated) && score >= best_score) {
       best_score = score;
-      best.fitness = fitness[gen_best];
+      best.fitness = gen_best_fitness;
       best.validation = validated ? score : std::numeric_limits<double>::quiet_NaN();
       best.genes = genomes[gen_best];
       best.generation = generation;
@@ -185,7 +186,7 @@ nlohmann::json Train(const RunConfig& config, const TrainOptions& options) {
     if (write) {
       nlohmann::json line = {{"generation", generation},
                              {"env_steps", env_steps},
-                             {"best_fitness", fitness[gen_best]},
+                             {"best_fitness", gen_best_fitness},
                              {"mean_fitness", mean},
                              {"best_so_far", best_score},
                              {"failed_episodes", failed},
@@ -201,7 +202,7 @@ nlohmann::json Train(const RunConfig& config, const TrainOptions& options) {
     if (budget.wall_seconds > 0) fraction = std::max(fraction, elapsed() / budget.wall_seconds);
     progress.Update({generation, env_steps, best_score, mean, env_steps / std::max(elapsed(), 1e-9),
                      std::min(fraction, 1.0), elapsed()});
-    if (fitness[gen_best] >= budget.target_fitness) {
+    if (gen_best_fitness >= budget.target_fitness) {
       stop_reason = "target_fitness";
       break;
     }

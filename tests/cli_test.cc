@@ -1,0 +1,106 @@
+// The command-line contract, checked by running the real binary: exit
+// status 2 and one line naming the key for bad input, nothing created or
+// overwritten on disk, and the documented output of eval and rollout.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int status;
+  std::string out, err;
+};
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+fs::path Scratch() {
+  const fs::path dir = fs::temp_directory_path() / ("neurevo_cli_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  return dir;
+}
+
+Result RunNeurevo(const std::string& args) {
+  const fs::path dir = Scratch();
+  const std::string cmd = std::string(NEUREVO_BINARY) + " " + args + " > " + (dir / "out").string() +
+                          " 2> " + (dir / "err").string();
+  const int raw = std::system(cmd.c_str());
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, Slurp(dir / "out"), Slurp(dir / "err")};
+}
+
+int Lines(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+TEST(Cli, BadInputExitsWithStatus2OneLineAndNoRunDirectory) {
+  const fs::path out = Scratch() / "never";
+  for (const std::string args :
+       {"--set model.kindd=bnn", "--set model.substeps=0", "--set model.kind=lstm",
+        "--set task.name=Nope-v0", "--set optimizer.sigma0=abc", "--set budget.env_steps=0"}) {
+    const Result r = RunNeurevo("train " + args + " --out " + out.string());
+    EXPECT_EQ(r.status, 2) << args;
+    EXPECT_EQ(Lines(r.err), 1) << args << ": " << r.err;
+    const std::string key = args.substr(6, args.find('=') - 6);
+    EXPECT_NE(r.err.find(key), std::string::npos) << args << ": " << r.err;
+    EXPECT_FALSE(fs::exists(out)) << args;
+  }
+}
+
+TEST(Cli, TrainEvalAndRolloutWork) {
+  const fs::path run = Scratch() / "run";
+  fs::remove_all(run);
+  Result r = RunNeurevo("train --quiet --set budget.generations=3 --set eval.episodes=5 --threads 2 --out " +
+                 run.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("evaluation over 5 held-out episodes: mean"), std::string::npos) << r.out;
+  const auto summary = nlohmann::json::parse(Slurp(run / "summary.json"));
+
+  r = RunNeurevo("eval " + run.string() + " --episodes 5");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto eval = nlohmann::json::parse(r.out);
+  EXPECT_EQ(eval["mean"], summary["eval_mean"]);  // same seed, same episodes
+
+  const fs::path traj = Scratch() / "traj.jsonl";
+  r = RunNeurevo("rollout " + run.string() + " --episodes 2 --out " + traj.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::ifstream in(traj);
+  std::string line;
+  int episodes_ended = 0;
+  while (std::getline(in, line)) {
+    const auto j = nlohmann::json::parse(line);
+    episodes_ended += j["terminated"].get<bool>() || j["truncated"].get<bool>();
+  }
+  EXPECT_EQ(episodes_ended, 2);
+
+  // Training into an existing run directory is refused; nothing is touched.
+  const std::string before = Slurp(run / "summary.json");
+  r = RunNeurevo("train --quiet --set budget.generations=1 --out " + run.string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(Slurp(run / "summary.json"), before);
+}
+
+TEST(Cli, RolloutOfABadRunDirectoryLeavesTheOutputFileAlone) {
+  const fs::path keep = Scratch() / "keep.jsonl";
+  std::ofstream(keep) << "precious\n";
+  const Result r = RunNeurevo("rollout /nonexistent/run --out " + keep.string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(Slurp(keep), "precious\n");
+}
+
+}  // namespace
