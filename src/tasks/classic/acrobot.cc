@@ -90,16 +90,21 @@ double Bound(double x, double m, double big_m) {
 
 }  // namespace
 
-Acrobot::Acrobot() : action_space_(Space::Discrete(3)) {
+namespace {
+Space ObservationSpace() {
   const double v1 = task_util::ToF32(kMaxVel1), v2 = task_util::ToF32(kMaxVel2);
-  observation_space_ = Space::Box({-1.0, -1.0, -1.0, -1.0, -v1, -v2},
-                                  {1.0, 1.0, 1.0, 1.0, v1, v2});
+  return Space::Box({-1.0, -1.0, -1.0, -1.0, -v1, -v2},
+                    {1.0, 1.0, 1.0, 1.0, v1, v2});
 }
+}  // namespace
+
+Acrobot::Acrobot()
+    : TaskBase(kName, ObservationSpace(), Space::Discrete(3), 500) {}
 
 void Acrobot::Reset(uint64_t seed, std::span<double> observation) {
   RandomStream rng(seed);
   for (double& s : state_) s = task_util::ToF32(rng.Uniform(-0.1, 0.1));
-  steps_ = 0;
+  StartEpisode();
   WriteObservation(observation);
 }
 
@@ -113,13 +118,12 @@ StepResult Acrobot::Step(std::span<const double> action,
   state_[1] = Wrap(ns[1], -kPi, kPi);
   state_[2] = Bound(ns[2], -kMaxVel1, kMaxVel1);
   state_[3] = Bound(ns[3], -kMaxVel2, kMaxVel2);
-  ++steps_;
 
   StepResult result;
   result.terminated =
       -std::cos(state_[0]) - std::cos(state_[1] + state_[0]) > 1.0;
   result.reward = result.terminated ? 0.0 : -1.0;
-  result.truncated = steps_ >= max_episode_steps();
+  result.truncated = CountStep();
   WriteObservation(observation);
   return result;
 }
@@ -132,7 +136,7 @@ void Acrobot::SetPhysicalState(std::span<const double> state,
                                std::span<double> observation) {
   task_util::CheckSize(state, 4, kName, "state");
   for (int i = 0; i < 4; ++i) state_[i] = state[i];
-  steps_ = 0;
+  StartEpisode();
   WriteObservation(observation);
 }
 

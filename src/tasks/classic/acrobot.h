@@ -17,20 +17,16 @@
 #include <string_view>
 #include <vector>
 
-#include "neurevo/task.h"
+#include "tasks/task_base.h"
 
 namespace neurevo {
 
-class Acrobot final : public Task {
+class Acrobot final : public TaskBase {
  public:
   static constexpr std::string_view kName = "Acrobot-v1";
 
   Acrobot();
 
-  std::string_view name() const override { return kName; }
-  const Space& observation_space() const override { return observation_space_; }
-  const Space& action_space() const override { return action_space_; }
-  int max_episode_steps() const override { return 500; }
 
   void Reset(uint64_t seed, std::span<double> observation) override;
   // action[0] is 0, 1 or 2 (torque -1, 0, +1); anything else throws
@@ -45,10 +41,7 @@ class Acrobot final : public Task {
  private:
   void WriteObservation(std::span<double> observation) const;
 
-  Space observation_space_;
-  Space action_space_;
   std::array<double, 4> state_{};
-  int steps_ = 0;
 };
 
 }  // namespace neurevo

@@ -25,19 +25,24 @@ constexpr double kXThreshold = 2.4;
 
 }  // namespace
 
-CartPole::CartPole() : action_space_(Space::Discrete(2)) {
+namespace {
+Space ObservationSpace() {
   constexpr double kInf = std::numeric_limits<double>::infinity();
   // Gymnasium builds the bounds as a float32 array.
   const double x_high = task_util::ToF32(kXThreshold * 2);
   const double theta_high = task_util::ToF32(kThetaThreshold * 2);
-  observation_space_ = Space::Box({-x_high, -kInf, -theta_high, -kInf},
-                                  {x_high, kInf, theta_high, kInf});
+  return Space::Box({-x_high, -kInf, -theta_high, -kInf},
+                    {x_high, kInf, theta_high, kInf});
 }
+}  // namespace
+
+CartPole::CartPole()
+    : TaskBase(kName, ObservationSpace(), Space::Discrete(2), 500) {}
 
 void CartPole::Reset(uint64_t seed, std::span<double> observation) {
   RandomStream rng(seed);
   for (double& s : state_) s = rng.Uniform(-0.05, 0.05);
-  steps_ = 0;
+  StartEpisode();
   WriteObservation(observation);
 }
 
@@ -62,13 +67,12 @@ StepResult CartPole::Step(std::span<const double> action,
   theta = theta + kTau * theta_dot;
   theta_dot = theta_dot + kTau * thetaacc;
   state_ = {x, x_dot, theta, theta_dot};
-  ++steps_;
 
   StepResult result;
   result.terminated = x < -kXThreshold || x > kXThreshold ||
                       theta < -kThetaThreshold || theta > kThetaThreshold;
   result.reward = 1.0;
-  result.truncated = steps_ >= max_episode_steps();
+  result.truncated = CountStep();
   WriteObservation(observation);
   return result;
 }
@@ -81,7 +85,7 @@ void CartPole::SetPhysicalState(std::span<const double> state,
                                 std::span<double> observation) {
   task_util::CheckSize(state, 4, kName, "state");
   for (int i = 0; i < 4; ++i) state_[i] = state[i];
-  steps_ = 0;
+  StartEpisode();
   WriteObservation(observation);
 }
 

@@ -20,10 +20,10 @@ constexpr double kPower = 0.0015;
 }  // namespace
 
 MountainCarContinuous::MountainCarContinuous()
-    : observation_space_(Space::Box(
-          {task_util::ToF32(kMinPosition), task_util::ToF32(-kMaxSpeed)},
-          {task_util::ToF32(kMaxPosition), task_util::ToF32(kMaxSpeed)})),
-      action_space_(Space::Box({kMinAction}, {kMaxAction})) {}
+    : TaskBase(kName,
+               Space::Box({task_util::ToF32(kMinPosition), task_util::ToF32(-kMaxSpeed)},
+                          {task_util::ToF32(kMaxPosition), task_util::ToF32(kMaxSpeed)}),
+               Space::Box({kMinAction}, {kMaxAction}), 999) {}
 
 void MountainCarContinuous::Reset(uint64_t seed,
                                   std::span<double> observation) {
@@ -31,7 +31,7 @@ void MountainCarContinuous::Reset(uint64_t seed,
   position_ = rng.Uniform(-0.6, -0.4);
   velocity_ = 0.0;
   state_is_f64_ = true;
-  steps_ = 0;
+  StartEpisode();
   WriteObservation(observation);
 }
 
@@ -118,8 +118,7 @@ StepResult MountainCarContinuous::Step(std::span<const double> action,
   position_ = task_util::ToF32(position);
   velocity_ = task_util::ToF32(velocity);
   state_is_f64_ = false;
-  ++steps_;
-  result.truncated = steps_ >= max_episode_steps();
+  result.truncated = CountStep();
   WriteObservation(observation);
   return result;
 }
@@ -134,7 +133,7 @@ void MountainCarContinuous::SetPhysicalState(std::span<const double> state,
   position_ = state[0];
   velocity_ = state[1];
   state_is_f64_ = true;
-  steps_ = 0;
+  StartEpisode();
   WriteObservation(observation);
 }
 

@@ -18,20 +18,16 @@
 #include <string_view>
 #include <vector>
 
-#include "neurevo/task.h"
+#include "tasks/task_base.h"
 
 namespace neurevo {
 
-class MountainCarContinuous final : public Task {
+class MountainCarContinuous final : public TaskBase {
  public:
   static constexpr std::string_view kName = "MountainCarContinuous-v0";
 
   MountainCarContinuous();
 
-  std::string_view name() const override { return kName; }
-  const Space& observation_space() const override { return observation_space_; }
-  const Space& action_space() const override { return action_space_; }
-  int max_episode_steps() const override { return 999; }
 
   void Reset(uint64_t seed, std::span<double> observation) override;
   StepResult Step(std::span<const double> action,
@@ -46,14 +42,11 @@ class MountainCarContinuous final : public Task {
  private:
   void WriteObservation(std::span<double> observation) const;
 
-  Space observation_space_;
-  Space action_space_;
   double position_ = 0.0;
   double velocity_ = 0.0;
   // True while the state is Gymnasium's float64 reset state; false once a
   // step has stored the float32 state.
   bool state_is_f64_ = true;
-  int steps_ = 0;
 };
 
 }  // namespace neurevo

@@ -33,15 +33,14 @@ double AngleNormalize(double x) {
 }  // namespace
 
 Pendulum::Pendulum()
-    : observation_space_(
-          Space::Box({-1.0, -1.0, -kMaxSpeed}, {1.0, 1.0, kMaxSpeed})),
-      action_space_(Space::Box({-kMaxTorque}, {kMaxTorque})) {}
+    : TaskBase(kName, Space::Box({-1.0, -1.0, -kMaxSpeed}, {1.0, 1.0, kMaxSpeed}),
+               Space::Box({-kMaxTorque}, {kMaxTorque}), 200) {}
 
 void Pendulum::Reset(uint64_t seed, std::span<double> observation) {
   RandomStream rng(seed);
   th_ = rng.Uniform(-kPi, kPi);
   thdot_ = rng.Uniform(-1.0, 1.0);
-  steps_ = 0;
+  StartEpisode();
   WriteObservation(observation);
 }
 
@@ -70,12 +69,11 @@ StepResult Pendulum::Step(std::span<const double> action,
   const double newth = th_ + newthdot * kDt;
   th_ = newth;
   thdot_ = newthdot;
-  ++steps_;
 
   StepResult result;
   result.reward = -costs;
   result.terminated = false;
-  result.truncated = steps_ >= max_episode_steps();
+  result.truncated = CountStep();
   WriteObservation(observation);
   return result;
 }
@@ -87,7 +85,7 @@ void Pendulum::SetPhysicalState(std::span<const double> state,
   task_util::CheckSize(state, 2, kName, "state");
   th_ = state[0];
   thdot_ = state[1];
-  steps_ = 0;
+  StartEpisode();
   WriteObservation(observation);
 }
 

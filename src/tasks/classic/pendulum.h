@@ -15,20 +15,16 @@
 #include <string_view>
 #include <vector>
 
-#include "neurevo/task.h"
+#include "tasks/task_base.h"
 
 namespace neurevo {
 
-class Pendulum final : public Task {
+class Pendulum final : public TaskBase {
  public:
   static constexpr std::string_view kName = "Pendulum-v1";
 
   Pendulum();
 
-  std::string_view name() const override { return kName; }
-  const Space& observation_space() const override { return observation_space_; }
-  const Space& action_space() const override { return action_space_; }
-  int max_episode_steps() const override { return 200; }
 
   void Reset(uint64_t seed, std::span<double> observation) override;
   StepResult Step(std::span<const double> action,
@@ -41,11 +37,8 @@ class Pendulum final : public Task {
  private:
   void WriteObservation(std::span<double> observation) const;
 
-  Space observation_space_;
-  Space action_space_;
   double th_ = 0.0;
   double thdot_ = 0.0;
-  int steps_ = 0;
 };
 
 }  // namespace neurevo
