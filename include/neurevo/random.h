@@ -22,7 +22,6 @@ enum class StreamPurpose : uint64_t {
   kEnvReset = 2,
   kNetworkNoise = 3,
   kEvalSeeds = 4,
-  kMigration = 5,
   kValidation = 6,
   kTest = 99,
 };

@@ -58,34 +58,27 @@ inline double ToF32(double x) {
   return static_cast<double>(f);
 }
 
-// x ** y as Python and numpy compute it for float64 scalars: libm's pow().
-// `x ** 2` there is pow(x, 2.0), which is not always the correctly rounded
-// x * x (about one case in a thousand differs by an ulp); the compiler
-// would fold a literal pow(x, 2.0) into x * x, so the exponent is hidden
-// from it.
-inline double PyPow(double x, double y) {
+// Returns y unchanged but opaque to the optimiser, so a call such as
+// pow(x, 2.0) is not folded into x * x.
+template <class T>
+inline T Opaque(T y) {
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
   asm("" : "+x"(y));
 #elif defined(__GNUC__) && defined(__aarch64__)
   asm("" : "+w"(y));
 #else
-  volatile double v = y;
+  volatile T v = y;
   y = v;
 #endif
-  return std::pow(x, y);
+  return y;
 }
 
+// x ** y as Python and numpy compute it for float64 scalars: libm's pow().
+// `x ** 2` there is pow(x, 2.0), which is not always the correctly rounded
+// x * x (about one case in a thousand differs by an ulp).
+inline double PyPow(double x, double y) { return std::pow(x, Opaque(y)); }
+
 // The same for numpy float32 scalars: powf().
-inline float PyPowF(float x, float y) {
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-  asm("" : "+x"(y));
-#elif defined(__GNUC__) && defined(__aarch64__)
-  asm("" : "+w"(y));
-#else
-  volatile float v = y;
-  y = v;
-#endif
-  return std::pow(x, y);
-}
+inline float PyPowF(float x, float y) { return std::pow(x, Opaque(y)); }
 
 }  // namespace neurevo::task_util
