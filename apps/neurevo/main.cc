@@ -1,6 +1,7 @@
 // neurevo: the command-line tool, a thin layer over the library.
 //
 //   neurevo train [CONFIG.toml] [--set key=value]... [--out DIR] [--threads N] [--seed S]
+//   neurevo train --resume RUN_DIR [--set budget.KEY=value]... [--threads N]
 //   neurevo eval RUN_DIR [--episodes N] [--seed S]
 //   neurevo rollout RUN_DIR [--episodes N] [--seed S] [--out FILE]
 //   neurevo config [--markdown]     (every key with its default)
@@ -30,9 +31,13 @@ std::atomic<bool> g_stop{false};
 
 extern "C" void OnSignal(int sig) {
   if (g_stop.exchange(true)) {
-    // A second Ctrl-C: leave at once (files are written atomically).
+    // A second Ctrl-C: leave at once. Every file is written atomically, so
+    // the last checkpoint is intact.
     std::_Exit(128 + sig);
   }
+  static const char kMessage[] =
+      "\nneurevo: stopping: abandoning the generation in flight and checkpointing (Ctrl-C again to exit at once)\n";
+  [[maybe_unused]] const auto n = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
 }
 
 int Run(int argc, char** argv) {
@@ -42,7 +47,7 @@ int Run(int argc, char** argv) {
 
   // train
   auto* train = app.add_subcommand("train", "Train a controller (no CONFIG: the built-in default)");
-  std::string config_path, out_dir;
+  std::string config_path, out_dir, resume_dir;
   std::vector<std::string> sets;
   std::optional<int> threads;
   std::optional<uint64_t> train_seed;
@@ -53,6 +58,11 @@ int Run(int argc, char** argv) {
   train->add_option("--threads", threads, "Worker threads (default: run.threads; 0 = all)")->check(CLI::Range(0, 4096));
   train->add_option("--seed", train_seed, "Seed (default: run.seed)");
   train->add_flag("--quiet", quiet, "No progress output");
+  auto* resume_opt = train->add_option("--resume", resume_dir,
+                                       "Continue a stopped or killed run from its last checkpoint "
+                                       "(--set may change budget.* only)");
+  resume_opt->excludes(train->get_option("config"))->excludes(train->get_option("--out"))
+      ->excludes(train->get_option("--seed"));
 
   // eval
   auto* eval = app.add_subcommand("eval", "Re-evaluate a run's best genome; prints JSON");
@@ -91,18 +101,29 @@ int Run(int argc, char** argv) {
     std::vector<std::string> overrides = sets;
     if (threads) overrides.push_back(fmt::format("run.threads={}", *threads));
     if (train_seed) overrides.push_back(fmt::format("run.seed={}", *train_seed));
-    // Everything is validated before the run directory is created.
-    const neurevo::RunConfig config = config_path.empty()
-                                          ? neurevo::ParseConfig("", overrides, "default config")
-                                          : neurevo::LoadConfigFile(config_path, overrides);
     neurevo::TrainOptions options;
-    options.out_dir = out_dir.empty() ? neurevo::DefaultRunDir(config) : out_dir;
     options.terminal = isatty(STDERR_FILENO);
     options.quiet = quiet;
     options.stop_requested = &g_stop;
     std::signal(SIGINT, OnSignal);
     std::signal(SIGTERM, OnSignal);
-    const nlohmann::json summary = neurevo::Train(config, options);
+    nlohmann::json summary;
+    if (!resume_dir.empty()) {
+      options.out_dir = resume_dir;
+      summary = neurevo::ResumeTraining(overrides, options);
+    } else {
+      // Everything is validated before the run directory is created.
+      const neurevo::RunConfig config = config_path.empty()
+                                            ? neurevo::ParseConfig("", overrides, "default config")
+                                            : neurevo::LoadConfigFile(config_path, overrides);
+      options.out_dir = out_dir.empty() ? neurevo::DefaultRunDir(config) : out_dir;
+      summary = neurevo::Train(config, options);
+    }
+    if (summary["stop_reason"] == "interrupted") {
+      fmt::print(stderr, "interrupted after {} complete generations; continue with: neurevo train --resume {}\n",
+                 summary["generations"].get<long long>(), options.out_dir);
+      return 130;
+    }
     fmt::print("best training fitness {:.2f} after {} generations and {} env steps ({})\n",
                summary["best_fitness"].get<double>(), summary["generations"].get<long long>(),
                summary["env_steps"].get<long long>(), summary["stop_reason"].get<std::string>());
@@ -110,10 +131,6 @@ int Run(int argc, char** argv) {
                summary["eval_episodes"].get<int>(), summary["eval_mean"].get<double>(),
                summary["eval_std"].get<double>());
     fmt::print("run directory: {}\n", options.out_dir);
-    if (summary["stop_reason"] == "interrupted") {
-      fmt::print(stderr, "interrupted: the run stopped after its last complete generation\n");
-      return 130;
-    }
     return 0;
   }
   if (*eval) {

@@ -23,6 +23,7 @@ enum class StreamPurpose : uint64_t {
   kNetworkNoise = 3,
   kEvalSeeds = 4,
   kValidation = 6,
+  kFaultInjection = 7,
   kTest = 99,
 };
 

@@ -6,26 +6,44 @@
 //   config.toml       the resolved config (every key)
 //   metrics.jsonl     one JSON line per generation
 //   best_genome.json  the best genome with its layout and normaliser
-//   summary.json      the run's result
+//   checkpoints/      the whole run state every checkpoint.interval
+//                     generations and on stop (the last two are kept)
+//   summary.json      the run's result, written once the run is complete
 // Every file is written atomically (metrics line by line), so a killed run
-// never leaves a corrupt file behind.
+// never leaves a corrupt file behind, and ResumeTraining() continues a
+// stopped or killed run to the same result as an uninterrupted one.
 #pragma once
 
 #include <atomic>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "neurevo/config.h"
 
 namespace neurevo {
 
+// Deliberate faults, for testing fault containment. Decisions come from
+// counters (seed, generation, individual, episode), so they are the same
+// whatever the thread count.
+struct FaultInjection {
+  double nan_action_rate = 0.0;       // share of training episodes given a NaN action
+  double nan_observation_rate = 0.0;  // share given a NaN observation
+  // At the end of this generation (1-based) island 0's state is made
+  // non-finite (a NaN candidate is told as the best); -1: never.
+  long long poison_optimizer_generation = -1;
+};
+
 struct TrainOptions {
   std::string out_dir;        // empty: write nothing
   bool terminal = false;      // live progress line on stderr
   bool quiet = false;         // no progress output at all
-  // Set (e.g. by a signal handler) to stop after the current generation.
+  // Set (e.g. by a signal handler) to stop: the generation in flight is
+  // abandoned, the state of the last complete one is checkpointed, and the
+  // run returns with stop_reason "interrupted" (no summary.json is written).
   const std::atomic<bool>* stop_requested = nullptr;
+  FaultInjection faults;
 };
 
 // A fresh default run directory name: runs/<task>-<model>-<optimizer>-seed<S>-<time>.
@@ -33,6 +51,13 @@ std::string DefaultRunDir(const RunConfig& config);
 
 // Runs training; returns the summary (as written to summary.json).
 nlohmann::json Train(const RunConfig& config, const TrainOptions& options);
+
+// Continues the run in options.out_dir from its newest valid checkpoint (or
+// from the start if it stopped before its first). `overrides` may change only
+// budget.* and run.threads (to extend a run or use another machine).
+// Throws ConfigError naming the file and the problem if the directory, its
+// config or every checkpoint is unusable; nothing on disk is changed then.
+nlohmann::json ResumeTraining(const std::vector<std::string>& overrides, const TrainOptions& options);
 
 // Re-evaluates a run directory's best genome on `episodes` held-out episodes
 // with `seed` (defaults to the run's own, reproducing summary.json's

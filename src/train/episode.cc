@@ -1,6 +1,7 @@
 #include "train/episode.h"
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 namespace neurevo {
@@ -14,8 +15,9 @@ bool AllFinite(std::span<const double> x) {
 }  // namespace
 
 EpisodeResult RunEpisode(Policy& policy, Task& task, const ObsNormalizer& normalizer,
-                         uint64_t env_seed, uint64_t noise_key, ObsStats* seen,
-                         const StepCallback& on_step) {
+                         uint64_t env_seed, uint64_t noise_key, const EpisodeOptions& options) {
+  ObsStats* seen = options.seen;
+  const StepCallback& on_step = options.on_step;
   const int obs_size = task.observation_space().vector_size();
   std::vector<double> obs(obs_size), normalized(obs_size), previous(on_step ? obs_size : 0),
       action(task.action_space().vector_size());
@@ -23,6 +25,10 @@ EpisodeResult RunEpisode(Policy& policy, Task& task, const ObsNormalizer& normal
   policy.Reset(noise_key);
   task.Reset(env_seed, obs);
   for (;;) {
+    if (options.abort && options.abort->load(std::memory_order_relaxed)) {
+      r.aborted = true;
+      return r;
+    }
     if (!AllFinite(obs)) {
       r.failed = true;
       return r;
@@ -30,6 +36,7 @@ EpisodeResult RunEpisode(Policy& policy, Task& task, const ObsNormalizer& normal
     if (seen) seen->Add(obs);
     normalizer.Normalize(obs, normalized);
     policy.Act(normalized, action);
+    if (r.steps + 1 == options.nan_action_step) action[0] = std::numeric_limits<double>::quiet_NaN();
     if (!AllFinite(action) || !policy.healthy()) {
       r.failed = true;
       return r;
@@ -37,6 +44,7 @@ EpisodeResult RunEpisode(Policy& policy, Task& task, const ObsNormalizer& normal
     if (on_step) previous = obs;
     const StepResult step = task.Step(action, obs);
     ++r.steps;
+    if (r.steps == options.nan_observation_step) obs[0] = std::numeric_limits<double>::quiet_NaN();
     if (!std::isfinite(step.reward)) {
       r.failed = true;
       return r;

@@ -2,6 +2,7 @@
 // and `neurevo rollout`.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -18,6 +19,9 @@ struct EpisodeResult {
   // A non-finite observation, action, reward or network state ended the
   // episode early; the individual gets the worst fitness.
   bool failed = false;
+  // The abort flag was raised mid-episode: the result is incomplete and must
+  // be discarded.
+  bool aborted = false;
 };
 
 // Called after every step.
@@ -31,10 +35,21 @@ struct StepRecord {
 };
 using StepCallback = std::function<void(const StepRecord&)>;
 
-// Runs until termination or truncation. Observations seen (raw, including
-// the first) are added to `seen` if given.
+// Optional controls of one episode.
+struct EpisodeOptions {
+  ObsStats* seen = nullptr;  // raw observations seen (including the first) are added here
+  StepCallback on_step;      // called after every step
+  // Checked before every step: a raised flag ends the episode as `aborted`
+  // (a graceful stop abandons the generation in flight).
+  const std::atomic<bool>* abort = nullptr;
+  // Fault injection, for testing fault containment: the action computed at
+  // this step (1 = first), or the observation returned by it, becomes NaN.
+  long long nan_action_step = -1;
+  long long nan_observation_step = -1;
+};
+
+// Runs until termination or truncation.
 EpisodeResult RunEpisode(Policy& policy, Task& task, const ObsNormalizer& normalizer,
-                         uint64_t env_seed, uint64_t noise_key, ObsStats* seen = nullptr,
-                         const StepCallback& on_step = nullptr);
+                         uint64_t env_seed, uint64_t noise_key, const EpisodeOptions& options = {});
 
 }  // namespace neurevo

@@ -8,6 +8,16 @@ namespace {
 constexpr uint64_t kEnvSeedPurpose = static_cast<uint64_t>(StreamPurpose::kEnvReset);
 constexpr uint64_t kNoisePurpose = static_cast<uint64_t>(StreamPurpose::kNetworkNoise);
 constexpr uint64_t kEvalPurpose = static_cast<uint64_t>(StreamPurpose::kEvalSeeds);
+
+// Decides, from counters alone, whether this training episode gets a NaN
+// action or observation, and at which step (1..5).
+void InjectFaults(const FaultInjection& f, uint64_t seed, uint64_t gen, uint64_t individual, uint64_t ep,
+                  EpisodeOptions& o) {
+  constexpr uint64_t kFault = static_cast<uint64_t>(StreamPurpose::kFaultInjection);
+  RandomStream rng(HashKey({seed, kFault, gen, individual, ep}));
+  if (rng.Uniform() < f.nan_action_rate) o.nan_action_step = 1 + static_cast<long long>(rng.Below(5));
+  if (rng.Uniform() < f.nan_observation_rate) o.nan_observation_step = 1 + static_cast<long long>(rng.Below(5));
+}
 }  // namespace
 
 uint64_t HeldOutEnvSeed(uint64_t seed, int episode) {
@@ -17,8 +27,9 @@ uint64_t HeldOutNoiseKey(uint64_t seed, int episode) {
   return HashKey({seed, kEvalPurpose, static_cast<uint64_t>(episode), kNoisePurpose});
 }
 
-Evaluator::Evaluator(const Model& model, const std::string& task_name, ThreadPool& pool)
-    : model_(model), pool_(pool) {
+Evaluator::Evaluator(const Model& model, const std::string& task_name, ThreadPool& pool,
+                     const std::atomic<bool>* abort, const FaultInjection* faults)
+    : model_(model), pool_(pool), abort_(abort), faults_(faults) {
   for (int w = 0; w < pool.size(); ++w) tasks_.push_back(MakeTask(task_name));
 }
 
@@ -37,8 +48,15 @@ std::vector<IndividualResult> Evaluator::EvaluateGeneration(
       const uint64_t env_seed = HashKey({seed, gen, static_cast<uint64_t>(e), kEnvSeedPurpose});
       const uint64_t noise_key =
           HashKey({seed, gen, static_cast<uint64_t>(i), static_cast<uint64_t>(e), kNoisePurpose});
-      const EpisodeResult ep = RunEpisode(*policy, *tasks_[worker], normalizer, env_seed, noise_key,
-                                          seen ? &stats[i] : nullptr);
+      EpisodeOptions options;
+      options.seen = seen ? &stats[i] : nullptr;
+      options.abort = abort_;
+      if (faults_) InjectFaults(*faults_, seed, gen, static_cast<uint64_t>(i), static_cast<uint64_t>(e), options);
+      const EpisodeResult ep = RunEpisode(*policy, *tasks_[worker], normalizer, env_seed, noise_key, options);
+      if (ep.aborted) {
+        r.aborted = true;
+        return;
+      }
       r.steps += ep.steps;
       total += ep.total_reward;
       if (ep.failed) ++r.failed_episodes;
@@ -57,7 +75,9 @@ std::vector<EpisodeResult> Evaluator::EvaluateEpisodes(std::span<const double> g
   std::vector<EpisodeResult> results(env_seeds.size());
   pool_.ParallelFor(static_cast<int>(env_seeds.size()), [&](int e, int worker) {
     auto policy = model_.Decode(genome);
-    results[e] = RunEpisode(*policy, *tasks_[worker], normalizer, env_seeds[e], noise_keys[e]);
+    EpisodeOptions options;
+    options.abort = abort_;
+    results[e] = RunEpisode(*policy, *tasks_[worker], normalizer, env_seeds[e], noise_keys[e], options);
   });
   return results;
 }

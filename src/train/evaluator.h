@@ -16,6 +16,7 @@
 #include "core/thread_pool.h"
 #include "neurevo/model.h"
 #include "neurevo/task.h"
+#include "neurevo/train.h"
 #include "train/episode.h"
 #include "train/obs_normalizer.h"
 
@@ -29,11 +30,15 @@ struct IndividualResult {
   double fitness = 0.0;  // mean episode return (kFailedFitness if any episode failed)
   long long steps = 0;
   int failed_episodes = 0;
+  bool aborted = false;  // the abort flag stopped it: discard the generation
 };
 
 class Evaluator {
  public:
-  Evaluator(const Model& model, const std::string& task_name, ThreadPool& pool);
+  // `abort` (may be null) is polled every step: a raised flag ends every
+  // episode in flight as aborted. `faults` (may be null) injects NaNs.
+  Evaluator(const Model& model, const std::string& task_name, ThreadPool& pool,
+            const std::atomic<bool>* abort = nullptr, const FaultInjection* faults = nullptr);
 
   // Evaluates a generation; adds every observation seen to `seen` (merged in
   // individual order).
@@ -61,6 +66,8 @@ class Evaluator {
                                               const std::vector<uint64_t>& noise_keys);
   const Model& model_;
   ThreadPool& pool_;
+  const std::atomic<bool>* abort_;
+  const FaultInjection* faults_;
   std::vector<std::unique_ptr<Task>> tasks_;  // one per worker
 };
 

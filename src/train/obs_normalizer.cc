@@ -65,8 +65,10 @@ ObsNormalizer ObsNormalizer::FromJson(const nlohmann::json& j, int dim, const st
     if (static_cast<int>(n.stats_.mean.size()) != dim || static_cast<int>(n.stats_.m2.size()) != dim)
       throw ConfigError(fmt::format("{}: observation statistics have {} dimensions, the task has {}",
                                     what, n.stats_.mean.size(), dim));
-    if (!(n.stats_.count >= 0.0) || !(n.clip_ > 0.0))
-      throw ConfigError(fmt::format("{}: invalid observation statistics", what));
+    bool finite = std::isfinite(n.stats_.count) && n.stats_.count >= 0.0 && n.clip_ > 0.0;
+    for (int i = 0; i < dim; ++i)
+      finite = finite && std::isfinite(n.stats_.mean[i]) && std::isfinite(n.stats_.m2[i]) && n.stats_.m2[i] >= 0.0;
+    if (!finite) throw ConfigError(fmt::format("{}: invalid observation statistics", what));
     return n;
   } catch (const nlohmann::json::exception& e) {
     throw ConfigError(fmt::format("{}: malformed observation statistics ({})", what, e.what()));

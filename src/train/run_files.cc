@@ -89,8 +89,12 @@ void CreateRunDir(const std::string& dir) {
   if (fs::exists(dir, ec)) {
     if (!fs::is_directory(dir, ec))
       throw ConfigError(fmt::format("--out {}: exists and is not a directory", dir));
-    if (!fs::is_empty(dir, ec))
-      throw ConfigError(fmt::format("--out {}: directory exists and is not empty; choose a new one", dir));
+    // Only leftovers of a run killed while creating this directory (a
+    // half-written temporary file) do not count.
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+      if (entry.path().extension() != ".tmp")
+        throw ConfigError(fmt::format("--out {}: directory exists and is not empty; choose a new one", dir));
+    for (const auto& entry : fs::directory_iterator(dir, ec)) fs::remove(entry.path(), ec);
     return;
   }
   fs::create_directories(dir, ec);

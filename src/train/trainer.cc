@@ -1,19 +1,15 @@
-// The training loop: islands of ask -> evaluate -> tell, budgets, migration,
-// the final held-out evaluation, and the run directory.
+#include "train/trainer.h"
+
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
-#include <fstream>
+#include <limits>
 
 #include "core/files.h"
-#include "core/thread_pool.h"
-#include "neurevo/optimizer.h"
+#include "neurevo/error.h"
 #include "neurevo/random.h"
-#include "neurevo/train.h"
-#include "train/evaluator.h"
-#include "train/progress.h"
+#include "train/eval_stats.h"
 #include "train/run_files.h"
 
 namespace neurevo {
@@ -22,28 +18,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct EvalStats {
-  double mean = 0, std = 0, min = 0, max = 0;
-  long long steps = 0;
-  int failed = 0;
-};
-
-EvalStats Summarise(const std::vector<EpisodeResult>& episodes) {
-  EvalStats s;
-  if (episodes.empty()) return s;
-  s.min = s.max = episodes.front().total_reward;
-  for (const auto& e : episodes) {
-    s.mean += e.total_reward;
-    s.min = std::min(s.min, e.total_reward);
-    s.max = std::max(s.max, e.total_reward);
-    s.steps += e.steps;
-    s.failed += e.failed ? 1 : 0;
-  }
-  s.mean /= static_cast<double>(episodes.size());
-  for (const auto& e : episodes) s.std += (e.total_reward - s.mean) * (e.total_reward - s.mean);
-  s.std = std::sqrt(s.std / static_cast<double>(episodes.size()));
-  return s;
-}
+constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // Index of the best (highest) fitness; the lowest index wins ties.
 int ArgBest(std::span<const double> f) {
@@ -53,248 +28,423 @@ int ArgWorst(std::span<const double> f) {
   return static_cast<int>(std::min_element(f.begin(), f.end()) - f.begin());
 }
 
+bool AllFinite(std::span<const double> x) {
+  return std::all_of(x.begin(), x.end(), [](double v) { return std::isfinite(v); });
+}
+
+// A config with the keys a resume may change set to those of `like`, so two
+// configs of the same run compare equal.
+std::string ComparableToml(RunConfig c, const RunConfig& like) {
+  c.budget = like.budget;
+  c.threads = like.threads;
+  return ConfigToToml(c);
+}
+
 }  // namespace
 
-nlohmann::json Train(const RunConfig& config, const TrainOptions& options) {
-  const auto start = std::chrono::steady_clock::now();
-  auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  };
-  auto task_probe = MakeTask(config.task_name);
-  auto model = MakeModel(config.model, task_probe->observation_space(), task_probe->action_space());
-  const GenomeLayout& layout = model->layout();
-  const int obs_dim = task_probe->observation_space().vector_size();
-  const int islands = config.islands;
-  std::vector<std::unique_ptr<Optimizer>> optimizers;
-  for (int k = 0; k < islands; ++k)
-    optimizers.push_back(MakeOptimizer(
-        config.optimizer, layout.size(),
-        HashKey({config.seed, static_cast<uint64_t>(k), static_cast<uint64_t>(StreamPurpose::kOptimizer)})));
+Trainer::Trainer(const RunConfig& config, const TrainOptions& options)
+    : config_(config),
+      options_(options),
+      write_(!options.out_dir.empty()),
+      dir_(options.out_dir),
+      task_probe_(MakeTask(config.task_name)),
+      model_(MakeModel(config.model, task_probe_->observation_space(), task_probe_->action_space())),
+      pool_(config.threads),
+      evaluator_(*model_, config.task_name, pool_, options.stop_requested, &options_.faults),
+      progress_(options.terminal, options.quiet),
+      session_start_(std::chrono::steady_clock::now()) {}
 
-  ThreadPool pool(config.threads);
-  Evaluator evaluator(*model, config.task_name, pool);
-  ObsNormalizer normalizer(obs_dim, config.obs_normalization, config.obs_clip);
-  Progress progress(options.terminal, options.quiet);
+std::vector<std::unique_ptr<Optimizer>> Trainer::MakeOptimizers() const {
+  std::vector<std::unique_ptr<Optimizer>> out;
+  for (int k = 0; k < config_.islands; ++k)
+    out.push_back(MakeOptimizer(config_.optimizer, model_->layout().size(),
+                                HashKey({config_.seed, static_cast<uint64_t>(k),
+                                         static_cast<uint64_t>(StreamPurpose::kOptimizer)})));
+  return out;
+}
 
-  std::ofstream metrics;
-  const bool write = !options.out_dir.empty();
-  const fs::path dir(options.out_dir);
-  if (write) {
-    CreateRunDir(options.out_dir);
-    WriteFileAtomic((dir / "config.toml").string(), ConfigToToml(config));
-    metrics.open(dir / "metrics.jsonl", std::ios::app);
+RunState Trainer::FreshState() const {
+  RunState s;
+  s.config_toml = ConfigToToml(config_);
+  s.normalizer = ObsNormalizer(task_probe_->observation_space().vector_size(), config_.obs_normalization,
+                               config_.obs_clip);
+  for (const auto& o : optimizers_) s.optimizers.push_back(o->SaveState());
+  s.restore_points = s.optimizers;
+  return s;
+}
+
+void Trainer::Start() {
+  optimizers_ = MakeOptimizers();
+  state_ = FreshState();
+  if (write_) {
+    CreateRunDir(dir_);
+    WriteFileAtomic((fs::path(dir_) / "config.toml").string(), state_.config_toml);
+    metrics_.Create((fs::path(dir_) / "metrics.jsonl").string());
   }
-  progress.Message(fmt::format("training {} on {} with {} ({} genes, {} island(s) x {}, {} thread(s)){}",
-                               config.model.kind, config.task_name, config.optimizer.kind,
-                               layout.size(), islands, config.optimizer.population, pool.size(),
-                               write ? ", run directory " + options.out_dir : ""));
+}
 
-  const int lambda = config.optimizer.population;
-  const long long max_generation_steps =
-      (static_cast<long long>(islands) * lambda * config.train_episodes + config.validation_episodes) *
-      task_probe->max_episode_steps();
-  const BudgetOptions& budget = config.budget;
-  SavedGenome best;
-  best.fitness = -std::numeric_limits<double>::infinity();
-  // The selection score of the best genome: its validation mean with elite
-  // validation (Such et al. 2018), else its training fitness.
-  double best_score = -std::numeric_limits<double>::infinity();
-  long long env_steps = 0, generation = 0, failed_total = 0;
-  std::string stop_reason;
+std::vector<std::unique_ptr<Optimizer>> Trainer::Adopt(const RunState& s, const std::string& what) const {
+  RunConfig saved;
+  try {
+    saved = ParseConfig(s.config_toml, {}, what + " (its config)");
+  } catch (const ConfigError& e) {
+    throw ConfigError(fmt::format("{}: its config is invalid: {}", what, e.what()));
+  }
+  if (ComparableToml(saved, config_) != ComparableToml(config_, config_))
+    throw ConfigError(fmt::format("{}: belongs to a different config than {}/config.toml (only budget.* and "
+                                  "run.threads may change between sessions)",
+                                  what, dir_));
+  if (static_cast<int>(s.optimizers.size()) != config_.islands)
+    throw ConfigError(fmt::format("{}: holds {} island(s), the config has {}", what, s.optimizers.size(),
+                                  config_.islands));
+  const int obs_dim = task_probe_->observation_space().vector_size();
+  if (s.normalizer.dim() != obs_dim)
+    throw ConfigError(fmt::format("{}: observation size {} does not match the task's {}", what,
+                                  s.normalizer.dim(), obs_dim));
+  if (s.best && static_cast<int>(s.best->genes.size()) != model_->layout().size())
+    throw ConfigError(fmt::format("{}: best genome has {} genes, the model has {}", what, s.best->genes.size(),
+                                  model_->layout().size()));
+  auto optimizers = MakeOptimizers();
+  for (size_t k = 0; k < optimizers.size(); ++k) {
+    try {
+      // Both must load: a restore point is used after a fault.
+      optimizers[k]->LoadState(s.restore_points[k]);
+      optimizers[k]->LoadState(s.optimizers[k]);
+    } catch (const ConfigError& e) {
+      throw ConfigError(fmt::format("{}: island {}: {}", what, k, e.what()));
+    } catch (const std::exception& e) {
+      throw ConfigError(fmt::format("{}: island {}: unusable optimizer state ({})", what, k, e.what()));
+    }
+  }
+  return optimizers;
+}
 
+void Trainer::Resume(bool config_changed) {
+  const fs::path dir(dir_);
+  std::vector<std::string> problems;
+  std::vector<std::string> unusable;
+  bool found = false;
+  for (const std::string& file : ListCheckpoints(dir_)) {
+    try {
+      RunState s = DecodeCheckpoint(ReadFile(file), file);
+      optimizers_ = Adopt(s, file);
+      state_ = std::move(s);
+      found = true;
+      break;
+    } catch (const ConfigError& e) {
+      problems.push_back(e.what());
+      unusable.push_back(file);
+    }
+  }
+  if (!found && !problems.empty())
+    throw ConfigError(fmt::format("{}: no usable checkpoint: {}", dir_, fmt::join(problems, "; ")));
+  if (!found) {
+    optimizers_ = MakeOptimizers();
+    state_ = FreshState();
+  }
+  // Every check has passed; from here on the directory is brought in line
+  // with the state (the metrics check may still refuse, before writing).
+  metrics_.Resume((dir / "metrics.jsonl").string(), state_.metrics_bytes, state_.metrics_crc);
+  for (const std::string& p : problems) progress_.Message("skipping a checkpoint: " + p);
+  std::error_code ec;
+  for (const std::string& file : unusable) fs::rename(file, file + ".unusable", ec);
+  if (config_changed) WriteFileAtomic((dir / "config.toml").string(), ConfigToToml(config_));
+  // best_genome.json may hold a best found after the checkpoint; the rerun
+  // finds it again.
+  if (state_.best)
+    WriteFileAtomic((dir / "best_genome.json").string(),
+                    GenomeFileJson(config_, model_->layout(), *state_.best).dump(1) + "\n");
+  else
+    fs::remove(dir / "best_genome.json", ec);
+  last_checkpoint_ = state_.generation;
+  progress_.Message(found ? fmt::format("resuming {} at generation {} ({} env steps)", dir_, state_.generation,
+                                        state_.env_steps)
+                          : fmt::format("resuming {} from the start (it stopped before its first checkpoint)",
+                                        dir_));
+}
+
+double Trainer::Elapsed() const {
+  return state_.train_seconds +
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - session_start_).count();
+}
+
+std::string Trainer::StopReason() {
+  const BudgetOptions& b = config_.budget;
+  if (state_.generation > 0 && state_.last_generation_best >= b.target_fitness) return "target_fitness";
+  if (b.generations > 0 && state_.generation >= b.generations) return "generations";
+  if (b.wall_seconds > 0 && Elapsed() >= b.wall_seconds) return "wall_seconds";
+  if (options_.stop_requested && options_.stop_requested->load()) return "interrupted";
+  return "";
+}
+
+void Trainer::ShapeFailures(std::span<double> fitness) {
+  double lo = kInf, hi = -kInf;
+  for (double f : fitness)
+    if (f != kFailedFitness) lo = std::min(lo, f), hi = std::max(hi, f);
+  if (lo == kInf) lo = hi = 0.0;  // every individual failed: all tie
+  const double worst = lo - (hi - lo) - 1.0;
+  for (double& f : fitness)
+    if (f == kFailedFitness) f = worst;
+}
+
+void Trainer::TellAndContain(std::vector<std::vector<double>>& told, int generation_index) {
+  const long long poison = options_.faults.poison_optimizer_generation;
+  for (int k = 0; k < config_.islands; ++k) {
+    ShapeFailures(told[k]);
+    if (k == 0 && poison == generation_index + 1) {
+      // Fault injection: a NaN candidate told as the best poisons the mean.
+      optimizers_[0]->ReplaceCandidate(
+          0, std::vector<double>(model_->layout().size(), std::numeric_limits<double>::quiet_NaN()));
+      told[0][0] = std::numeric_limits<double>::max();
+    }
+    optimizers_[k]->Tell(told[k]);
+    if (!AllFinite(optimizers_[k]->Mean())) {
+      optimizers_[k]->LoadState(state_.restore_points[k]);
+      ++state_.optimizer_restores;
+      progress_.Message(fmt::format("island {}: the optimizer state became non-finite in generation {}; "
+                                    "restored its last good state (generation {})",
+                                    k, generation_index + 1, state_.restore_generation));
+    }
+  }
+}
+
+Trainer::Outcome Trainer::RunGeneration(long long& max_steps) {
+  const long long generation = state_.generation;  // 0-based index of this one
+  std::vector<std::vector<double>> genomes;
+  std::vector<int> offset(config_.islands + 1, 0);
+  for (int k = 0; k < config_.islands; ++k) {
+    auto pop = optimizers_[k]->Ask();
+    offset[k + 1] = offset[k] + static_cast<int>(pop.size());
+    for (auto& g : pop) genomes.push_back(std::move(g));
+  }
+  // A generation starts only if its worst case fits the env-step budget
+  // (population sizes may change between generations, e.g. with restarts).
+  max_steps = (static_cast<long long>(genomes.size()) * config_.train_episodes + config_.validation_episodes) *
+              task_probe_->max_episode_steps();
+  if (config_.budget.env_steps > 0 && state_.env_steps + max_steps > config_.budget.env_steps) {
+    stop_reason_ = "env_steps";
+    return Outcome::kAbandoned;
+  }
+
+  ObsStats seen(state_.normalizer.dim());
+  const auto results = evaluator_.EvaluateGeneration(genomes, state_.normalizer, config_.seed, generation,
+                                                     config_.train_episodes, &seen);
+  std::vector<double> fitness(results.size());
+  long long steps = 0;
+  int failed_episodes = 0, failed_individuals = 0;
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (results[i].aborted) return Outcome::kAbandoned;
+    fitness[i] = results[i].fitness;
+    steps += results[i].steps;
+    failed_episodes += results[i].failed_episodes;
+    failed_individuals += results[i].failed_episodes > 0 ? 1 : 0;
+  }
+
+  // Best so far (ties go to the newer genome: it has survived more
+  // selection). With elite validation, a generation's best that could beat
+  // the incumbent is re-run on fresh episodes, counted in the budget.
+  const int gen_best = ArgBest(fitness);
+  const double gen_best_fitness = fitness[gen_best];
+  double score = gen_best_fitness;
+  bool validated = false;
+  if (config_.validation_episodes > 0 && results[gen_best].failed_episodes == 0 &&
+      gen_best_fitness >= state_.best_score) {
+    const auto episodes = evaluator_.EvaluateValidation(genomes[gen_best], state_.normalizer, config_.seed,
+                                                        generation, config_.validation_episodes);
+    for (const auto& e : episodes)
+      if (e.aborted) return Outcome::kAbandoned;
+    const EvalStats v = Summarise(episodes);
+    steps += v.steps;
+    score = v.failed > 0 ? kFailedFitness : v.mean;
+    validated = true;
+  }
+
+  // The generation is complete: from here on the state changes.
+  state_.env_steps += steps;
+  state_.failed_episodes += failed_episodes;
+  state_.failed_individuals += failed_individuals;
+  if ((config_.validation_episodes == 0 || validated) && score >= state_.best_score) {
+    state_.best_score = score;
+    SavedGenome best;
+    best.fitness = gen_best_fitness;
+    best.validation = validated ? score : std::numeric_limits<double>::quiet_NaN();
+    best.genes = genomes[gen_best];
+    best.generation = generation;
+    best.normalizer = state_.normalizer;
+    state_.best = std::move(best);
+    if (write_)
+      WriteFileAtomic((fs::path(dir_) / "best_genome.json").string(),
+                      GenomeFileJson(config_, model_->layout(), *state_.best).dump(1) + "\n");
+  }
+
+  // Migration (ring): island k's best replaces the worst of island k + 1.
+  const int islands = config_.islands;
+  auto island = [&](std::vector<double>& f, int k) {
+    return std::span(f).subspan(offset[k], offset[k + 1] - offset[k]);
+  };
+  std::vector<double> island_best(islands);
+  for (int k = 0; k < islands; ++k) island_best[k] = *std::ranges::max_element(island(fitness, k));
+  if (islands > 1 && (generation + 1) % config_.migration_interval == 0) {
+    std::vector<int> best_index(islands);
+    for (int k = 0; k < islands; ++k) best_index[k] = offset[k] + ArgBest(island(fitness, k));
+    const std::vector<double> before = fitness;
+    for (int k = 0; k < islands; ++k) {
+      const int from = best_index[(k + islands - 1) % islands];
+      const int worst = ArgWorst(island(fitness, k));
+      if (before[from] <= fitness[offset[k] + worst]) continue;
+      optimizers_[k]->ReplaceCandidate(worst, genomes[from]);
+      fitness[offset[k] + worst] = before[from];
+    }
+  }
+  std::vector<std::vector<double>> told(islands);
+  for (int k = 0; k < islands; ++k) told[k].assign(island(fitness, k).begin(), island(fitness, k).end());
+  const long long restores_before = state_.optimizer_restores;
+  TellAndContain(told, static_cast<int>(generation));
+  state_.normalizer.Update(seen);
+  state_.last_generation_best = gen_best_fitness;
+  ++state_.generation;
+
+  double mean = 0;
+  int counted = 0;
+  for (const auto& r : results)
+    if (r.failed_episodes == 0) mean += r.fitness, ++counted;
+  mean = counted ? mean / counted : kFailedFitness;
+  if (write_) {
+    nlohmann::json line = {{"generation", state_.generation},
+                           {"env_steps", state_.env_steps},
+                           {"best_fitness", gen_best_fitness},
+                           {"mean_fitness", mean},
+                           {"best_so_far", state_.best_score},
+                           {"failed_episodes", failed_episodes},
+                           {"failed_individuals", failed_individuals},
+                           {"wall_seconds", Elapsed()}};
+    if (islands > 1) line["island_best"] = island_best;
+    if (validated) line["validation_mean"] = score;
+    if (state_.optimizer_restores > restores_before)
+      line["optimizer_restores"] = state_.optimizer_restores - restores_before;
+    metrics_.Append(line.dump());
+  }
+  double fraction = 0;
+  const BudgetOptions& budget = config_.budget;
+  if (budget.env_steps > 0) fraction = std::max(fraction, double(state_.env_steps) / budget.env_steps);
+  if (budget.generations > 0) fraction = std::max(fraction, double(state_.generation) / budget.generations);
+  if (budget.wall_seconds > 0) fraction = std::max(fraction, Elapsed() / budget.wall_seconds);
+  progress_.Update({state_.generation, state_.env_steps, state_.best_score, mean,
+                    state_.env_steps / std::max(Elapsed(), 1e-9), std::min(fraction, 1.0), Elapsed()});
+  return Outcome::kComplete;
+}
+
+void Trainer::Checkpoint() {
+  std::vector<nlohmann::json> states;
+  bool finite = true;
+  for (const auto& o : optimizers_) {
+    states.push_back(o->SaveState());
+    for (double m : o->Mean()) finite = finite && std::isfinite(m);
+  }
+  state_.optimizers = std::move(states);
+  // Restore points advance on the checkpoint schedule only, so a resumed run
+  // restores exactly what the uninterrupted one would.
+  if (state_.generation % config_.checkpoint_interval == 0 && finite) {
+    state_.restore_points = state_.optimizers;
+    state_.restore_generation = state_.generation;
+  }
+  if (!write_ || last_checkpoint_ == state_.generation) return;
+  RunState snapshot = state_;
+  snapshot.train_seconds = Elapsed();
+  metrics_.Sync();  // the lines a checkpoint vouches for are on disk first
+  snapshot.metrics_bytes = metrics_.bytes();
+  snapshot.metrics_crc = metrics_.crc();
+  WriteCheckpoint(dir_, snapshot);
+  last_checkpoint_ = state_.generation;
+}
+
+nlohmann::json Trainer::Run() {
+  const GenomeLayout& layout = model_->layout();
+  progress_.Message(fmt::format("training {} on {} with {} ({} genes, {} island(s) x {}, {} thread(s)){}",
+                                config_.model.kind, config_.task_name, config_.optimizer.kind, layout.size(),
+                                config_.islands, config_.optimizer.population, pool_.size(),
+                                write_ ? ", run directory " + dir_ : ""));
   for (;;) {
-    // A generation starts only if its worst case fits every budget.
-    if (budget.generations > 0 && generation >= budget.generations) stop_reason = "generations";
-    else if (budget.env_steps > 0 && env_steps + max_generation_steps > budget.env_steps)
-      stop_reason = "env_steps";
-    else if (budget.wall_seconds > 0 && elapsed() >= budget.wall_seconds) stop_reason = "wall_seconds";
-    else if (options.stop_requested && options.stop_requested->load()) stop_reason = "interrupted";
-    if (!stop_reason.empty()) break;
-
-    std::vector<std::vector<double>> genomes;
-    for (auto& opt : optimizers) {
-      auto pop = opt->Ask();
-      genomes.insert(genomes.end(), pop.begin(), pop.end());
-    }
-    ObsStats seen(obs_dim);
-    const auto results = evaluator.EvaluateGeneration(genomes, normalizer, config.seed, generation,
-                                                      config.train_episodes, &seen);
-    std::vector<double> fitness(results.size());
-    long long generation_steps = 0;
-    int failed = 0;
-    for (size_t i = 0; i < results.size(); ++i) {
-      fitness[i] = results[i].fitness;
-      generation_steps += results[i].steps;
-      failed += results[i].failed_episodes;
-    }
-    env_steps += generation_steps;
-    failed_total += failed;
-
-    // Best so far (ties go to the newer genome: it has survived more
-    // selection). With elite validation, a generation's best that could beat
-    // the incumbent is re-run on fresh episodes, counted in the budget.
-    const int gen_best = ArgBest(fitness);
-    const double gen_best_fitness = fitness[gen_best];  // before migration edits `fitness`
-    double score = gen_best_fitness;
-    bool validated = false;
-    if (config.validation_episodes > 0 && results[gen_best].failed_episodes == 0 &&
-        gen_best_fitness >= best_score) {
-      const EvalStats v = Summarise(evaluator.EvaluateValidation(
-          genomes[gen_best], normalizer, config.seed, generation, config.validation_episodes));
-      env_steps += v.steps;
-      score = v.failed > 0 ? kFailedFitness : v.mean;
-      validated = true;
-    }
-    if ((config.validation_episodes == 0 || validated) && score >= best_score) {
-      best_score = score;
-      best.fitness = gen_best_fitness;
-      best.validation = validated ? score : std::numeric_limits<double>::quiet_NaN();
-      best.genes = genomes[gen_best];
-      best.generation = generation;
-      best.normalizer = normalizer;
-      if (write)
-        WriteFileAtomic((dir / "best_genome.json").string(),
-                        GenomeFileJson(config, layout, best).dump(1) + "\n");
-    }
-
-    // Migration (ring): island k's best replaces the worst of island k + 1.
-    std::vector<double> island_best(islands);
-    for (int k = 0; k < islands; ++k)
-      island_best[k] = *std::max_element(fitness.begin() + k * lambda, fitness.begin() + (k + 1) * lambda);
-    if (islands > 1 && (generation + 1) % config.migration_interval == 0) {
-      std::vector<int> best_index(islands);
-      for (int k = 0; k < islands; ++k)
-        best_index[k] = k * lambda + ArgBest(std::span(fitness).subspan(k * lambda, lambda));
-      const std::vector<double> before = fitness;
-      for (int k = 0; k < islands; ++k) {
-        const int from = best_index[(k + islands - 1) % islands];
-        const int worst = ArgWorst(std::span(fitness).subspan(k * lambda, lambda));
-        if (before[from] <= fitness[k * lambda + worst]) continue;
-        optimizers[k]->ReplaceCandidate(worst, genomes[from]);
-        fitness[k * lambda + worst] = before[from];
-      }
-    }
-    for (int k = 0; k < islands; ++k) optimizers[k]->Tell(std::span(fitness).subspan(k * lambda, lambda));
-    normalizer.Update(seen);
-
-    double mean = 0;
-    int counted = 0;
-    for (const auto& r : results)
-      if (r.failed_episodes == 0) mean += r.fitness, ++counted;
-    mean = counted ? mean / counted : kFailedFitness;
-    ++generation;
-    if (write) {
-      nlohmann::json line = {{"generation", generation},
-                             {"env_steps", env_steps},
-                             {"best_fitness", gen_best_fitness},
-                             {"mean_fitness", mean},
-                             {"best_so_far", best_score},
-                             {"failed_episodes", failed},
-                             {"wall_seconds", elapsed()}};
-      if (islands > 1) line["island_best"] = island_best;
-      if (validated) line["validation_mean"] = score;
-      metrics << line.dump() << "\n";
-      metrics.flush();
-    }
-    double fraction = 0;
-    if (budget.env_steps > 0) fraction = std::max(fraction, double(env_steps) / budget.env_steps);
-    if (budget.generations > 0) fraction = std::max(fraction, double(generation) / budget.generations);
-    if (budget.wall_seconds > 0) fraction = std::max(fraction, elapsed() / budget.wall_seconds);
-    progress.Update({generation, env_steps, best_score, mean, env_steps / std::max(elapsed(), 1e-9),
-                     std::min(fraction, 1.0), elapsed()});
-    if (gen_best_fitness >= budget.target_fitness) {
-      stop_reason = "target_fitness";
+    stop_reason_ = StopReason();
+    if (!stop_reason_.empty()) break;
+    long long max_steps = 0;
+    if (RunGeneration(max_steps) == Outcome::kAbandoned) {
+      if (stop_reason_.empty()) stop_reason_ = "interrupted";
       break;
     }
+    if (state_.generation % config_.checkpoint_interval == 0) Checkpoint();
   }
-  progress.Finish();
-  const double train_seconds = elapsed();
+  progress_.Finish();
+  Checkpoint();  // the state the run stopped in (budget spent, or interrupted)
+  const double train_seconds = Elapsed();
 
   EvalStats eval;
-  if (config.eval_episodes > 0 && !best.genes.empty()) {
-    progress.Message(fmt::format("evaluating the best genome on {} held-out episodes", config.eval_episodes));
-    eval = Summarise(evaluator.EvaluateHeldOut(best.genes, best.normalizer, config.seed, config.eval_episodes));
+  if (config_.eval_episodes > 0 && state_.best && stop_reason_ != "interrupted") {
+    progress_.Message(fmt::format("evaluating the best genome on {} held-out episodes", config_.eval_episodes));
+    const auto episodes =
+        evaluator_.EvaluateHeldOut(state_.best->genes, state_.best->normalizer, config_.seed, config_.eval_episodes);
+    // Stopped during the evaluation: the training state is checkpointed,
+    // and a resumed run evaluates again.
+    if (std::ranges::any_of(episodes, [](const EpisodeResult& e) { return e.aborted; })) stop_reason_ = "interrupted";
+    eval = Summarise(episodes);
   }
-  nlohmann::json summary = {{"task", config.task_name},
-                            {"model", config.model.kind},
-                            {"optimizer", config.optimizer.kind},
-                            {"seed", config.seed},
-                            {"islands", islands},
-                            {"genome_size", layout.size()},
-                            {"generations", generation},
-                            {"env_steps", env_steps},
-                            {"stop_reason", stop_reason},
-                            {"failed_episodes", failed_total},
-                            {"best_fitness", best.genes.empty() ? 0.0 : best.fitness},
-                            {"best_generation", best.generation},
-                            {"best_validation", best.genes.empty() || std::isnan(best.validation)
-                                                    ? nlohmann::json(nullptr)
-                                                    : nlohmann::json(best.validation)},
-                            {"eval_episodes", config.eval_episodes},
-                            {"eval_mean", eval.mean},
-                            {"eval_std", eval.std},
-                            {"eval_min", eval.min},
-                            {"eval_max", eval.max},
-                            {"eval_env_steps", eval.steps},
-                            {"eval_failed_episodes", eval.failed},
-                            {"train_seconds", train_seconds},
-                            {"wall_seconds", elapsed()}};
-  if (write) WriteFileAtomic((dir / "summary.json").string(), summary.dump(2) + "\n");
+  if (stop_reason_ == "interrupted")
+    return {{"stop_reason", stop_reason_},
+            {"generations", state_.generation},
+            {"env_steps", state_.env_steps},
+            {"run_dir", dir_}};
+  const std::optional<SavedGenome>& best = state_.best;
+  nlohmann::json summary = {
+      {"task", config_.task_name},
+      {"model", config_.model.kind},
+      {"optimizer", config_.optimizer.kind},
+      {"seed", config_.seed},
+      {"islands", config_.islands},
+      {"genome_size", layout.size()},
+      {"generations", state_.generation},
+      {"env_steps", state_.env_steps},
+      {"stop_reason", stop_reason_},
+      {"failed_episodes", state_.failed_episodes},
+      {"failed_individuals", state_.failed_individuals},
+      {"optimizer_restores", state_.optimizer_restores},
+      {"best_fitness", best ? best->fitness : 0.0},
+      {"best_generation", best ? best->generation : 0},
+      {"best_validation",
+       !best || std::isnan(best->validation) ? nlohmann::json(nullptr) : nlohmann::json(best->validation)},
+      {"eval_episodes", config_.eval_episodes},
+      {"eval_mean", eval.mean},
+      {"eval_std", eval.std},
+      {"eval_min", eval.min},
+      {"eval_max", eval.max},
+      {"eval_env_steps", eval.steps},
+      {"eval_failed_episodes", eval.failed},
+      {"train_seconds", train_seconds},
+      {"wall_seconds", Elapsed()}};
+  if (write_) WriteFileAtomic((fs::path(dir_) / "summary.json").string(), summary.dump(2) + "\n");
   return summary;
 }
 
-namespace {
-struct LoadedRun {
-  RunConfig config;
-  std::unique_ptr<Task> task;
-  std::unique_ptr<Model> model;
-  SavedGenome genome;
-};
-
-LoadedRun LoadRun(const std::string& run_dir) {
-  LoadedRun r;
-  r.config = LoadRunConfig(run_dir);
-  r.task = MakeTask(r.config.task_name);
-  r.model = MakeModel(r.config.model, r.task->observation_space(), r.task->action_space());
-  r.genome = ParseGenomeFile((fs::path(run_dir) / "best_genome.json").string(), r.model->layout(),
-                             r.task->observation_space().vector_size());
-  return r;
-}
-}  // namespace
-
-nlohmann::json EvaluateRun(const std::string& run_dir, int episodes, const uint64_t* seed, int threads) {
-  LoadedRun run = LoadRun(run_dir);
-  const uint64_t s = seed ? *seed : run.config.seed;
-  ThreadPool pool(threads);
-  Evaluator evaluator(*run.model, run.config.task_name, pool);
-  const EvalStats e = Summarise(evaluator.EvaluateHeldOut(run.genome.genes, run.genome.normalizer, s, episodes));
-  return {{"run_dir", run_dir}, {"task", run.config.task_name}, {"model", run.config.model.kind},
-          {"episodes", episodes}, {"seed", s},           {"mean", e.mean},
-          {"std", e.std},         {"min", e.min},        {"max", e.max},
-          {"env_steps", e.steps}, {"failed_episodes", e.failed}};
+nlohmann::json Train(const RunConfig& config, const TrainOptions& options) {
+  Trainer trainer(config, options);
+  trainer.Start();
+  return trainer.Run();
 }
 
-void RolloutRun(const std::string& run_dir, int episodes, const uint64_t* seed, std::ostream& out) {
-  LoadedRun run = LoadRun(run_dir);
-  const uint64_t s = seed ? *seed : run.config.seed;
-  auto policy = run.model->Decode(run.genome.genes);
-  for (int e = 0; e < episodes; ++e) {
-    const auto on_step = [&](const StepRecord& r) {
-      nlohmann::json line = {{"episode", e},
-                             {"step", r.step},
-                             {"observation", std::vector<double>(r.observation.begin(), r.observation.end())},
-                             {"next_observation", std::vector<double>(r.next_observation.begin(), r.next_observation.end())},
-                             {"action", std::vector<double>(r.action.begin(), r.action.end())},
-                             {"reward", r.result.reward},
-                             {"terminated", r.result.terminated},
-                             {"truncated", r.result.truncated},
-                             {"state", r.task->PhysicalState()}};
-      out << line.dump() << "\n";
-    };
-    RunEpisode(*policy, *run.task, run.genome.normalizer, HeldOutEnvSeed(s, e), HeldOutNoiseKey(s, e),
-               nullptr, on_step);
+nlohmann::json ResumeTraining(const std::vector<std::string>& overrides, const TrainOptions& options) {
+  const std::string& dir = options.out_dir;
+  if (dir.empty() || !fs::is_directory(dir)) throw ConfigError(fmt::format("--resume {}: not a directory", dir));
+  for (const std::string& o : overrides) {
+    const std::string key = o.substr(0, o.find('='));
+    if (!key.starts_with("budget.") && key != "run.threads")
+      throw ConfigError(fmt::format("--set {}: cannot change when resuming; allowed: budget.* and run.threads", key));
   }
-  out.flush();
+  const std::string config_path = (fs::path(dir) / "config.toml").string();
+  if (!fs::exists(config_path))
+    throw ConfigError(fmt::format("{}: not a run directory (no config.toml)", dir));
+  const RunConfig config = ParseConfig(ReadFile(config_path), overrides, config_path);
+  Trainer trainer(config, options);
+  trainer.Resume(!overrides.empty());
+  return trainer.Run();
 }
 
 }  // namespace neurevo

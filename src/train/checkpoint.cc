@@ -1,0 +1,255 @@
+#include "train/checkpoint.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fmt/format.h>
+#include <zlib.h>
+
+#include "core/files.h"
+#include "neurevo/error.h"
+
+namespace neurevo {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr char kMagic[8] = {'N', 'E', 'U', 'R', 'C', 'K', 'P', 'T'};
+constexpr size_t kHeaderBytes = 24;
+constexpr const char* kPrefix = "gen-";
+constexpr const char* kSuffix = ".ckpt";
+
+void PutU32(std::string& out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+void PutU64(std::string& out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+uint64_t GetLE(std::string_view b, size_t at, int bytes) {
+  uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(b[at + i])) << (8 * i);
+  return v;
+}
+
+nlohmann::json GenomeJson(const SavedGenome& g) {
+  return {{"genes", g.genes},           {"fitness", g.fitness},     {"validation", g.validation},
+          {"generation", g.generation}, {"normalizer", g.normalizer.ToJson()}};
+}
+
+// Every number in `j` is finite (optimizer states must be; NaN and infinity
+// survive CBOR, so a poisoned state is caught here rather than later).
+bool AllFinite(const nlohmann::json& j) {
+  if (j.is_number_float()) return std::isfinite(j.get<double>());
+  if (j.is_structured())
+    for (const auto& v : j)
+      if (!AllFinite(v)) return false;
+  return true;
+}
+
+// Long arrays of numbers (covariance matrices, means) become raw float64
+// blobs in the CBOR payload: exact, and ten times faster to encode and parse
+// than element by element.
+constexpr uint8_t kPackedDoubles = 0x64;
+constexpr size_t kPackFrom = 16;
+
+nlohmann::json Pack(const nlohmann::json& j) {
+  if (j.is_array() && j.size() >= kPackFrom &&
+      std::all_of(j.begin(), j.end(), [](const nlohmann::json& v) { return v.is_number(); })) {
+    std::vector<uint8_t> bytes(j.size() * 8);
+    size_t at = 0;
+    for (const auto& v : j) {
+      const double d = v.get<double>();
+      uint64_t u;
+      std::memcpy(&u, &d, 8);
+      for (int i = 0; i < 8; ++i) bytes[at++] = static_cast<uint8_t>(u >> (8 * i));
+    }
+    return nlohmann::json::binary(std::move(bytes), kPackedDoubles);
+  }
+  if (j.is_object()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [k, v] : j.items()) out[k] = Pack(v);
+    return out;
+  }
+  if (j.is_array()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& v : j) out.push_back(Pack(v));
+    return out;
+  }
+  return j;
+}
+
+nlohmann::json Unpack(const nlohmann::json& j) {
+  if (j.is_binary()) {
+    const auto& b = j.get_binary();
+    if (!b.has_subtype() || b.subtype() != kPackedDoubles || b.size() % 8 != 0)
+      throw nlohmann::json::other_error::create(501, "unknown binary value", &j);
+    std::vector<double> values(b.size() / 8);
+    for (size_t i = 0; i < values.size(); ++i) {
+      uint64_t u = 0;
+      for (int k = 0; k < 8; ++k) u |= static_cast<uint64_t>(b[8 * i + k]) << (8 * k);
+      std::memcpy(&values[i], &u, 8);
+    }
+    return values;
+  }
+  if (j.is_object()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [k, v] : j.items()) out[k] = Unpack(v);
+    return out;
+  }
+  if (j.is_array()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& v : j) out.push_back(Unpack(v));
+    return out;
+  }
+  return j;
+}
+
+nlohmann::json PackAll(const std::vector<nlohmann::json>& states) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& s : states) out.push_back(Pack(s));
+  return out;
+}
+std::vector<nlohmann::json> UnpackAll(const nlohmann::json& j) {
+  std::vector<nlohmann::json> out;
+  for (const auto& s : j) out.push_back(Unpack(s));
+  return out;
+}
+
+}  // namespace
+
+uint32_t Crc32(std::string_view bytes, uint32_t crc) {
+  // zlib takes uInt lengths; feed large inputs in chunks.
+  uLong c = crc;
+  while (!bytes.empty()) {
+    const size_t n = std::min<size_t>(bytes.size(), 1u << 30);
+    c = crc32(c, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(n));
+    bytes.remove_prefix(n);
+  }
+  return static_cast<uint32_t>(c);
+}
+
+std::string EncodeCheckpoint(const RunState& s) {
+  nlohmann::json p = {{"config", s.config_toml},
+                      {"generation", s.generation},
+                      {"env_steps", s.env_steps},
+                      {"failed_episodes", s.failed_episodes},
+                      {"failed_individuals", s.failed_individuals},
+                      {"optimizer_restores", s.optimizer_restores},
+                      {"train_seconds", s.train_seconds},
+                      {"last_generation_best", s.last_generation_best},
+                      {"best_score", s.best_score},
+                      {"best", s.best ? GenomeJson(*s.best) : nlohmann::json(nullptr)},
+                      {"obs_dim", s.normalizer.dim()},
+                      {"normalizer", s.normalizer.ToJson()},
+                      {"optimizers", PackAll(s.optimizers)},
+                      // Usually the same as `optimizers`: stored once.
+                      {"restore_points", s.restore_generation == s.generation ? nlohmann::json(nullptr)
+                                                                              : PackAll(s.restore_points)},
+                      {"restore_generation", s.restore_generation},
+                      {"metrics_bytes", s.metrics_bytes},
+                      {"metrics_crc", s.metrics_crc}};
+  std::vector<uint8_t> cbor = nlohmann::json::to_cbor(p);
+  const std::string_view payload(reinterpret_cast<const char*>(cbor.data()), cbor.size());
+  std::string out(kMagic, sizeof kMagic);
+  PutU32(out, kCheckpointFormatVersion);
+  PutU32(out, Crc32(payload));
+  PutU64(out, payload.size());
+  out.append(payload);
+  return out;
+}
+
+RunState DecodeCheckpoint(std::string_view bytes, const std::string& what) {
+  auto fail = [&](const std::string& problem) { return ConfigError(fmt::format("{}: {}", what, problem)); };
+  if (bytes.size() < kHeaderBytes || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+    throw fail(bytes.size() < kHeaderBytes ? "truncated checkpoint (no complete header)"
+                                           : "not a neurevo checkpoint (bad magic)");
+  const uint64_t version = GetLE(bytes, 8, 4);
+  if (version != kCheckpointFormatVersion)
+    throw fail(fmt::format("checkpoint format version {} is not supported (this build reads {})", version,
+                           kCheckpointFormatVersion));
+  const uint64_t length = GetLE(bytes, 16, 8);
+  const std::string_view payload = bytes.substr(kHeaderBytes);
+  if (payload.size() != length)
+    throw fail(fmt::format("truncated or padded checkpoint: payload is {} bytes, header says {}",
+                           payload.size(), length));
+  if (Crc32(payload) != GetLE(bytes, 12, 4)) throw fail("checksum mismatch (the file is corrupt)");
+
+  RunState s;
+  try {
+    const nlohmann::json p =
+        nlohmann::json::from_cbor(payload, true, true, nlohmann::json::cbor_tag_handler_t::store);
+    s.config_toml = p.at("config").get<std::string>();
+    s.generation = p.at("generation").get<long long>();
+    s.env_steps = p.at("env_steps").get<long long>();
+    s.failed_episodes = p.at("failed_episodes").get<long long>();
+    s.failed_individuals = p.at("failed_individuals").get<long long>();
+    s.optimizer_restores = p.at("optimizer_restores").get<long long>();
+    s.train_seconds = p.at("train_seconds").get<double>();
+    s.last_generation_best = p.at("last_generation_best").get<double>();
+    s.best_score = p.at("best_score").get<double>();
+    const int obs_dim = p.at("obs_dim").get<int>();
+    if (obs_dim < 0 || obs_dim > (1 << 24)) throw fail("observation size out of range");
+    s.normalizer = ObsNormalizer::FromJson(p.at("normalizer"), obs_dim, what);
+    if (const auto& b = p.at("best"); !b.is_null()) {
+      SavedGenome g;
+      g.genes = b.at("genes").get<std::vector<double>>();
+      g.fitness = b.at("fitness").get<double>();
+      g.validation = b.at("validation").get<double>();
+      g.generation = b.at("generation").get<long long>();
+      g.normalizer = ObsNormalizer::FromJson(b.at("normalizer"), obs_dim, what);
+      for (double x : g.genes)
+        if (!std::isfinite(x)) throw fail("the best genome has a non-finite gene");
+      s.best = std::move(g);
+    }
+    s.optimizers = UnpackAll(p.at("optimizers"));
+    s.restore_generation = p.at("restore_generation").get<long long>();
+    const auto& restore = p.at("restore_points");
+    s.restore_points = restore.is_null() && s.restore_generation == s.generation ? s.optimizers
+                                                                                 : UnpackAll(restore);
+    s.metrics_bytes = p.at("metrics_bytes").get<uint64_t>();
+    s.metrics_crc = p.at("metrics_crc").get<uint32_t>();
+  } catch (const nlohmann::json::exception& e) {
+    throw fail(fmt::format("malformed checkpoint ({})", e.what()));
+  }
+  if (s.generation < 0 || s.env_steps < 0 || s.failed_episodes < 0 || s.failed_individuals < 0 ||
+      s.optimizer_restores < 0 || s.restore_generation < 0 || s.restore_generation > s.generation)
+    throw fail("negative or inconsistent counters");
+  if (s.optimizers.empty() || s.optimizers.size() != s.restore_points.size())
+    throw fail("optimizer states missing or inconsistent");
+  for (const auto& o : s.optimizers)
+    if (!AllFinite(o)) throw fail("an optimizer state holds a non-finite number");
+  for (const auto& o : s.restore_points)
+    if (!AllFinite(o)) throw fail("an optimizer restore point holds a non-finite number");
+  if (std::isnan(s.best_score) || std::isnan(s.last_generation_best) || !std::isfinite(s.train_seconds))
+    throw fail("a score is not a number");
+  return s;
+}
+
+void WriteCheckpoint(const std::string& run_dir, const RunState& state) {
+  const fs::path dir = fs::path(run_dir) / "checkpoints";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw std::runtime_error(fmt::format("{}: cannot create: {}", dir.string(), ec.message()));
+  WriteFileAtomic((dir / fmt::format("{}{:012d}{}", kPrefix, state.generation, kSuffix)).string(),
+                  EncodeCheckpoint(state));
+  const auto files = ListCheckpoints(run_dir);
+  for (size_t i = kCheckpointsKept; i < files.size(); ++i) fs::remove(files[i], ec);
+}
+
+std::vector<std::string> ListCheckpoints(const std::string& run_dir) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  const fs::path dir = fs::path(run_dir) / "checkpoints";
+  if (!fs::is_directory(dir, ec)) return files;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with(kPrefix) && name.ends_with(kSuffix)) files.push_back(entry.path().string());
+  }
+  // Zero-padded generation numbers: name order is generation order.
+  std::sort(files.rbegin(), files.rend());
+  return files;
+}
+
+}  // namespace neurevo
