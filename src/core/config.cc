@@ -333,6 +333,11 @@ void ApplyOverride(RunConfig& c, const std::string& assignment) {
   }
 }
 
+// Beyond these a run cannot fit in memory (full CMA-ES holds three n x n
+// matrices of doubles: 20000 genes is 9.6 GB).
+constexpr double kMaxGenes = 5e7;
+constexpr int kMaxFullCmaGenes = 20000;
+
 void Validate(const RunConfig& c) {
   const ModelOptions& m = c.model;
   if (m.min_delay_ms < m.dt_ms * (1 - 1e-9))
@@ -361,9 +366,24 @@ void Validate(const RunConfig& c) {
       c.budget.wall_seconds == 0)
     Fail("budget.env_steps", "every budget is unlimited; set at least one of budget.env_steps, "
                              "budget.generations, budget.target_fitness, budget.wall_seconds");
-  // Connectivity and task/model compatibility are checked by building them.
+  // Sizes that would exhaust memory are refused before anything is built.
   auto task = MakeTask(c.task_name);
-  MakeModel(c.model, task->observation_space(), task->action_space());
+  const double units = static_cast<double>(m.excitatory) + m.inhibitory +
+                       task->observation_space().vector_size() * (m.input_encoding == "pair" ? 2.0 : 1.0) +
+                       task->action_space().vector_size() * 2.0;
+  double mlp_genes = 0, width = task->observation_space().vector_size();
+  for (int h : m.mlp_hidden) mlp_genes += (width + 1) * h, width = h;
+  const double genes_bound = m.kind == "mlp" ? mlp_genes : 3.0 * units * units;
+  if (genes_bound > kMaxGenes)
+    Fail(m.kind == "mlp" ? "model.mlp_hidden" : "model.excitatory",
+         fmt::format("the network would have up to {:.3g} genes; allowed: at most {:.0e}", genes_bound, kMaxGenes));
+  // Connectivity and task/model compatibility are checked by building them.
+  const auto model = MakeModel(c.model, task->observation_space(), task->action_space());
+  const int genes = model->layout().size();
+  if (c.optimizer.kind == "cma_es" && genes > kMaxFullCmaGenes)
+    Fail("optimizer.kind", fmt::format("cma_es keeps {0} x {0} matrices ({1:.1f} GB) for {0} genes; allowed: "
+                                       "at most {2} genes with full covariance; use a separable strategy",
+                                       genes, 3.0 * 8.0 * genes * genes / 1e9, kMaxFullCmaGenes));
 }
 
 }  // namespace

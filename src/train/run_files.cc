@@ -28,7 +28,11 @@ nlohmann::json GenomeFileJson(const RunConfig& config, const GenomeLayout& layou
 }
 
 SavedGenome ParseGenomeFile(const std::string& path, const GenomeLayout& layout, int obs_dim) {
-  const std::string text = ReadFile(path);
+  return ParseGenomeText(ReadFile(path), path, layout, obs_dim);
+}
+
+SavedGenome ParseGenomeText(const std::string& text, const std::string& path, const GenomeLayout& layout,
+                            int obs_dim) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);

@@ -27,6 +27,9 @@ nlohmann::json GenomeFileJson(const RunConfig& config, const GenomeLayout& layou
 // Validates format, version, layout and values against `layout`; throws
 // ConfigError naming `path` and the problem.
 SavedGenome ParseGenomeFile(const std::string& path, const GenomeLayout& layout, int obs_dim);
+// The same for a genome file's text; `what` names it in errors.
+SavedGenome ParseGenomeText(const std::string& text, const std::string& what, const GenomeLayout& layout,
+                            int obs_dim);
 
 // The resolved config of a run directory.
 RunConfig LoadRunConfig(const std::string& run_dir);
