@@ -13,10 +13,11 @@ namespace neurevo {
 namespace {
 
 nlohmann::json TrainOnce(const std::string& task, const std::string& model,
-                   const std::string& optimizer) {
+                   const std::string& optimizer, int population = 4) {
   const RunConfig c = ParseConfig(
       "", {"task.name=" + task, "model.kind=" + model, "optimizer.kind=" + optimizer,
-           "optimizer.population=4", "optimizer.parents=2", "budget.generations=1", "budget.env_steps=0",
+           "optimizer.population=" + std::to_string(population),
+           "optimizer.parents=" + std::to_string(population / 2), "budget.generations=1", "budget.env_steps=0",
            "train.validation_episodes=0", "eval.episodes=1", "model.mlp_hidden=[8]"});
   TrainOptions o;
   o.quiet = true;
@@ -37,7 +38,9 @@ TEST(MujocoTrain, BnnRunsOnEveryMujocoTask) {
   for (const std::string task :
        {"InvertedPendulum-v5", "InvertedDoublePendulum-v5", "Swimmer-v5", "HalfCheetah-v5",
         "Walker2d-v5", "Ant-v5"}) {
-    const nlohmann::json s = TrainOnce(task, "bnn", task == "Ant-v5" ? "openai_es" : "cma_es");
+    // Two individuals: Swimmer, HalfCheetah and Ant episodes last 1000 steps.
+    const nlohmann::json s =
+        TrainOnce(task, "bnn", task == "Ant-v5" ? "openai_es" : "cma_es", 2);
     EXPECT_EQ(s["generations"], 1) << task;
     EXPECT_EQ(s["failed_episodes"], 0) << task;
     EXPECT_EQ(s["eval_failed_episodes"], 0) << task;
