@@ -1,5 +1,6 @@
 #include "tasks/mujoco/mujoco_model.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <mutex>
