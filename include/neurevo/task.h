@@ -45,6 +45,12 @@ struct StepResult {
   double reward = 0.0;
   bool terminated = false;  // the MDP reached a terminal state
   bool truncated = false;   // the time limit was reached
+  // The simulator reported numerical trouble during this step (MuJoCo: a
+  // NaN/Inf/huge qpos, qvel or qacc, after which it resets its state; or a
+  // non-finite control, a singular inertia, a full contact or constraint
+  // list). The step's values are then not physics to be trusted; callers
+  // may treat the episode as failed. Always false for the classic tasks.
+  bool simulation_warning = false;
 };
 
 class Task {

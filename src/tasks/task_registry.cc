@@ -10,6 +10,13 @@
 #include "tasks/classic/cartpole.h"
 #include "tasks/classic/mountain_car_continuous.h"
 #include "tasks/classic/pendulum.h"
+#include "tasks/mujoco/ant.h"
+#include "tasks/mujoco/half_cheetah.h"
+#include "tasks/mujoco/hopper.h"
+#include "tasks/mujoco/inverted_double_pendulum.h"
+#include "tasks/mujoco/inverted_pendulum.h"
+#include "tasks/mujoco/swimmer.h"
+#include "tasks/mujoco/walker2d.h"
 
 namespace neurevo {
 namespace {
@@ -29,6 +36,13 @@ constexpr Entry kEntries[] = {
     {Pendulum::kName, &Make<Pendulum>},
     {MountainCarContinuous::kName, &Make<MountainCarContinuous>},
     {Acrobot::kName, &Make<Acrobot>},
+    {InvertedPendulum::kName, &Make<InvertedPendulum>},
+    {InvertedDoublePendulum::kName, &Make<InvertedDoublePendulum>},
+    {Swimmer::kName, &Make<Swimmer>},
+    {Hopper::kName, &Make<Hopper>},
+    {HalfCheetah::kName, &Make<HalfCheetah>},
+    {Walker2d::kName, &Make<Walker2d>},
+    {Ant::kName, &Make<Ant>},
 };
 
 }  // namespace

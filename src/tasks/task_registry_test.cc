@@ -11,7 +11,10 @@ namespace {
 
 TEST(TaskRegistry, NamesAndMake) {
   const std::vector<std::string> expected = {
-      "CartPole-v1", "Pendulum-v1", "MountainCarContinuous-v0", "Acrobot-v1"};
+      "CartPole-v1",      "Pendulum-v1",        "MountainCarContinuous-v0",
+      "Acrobot-v1",       "InvertedPendulum-v5", "InvertedDoublePendulum-v5",
+      "Swimmer-v5",       "Hopper-v5",          "HalfCheetah-v5",
+      "Walker2d-v5",      "Ant-v5"};
   EXPECT_EQ(TaskNames(), expected);
   for (const std::string& name : TaskNames()) {
     auto task = MakeTask(name);
@@ -28,7 +31,9 @@ TEST(TaskRegistry, UnknownNameThrowsConfigError) {
     EXPECT_EQ(
         std::string(e.what()),
         "task.name: unknown task 'Foo'; allowed: CartPole-v1, Pendulum-v1, "
-        "MountainCarContinuous-v0, Acrobot-v1");
+        "MountainCarContinuous-v0, Acrobot-v1, InvertedPendulum-v5, "
+        "InvertedDoublePendulum-v5, Swimmer-v5, Hopper-v5, HalfCheetah-v5, "
+        "Walker2d-v5, Ant-v5");
   }
 }
 
@@ -46,6 +51,13 @@ TEST(TaskRegistry, SpacesAndLimits) {
       {"Pendulum-v1", 3, false, 1, 200},
       {"MountainCarContinuous-v0", 2, false, 1, 999},
       {"Acrobot-v1", 6, true, 3, 500},
+      {"InvertedPendulum-v5", 4, false, 1, 1000},
+      {"InvertedDoublePendulum-v5", 9, false, 1, 1000},
+      {"Swimmer-v5", 8, false, 2, 1000},
+      {"Hopper-v5", 11, false, 3, 1000},
+      {"HalfCheetah-v5", 17, false, 6, 1000},
+      {"Walker2d-v5", 17, false, 6, 1000},
+      {"Ant-v5", 105, false, 8, 1000},
   };
   for (const SpaceCase& c : cases) {
     SCOPED_TRACE(c.name);

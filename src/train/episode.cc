@@ -45,7 +45,8 @@ EpisodeResult RunEpisode(Policy& policy, Task& task, const ObsNormalizer& normal
     const StepResult step = task.Step(action, obs);
     ++r.steps;
     if (r.steps == options.nan_observation_step) obs[0] = std::numeric_limits<double>::quiet_NaN();
-    if (!std::isfinite(step.reward)) {
+    // MuJoCo resets its state after a NaN/Inf: the rest would be fiction.
+    if (!std::isfinite(step.reward) || step.simulation_warning) {
       r.failed = true;
       return r;
     }

@@ -16,8 +16,9 @@ namespace neurevo {
 struct EpisodeResult {
   double total_reward = 0.0;
   long long steps = 0;
-  // A non-finite observation, action, reward or network state ended the
-  // episode early; the individual gets the worst fitness.
+  // A non-finite observation, action, reward or network state, or a
+  // simulator warning (MuJoCo's instability flags), ended the episode early;
+  // the individual gets the worst fitness.
   bool failed = false;
   // The abort flag was raised mid-episode: the result is incomplete and must
   // be discarded.

@@ -1,0 +1,34 @@
+#include "tasks/mujoco/swimmer.h"
+
+#include "tasks/mujoco/numpy_math.h"
+
+namespace neurevo {
+
+Swimmer::Swimmer()
+    : MujocoTask({.name = kName,
+                  .model_file = "swimmer.xml",
+                  .frame_skip = 4,
+                  .observation_size = 8,
+                  .reset_noise_scale = 0.1,
+                  .velocity_noise = VelocityNoise::kUniform}) {}
+
+void Swimmer::Observe(std::span<double> observation) const {
+  const mjData& d = data();
+  const int nq = model().nq, nv = model().nv;
+  for (int i = 2; i < nq; ++i) observation[i - 2] = d.qpos[i];
+  for (int i = 0; i < nv; ++i) observation[nq - 2 + i] = d.qvel[i];
+}
+
+StepResult Swimmer::Evaluate(const Before& before,
+                             std::span<const float> action) const {
+  const double x_velocity = (data().qpos[0] - before.x) / dt();
+  const double forward_reward = 1.0 * x_velocity;
+  StepResult r;
+  // float64 - float32 promotes to float64 in numpy.
+  r.reward = forward_reward -
+             static_cast<double>(numpy_math::ControlCost(1e-4, action));
+  r.terminated = false;
+  return r;
+}
+
+}  // namespace neurevo
