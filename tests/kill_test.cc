@@ -94,9 +94,9 @@ std::vector<nlohmann::json> Metrics(const fs::path& dir) {
 }
 
 const std::vector<std::string> kArgs = {
-    "train", "--quiet", "--threads", "2", "--set", "budget.generations=40", "--set", "checkpoint.interval=3",
-    "--set", "eval.episodes=5", "--set", "islands.count=2", "--set", "islands.migration_interval=4",
-    "--set", "model.excitatory=6", "--set", "model.inhibitory=6"};
+    "train", "--quiet", "--threads", "2", "--set", "budget.generations=24", "--set", "checkpoint.interval=3",
+    "--set", "eval.episodes=3", "--set", "islands.count=2", "--set", "islands.migration_interval=4",
+    "--set", "model.excitatory=4", "--set", "model.inhibitory=4"};
 
 std::vector<std::string> With(std::vector<std::string> args, const std::vector<std::string>& more) {
   args.insert(args.end(), more.begin(), more.end());
@@ -111,7 +111,7 @@ TEST(Kill, SigkillAtRandomMomentsThenResumeGivesTheUninterruptedResult) {
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   const auto ref_summary = Summary(ref);
   const auto ref_metrics = Metrics(ref);
-  ASSERT_EQ(ref_metrics.size(), 40u);
+  ASSERT_EQ(ref_metrics.size(), 24u);
 
   neurevo::RandomStream rng(static_cast<uint64_t>(::getpid()));
   for (int trial = 0; trial < 3; ++trial) {

@@ -37,7 +37,8 @@ nlohmann::json Deterministic(nlohmann::json s) {
 TEST(Train, ThreadCountNeverChangesTheResult) {
   for (const std::string model : {"bnn", "snn"}) {
     RunConfig c = ParseConfig("", {"model.kind=" + model, "budget.generations=4", "eval.episodes=6",
-                                   "train.episodes=2", "islands.count=2", "islands.migration_interval=2"});
+                                   "train.episodes=2", "islands.count=2", "islands.migration_interval=2",
+                                   "model.excitatory=6", "model.inhibitory=6"});
     c.threads = 1;
     const auto one = Quiet(c);
     c.threads = 2;
@@ -61,7 +62,7 @@ TEST(Train, SeedsChangeTheResult) {
 TEST(Train, EnvStepBudgetIsNeverExceeded) {
   for (long long budget : {3000LL, 7777LL, 20000LL}) {
     RunConfig c = ParseConfig("", {"budget.env_steps=" + std::to_string(budget), "eval.episodes=0",
-                                   "model.kind=mlp"});
+                                   "model.kind=mlp", "model.mlp_hidden=[16]"});
     const auto s = Quiet(c);
     EXPECT_LE(s["env_steps"].get<long long>(), budget);
     EXPECT_EQ(s["stop_reason"], "env_steps");
@@ -159,7 +160,9 @@ TEST(Train, EveryModelAndOptimizerRunsOnEveryClassicTask) {
       for (const std::string opt : {"cma_es", "openai_es"}) {
         const auto s = Quiet(ParseConfig("", {"task.name=" + task, "model.kind=" + model,
                                               "optimizer.kind=" + opt, "budget.generations=1",
-                                              "eval.episodes=1", "model.mlp_hidden=[8]"}));
+                                              "eval.episodes=1", "model.mlp_hidden=[8]",
+                                              // small networks: this checks the plumbing, and runs under sanitizers
+                                              "model.excitatory=4", "model.inhibitory=4"}));
         EXPECT_EQ(s["generations"], 1) << task << model << opt;
         EXPECT_EQ(s["failed_episodes"], 0) << task << model << opt;
       }

@@ -375,7 +375,7 @@ nlohmann::json Trainer::Run() {
     if (state_.generation % config_.checkpoint_interval == 0) Checkpoint();
   }
   progress_.Finish();
-  Checkpoint();  // the state the run stopped in (budget spent, or interrupted)
+  if (write_) Checkpoint();  // the state the run stopped in (budget spent, or interrupted)
   const double train_seconds = Elapsed();
 
   EvalStats eval;
