@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/files.h"
+#include "neurevo/cluster.h"
 #include "neurevo/config.h"
 #include "neurevo/error.h"
 #include "neurevo/train.h"
@@ -40,7 +41,7 @@ extern "C" void OnSignal(int sig) {
   [[maybe_unused]] const auto n = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
 }
 
-int Run(int argc, char** argv) {
+int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   CLI::App app{"neurevo: evolve biologically grounded neurodynamic networks into controllers"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "neurevo 0.1.0");
@@ -102,6 +103,7 @@ int Run(int argc, char** argv) {
     if (threads) overrides.push_back(fmt::format("run.threads={}", *threads));
     if (train_seed) overrides.push_back(fmt::format("run.seed={}", *train_seed));
     neurevo::TrainOptions options;
+    options.cluster = &cluster;
     options.terminal = isatty(STDERR_FILENO);
     options.quiet = quiet;
     options.stop_requested = &g_stop;
@@ -119,6 +121,7 @@ int Run(int argc, char** argv) {
       options.out_dir = out_dir.empty() ? neurevo::DefaultRunDir(config) : out_dir;
       summary = neurevo::Train(config, options);
     }
+    if (!cluster.root()) return summary["stop_reason"] == "interrupted" ? 130 : 0;  // rank 0 reports
     if (summary["stop_reason"] == "interrupted") {
       fmt::print(stderr, "interrupted after {} complete generations; continue with: neurevo train --resume {}\n",
                  summary["generations"].get<long long>(), options.out_dir);
@@ -133,6 +136,8 @@ int Run(int argc, char** argv) {
     fmt::print("run directory: {}\n", options.out_dir);
     return 0;
   }
+  // The other subcommands are single-process work: other ranks stand by.
+  if (!cluster.root()) return 0;
   if (*eval) {
     const auto result = neurevo::EvaluateRun(eval_dir, eval_episodes, eval_seed ? &*eval_seed : nullptr,
                                              eval_threads.value_or(0));
@@ -163,8 +168,10 @@ int Run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   spdlog::set_pattern("[%H:%M:%S] %v");
+  // Before any thread starts: MPI is initialised here when mpirun started us.
+  const std::unique_ptr<neurevo::Cluster> cluster = neurevo::MakeProcessCluster(&argc, &argv);
   try {
-    return Run(argc, argv);
+    return Run(argc, argv, *cluster);
   } catch (const neurevo::ConfigError& e) {
     fmt::print(stderr, "neurevo: error: {}\n", e.what());
     return 2;

@@ -38,6 +38,7 @@ struct RunConfig {
   int eval_episodes = 100;       // held-out episodes for the final evaluation
   int islands = 1;
   int migration_interval = 10;
+  std::string migration_topology = "ring";  // ring | all_to_all
   int checkpoint_interval = 10;  // generations between checkpoints
   uint64_t seed = 1;
   int threads = 0;               // 0: all hardware threads

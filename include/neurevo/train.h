@@ -35,6 +35,8 @@ struct FaultInjection {
   long long poison_optimizer_generation = -1;
 };
 
+class Cluster;
+
 struct TrainOptions {
   std::string out_dir;        // empty: write nothing
   bool terminal = false;      // live progress line on stderr
@@ -44,6 +46,8 @@ struct TrainOptions {
   // run returns with stop_reason "interrupted" (no summary.json is written).
   const std::atomic<bool>* stop_requested = nullptr;
   FaultInjection faults;
+  // The processes sharing this run (neurevo/cluster.h); null: this one only.
+  Cluster* cluster = nullptr;
 };
 
 // A fresh default run directory name: runs/<task>-<model>-<optimizer>-seed<S>-<time>.

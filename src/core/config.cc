@@ -272,6 +272,9 @@ const std::vector<Entry>& Schema() {
     s.push_back(Int("islands.count", FIELD(islands), 1, 100000, "Islands (independent optimizers) in this process."));
     s.push_back(Int("islands.migration_interval", FIELD(migration_interval), 1, 1000000000,
                     "Every this many generations each island's best replaces the worst of the next island (ring)."));
+    s.push_back(Choice("islands.topology", FIELD(migration_topology), {"ring", "all_to_all"},
+                       "Migration: ring (island k's best replaces the worst of island k + 1) or all_to_all "
+                       "(each island receives the best of the others)."));
     s.push_back(Int("checkpoint.interval", FIELD(checkpoint_interval), 1, 1000000000,
                     "Every this many generations the whole run state is checkpointed (and on stop); "
                     "`neurevo train --resume DIR` continues exactly. The last two checkpoints are kept."));

@@ -35,12 +35,14 @@ Evaluator::Evaluator(const Model& model, const std::string& task_name, ThreadPoo
 
 std::vector<IndividualResult> Evaluator::EvaluateGeneration(
     const std::vector<std::vector<double>>& genomes, const ObsNormalizer& normalizer,
-    uint64_t seed, long long generation, int episodes, ObsStats* seen) {
+    uint64_t seed, long long generation, int episodes, std::vector<ObsStats>* seen, Range range) {
   const int n = static_cast<int>(genomes.size());
+  const Range r_all = range.Clamp(n);
   std::vector<IndividualResult> results(n);
-  std::vector<ObsStats> stats(seen ? n : 0, ObsStats(normalizer.dim()));
+  if (seen) seen->assign(n, ObsStats(normalizer.dim()));
   const auto gen = static_cast<uint64_t>(generation);
-  pool_.ParallelFor(n, [&](int i, int worker) {
+  pool_.ParallelFor(r_all.end - r_all.begin, [&](int k, int worker) {
+    const int i = r_all.begin + k;
     auto policy = model_.Decode(genomes[i]);
     IndividualResult& r = results[i];
     double total = 0.0;
@@ -49,7 +51,7 @@ std::vector<IndividualResult> Evaluator::EvaluateGeneration(
       const uint64_t noise_key =
           HashKey({seed, gen, static_cast<uint64_t>(i), static_cast<uint64_t>(e), kNoisePurpose});
       EpisodeOptions options;
-      options.seen = seen ? &stats[i] : nullptr;
+      options.seen = seen ? &(*seen)[i] : nullptr;
       options.abort = abort_;
       if (faults_) InjectFaults(*faults_, seed, gen, static_cast<uint64_t>(i), static_cast<uint64_t>(e), options);
       const EpisodeResult ep = RunEpisode(*policy, *tasks_[worker], normalizer, env_seed, noise_key, options);
@@ -63,17 +65,17 @@ std::vector<IndividualResult> Evaluator::EvaluateGeneration(
     }
     r.fitness = r.failed_episodes > 0 ? kFailedFitness : total / episodes;
   });
-  if (seen)
-    for (const auto& s : stats) seen->Merge(s);
   return results;
 }
 
 std::vector<EpisodeResult> Evaluator::EvaluateEpisodes(std::span<const double> genome,
                                                        const ObsNormalizer& normalizer,
                                                        const std::vector<uint64_t>& env_seeds,
-                                                       const std::vector<uint64_t>& noise_keys) {
+                                                       const std::vector<uint64_t>& noise_keys, Range range) {
   std::vector<EpisodeResult> results(env_seeds.size());
-  pool_.ParallelFor(static_cast<int>(env_seeds.size()), [&](int e, int worker) {
+  const Range r = range.Clamp(static_cast<int>(env_seeds.size()));
+  pool_.ParallelFor(r.end - r.begin, [&](int k, int worker) {
+    const int e = r.begin + k;
     auto policy = model_.Decode(genome);
     EpisodeOptions options;
     options.abort = abort_;
@@ -84,19 +86,19 @@ std::vector<EpisodeResult> Evaluator::EvaluateEpisodes(std::span<const double> g
 
 std::vector<EpisodeResult> Evaluator::EvaluateHeldOut(std::span<const double> genome,
                                                       const ObsNormalizer& normalizer,
-                                                      uint64_t seed, int episodes) {
+                                                      uint64_t seed, int episodes, Range range) {
   std::vector<uint64_t> env_seeds, noise_keys;
   for (int e = 0; e < episodes; ++e) {
     env_seeds.push_back(HeldOutEnvSeed(seed, e));
     noise_keys.push_back(HeldOutNoiseKey(seed, e));
   }
-  return EvaluateEpisodes(genome, normalizer, env_seeds, noise_keys);
+  return EvaluateEpisodes(genome, normalizer, env_seeds, noise_keys, range);
 }
 
 std::vector<EpisodeResult> Evaluator::EvaluateValidation(std::span<const double> genome,
                                                          const ObsNormalizer& normalizer,
                                                          uint64_t seed, long long generation,
-                                                         int episodes) {
+                                                         int episodes, Range range) {
   constexpr uint64_t kValidation = static_cast<uint64_t>(StreamPurpose::kValidation);
   std::vector<uint64_t> env_seeds, noise_keys;
   for (int e = 0; e < episodes; ++e) {
@@ -104,7 +106,7 @@ std::vector<EpisodeResult> Evaluator::EvaluateValidation(std::span<const double>
     env_seeds.push_back(HashKey({seed, kValidation, static_cast<uint64_t>(generation), ep, kEnvSeedPurpose}));
     noise_keys.push_back(HashKey({seed, kValidation, static_cast<uint64_t>(generation), ep, kNoisePurpose}));
   }
-  return EvaluateEpisodes(genome, normalizer, env_seeds, noise_keys);
+  return EvaluateEpisodes(genome, normalizer, env_seeds, noise_keys, range);
 }
 
 }  // namespace neurevo

@@ -33,6 +33,12 @@ struct IndividualResult {
   bool aborted = false;  // the abort flag stopped it: discard the generation
 };
 
+// A half-open range of indices; end < 0 means "to the end".
+struct Range {
+  int begin = 0, end = -1;
+  Range Clamp(int n) const { return {begin, end < 0 ? n : end}; }
+};
+
 class Evaluator {
  public:
   // `abort` (may be null) is polled every step: a raised flag ends every
@@ -40,22 +46,25 @@ class Evaluator {
   Evaluator(const Model& model, const std::string& task_name, ThreadPool& pool,
             const std::atomic<bool>* abort = nullptr, const FaultInjection* faults = nullptr);
 
-  // Evaluates a generation; adds every observation seen to `seen` (merged in
-  // individual order).
+  // Evaluates individuals [range.begin, range.end) of a generation (the
+  // others' results stay empty: another process evaluates them). The
+  // observations individual i sees go to (*seen)[i] if `seen` is given
+  // (sized like `genomes`).
   std::vector<IndividualResult> EvaluateGeneration(const std::vector<std::vector<double>>& genomes,
                                                    const ObsNormalizer& normalizer, uint64_t seed,
                                                    long long generation, int episodes,
-                                                   ObsStats* seen);
+                                                   std::vector<ObsStats>* seen, Range range = {});
 
-  // Evaluates one genome on held-out episodes (parallel over episodes).
+  // Evaluates one genome on held-out episodes [range.begin, range.end)
+  // (parallel over episodes; the others stay empty).
   std::vector<EpisodeResult> EvaluateHeldOut(std::span<const double> genome,
                                              const ObsNormalizer& normalizer, uint64_t seed,
-                                             int episodes);
+                                             int episodes, Range range = {});
   // Evaluates one genome on the validation episodes of a generation (elite
   // validation during training; seeds disjoint from training and held-out).
   std::vector<EpisodeResult> EvaluateValidation(std::span<const double> genome,
                                                 const ObsNormalizer& normalizer, uint64_t seed,
-                                                long long generation, int episodes);
+                                                long long generation, int episodes, Range range = {});
 
   const Task& task() const { return *tasks_.front(); }
 
@@ -63,7 +72,7 @@ class Evaluator {
   std::vector<EpisodeResult> EvaluateEpisodes(std::span<const double> genome,
                                               const ObsNormalizer& normalizer,
                                               const std::vector<uint64_t>& env_seeds,
-                                              const std::vector<uint64_t>& noise_keys);
+                                              const std::vector<uint64_t>& noise_keys, Range range);
   const Model& model_;
   ThreadPool& pool_;
   const std::atomic<bool>* abort_;

@@ -45,13 +45,15 @@ std::string ComparableToml(RunConfig c, const RunConfig& like) {
 Trainer::Trainer(const RunConfig& config, const TrainOptions& options)
     : config_(config),
       options_(options),
-      write_(!options.out_dir.empty()),
+      local_cluster_(options.cluster ? nullptr : MakeLocalCluster()),
+      cluster_(options.cluster ? *options.cluster : *local_cluster_),
+      write_(!options.out_dir.empty() && cluster_.root()),
       dir_(options.out_dir),
       task_probe_(MakeTask(config.task_name)),
       model_(MakeModel(config.model, task_probe_->observation_space(), task_probe_->action_space())),
       pool_(config.threads),
       evaluator_(*model_, config.task_name, pool_, options.stop_requested, &options_.faults),
-      progress_(options.terminal, options.quiet),
+      progress_(options.terminal, options.quiet || !cluster_.root()),
       session_start_(std::chrono::steady_clock::now()) {}
 
 std::vector<std::unique_ptr<Optimizer>> Trainer::MakeOptimizers() const {
@@ -73,14 +75,87 @@ RunState Trainer::FreshState() const {
   return s;
 }
 
+void Trainer::OnRootFirst(const std::function<void()>& fn) {
+  std::string error;
+  if (cluster_.root()) {
+    try {
+      fn();
+    } catch (const ConfigError& e) {
+      error = e.what();
+      if (cluster_.size() == 1) throw;
+    }
+  }
+  error = cluster_.Broadcast(error);
+  if (!error.empty()) throw ConfigError(error);
+}
+
+Range Trainer::Share(int n, int rank) const {
+  const long long p = cluster_.size();
+  return {static_cast<int>(n * rank / p), static_cast<int>(n * (rank + 1LL) / p)};
+}
+
 void Trainer::Start() {
   optimizers_ = MakeOptimizers();
   state_ = FreshState();
-  if (write_) {
+  OnRootFirst([&] {
+    if (!write_) return;
     CreateRunDir(dir_);
     WriteFileAtomic((fs::path(dir_) / "config.toml").string(), state_.config_toml);
     metrics_.Create((fs::path(dir_) / "metrics.jsonl").string());
+  });
+}
+
+// Results travel between ranks as CBOR (doubles bit for bit).
+std::vector<IndividualResult> Trainer::EvaluatePopulation(const std::vector<std::vector<double>>& genomes,
+                                                          std::vector<ObsStats>& seen) {
+  const int n = static_cast<int>(genomes.size());
+  const int ranks = cluster_.size();
+  auto results = evaluator_.EvaluateGeneration(genomes, state_.normalizer, config_.seed, state_.generation,
+                                               config_.train_episodes, &seen,
+                                               ranks > 1 ? Share(n, cluster_.rank()) : Range{});
+  if (ranks == 1) return results;
+  nlohmann::json mine = nlohmann::json::array();
+  const Range own = Share(n, cluster_.rank());
+  for (int i = own.begin; i < own.end; ++i) {
+    const IndividualResult& r = results[i];
+    mine.push_back({r.fitness, r.steps, r.failed_episodes, r.aborted, seen[i].count, seen[i].mean, seen[i].m2});
   }
+  const auto cbor = nlohmann::json::to_cbor(mine);
+  const auto all = cluster_.AllGather(std::string(cbor.begin(), cbor.end()));
+  for (int rank = 0; rank < ranks; ++rank) {
+    const auto part = nlohmann::json::from_cbor(all[rank]);
+    const Range range = Share(n, rank);
+    for (int i = range.begin; i < range.end; ++i) {
+      const auto& r = part.at(i - range.begin);
+      results[i] = {r[0].get<double>(), r[1].get<long long>(), r[2].get<int>(), r[3].get<bool>()};
+      seen[i].count = r[4].get<double>();
+      seen[i].mean = r[5].get<std::vector<double>>();
+      seen[i].m2 = r[6].get<std::vector<double>>();
+    }
+  }
+  return results;
+}
+
+std::vector<EpisodeResult> Trainer::EvaluateEpisodes(int episodes,
+                                                     const std::function<std::vector<EpisodeResult>(Range)>& run) {
+  const int ranks = cluster_.size();
+  if (ranks == 1) return run({});
+  auto results = run(Share(episodes, cluster_.rank()));
+  nlohmann::json mine = nlohmann::json::array();
+  const Range own = Share(episodes, cluster_.rank());
+  for (int e = own.begin; e < own.end; ++e)
+    mine.push_back({results[e].total_reward, results[e].steps, results[e].failed, results[e].aborted});
+  const auto cbor = nlohmann::json::to_cbor(mine);
+  const auto all = cluster_.AllGather(std::string(cbor.begin(), cbor.end()));
+  for (int rank = 0; rank < ranks; ++rank) {
+    const auto part = nlohmann::json::from_cbor(all[rank]);
+    const Range range = Share(episodes, rank);
+    for (int e = range.begin; e < range.end; ++e) {
+      const auto& r = part.at(e - range.begin);
+      results[e] = {r[0].get<double>(), r[1].get<long long>(), r[2].get<bool>(), r[3].get<bool>()};
+    }
+  }
+  return results;
 }
 
 std::vector<std::unique_ptr<Optimizer>> Trainer::Adopt(const RunState& s, const std::string& what) const {
@@ -120,6 +195,21 @@ std::vector<std::unique_ptr<Optimizer>> Trainer::Adopt(const RunState& s, const 
 }
 
 void Trainer::Resume(bool config_changed) {
+  std::string encoded;
+  OnRootFirst([&] {
+    ResumeOnRoot(config_changed);
+    if (cluster_.size() > 1) encoded = EncodeCheckpoint(state_);
+  });
+  if (cluster_.size() == 1) return;
+  // The other ranks take rank 0's state as it is.
+  encoded = cluster_.Broadcast(encoded);
+  if (cluster_.root()) return;
+  state_ = DecodeCheckpoint(encoded, "the state sent by rank 0");
+  optimizers_ = Adopt(state_, "the state sent by rank 0");
+  last_checkpoint_ = state_.generation;
+}
+
+void Trainer::ResumeOnRoot(bool config_changed) {
   const fs::path dir(dir_);
   std::vector<std::string> problems;
   std::vector<std::string> unusable;
@@ -226,9 +316,8 @@ Trainer::Outcome Trainer::RunGeneration(long long& max_steps) {
     return Outcome::kAbandoned;
   }
 
-  ObsStats seen(state_.normalizer.dim());
-  const auto results = evaluator_.EvaluateGeneration(genomes, state_.normalizer, config_.seed, generation,
-                                                     config_.train_episodes, &seen);
+  std::vector<ObsStats> seen;
+  const auto results = EvaluatePopulation(genomes, seen);
   std::vector<double> fitness(results.size());
   long long steps = 0;
   int failed_episodes = 0, failed_individuals = 0;
@@ -249,8 +338,10 @@ Trainer::Outcome Trainer::RunGeneration(long long& max_steps) {
   bool validated = false;
   if (config_.validation_episodes > 0 && results[gen_best].failed_episodes == 0 &&
       gen_best_fitness >= state_.best_score) {
-    const auto episodes = evaluator_.EvaluateValidation(genomes[gen_best], state_.normalizer, config_.seed,
-                                                        generation, config_.validation_episodes);
+    const auto episodes = EvaluateEpisodes(config_.validation_episodes, [&](Range range) {
+      return evaluator_.EvaluateValidation(genomes[gen_best], state_.normalizer, config_.seed, generation,
+                                           config_.validation_episodes, range);
+    });
     for (const auto& e : episodes)
       if (e.aborted) return Outcome::kAbandoned;
     const EvalStats v = Summarise(episodes);
@@ -277,7 +368,9 @@ Trainer::Outcome Trainer::RunGeneration(long long& max_steps) {
                       GenomeFileJson(config_, model_->layout(), *state_.best).dump(1) + "\n");
   }
 
-  // Migration (ring): island k's best replaces the worst of island k + 1.
+  // Migration: with the ring topology island k's best replaces the worst of
+  // island k + 1; with all_to_all each island receives the best of all the
+  // other islands. Migrants come from the fitness before any replacement.
   const int islands = config_.islands;
   auto island = [&](std::vector<double>& f, int k) {
     return std::span(f).subspan(offset[k], offset[k + 1] - offset[k]);
@@ -289,7 +382,10 @@ Trainer::Outcome Trainer::RunGeneration(long long& max_steps) {
     for (int k = 0; k < islands; ++k) best_index[k] = offset[k] + ArgBest(island(fitness, k));
     const std::vector<double> before = fitness;
     for (int k = 0; k < islands; ++k) {
-      const int from = best_index[(k + islands - 1) % islands];
+      int from = best_index[(k + islands - 1) % islands];
+      if (config_.migration_topology == "all_to_all")
+        for (int j = 0; j < islands; ++j)
+          if (j != k && before[best_index[j]] > before[from]) from = best_index[j];
       const int worst = ArgWorst(island(fitness, k));
       if (before[from] <= fitness[offset[k] + worst]) continue;
       optimizers_[k]->ReplaceCandidate(worst, genomes[from]);
@@ -300,7 +396,11 @@ Trainer::Outcome Trainer::RunGeneration(long long& max_steps) {
   for (int k = 0; k < islands; ++k) told[k].assign(island(fitness, k).begin(), island(fitness, k).end());
   const long long restores_before = state_.optimizer_restores;
   TellAndContain(told, static_cast<int>(generation));
-  state_.normalizer.Update(seen);
+  // Merged in individual order, so the statistics never depend on threads
+  // or ranks.
+  ObsStats merged(state_.normalizer.dim());
+  for (const ObsStats& st : seen) merged.Merge(st);
+  state_.normalizer.Update(merged);
   state_.last_generation_best = gen_best_fitness;
   ++state_.generation;
 
@@ -365,7 +465,8 @@ nlohmann::json Trainer::Run() {
                                 config_.islands, config_.optimizer.population, pool_.size(),
                                 write_ ? ", run directory " + dir_ : ""));
   for (;;) {
-    stop_reason_ = StopReason();
+    // Rank 0 decides (the wall clock and signals differ between ranks).
+    stop_reason_ = cluster_.Broadcast(StopReason());
     if (!stop_reason_.empty()) break;
     long long max_steps = 0;
     if (RunGeneration(max_steps) == Outcome::kAbandoned) {
@@ -381,8 +482,10 @@ nlohmann::json Trainer::Run() {
   EvalStats eval;
   if (config_.eval_episodes > 0 && state_.best && stop_reason_ != "interrupted") {
     progress_.Message(fmt::format("evaluating the best genome on {} held-out episodes", config_.eval_episodes));
-    const auto episodes =
-        evaluator_.EvaluateHeldOut(state_.best->genes, state_.best->normalizer, config_.seed, config_.eval_episodes);
+    const auto episodes = EvaluateEpisodes(config_.eval_episodes, [&](Range range) {
+      return evaluator_.EvaluateHeldOut(state_.best->genes, state_.best->normalizer, config_.seed,
+                                        config_.eval_episodes, range);
+    });
     // Stopped during the evaluation: the training state is checkpointed,
     // and a resumed run evaluates again.
     if (std::ranges::any_of(episodes, [](const EpisodeResult& e) { return e.aborted; })) stop_reason_ = "interrupted";
@@ -432,16 +535,30 @@ nlohmann::json Train(const RunConfig& config, const TrainOptions& options) {
 
 nlohmann::json ResumeTraining(const std::vector<std::string>& overrides, const TrainOptions& options) {
   const std::string& dir = options.out_dir;
-  if (dir.empty() || !fs::is_directory(dir)) throw ConfigError(fmt::format("--resume {}: not a directory", dir));
   for (const std::string& o : overrides) {
     const std::string key = o.substr(0, o.find('='));
     if (!key.starts_with("budget.") && key != "run.threads")
       throw ConfigError(fmt::format("--set {}: cannot change when resuming; allowed: budget.* and run.threads", key));
   }
+  // Rank 0 reads the run directory; the others get its config from it.
   const std::string config_path = (fs::path(dir) / "config.toml").string();
-  if (!fs::exists(config_path))
-    throw ConfigError(fmt::format("{}: not a run directory (no config.toml)", dir));
-  const RunConfig config = ParseConfig(ReadFile(config_path), overrides, config_path);
+  const bool root = !options.cluster || options.cluster->root();
+  nlohmann::json read = {{"error", ""}, {"text", ""}};
+  if (root) {
+    if (dir.empty() || !fs::is_directory(dir))
+      read["error"] = fmt::format("--resume {}: not a directory", dir);
+    else if (!fs::exists(config_path))
+      read["error"] = fmt::format("{}: not a run directory (no config.toml)", dir);
+    else
+      try {
+        read["text"] = ReadFile(config_path);
+      } catch (const ConfigError& e) {
+        read["error"] = e.what();
+      }
+  }
+  if (options.cluster && options.cluster->size() > 1) read = nlohmann::json::parse(options.cluster->Broadcast(read.dump()));
+  if (!read["error"].get<std::string>().empty()) throw ConfigError(read["error"].get<std::string>());
+  const RunConfig config = ParseConfig(read["text"].get<std::string>(), overrides, config_path);
   Trainer trainer(config, options);
   trainer.Resume(!overrides.empty());
   return trainer.Run();

@@ -4,12 +4,14 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "core/thread_pool.h"
+#include "neurevo/cluster.h"
 #include "neurevo/config.h"
 #include "neurevo/model.h"
 #include "neurevo/optimizer.h"
@@ -42,12 +44,22 @@ class Trainer {
   enum class Outcome { kComplete, kAbandoned };
 
   RunState FreshState() const;
+  void ResumeOnRoot(bool config_changed);
   // Checks a decoded checkpoint against this run and loads it into fresh
   // optimizers; throws ConfigError naming `what`.
   std::vector<std::unique_ptr<Optimizer>> Adopt(const RunState& state, const std::string& what) const;
   std::vector<std::unique_ptr<Optimizer>> MakeOptimizers() const;
 
   std::string StopReason();  // empty: run another generation
+  // Rank 0 runs `fn`; a ConfigError it throws is thrown on every rank.
+  void OnRootFirst(const std::function<void()>& fn);
+  // This rank's share of [0, n) (all of it in one process).
+  Range Share(int n, int rank) const;
+  // Evaluations split over the cluster's ranks, results on every rank.
+  std::vector<IndividualResult> EvaluatePopulation(const std::vector<std::vector<double>>& genomes,
+                                                   std::vector<ObsStats>& seen);
+  std::vector<EpisodeResult> EvaluateEpisodes(int episodes,
+                                              const std::function<std::vector<EpisodeResult>(Range)>& run);
   Outcome RunGeneration(long long& max_generation_steps_out);
   // Replaces failed individuals' fitness by a finite value below every
   // other, so no strategy (z-scores, raw fitness) sees -1e300.
@@ -58,6 +70,8 @@ class Trainer {
 
   RunConfig config_;
   TrainOptions options_;
+  std::unique_ptr<Cluster> local_cluster_;
+  Cluster& cluster_;
   bool write_;
   std::string dir_;
   std::unique_ptr<Task> task_probe_;
