@@ -74,6 +74,7 @@ std::vector<std::vector<double>> OpenAiEs::Ask() {
       minus[static_cast<size_t>(i)] = theta_(i) - step;
     }
   }
+  for (const auto& [index, x] : replaced_) out[static_cast<size_t>(index)].assign(x.data(), x.data() + n_);
   return out;
 }
 

@@ -59,7 +59,10 @@ void Snes::Tell(std::span<const double> fitness) {
   }
   if (!has_population_) Sample();
   const std::vector<double> u = ShapeFitness(fitness, shaping_);
-  const Eigen::Map<const Eigen::VectorXd> uv(u.data(), lambda_);
+  // A copy, not a Map: Eigen's vectorised reductions (sum) peel elements up
+  // to an aligned address, so on unaligned std::vector storage the summation
+  // order (and the last bit) would depend on where the heap put it.
+  const Eigen::VectorXd uv = Eigen::Map<const Eigen::VectorXd>(u.data(), lambda_);
   const Eigen::VectorXd grad_mu = z_ * uv;
   const Eigen::VectorXd grad_sigma = z_.cwiseAbs2() * uv - uv.sum() * Eigen::VectorXd::Ones(n_);
   const Eigen::VectorXd new_mu = mu_ + eta_mu_ * sigma_.cwiseProduct(grad_mu);

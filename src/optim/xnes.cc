@@ -62,7 +62,10 @@ void Xnes::Tell(std::span<const double> fitness) {
   }
   if (!has_population_) Sample();
   const std::vector<double> u = ShapeFitness(fitness, shaping_);
-  const Eigen::Map<const Eigen::VectorXd> uv(u.data(), lambda_);
+  // A copy, not a Map: Eigen's vectorised reductions (sum) peel elements up
+  // to an aligned address, so on unaligned std::vector storage the summation
+  // order (and the last bit) would depend on where the heap put it.
+  const Eigen::VectorXd uv = Eigen::Map<const Eigen::VectorXd>(u.data(), lambda_);
   const Eigen::VectorXd g_delta = z_ * uv;
   Eigen::MatrixXd g_m = z_ * uv.asDiagonal() * z_.transpose() -
                         uv.sum() * Eigen::MatrixXd::Identity(n_, n_);
