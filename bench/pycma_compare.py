@@ -32,7 +32,7 @@ from multiprocessing import Pool
 import cma
 import numpy as np
 
-BENCH = "build/bench/optimizer_bench"
+BENCH = "build/bench/optimizer_bench"  # --bench overrides (e.g. a copy, safe from rebuilds)
 TARGET = 1e-8
 
 
@@ -96,7 +96,9 @@ def run_pycma(label, function, n, seed, x0):
 
 
 def job(args):
-    label, function, n, seed = args
+    label, function, n, seed, bench = args
+    global BENCH
+    BENCH = bench
     r = run_neurevo(label, function, n, seed)
     p = run_pycma(label, function, n, seed, r["x0"])
     return label, function, n, seed, r["evals"], p
@@ -115,16 +117,29 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--dims", default="10,40")
     ap.add_argument("--variants", default=",".join(VARIANTS))
-    ap.add_argument("--json", help="also write the raw results here")
+    ap.add_argument("--bench", default=BENCH, help="the optimizer_bench binary")
+    ap.add_argument("--jsonl", help="raw results, one line per run; runs already there are reused")
     args = ap.parse_args()
     dims = [int(d) for d in args.dims.split(",")]
-    jobs = [(label, f, n, s) for label in args.variants.split(",") for f in FUNCTIONS
+    jobs = [(label, f, n, s, args.bench) for label in args.variants.split(",") for f in FUNCTIONS
             for n in dims for s in range(1, args.seeds + 1)]
+    results = []
+    if args.jsonl:
+        try:
+            with open(args.jsonl) as fh:
+                results = [tuple(json.loads(line)) for line in fh if line.strip()]
+        except FileNotFoundError:
+            pass
+    done = {r[:4] for r in results}
+    todo = [j for j in jobs if j[:4] not in done]
+    out = open(args.jsonl, "a") if args.jsonl else None
     with Pool(args.jobs) as pool:
-        results = pool.map(job, jobs)
-    if args.json:
-        with open(args.json, "w") as fh:
-            json.dump(results, fh)
+        # Results are written as they arrive, so an interrupted run resumes.
+        for r in pool.imap_unordered(job, todo):
+            results.append(r)
+            if out:
+                out.write(json.dumps(r) + "\n")
+                out.flush()
     print(f"pycma {cma.__version__}, numpy {np.__version__}, seeds 1..{args.seeds}, target {TARGET}")
     print("| variant | function | n | neurevo median evals (reached) | pycma median evals (reached) | ratio |")
     print("|---|---|---|---|---|---|")
