@@ -69,6 +69,37 @@ TEST(Train, EnvStepBudgetIsNeverExceeded) {
   }
 }
 
+// Strategies whose population changes between generations (restarts, MADS
+// polls, ENOMAD refinement) run through the trainer, and a generation still
+// starts only if its worst case fits the env-step budget.
+TEST(Train, ChangingPopulationsNeverExceedTheBudget) {
+  struct Case {
+    std::vector<std::string> sets;
+    bool grows;  // IPOP must have restarted with a larger population
+  };
+  for (const Case& c : {Case{{"optimizer.kind=cma_es", "optimizer.restarts=ipop"}, true},
+                        Case{{"optimizer.kind=sep_cma_es", "optimizer.restarts=bipop"}, false},
+                        Case{{"optimizer.kind=mads"}, false}, Case{{"optimizer.kind=enomad"}, false}}) {
+    const std::string dir = TempDir("populations");
+    std::vector<std::string> sets = {"model.excitatory=3", "model.inhibitory=3", "budget.env_steps=150000",
+                                     "eval.episodes=2", "train.validation_episodes=0", "optimizer.sigma0=0.3"};
+    sets.insert(sets.end(), c.sets.begin(), c.sets.end());
+    const auto s = Quiet(ParseConfig("", sets), dir);
+    EXPECT_LE(s["env_steps"].get<long long>(), 150000) << c.sets[0];
+    EXPECT_EQ(s["stop_reason"], "env_steps") << c.sets[0];
+    std::ifstream metrics(fs::path(dir) / "metrics.jsonl");
+    std::string line;
+    int first = -1, largest = 0;
+    while (std::getline(metrics, line)) {
+      const int n = nlohmann::json::parse(line)["individuals"].get<int>();
+      if (first < 0) first = n;
+      largest = std::max(largest, n);
+    }
+    if (c.grows) EXPECT_GT(largest, first) << "no IPOP restart happened";
+    fs::remove_all(dir);
+  }
+}
+
 TEST(Train, StopsAtGenerationsAndTarget) {
   auto s = Quiet(ParseConfig("", {"budget.generations=4", "eval.episodes=0"}));
   EXPECT_EQ(s["generations"], 4);

@@ -27,7 +27,8 @@ namespace neurevo {
 // Options shared by the strategies; each states its default. Keys in the
 // config file are `optimizer.<field>`.
 struct OptimizerOptions {
-  std::string kind = "cma_es";  // cma_es | openai_es
+  // cma_es | sep_cma_es | openai_es | xnes | snes | pgpe | ga | mads | enomad
+  std::string kind = "cma_es";
   int population = 10;          // lambda: candidates per generation
   int parents = 5;              // mu (CMA-ES); <= 0 means lambda / 2
   // Initial step size (CMA-ES) / noise std (OpenAI-ES), in unit-box genes.
@@ -41,6 +42,41 @@ struct OptimizerOptions {
   double weight_decay = 0.005;
   double adam_beta1 = 0.9;
   double adam_beta2 = 0.999;
+
+  // CMA-ES family (cma_es, sep_cma_es).
+  // Active covariance update with negative weights for the worst lambda - mu
+  // (Jastrebski & Arnold 2006; Hansen's tutorial, arXiv:1604.00772).
+  bool active = false;
+  // none | ipop | bipop: restart on Hansen's termination criteria with a
+  // doubled population (IPOP, Auger & Hansen 2005) or BIPOP's interleaved
+  // small/large regimes (Hansen 2009). Ask().size() then varies.
+  std::string restarts = "none";
+
+  // NES family (openai_es, xnes, snes, pgpe): auto | raw | zscore |
+  // centered_rank | rank5 | nes (see src/optim/fitness_shaping.h). auto:
+  // centered_rank for openai_es and pgpe, nes utilities for xnes and snes.
+  std::string fitness_shaping = "auto";
+  // pgpe: update of the centre, clipup (Toklu et al. 2020) | adam | sgd; the
+  // centre's step size is learning_rate; sigma's learning rate below.
+  std::string pgpe_optimizer = "clipup";
+  double pgpe_sigma_lr = 0.1;
+
+  // ga and enomad: elites carried unmutated; uniform crossover probability
+  // (-1: strategy default, ga 0 as in Such et al. 2018, enomad 0.5).
+  int elites = 1;
+  double crossover = -1.0;
+
+  // mads: complete (the whole 2n poll per Ask) | opportunistic (batches of
+  // `population` poll points, stopping at the first batch that improves).
+  std::string mads_poll = "complete";
+
+  // enomad: many_small | few_large refinement; individuals refined by MADS
+  // per generation, MADS iterations per refinement, coordinates per subset
+  // (0: the variant's default).
+  std::string enomad_variant = "many_small";
+  int enomad_refine = 2;
+  int mads_iterations = 3;
+  int enomad_subset = 0;
 };
 
 class Optimizer {
@@ -51,6 +87,13 @@ class Optimizer {
   virtual int dimension() const = 0;
   // Generations told so far.
   virtual int generation() const = 0;
+
+  // Number of candidates the next (or current, if asked and not yet told)
+  // Ask returns. Fixed for most strategies; it changes between generations
+  // with restarts (ipop, bipop), mads (opportunistic batches) and enomad
+  // (evolution and refinement phases). Callers checking an evaluation budget
+  // should use this (or Ask().size()) every generation.
+  virtual int population() const = 0;
 
   // Candidates for this generation (population() vectors of dimension()).
   // Calling Ask twice without Tell returns the same candidates.
@@ -74,5 +117,11 @@ std::unique_ptr<Optimizer> MakeOptimizer(const OptimizerOptions& options,
                                          int dimension, uint64_t seed,
                                          std::span<const double> initial_mean = {});
 std::vector<std::string> OptimizerKinds();
+
+// Checks the options for options.kind (also the cross-key constraints, e.g.
+// restarts only for the CMA-ES family); throws ConfigError naming the key.
+// MakeOptimizer calls it; the config parser calls it as well, so a bad
+// config fails before any work.
+void ValidateOptimizerOptions(const OptimizerOptions& options);
 
 }  // namespace neurevo

@@ -11,6 +11,7 @@
 
 #include "neurevo/error.h"
 #include "neurevo/task.h"
+#include "optim/fitness_shaping.h"
 
 namespace neurevo {
 
@@ -242,16 +243,51 @@ const std::vector<Entry>& Schema() {
     s.push_back(Float("model.baseline_weight_scale", FIELD(model.baseline_weight_scale), 0, kInf, true,
                       "rnn/mlp: weights and biases in +-scale/sqrt(fan_in)."));
     // Optimizer.
-    s.push_back(Choice("optimizer.kind", FIELD(optimizer.kind), OptimizerKinds(), "Evolution strategy."));
-    s.push_back(Int("optimizer.population", FIELD(optimizer.population), 2, 1000000, "Candidates per generation per island (lambda)."));
-    s.push_back(Int("optimizer.parents", FIELD(optimizer.parents), 0, 1000000, "cma_es: parents mu (0: lambda / 2)."));
-    s.push_back(Float("optimizer.sigma0", FIELD(optimizer.sigma0), 0, kInf, true, "Initial step size (cma_es) / noise std (openai_es), in gene units."));
+    s.push_back(Choice("optimizer.kind", FIELD(optimizer.kind), OptimizerKinds(),
+                       "Evolution strategy (README: Optimizers)."));
+    s.push_back(Int("optimizer.population", FIELD(optimizer.population), 2, 1000000,
+                    "Candidates per generation per island (lambda); with restarts the first run's. "
+                    "mads: opportunistic batch size."));
+    s.push_back(Int("optimizer.parents", FIELD(optimizer.parents), 0, 1000000,
+                    "cma_es, sep_cma_es: parents mu (0: lambda / 2); ga, enomad: truncation size T "
+                    "(0: lambda / 5, lambda / 2)."));
+    s.push_back(Float("optimizer.sigma0", FIELD(optimizer.sigma0), 0, kInf, true,
+                      "Initial step size (CMA-ES, NES), noise std (openai_es, pgpe), mutation std "
+                      "(ga, enomad) or poll size (mads), in gene units."));
     s.push_back(Choice("optimizer.init_mean", FIELD(optimizer.init_mean), {"uniform", "center"},
                        "Initial mean: uniform draws U[0,1] per gene; center puts 0.5."));
-    s.push_back(Float("optimizer.learning_rate", FIELD(optimizer.learning_rate), 0, kInf, true, "openai_es: Adam step size."));
+    s.push_back(Float("optimizer.learning_rate", FIELD(optimizer.learning_rate), 0, kInf, true,
+                      "openai_es: Adam step size; pgpe: the centre's step size."));
     s.push_back(Float("optimizer.weight_decay", FIELD(optimizer.weight_decay), 0, kInf, false, "openai_es: L2 coefficient."));
-    s.push_back(Float("optimizer.adam_beta1", FIELD(optimizer.adam_beta1), 0, 0.999999, false, "openai_es: Adam beta1."));
-    s.push_back(Float("optimizer.adam_beta2", FIELD(optimizer.adam_beta2), 0, 0.999999999, false, "openai_es: Adam beta2."));
+    s.push_back(Float("optimizer.adam_beta1", FIELD(optimizer.adam_beta1), 0, 0.999999, false, "openai_es, pgpe (adam): Adam beta1."));
+    s.push_back(Float("optimizer.adam_beta2", FIELD(optimizer.adam_beta2), 0, 0.999999999, false, "openai_es, pgpe (adam): Adam beta2."));
+    s.push_back(Bool("optimizer.active", FIELD(optimizer.active),
+                     "cma_es, sep_cma_es: active covariance update (negative weights for the worst)."));
+    s.push_back(Choice("optimizer.restarts", FIELD(optimizer.restarts), {"none", "ipop", "bipop"},
+                       "cma_es, sep_cma_es: restart on termination criteria with doubled (ipop) or "
+                       "interleaved small/large (bipop) populations; Ask().size() then varies."));
+    s.push_back(Choice("optimizer.fitness_shaping", FIELD(optimizer.fitness_shaping), FitnessShapingModes(),
+                       "openai_es, xnes, snes, pgpe: fitness to utilities (auto: centered_rank for "
+                       "openai_es and pgpe, nes for xnes and snes)."));
+    s.push_back(Choice("optimizer.pgpe_optimizer", FIELD(optimizer.pgpe_optimizer), {"clipup", "adam", "sgd"},
+                       "pgpe: update of the centre."));
+    s.push_back(Float("optimizer.pgpe_sigma_lr", FIELD(optimizer.pgpe_sigma_lr), 0, kInf, false,
+                      "pgpe: learning rate of the per-gene sigma."));
+    s.push_back(Int("optimizer.elites", FIELD(optimizer.elites), 0, 1000000,
+                    "ga, enomad: best individuals carried unmutated (< population)."));
+    s.push_back(Float("optimizer.crossover", FIELD(optimizer.crossover), -1, 1, false,
+                      "ga, enomad: uniform crossover probability (-1: strategy default, ga 0, enomad 0.5)."));
+    s.push_back(Choice("optimizer.mads_poll", FIELD(optimizer.mads_poll), {"complete", "opportunistic"},
+                       "mads: whole 2n poll per generation, or batches of population points stopping "
+                       "at the first improvement."));
+    s.push_back(Choice("optimizer.enomad_variant", FIELD(optimizer.enomad_variant), {"many_small", "few_large"},
+                       "enomad: MADS refinement of many genes with small steps, or few genes with large steps."));
+    s.push_back(Int("optimizer.enomad_refine", FIELD(optimizer.enomad_refine), 0, 1000000,
+                    "enomad: best individuals refined by MADS per generation (<= population)."));
+    s.push_back(Int("optimizer.mads_iterations", FIELD(optimizer.mads_iterations), 0, 1000000,
+                    "enomad: MADS polls per refinement phase."));
+    s.push_back(Int("optimizer.enomad_subset", FIELD(optimizer.enomad_subset), 0, 1000000,
+                    "enomad: genes per refined subset (0: the variant's default)."));
     // Budget.
     s.push_back(Int("budget.env_steps", FIELD(budget.env_steps), 0, kNoMax,
                     "Training env steps (0: no limit). A generation starts only if its worst case fits."));
@@ -362,9 +398,12 @@ void Validate(const RunConfig& c) {
   if (o.parents > o.population)
     Fail("optimizer.parents", fmt::format("{} exceeds optimizer.population ({}); allowed: 0 .. population",
                                           o.parents, o.population));
-  if (o.kind == "openai_es" && o.population % 2 != 0)
-    Fail("optimizer.population", fmt::format("{} is odd; openai_es samples mirrored pairs, allowed: even numbers",
-                                             o.population));
+  if ((o.kind == "openai_es" || o.kind == "pgpe") && o.population % 2 != 0)
+    Fail("optimizer.population", fmt::format("{} is odd; {} samples mirrored pairs, allowed: even numbers",
+                                             o.population, o.kind));
+  // Per-strategy and cross-key checks (restarts only for CMA-ES, elites <
+  // population, ...) live with the optimizers.
+  ValidateOptimizerOptions(o);
   if (c.budget.env_steps == 0 && c.budget.generations == 0 && std::isinf(c.budget.target_fitness) &&
       c.budget.wall_seconds == 0)
     Fail("budget.env_steps", "every budget is unlimited; set at least one of budget.env_steps, "

@@ -60,7 +60,7 @@ Eigen::MatrixXd MatrixFromJson(const nlohmann::json& j, int n, const char* key) 
 
 }  // namespace
 
-CmaEs::Parameters CmaEs::DefaultParameters(int dimension, int lambda, int mu) {
+CmaEs::Parameters CmaEs::DefaultParameters(int dimension, int lambda, int mu, bool active) {
   const double n = dimension;
   Parameters p;
   p.lambda = lambda;
@@ -83,7 +83,32 @@ CmaEs::Parameters CmaEs::DefaultParameters(int dimension, int lambda, int mu) {
                                    ((n + 2.0) * (n + 2.0) + p.mueff));
   p.damps = 1.0 + 2.0 * std::max(0.0, std::sqrt((p.mueff - 1.0) / (n + 1.0)) - 1.0) + p.cs;
   p.chi_n = std::sqrt(n) * (1.0 - 1.0 / (4.0 * n) + 1.0 / (21.0 * n * n));
+  if (active) p.negative_weights = ActiveWeights(dimension, lambda, mu, p.mueff, p.c1, p.cmu);
   return p;
+}
+
+std::vector<double> CmaEs::ActiveWeights(int dimension, int lambda, int mu, double mueff,
+                                         double c1, double cmu) {
+  // Tutorial eq. (53): raw weights ln((lambda+1)/2) - ln i for ranks
+  // mu+1..lambda, kept where negative, then scaled (see cma_es.h).
+  const double n = dimension;
+  std::vector<double> neg;
+  for (int i = mu + 1; i <= lambda; ++i) {
+    neg.push_back(std::min(0.0, std::log((lambda + 1.0) / 2.0) - std::log(static_cast<double>(i))));
+  }
+  double sum_neg = 0.0, sum_neg2 = 0.0;
+  for (double w : neg) {
+    sum_neg += w;
+    sum_neg2 += w * w;
+  }
+  if (!(sum_neg < 0.0) || !(cmu > 0.0)) return {};
+  const double mueff_neg = sum_neg * sum_neg / sum_neg2;
+  const double alpha_mu = 1.0 + c1 / cmu;
+  const double alpha_mueff = 1.0 + 2.0 * mueff_neg / (mueff + 2.0);
+  const double alpha_posdef = (1.0 - c1 - cmu) / (n * cmu);
+  const double scale = std::min({alpha_mu, alpha_mueff, alpha_posdef}) / -sum_neg;
+  for (double& w : neg) w *= scale;
+  return neg;
 }
 
 CmaEs::CmaEs(const OptimizerOptions& options, int dimension, uint64_t seed,
@@ -91,7 +116,7 @@ CmaEs::CmaEs(const OptimizerOptions& options, int dimension, uint64_t seed,
     : n_(dimension), seed_(seed), sigma0_(options.sigma0) {
   const int lambda = options.population;
   const int mu = options.parents > 0 ? options.parents : lambda / 2;
-  params_ = DefaultParameters(n_, lambda, std::max(1, mu));
+  params_ = DefaultParameters(n_, lambda, std::max(1, mu), options.active);
   if (static_cast<int>(initial_mean.size()) != n_) {
     throw std::invalid_argument("CmaEs: initial mean has the wrong size");
   }
@@ -177,9 +202,24 @@ void CmaEs::Tell(std::span<const double> fitness) {
 
   // C <- (1 - c1 + c1 delta(hsig) - cmu sum w) C + c1 pc pc^T + cmu sum w_i y_i y_i^T.
   const double delta_hsig = (1.0 - hsig) * p.cc * (2.0 - p.cc);
-  c_ *= 1.0 - p.c1 + p.c1 * delta_hsig - p.cmu;  // sum w = 1
+  // sum w = 1 + sum(w^-); exactly 1 without active CMA.
+  double sum_neg = 0.0;
+  for (double wn : p.negative_weights) sum_neg += wn;
+  c_ *= 1.0 - p.c1 + p.c1 * delta_hsig - p.cmu * (1.0 + sum_neg);
   c_.noalias() += p.c1 * pc_ * pc_.transpose();
   c_.noalias() += p.cmu * (y * w.asDiagonal() * y.transpose());
+  if (!p.negative_weights.empty()) {
+    // Active update (see cma_es.h): each negative weight's term is rescaled
+    // by n / ||C^{-1/2} y_i||^2, with B and D still those of the old C.
+    for (int i = p.mu; i < p.lambda; ++i) {
+      const double wn = p.negative_weights[static_cast<size_t>(i - p.mu)];
+      if (wn == 0.0) continue;
+      const Eigen::VectorXd yi = (population_.col(order[static_cast<size_t>(i)]) - old_mean) / sigma_;
+      const double mahalanobis2 = (b_.transpose() * yi).cwiseQuotient(d_).squaredNorm();
+      const double wo = wn * n_ / std::max(mahalanobis2, 1e-300);
+      c_.noalias() += p.cmu * wo * (yi * yi.transpose());
+    }
+  }
   c_ = 0.5 * (c_ + c_.transpose()).eval();
 
   sigma_ *= std::exp(std::min(1.0, (p.cs / p.damps) * (ps_norm / p.chi_n - 1.0)));
@@ -238,6 +278,7 @@ nlohmann::json CmaEs::SaveState() const {
   j["parents"] = params_.mu;
   j["seed"] = seed_;
   j["sigma0"] = sigma0_;
+  j["active"] = active();
   j["generation"] = generation_;
   j["eigen_generation"] = eigen_generation_;
   j["resets"] = resets_;
@@ -258,9 +299,10 @@ void CmaEs::LoadState(const nlohmann::json& state) {
     }
     if (state.at("dimension").get<int>() != n_ ||
         state.at("population").get<int>() != params_.lambda ||
-        state.at("parents").get<int>() != params_.mu) {
+        state.at("parents").get<int>() != params_.mu ||
+        state.value("active", false) != active()) {
       throw ConfigError(
-          "cma_es state: dimension/population/parents do not match this optimizer");
+          "cma_es state: dimension/population/parents/active do not match this optimizer");
     }
     // Parse everything before assigning, so a bad state leaves *this intact.
     const uint64_t seed = state.at("seed").get<uint64_t>();

@@ -21,6 +21,19 @@
 // once more than lambda / (c1 + cmu) / n / 10 evaluations have passed since
 // the last decomposition, as in purecma.
 //
+// Active CMA (options.active; Jastrebski & Arnold 2006, "Improving evolution
+// strategies through active covariance matrix adaptation", and the tutorial's
+// negative weights, its eq. (53) and Table 1): the lambda - mu worst steps get
+// negative raw weights w'_i = ln((lambda+1)/2) - ln i (only the negative ones
+// are kept), scaled to sum to -min(alpha_mu, alpha_mueff, alpha_posdef) with
+//   alpha_mu     = 1 + c1/cmu
+//   alpha_mueff  = 1 + 2 mueff^- / (mueff + 2)
+//   alpha_posdef = (1 - c1 - cmu) / (n cmu);
+// in the rank-mu update a negative weight is multiplied by n / ||C^{-1/2} y_i||^2
+// so that long bad steps cannot make C indefinite; the decay factor uses the
+// sum of all weights. The mean uses the positive weights only. Without
+// `active` the arithmetic is exactly the positive-weights update above.
+//
 // Numerical hygiene: C is symmetrised after each update. Non-finite fitness
 // ranks as the worst. If after an update the mean, sigma or C is non-finite,
 // sigma is not positive, or the eigendecomposition fails / gives a non-positive
@@ -51,6 +64,8 @@ class CmaEs final : public Optimizer {
     int lambda = 0;
     int mu = 0;
     std::vector<double> weights;  // mu positive weights summing to 1
+    // Active CMA: weights of ranks mu+1..lambda (<= 0); empty when inactive.
+    std::vector<double> negative_weights;
     double mueff = 0.0;
     double cc = 0.0;
     double cs = 0.0;
@@ -59,7 +74,11 @@ class CmaEs final : public Optimizer {
     double damps = 0.0;  // ds
     double chi_n = 0.0;
   };
-  static Parameters DefaultParameters(int dimension, int lambda, int mu);
+  static Parameters DefaultParameters(int dimension, int lambda, int mu, bool active = false);
+  // Negative weights of ranks mu+1..lambda for active CMA (shared with
+  // sep_cma_es, which passes its own c1 and cmu); empty if there are none.
+  static std::vector<double> ActiveWeights(int dimension, int lambda, int mu, double mueff,
+                                           double c1, double cmu);
 
   // Options must already be validated (MakeOptimizer does it); mu <= 0 in
   // options.parents means lambda / 2.
@@ -69,6 +88,7 @@ class CmaEs final : public Optimizer {
   std::string_view name() const override { return "cma_es"; }
   int dimension() const override { return n_; }
   int generation() const override { return generation_; }
+  int population() const override { return params_.lambda; }
   std::vector<std::vector<double>> Ask() override;
   void Tell(std::span<const double> fitness) override;
   void ReplaceCandidate(int index, std::span<const double> x) override;
@@ -78,7 +98,14 @@ class CmaEs final : public Optimizer {
 
   const Parameters& parameters() const { return params_; }
   double sigma() const { return sigma_; }
+  double sigma0() const { return sigma0_; }
+  bool active() const { return !params_.negative_weights.empty(); }
   const Eigen::MatrixXd& covariance() const { return c_; }
+  // For the restart criteria (optim/cma_termination.h).
+  const Eigen::MatrixXd& eigenvectors() const { return b_; }
+  const Eigen::VectorXd& axis_lengths() const { return d_; }  // sqrt(eig(C))
+  const Eigen::VectorXd& mean_vector() const { return mean_; }
+  const Eigen::VectorXd& pc() const { return pc_; }
   int resets() const { return resets_; }
 
   // For tests that need to break the update on purpose (e.g. cs = 0).

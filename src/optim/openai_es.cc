@@ -11,6 +11,7 @@
 
 #include "neurevo/error.h"
 #include "neurevo/random.h"
+#include "optim/fitness_shaping.h"
 
 namespace neurevo {
 namespace {
@@ -34,6 +35,7 @@ OpenAiEs::OpenAiEs(const OptimizerOptions& options, int dimension, uint64_t seed
     : n_(dimension),
       seed_(seed),
       population_(options.population),
+      shaping_(ResolveFitnessShaping(options.fitness_shaping, "openai_es")),
       sigma_(options.sigma0),
       learning_rate_(options.learning_rate),
       weight_decay_(options.weight_decay),
@@ -72,35 +74,12 @@ std::vector<std::vector<double>> OpenAiEs::Ask() {
       minus[static_cast<size_t>(i)] = theta_(i) - step;
     }
   }
+  for (const auto& [index, x] : replaced_) out[static_cast<size_t>(index)].assign(x.data(), x.data() + n_);
   return out;
 }
 
 std::vector<double> OpenAiEs::CentredRanks(std::span<const double> fitness) {
-  const size_t count = fitness.size();
-  std::vector<double> shaped(count, 0.0);
-  if (count < 2) return shaped;
-  auto value = [&](size_t i) {
-    const double f = fitness[i];
-    return std::isnan(f) ? -std::numeric_limits<double>::infinity() : f;
-  };
-  std::vector<size_t> order(count);
-  std::iota(order.begin(), order.end(), size_t{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return value(a) < value(b); });
-  // rank / (count - 1) - 0.5 = (2 rank - (count - 1)) / (2 (count - 1)), with
-  // an integer numerator so that the middle rank maps to exactly 0 and
-  // mirrored ranks to exactly opposite values.
-  const double denominator = 2.0 * static_cast<double>(count - 1);
-  for (size_t start = 0; start < count;) {
-    size_t end = start + 1;
-    while (end < count && value(order[end]) == value(order[start])) ++end;
-    // Ranks start..end-1 share their average, (start + end - 1) / 2.
-    const double numerator =
-        static_cast<double>(start + end - 1) - static_cast<double>(count - 1);
-    for (size_t r = start; r < end; ++r) shaped[order[r]] = numerator / denominator;
-    start = end;
-  }
-  return shaped;
+  return ShapeFitness(fitness, "centered_rank");
 }
 
 void OpenAiEs::Tell(std::span<const double> fitness) {
@@ -109,7 +88,7 @@ void OpenAiEs::Tell(std::span<const double> fitness) {
                                 " fitness values, got " + std::to_string(fitness.size()));
   }
   if (!has_noise_) SampleNoise();
-  const std::vector<double> shaped = CentredRanks(fitness);
+  const std::vector<double> shaped = ShapeFitness(fitness, shaping_);
 
   // g = 1/(lambda sigma) sum_i shaped_i eps_i; mirrored pairs contribute
   // (shaped_+ - shaped_-) eps_k.
@@ -156,6 +135,7 @@ nlohmann::json OpenAiEs::SaveState() const {
   j["dimension"] = n_;
   j["population"] = population_;
   j["seed"] = seed_;
+  j["fitness_shaping"] = shaping_;
   j["generation"] = generation_;
   j["adam_t"] = adam_t_;
   j["theta"] = VectorToJson(theta_);
@@ -175,12 +155,15 @@ void OpenAiEs::LoadState(const nlohmann::json& state) {
       throw ConfigError("openai_es state: dimension/population do not match this optimizer");
     }
     const uint64_t seed = state.at("seed").get<uint64_t>();
+    // States written before fitness shaping was configurable used centred ranks.
+    const std::string shaping = state.value("fitness_shaping", std::string("centered_rank"));
     const int generation = state.at("generation").get<int>();
     const int adam_t = state.at("adam_t").get<int>();
     Eigen::VectorXd theta = VectorFromJson(state, n_, "theta");
     Eigen::VectorXd m = VectorFromJson(state, n_, "adam_m");
     Eigen::VectorXd v = VectorFromJson(state, n_, "adam_v");
     seed_ = seed;
+    shaping_ = shaping;
     generation_ = generation;
     adam_t_ = adam_t;
     theta_ = std::move(theta);

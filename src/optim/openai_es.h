@@ -5,7 +5,8 @@
 //     RandomStream(seed, generation, k, 0, kOptimizer); candidate 2k is
 //     theta + sigma eps_k and candidate 2k+1 is theta - sigma eps_k
 //     (lambda must be even);
-//   * centred-rank fitness shaping: ranks 0..lambda-1 (worst..best) mapped to
+//   * centred-rank fitness shaping by default (optimizer.fitness_shaping
+//     selects another, see fitness_shaping.h): ranks 0..lambda-1 (worst..best) mapped to
 //     rank/(lambda-1) - 0.5 in [-0.5, 0.5]; tied fitness values share their
 //     average rank (the reference code breaks ties arbitrarily) and NaN ranks
 //     worst;
@@ -20,8 +21,9 @@
 #pragma once
 
 #include <Eigen/Dense>
-#include <map>
 #include <cstdint>
+#include <map>
+#include <string>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -39,6 +41,7 @@ class OpenAiEs final : public Optimizer {
   std::string_view name() const override { return "openai_es"; }
   int dimension() const override { return n_; }
   int generation() const override { return generation_; }
+  int population() const override { return population_; }
   std::vector<std::vector<double>> Ask() override;
   void Tell(std::span<const double> fitness) override;
   void ReplaceCandidate(int index, std::span<const double> x) override;
@@ -57,6 +60,7 @@ class OpenAiEs final : public Optimizer {
   int n_;
   uint64_t seed_;
   int population_;
+  std::string shaping_;  // resolved fitness-shaping mode
   double sigma_;
   double learning_rate_;
   double weight_decay_;

@@ -161,7 +161,9 @@ void ExpectConfigError(const OptimizerOptions& options, int dimension, const std
 }
 
 TEST(OptimizerRegistry, KindsAndValidation) {
-  EXPECT_EQ(OptimizerKinds(), (std::vector<std::string>{"cma_es", "openai_es"}));
+  EXPECT_EQ(OptimizerKinds(),
+            (std::vector<std::string>{"cma_es", "sep_cma_es", "openai_es", "xnes", "snes", "pgpe",
+                                      "ga", "mads", "enomad"}));
   EXPECT_EQ(MakeOptimizer(OptimizerOptions{}, 3, 1)->name(), "cma_es");
   EXPECT_EQ(MakeOptimizer(EsOptions(), 3, 1)->name(), "openai_es");
 
@@ -172,7 +174,8 @@ TEST(OptimizerRegistry, KindsAndValidation) {
     FAIL();
   } catch (const ConfigError& e) {
     EXPECT_EQ(std::string(e.what()),
-              "optimizer.kind: unknown optimizer 'nes'; allowed: cma_es, openai_es");
+              "optimizer.kind: unknown optimizer 'nes'; allowed: cma_es, sep_cma_es, openai_es, "
+              "xnes, snes, pgpe, ga, mads, enomad");
   }
   o = OptimizerOptions{};
   o.population = 1;

@@ -417,6 +417,7 @@ Trainer::Outcome Trainer::RunGeneration(long long& max_steps) {
                            {"best_so_far", state_.best_score},
                            {"failed_episodes", failed_episodes},
                            {"failed_individuals", failed_individuals},
+                           {"individuals", static_cast<int>(genomes.size())},
                            {"wall_seconds", Elapsed()}};
     if (islands > 1) line["island_best"] = island_best;
     if (validated) line["validation_mean"] = score;

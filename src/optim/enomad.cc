@@ -1,0 +1,304 @@
+// ENOMAD hybrid: GA outer loop with sign-preserving MADS refinement on random
+// coordinate subsets (Li et al., ENOMAD on the C. elegans connectome;
+// Audet & Dennis 2006; Abramson et al. 2009). See enomad.h.
+#include "optim/enomad.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+#include "neurevo/error.h"
+#include "neurevo/random.h"
+#include "optim/mads.h"
+#include "optim/state_json.h"
+
+namespace neurevo {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+double Ordered(double f) { return std::isnan(f) ? -kInf : f; }
+
+nlohmann::json Number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+double FromNumber(const nlohmann::json& j) { return j.is_null() ? -kInf : j.get<double>(); }
+
+}  // namespace
+
+Enomad::Enomad(const OptimizerOptions& options, int dimension, uint64_t seed,
+               std::vector<double> initial_mean)
+    : n_(dimension),
+      seed_(seed),
+      lambda_(options.population),
+      truncation_(options.parents > 0 ? options.parents : std::max(1, options.population / 2)),
+      elites_(options.elites),
+      crossover_(options.crossover < 0.0 ? 0.5 : options.crossover),
+      sigma_(options.sigma0),
+      refine_count_(std::min(options.enomad_refine, options.population)),
+      iterations_(options.mads_iterations) {
+  if (static_cast<int>(initial_mean.size()) != n_)
+    throw std::invalid_argument("Enomad: initial mean has the wrong size");
+  const double root = std::sqrt(static_cast<double>(n_));
+  if (options.enomad_variant == "few_large") {
+    subset_ = std::min(n_, std::max(1, static_cast<int>(std::ceil(root / 4.0))));
+    poll0_ = 2.0 * options.sigma0;
+  } else {
+    subset_ = std::min(n_, std::max(1, static_cast<int>(std::ceil(2.0 * root))));
+    poll0_ = options.sigma0 / 4.0;
+  }
+  if (options.enomad_subset > 0) subset_ = std::min(n_, options.enomad_subset);
+  best_ = Eigen::Map<const Eigen::VectorXd>(initial_mean.data(), n_);
+  best_f_ = -kInf;
+  population_.resize(n_, lambda_);
+  population_.col(0) = best_;
+  for (int k = 1; k < lambda_; ++k) {
+    RandomStream rng(seed_, 0, static_cast<uint64_t>(k), 0, StreamPurpose::kOptimizer);
+    for (int i = 0; i < n_; ++i) population_(i, k) = best_(i) + sigma_ * rng.Normal();
+  }
+}
+
+int Enomad::population() const {
+  return refining_ ? static_cast<int>(frames_.size()) * 2 * subset_ : lambda_;
+}
+
+void Enomad::EnsureCandidates() {
+  if (has_candidates_) return;
+  if (!refining_) {
+    candidates_ = population_;
+  } else {
+    candidates_.resize(n_, population());
+    for (size_t j = 0; j < frames_.size(); ++j) {
+      RandomStream rng(seed_, static_cast<uint64_t>(generation_), j, kMadsPollChannel,
+                       StreamPurpose::kOptimizer);
+      candidates_.middleCols(static_cast<Eigen::Index>(j) * 2 * subset_, 2 * subset_) =
+          frames_[j].PollPoints(rng);
+    }
+  }
+  has_candidates_ = true;
+}
+
+std::vector<std::vector<double>> Enomad::Ask() {
+  EnsureCandidates();
+  std::vector<std::vector<double>> out(static_cast<size_t>(candidates_.cols()));
+  for (Eigen::Index k = 0; k < candidates_.cols(); ++k)
+    out[static_cast<size_t>(k)].assign(candidates_.col(k).data(), candidates_.col(k).data() + n_);
+  return out;
+}
+
+void Enomad::ReplaceCandidate(int index, std::span<const double> x) {
+  EnsureCandidates();
+  if (index < 0 || index >= candidates_.cols() || static_cast<int>(x.size()) != n_)
+    throw std::invalid_argument("Enomad::ReplaceCandidate: bad index or dimension");
+  candidates_.col(index) = Eigen::Map<const Eigen::VectorXd>(x.data(), n_);
+  if (!refining_) population_.col(index) = candidates_.col(index);
+}
+
+void Enomad::Tell(std::span<const double> fitness) {
+  EnsureCandidates();
+  if (static_cast<Eigen::Index>(fitness.size()) != candidates_.cols()) {
+    throw std::invalid_argument("Enomad::Tell: expected " + std::to_string(candidates_.cols()) +
+                                " fitness values, got " + std::to_string(fitness.size()));
+  }
+  for (Eigen::Index k = 0; k < candidates_.cols(); ++k) {
+    const double f = Ordered(fitness[static_cast<size_t>(k)]);
+    if (f > best_f_) {
+      best_f_ = f;
+      best_ = candidates_.col(k);
+    }
+  }
+  if (!refining_) {
+    std::vector<int> order(static_cast<size_t>(lambda_));
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+      return Ordered(fitness[static_cast<size_t>(a)]) > Ordered(fitness[static_cast<size_t>(b)]);
+    });
+    ranked_.resize(n_, lambda_);
+    ranked_fitness_.assign(static_cast<size_t>(lambda_), 0.0);
+    for (int r = 0; r < lambda_; ++r) {
+      ranked_.col(r) = candidates_.col(order[static_cast<size_t>(r)]);
+      ranked_fitness_[static_cast<size_t>(r)] = Ordered(fitness[static_cast<size_t>(order[static_cast<size_t>(r)])]);
+    }
+    ++generation_;
+    has_candidates_ = false;
+    if (refine_count_ > 0 && iterations_ > 0) {
+      StartRefinement();
+    } else {
+      Breed();
+    }
+    return;
+  }
+  // Refine phase: each frame keeps its best poll point if it improves.
+  for (size_t j = 0; j < frames_.size(); ++j) {
+    const Eigen::Index start = static_cast<Eigen::Index>(j) * 2 * subset_;
+    Eigen::Index best_k = start;
+    for (Eigen::Index k = start; k < start + 2 * subset_; ++k) {
+      if (Ordered(fitness[static_cast<size_t>(k)]) > Ordered(fitness[static_cast<size_t>(best_k)])) best_k = k;
+    }
+    frames_[j].EndPoll(candidates_.col(best_k), Ordered(fitness[static_cast<size_t>(best_k)]));
+  }
+  ++generation_;
+  has_candidates_ = false;
+  if (++refine_iteration_ >= iterations_) {
+    // Refined individuals replace their originals; re-rank (stable).
+    for (size_t j = 0; j < frames_.size(); ++j) {
+      ranked_.col(static_cast<Eigen::Index>(j)) = frames_[j].x;
+      ranked_fitness_[j] = frames_[j].fx;
+    }
+    std::vector<int> order(static_cast<size_t>(lambda_));
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+      return ranked_fitness_[static_cast<size_t>(a)] > ranked_fitness_[static_cast<size_t>(b)];
+    });
+    Eigen::MatrixXd resorted(n_, lambda_);
+    std::vector<double> resorted_f(static_cast<size_t>(lambda_));
+    for (int r = 0; r < lambda_; ++r) {
+      resorted.col(r) = ranked_.col(order[static_cast<size_t>(r)]);
+      resorted_f[static_cast<size_t>(r)] = ranked_fitness_[static_cast<size_t>(order[static_cast<size_t>(r)])];
+    }
+    ranked_ = std::move(resorted);
+    ranked_fitness_ = std::move(resorted_f);
+    refining_ = false;
+    frames_.clear();
+    Breed();
+  }
+}
+
+void Enomad::StartRefinement() {
+  frames_.clear();
+  for (int j = 0; j < refine_count_; ++j) {
+    MadsFrame f;
+    f.x = ranked_.col(j);
+    f.fx = ranked_fitness_[static_cast<size_t>(j)];
+    f.poll_size = poll0_;
+    // A random subset of s coordinates (partial Fisher-Yates), sorted.
+    RandomStream rng(seed_, static_cast<uint64_t>(generation_), static_cast<uint64_t>(j),
+                     kEnomadSubsetChannel, StreamPurpose::kOptimizer);
+    std::vector<int> all(static_cast<size_t>(n_));
+    std::iota(all.begin(), all.end(), 0);
+    for (int i = 0; i < subset_; ++i) {
+      const int pick = i + static_cast<int>(rng.Below(static_cast<uint64_t>(n_ - i)));
+      std::swap(all[static_cast<size_t>(i)], all[static_cast<size_t>(pick)]);
+    }
+    f.coords.assign(all.begin(), all.begin() + subset_);
+    std::sort(f.coords.begin(), f.coords.end());
+    f.lower.resize(subset_);
+    f.upper.resize(subset_);
+    for (int i = 0; i < subset_; ++i) {
+      // Sign-preserving bounds.
+      const bool negative = f.x(f.coords[static_cast<size_t>(i)]) < 0.0;
+      f.lower(i) = negative ? -kInf : 0.0;
+      f.upper(i) = negative ? 0.0 : kInf;
+    }
+    frames_.push_back(std::move(f));
+  }
+  refining_ = true;
+  refine_iteration_ = 0;
+}
+
+void Enomad::Breed() {
+  const int top = std::min(truncation_, lambda_);
+  for (int k = 0; k < std::min(elites_, lambda_); ++k) population_.col(k) = ranked_.col(k);
+  for (int k = elites_; k < lambda_; ++k) {
+    RandomStream rng(seed_, static_cast<uint64_t>(generation_), static_cast<uint64_t>(k), 0,
+                     StreamPurpose::kOptimizer);
+    Eigen::VectorXd child = ranked_.col(static_cast<Eigen::Index>(rng.Below(static_cast<uint64_t>(top))));
+    if (crossover_ > 0.0 && rng.Uniform() < crossover_) {
+      const Eigen::Index b = static_cast<Eigen::Index>(rng.Below(static_cast<uint64_t>(top)));
+      for (int i = 0; i < n_; ++i) {
+        if (rng.Uniform() < 0.5) child(i) = ranked_(i, b);
+      }
+    }
+    for (int i = 0; i < n_; ++i) child(i) += sigma_ * rng.Normal();
+    population_.col(k) = child;
+  }
+}
+
+std::vector<double> Enomad::Mean() const { return {best_.data(), best_.data() + n_}; }
+
+nlohmann::json Enomad::SaveState() const {
+  nlohmann::json j;
+  j["kind"] = "enomad";
+  j["version"] = 1;
+  j["dimension"] = n_;
+  j["population"] = lambda_;
+  j["truncation"] = truncation_;
+  j["elites"] = elites_;
+  j["refine"] = refine_count_;
+  j["iterations"] = iterations_;
+  j["subset"] = subset_;
+  j["poll0"] = poll0_;
+  j["crossover"] = crossover_;
+  j["sigma"] = sigma_;
+  j["seed"] = seed_;
+  j["generation"] = generation_;
+  j["refining"] = refining_;
+  j["refine_iteration"] = refine_iteration_;
+  j["candidates"] = state_json::FromMatrix(population_);
+  if (ranked_.cols() > 0) {
+    j["ranked"] = state_json::FromMatrix(ranked_);
+    std::vector<nlohmann::json> f;
+    for (double v : ranked_fitness_) f.push_back(Number(v));
+    j["ranked_fitness"] = f;
+  }
+  nlohmann::json frames = nlohmann::json::array();
+  for (const auto& f : frames_) frames.push_back(f.Save());
+  j["frames"] = frames;
+  j["best"] = state_json::FromVector(best_);
+  j["best_fitness"] = Number(best_f_);
+  return j;
+}
+
+void Enomad::LoadState(const nlohmann::json& state) {
+  const std::string what = "enomad";
+  try {
+    state_json::CheckKind(state, what);
+    if (state.at("dimension").get<int>() != n_ || state.at("population").get<int>() != lambda_ ||
+        state.at("truncation").get<int>() != truncation_ || state.at("elites").get<int>() != elites_ ||
+        state.at("refine").get<int>() != refine_count_ ||
+        state.at("iterations").get<int>() != iterations_ || state.at("subset").get<int>() != subset_)
+      throw ConfigError("enomad state: its options (dimension, population, parents, elites, "
+                        "enomad_refine, mads_iterations, subset) do not match this optimizer");
+    const double poll0 = state.at("poll0").get<double>();
+    const double crossover = state.at("crossover").get<double>();
+    const double sigma = state.at("sigma").get<double>();
+    const uint64_t seed = state.at("seed").get<uint64_t>();
+    const int generation = state.at("generation").get<int>();
+    const bool refining = state.at("refining").get<bool>();
+    const int refine_iteration = state.at("refine_iteration").get<int>();
+    Eigen::MatrixXd candidates = state_json::ToMatrix(state, n_, lambda_, what, "candidates");
+    Eigen::MatrixXd ranked;
+    std::vector<double> ranked_fitness;
+    if (state.contains("ranked")) {
+      ranked = state_json::ToMatrix(state, n_, lambda_, what, "ranked");
+      for (const auto& v : state.at("ranked_fitness")) ranked_fitness.push_back(FromNumber(v));
+      if (static_cast<int>(ranked_fitness.size()) != lambda_)
+        throw ConfigError("enomad state: 'ranked_fitness' has the wrong size");
+    }
+    std::vector<MadsFrame> frames;
+    for (const auto& f : state.at("frames")) frames.push_back(MadsFrame::Load(f, n_));
+    for (const auto& f : frames)
+      if (static_cast<int>(f.coords.size()) != subset_) throw ConfigError("enomad state: frame subset size");
+    if (refining && (frames.empty() || ranked.cols() == 0)) throw ConfigError("enomad state: refining without frames");
+    Eigen::VectorXd best = state_json::ToVector(state, n_, what, "best");
+    const double best_f = FromNumber(state.at("best_fitness"));
+    poll0_ = poll0;
+    crossover_ = crossover;
+    sigma_ = sigma;
+    seed_ = seed;
+    generation_ = generation;
+    refining_ = refining;
+    refine_iteration_ = refine_iteration;
+    population_ = std::move(candidates);
+    ranked_ = std::move(ranked);
+    ranked_fitness_ = std::move(ranked_fitness);
+    frames_ = std::move(frames);
+    best_ = std::move(best);
+    best_f_ = best_f;
+    has_candidates_ = false;
+  } catch (const nlohmann::json::exception& e) {
+    throw ConfigError(what + " state: " + e.what());
+  }
+}
+
+}  // namespace neurevo
