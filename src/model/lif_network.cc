@@ -9,7 +9,7 @@
 namespace neurevo {
 
 namespace {
-constexpr int kMaxBlock = 8;  // one AVX register of floats
+constexpr int kMaxBlock = SynapsePass::kWidth;
 
 int ToSubsteps(double ms, double dt_ms) { return static_cast<int>(std::lround(ms / dt_ms)); }
 }  // namespace
@@ -61,6 +61,7 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   net.spiking = o.kind == "snn";
   net.graded_outputs = net.spiking && o.snn_readout == "potential";
   net.neurons = t.neurons();
+  net.padded = (net.neurons + 1 + kMaxBlock - 1) / kMaxBlock * kMaxBlock;
   net.inputs = t.group_size[0];
   net.output_begin = t.group_begin[3];
   net.outputs = t.group_size[3];
@@ -138,6 +139,17 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
     const GeneFamily& wf = t.synapses[s].inhibitory ? gaba : ampa;
     net.weight[s] = static_cast<float>(GenomeLayout::Map(wf, genome, gene_index_[s]) * per_unit_signal);
   }
+  // AMPA sums first, then GABA: neighbouring sums in a group have similar
+  // lengths (little padding). Lane `n` of the input buffer is scratch.
+  std::vector<SynapsePass::Sum> sums;
+  for (int post = net.inputs; post < n; ++post)
+    if (net.gaba_begin[post] > net.ampa_begin[post])
+      sums.push_back({net.ampa_begin[post], net.gaba_begin[post], post});
+  for (int post = net.inputs; post < n; ++post)
+    if (net.syn_end[post] > net.gaba_begin[post])
+      sums.push_back({net.gaba_begin[post], net.syn_end[post], kMaxBlock * net.padded + post});
+  net.pass = SynapsePass(sums, net.weight, net.offset, /*zero_offset=*/n * net.stride - 1,
+                         /*scratch_target=*/n, net.padded);
   net.offset_current.assign(n, 0.f);  // unevolved: no offset current
   net.noise_std.assign(n, 0.f);
   for (int i = 0; i < n; ++i) {
@@ -155,24 +167,27 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
 
 LifState::LifState(const LifNetwork& net)
     : net_(net),
-      v_(net.neurons),
-      g_exc_(net.neurons),
-      g_inh_(net.neurons),
-      input_current_(net.neurons),
-      noise_current_(net.neurons),
-      signal_(net.neurons),
+      v_(net.padded),
+      g_exc_(net.padded),
+      g_inh_(net.padded),
+      input_current_(net.padded),
+      noise_current_(net.padded),
+      offset_current_(net.padded),
+      dt_over_c_(net.padded, net.dt_over_c),
       trace_(net.neurons),
       refractory_(net.neurons),
-      history_(static_cast<size_t>(net.neurons) * net.stride),
-      input_exc_(static_cast<size_t>(net.neurons) * kMaxBlock),
-      input_inh_(static_cast<size_t>(net.neurons) * kMaxBlock) {
+      history_(static_cast<size_t>(net.neurons + 1) * net.stride),
+      input_(2 * kMaxBlock * static_cast<size_t>(net.padded)),
+      signal_(kMaxBlock * static_cast<size_t>(net.padded)) {
+  std::copy(net.offset_current.begin(), net.offset_current.end(), offset_current_.begin());
+  std::copy(net.dt_over_c_per_neuron.begin(), net.dt_over_c_per_neuron.end(), dt_over_c_.begin());
   Reset(0);
 }
 
 void LifState::Reset(uint64_t noise_key) {
   std::fill(v_.begin(), v_.end(), net_.v_init);
-  for (auto* vec : {&g_exc_, &g_inh_, &input_current_, &noise_current_, &signal_, &trace_,
-                    &history_})
+  for (auto* vec : {&g_exc_, &g_inh_, &input_current_, &noise_current_, &trace_, &history_,
+                    &input_, &signal_})
     std::fill(vec->begin(), vec->end(), 0.f);
   std::fill(refractory_.begin(), refractory_.end(), 0);
   slot_ = 0;
@@ -200,23 +215,6 @@ inline float GradedSignal(float v, float low, float inv_width) {
   return x * x * (3.f - 2.f * x);
 }
 
-// acc[b] = sum over synapses k in [begin, end) of weight[k] * at[offset[k] + b],
-// for b in [0, 8): the input of the next 8 substeps (only `block` are used).
-inline void BlockInput(const float* __restrict at, const float* __restrict weight,
-                       const int32_t* __restrict offset, int begin, int end,
-                       float* __restrict acc) {
-  float sum[kMaxBlock] = {};
-  for (int k = begin; k < end; ++k) {
-    const float w = weight[k];
-    const float* src = at + offset[k];
-#pragma omp simd
-    for (int b = 0; b < kMaxBlock; ++b) sum[b] += w * src[b];
-  }
-  for (int b = 0; b < kMaxBlock; ++b) acc[b] = sum[b];
-}
-}  // namespace
-
-namespace {
 // Flushes denormal floats to zero for the lifetime of the guard. Silent
 // neurons' conductances decay geometrically into the denormal range, where
 // x86 arithmetic is ~100x slower; values that small (< 1e-38 nS) are zero
@@ -233,12 +231,57 @@ class DenormalsAreZero {
 };
 }  // namespace
 
+// Spiking mode, after the potentials of a substep are updated: spikes and
+// refractoriness, the signals the neurons emit, and the readout.
+void LifState::SpikeAndRead(float* signal, float* out_acc, int n_out) {
+  const LifNetwork& net = net_;
+  float* v = v_.data();
+  // With the potential readout, output neurons are non-spiking leaky
+  // integrators: they carry a graded signal and are read like bnn's.
+  const int spiking_end = net.graded_outputs ? net.output_begin : net.neurons;
+  for (int j = 0; j < spiking_end; ++j) {
+    float spike = 0.f;
+    if (refractory_[j] > 0) {
+      --refractory_[j];
+      v[j] = net.v_reset;
+    } else if (v[j] > net.v_threshold) {
+      spike = 1.f;
+      v[j] = net.v_reset;
+      refractory_[j] = net.refractory_substeps;
+    }
+    signal[j] = spike;
+  }
+  for (int o = 0; o < n_out; ++o) {
+    const int j = net.output_begin + o;
+    if (net.graded_outputs) {
+      signal[j] = GradedSignal(v[j], net.graded_low, net.graded_inv_width);
+      out_acc[o] += signal[j];
+    } else {
+      trace_[j] = trace_[j] * net.trace_decay + net.trace_increment * signal[j];
+      out_acc[o] += trace_[j];
+    }
+  }
+}
+
+// Writes the block's signals into both copies of every neuron's ring and
+// advances the ring slot past the block.
+void LifState::WriteHistory(int block) {
+  const int ring = net_.ring, padded = net_.padded;
+  for (int j = 0; j < net_.neurons; ++j) {
+    float* row = history_.data() + static_cast<size_t>(j) * net_.stride;
+    int p = slot_;
+    for (int b = 0; b < block; ++b) {
+      row[p] = row[p + ring] = signal_[b * padded + j];
+      p = p + 1 == ring ? 0 : p + 1;
+    }
+  }
+  slot_ = (slot_ + block) % ring;
+}
+
 void LifState::Step(std::span<const double> observation, std::span<float> outputs) {
   const DenormalsAreZero denormals_are_zero;
   const LifNetwork& net = net_;
-  const int n = net.neurons;
-  const int ring = net.ring;
-  const int stride = net.stride;
+  const int padded = net.padded;
   if (net.pair_encoding) {
     for (int i = 0; i + 1 < net.inputs; i += 2) {
       const float drive = net.input_gain * static_cast<float>(observation[i / 2]);
@@ -252,16 +295,13 @@ void LifState::Step(std::span<const double> observation, std::span<float> output
   float* __restrict v = v_.data();
   float* __restrict ge = g_exc_.data();
   float* __restrict gi = g_inh_.data();
-  float* __restrict sig = signal_.data();
-  float* __restrict hist = history_.data();
-  float* __restrict in_e = input_exc_.data();
-  float* __restrict in_i = input_inh_.data();
-  const float* __restrict i_off = net.offset_current.data();
+  const float* __restrict i_off = offset_current_.data();
   const float* __restrict i_inj = input_current_.data();
   const float* __restrict i_noise = noise_current_.data();
+  const float* __restrict dt_over_c = dt_over_c_.data();
   const float decay = net.syn_decay, g_leak = net.g_leak, v_rest = net.v_rest;
   const float e_exc = net.e_exc, e_inh = net.e_inh;
-  const float* __restrict dt_over_c = net.dt_over_c_per_neuron.data();
+  const float low = net.graded_low, inv_width = net.graded_inv_width;
   float out_acc[64] = {};
   const int n_out = std::min(net.outputs, 64);
 
@@ -270,66 +310,32 @@ void LifState::Step(std::span<const double> observation, std::span<float> output
     // 1. Input of the next `block` substeps to every neuron that receives
     //    synapses. Position slot_ + R - d + b of a history row is the signal
     //    emitted d - b substeps before the block's first substep (< d_min).
-    const float* at = hist + slot_ + ring;
-    for (int i = net.inputs; i < n; ++i) {
-      BlockInput(at, net.weight.data(), net.offset.data(), net.ampa_begin[i], net.gaba_begin[i],
-                 in_e + i * kMaxBlock);
-      BlockInput(at, net.weight.data(), net.offset.data(), net.gaba_begin[i], net.syn_end[i],
-                 in_i + i * kMaxBlock);
-    }
+    net.pass.Run(history_.data() + slot_ + net.ring, input_.data());
     // 2. Advance the neurons substep by substep.
     for (int b = 0; b < block; ++b) {
       if (net.has_noise && (s0 + b) % net.noise_interval == 0) ResampleNoise();
-      for (int j = net.inputs; j < n; ++j) {
-        ge[j] = ge[j] * decay + in_e[j * kMaxBlock + b];
-        gi[j] = gi[j] * decay + in_i[j * kMaxBlock + b];
-      }
+      const float* __restrict in_e = input_.data() + b * padded;
+      const float* __restrict in_i = input_.data() + (kMaxBlock + b) * padded;
+      float* __restrict signal = signal_.data() + b * padded;
       // Forward Euler; dt * g_total / C stays far below 1 for the bounded
       // weights (README, "Model").
 #pragma omp simd
-      for (int j = 0; j < n; ++j) {
+      for (int j = 0; j < padded; ++j) {
+        ge[j] = ge[j] * decay + in_e[j];
+        gi[j] = gi[j] * decay + in_i[j];
         const float current = g_leak * (v_rest - v[j]) + ge[j] * (e_exc - v[j]) +
                               gi[j] * (e_inh - v[j]) + i_off[j] + i_inj[j] + i_noise[j];
         v[j] += dt_over_c[j] * current;
       }
       if (net.spiking) {
-        // With the potential readout, output neurons are non-spiking leaky
-        // integrators: they carry a graded signal and are read like bnn's.
-        const int spiking_end = net.graded_outputs ? net.output_begin : n;
-        for (int j = 0; j < spiking_end; ++j) {
-          float spike = 0.f;
-          if (refractory_[j] > 0) {
-            --refractory_[j];
-            v[j] = net.v_reset;
-          } else if (v[j] > net.v_threshold) {
-            spike = 1.f;
-            v[j] = net.v_reset;
-            refractory_[j] = net.refractory_substeps;
-          }
-          sig[j] = spike;
-        }
-        for (int o = 0; o < n_out; ++o) {
-          const int j = net.output_begin + o;
-          if (net.graded_outputs) {
-            sig[j] = GradedSignal(v[j], net.graded_low, net.graded_inv_width);
-            out_acc[o] += sig[j];
-          } else {
-            trace_[j] = trace_[j] * net.trace_decay + net.trace_increment * sig[j];
-            out_acc[o] += trace_[j];
-          }
-        }
+        SpikeAndRead(signal, out_acc, n_out);
       } else {
 #pragma omp simd
-        for (int j = 0; j < n; ++j) sig[j] = GradedSignal(v[j], net.graded_low, net.graded_inv_width);
-        for (int o = 0; o < n_out; ++o) out_acc[o] += sig[net.output_begin + o];
+        for (int j = 0; j < padded; ++j) signal[j] = GradedSignal(v[j], low, inv_width);
+        for (int o = 0; o < n_out; ++o) out_acc[o] += signal[net.output_begin + o];
       }
-      // The signal emitted at this substep, into both copies of the ring.
-      for (int j = 0; j < n; ++j) {
-        hist[j * stride + slot_] = sig[j];
-        hist[j * stride + slot_ + ring] = sig[j];
-      }
-      slot_ = slot_ + 1 == ring ? 0 : slot_ + 1;
     }
+    WriteHistory(block);
   }
   // The step's mean signal (graded) or mean trace, clipped at 1 (spiking:
   // rates above the reference rate read as 1).
