@@ -2,17 +2,9 @@
 
 #include <algorithm>
 
+#include "model/float8.h"
+
 namespace neurevo {
-
-namespace {
-// GCC/Clang vector extensions: portable, and AVX code with -march=native.
-// This file is compiled with -ffp-contract=off (CMakeLists.txt): each
-// product is rounded before it is added, on every target.
-using Float8 = float __attribute__((vector_size(32)));
-using Float8Unaligned = float __attribute__((vector_size(32), aligned(4), may_alias));
-
-inline Float8 Load8(const float* p) { return *reinterpret_cast<const Float8Unaligned*>(p); }
-}  // namespace
 
 SynapsePass::SynapsePass(std::span<const Sum> sums, std::span<const float> weight,
                          std::span<const int32_t> offset, int32_t zero_offset,
@@ -33,6 +25,8 @@ SynapsePass::SynapsePass(std::span<const Sum> sums, std::span<const float> weigh
   }
 }
 
+// This file is compiled with -ffp-contract=off (CMakeLists.txt): each
+// product is rounded before it is added, on every target.
 void SynapsePass::Run(const float* at, float* results) const {
   const float* w = weight_.data();
   const int32_t* off = offset_.data();
