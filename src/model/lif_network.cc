@@ -180,7 +180,8 @@ LifState::LifState(const LifNetwork& net)
       refractory_(net.neurons),
       history_(static_cast<size_t>(net.neurons + 1) * net.stride),
       input_(2 * kMaxBlock * static_cast<size_t>(net.padded)),
-      signal_(kMaxBlock * static_cast<size_t>(net.padded)) {
+      signal_(kMaxBlock * static_cast<size_t>(net.padded)),
+      normals_(net.neurons) {
   std::copy(net.offset_current.begin(), net.offset_current.end(), offset_current_.begin());
   std::copy(net.dt_over_c_per_neuron.begin(), net.dt_over_c_per_neuron.end(), dt_over_c_.begin());
   Reset(0);
@@ -197,8 +198,9 @@ void LifState::Reset(uint64_t noise_key) {
 }
 
 void LifState::ResampleNoise() {
+  noise_rng_.Normals(normals_);
   for (int i = 0; i < net_.neurons; ++i)
-    noise_current_[i] = net_.noise_std[i] * static_cast<float>(noise_rng_.Normal());
+    noise_current_[i] = net_.noise_std[i] * static_cast<float>(normals_[i]);
 }
 
 bool LifState::healthy() const {
@@ -275,14 +277,30 @@ void LifState::SpikeAndRead(float* signal, float* out_acc, int n_out) {
 }
 
 // Writes the block's signals into both copies of every neuron's ring and
-// advances the ring slot past the block.
+// advances the ring slot past the block. A full block is transposed 8
+// neurons at a time, so that each neuron's 8 signals take one store per copy.
 void LifState::WriteHistory(int block) {
-  const int ring = net_.ring, padded = net_.padded;
-  for (int j = 0; j < net_.neurons; ++j) {
-    float* row = history_.data() + static_cast<size_t>(j) * net_.stride;
+  const int ring = net_.ring, padded = net_.padded, n = net_.neurons;
+  const auto row = [&](int j) { return history_.data() + static_cast<size_t>(j) * net_.stride; };
+  int j0 = 0;
+  if (block == kMaxBlock) {
+    for (; j0 + kMaxBlock <= n; j0 += kMaxBlock) {
+      Float8 t[kMaxBlock];
+      for (int b = 0; b < kMaxBlock; ++b) t[b] = Load8(signal_.data() + b * padded + j0);
+      Transpose8x8(t);
+      for (int k = 0; k < kMaxBlock; ++k) {
+        // Slots past the ring's end land in the second copy; their first
+        // copy is written below.
+        Store8(row(j0 + k) + slot_, t[k]);
+        Store8(row(j0 + k) + slot_ + ring, t[k]);
+        for (int b = ring - slot_; b < kMaxBlock; ++b) row(j0 + k)[slot_ + b - ring] = t[k][b];
+      }
+    }
+  }
+  for (int j = j0; j < n; ++j) {
     int p = slot_;
     for (int b = 0; b < block; ++b) {
-      row[p] = row[p + ring] = signal_[b * padded + j];
+      row(j)[p] = row(j)[p + ring] = signal_[b * padded + j];
       p = p + 1 == ring ? 0 : p + 1;
     }
   }

@@ -120,6 +120,7 @@ class LifState {
   std::vector<float> input_;    // [AMPA, GABA] x 8 x padded: input of the current block
   std::vector<float> signal_;   // 8 x padded: signals emitted during the current block
   int slot_ = 0;                // ring slot of the block's first substep, in [0, ring)
+  std::vector<double> normals_;  // one draw per neuron, for ResampleNoise
   RandomStream noise_rng_;
 };
 
