@@ -173,7 +173,6 @@ LifState::LifState(const LifNetwork& net)
       g_exc_(net.padded),
       g_inh_(net.padded),
       input_current_(net.padded),
-      noise_current_(net.padded),
       offset_current_(net.padded),
       dt_over_c_(net.padded, net.dt_over_c),
       trace_(net.neurons),
@@ -181,6 +180,7 @@ LifState::LifState(const LifNetwork& net)
       history_(static_cast<size_t>(net.neurons + 1) * net.stride),
       input_(2 * kMaxBlock * static_cast<size_t>(net.padded)),
       signal_(kMaxBlock * static_cast<size_t>(net.padded)),
+      noise_((kMaxBlock + 1) * static_cast<size_t>(net.padded)),
       normals_(net.neurons) {
   std::copy(net.offset_current.begin(), net.offset_current.end(), offset_current_.begin());
   std::copy(net.dt_over_c_per_neuron.begin(), net.dt_over_c_per_neuron.end(), dt_over_c_.begin());
@@ -189,7 +189,7 @@ LifState::LifState(const LifNetwork& net)
 
 void LifState::Reset(uint64_t noise_key) {
   std::fill(v_.begin(), v_.end(), net_.v_init);
-  for (auto* vec : {&g_exc_, &g_inh_, &input_current_, &noise_current_, &trace_, &history_,
+  for (auto* vec : {&g_exc_, &g_inh_, &input_current_, &noise_, &trace_, &history_,
                     &input_, &signal_})
     std::fill(vec->begin(), vec->end(), 0.f);
   std::fill(refractory_.begin(), refractory_.end(), 0);
@@ -197,10 +197,10 @@ void LifState::Reset(uint64_t noise_key) {
   noise_rng_.Seed(noise_key);
 }
 
-void LifState::ResampleNoise() {
+void LifState::ResampleNoise(float* noise) {
   noise_rng_.Normals(normals_);
   for (int i = 0; i < net_.neurons; ++i)
-    noise_current_[i] = net_.noise_std[i] * static_cast<float>(normals_[i]);
+    noise[i] = net_.noise_std[i] * static_cast<float>(normals_[i]);
 }
 
 bool LifState::healthy() const {
@@ -307,6 +307,37 @@ void LifState::WriteHistory(int block) {
   slot_ = (slot_ + block) % ring;
 }
 
+// Advances every neuron through substeps [b_begin, b_end) of the block:
+// conductances, forward-Euler potential, graded signal. Neurons go 8 at a
+// time in the outer loop, so that their state stays in registers across the
+// substeps. Forward Euler; dt * g_total / C stays far below 1 for the bounded
+// weights (README, "Model").
+void LifState::Advance(int b_begin, int b_end, const float* const* noise) {
+  const LifNetwork& net = net_;
+  const int padded = net.padded;
+  const float decay = net.syn_decay, g_leak = net.g_leak, v_rest = net.v_rest;
+  const float e_exc = net.e_exc, e_inh = net.e_inh;
+  const float low = net.graded_low, inv_width = net.graded_inv_width;
+  const float* in_e = input_.data();
+  const float* in_i = input_.data() + kMaxBlock * padded;
+  for (int j = 0; j < padded; j += kMaxBlock) {
+    Float8 v = Load8(v_.data() + j), ge = Load8(g_exc_.data() + j), gi = Load8(g_inh_.data() + j);
+    const Float8 i_off = Load8(offset_current_.data() + j), i_inj = Load8(input_current_.data() + j);
+    const Float8 dt_over_c = Load8(dt_over_c_.data() + j);
+    for (int b = b_begin; b < b_end; ++b) {
+      ge = ge * decay + Load8(in_e + b * padded + j);
+      gi = gi * decay + Load8(in_i + b * padded + j);
+      const Float8 current = g_leak * (v_rest - v) + ge * (e_exc - v) + gi * (e_inh - v) + i_off +
+                             i_inj + Load8(noise[b] + j);
+      v += dt_over_c * current;
+      Store8(signal_.data() + b * padded + j, GradedSignal8(v, low, inv_width));
+    }
+    Store8(v_.data() + j, v);
+    Store8(g_exc_.data() + j, ge);
+    Store8(g_inh_.data() + j, gi);
+  }
+}
+
 void LifState::Step(std::span<const double> observation, std::span<float> outputs) {
   const DenormalsAreZero denormals_are_zero;
   const LifNetwork& net = net_;
@@ -321,16 +352,6 @@ void LifState::Step(std::span<const double> observation, std::span<float> output
     for (int i = 0; i < net.inputs; ++i)
       input_current_[i] = net.input_bias + net.input_gain * static_cast<float>(observation[i]);
   }
-  float* __restrict v = v_.data();
-  float* __restrict ge = g_exc_.data();
-  float* __restrict gi = g_inh_.data();
-  const float* __restrict i_off = offset_current_.data();
-  const float* __restrict i_inj = input_current_.data();
-  const float* __restrict i_noise = noise_current_.data();
-  const float* __restrict dt_over_c = dt_over_c_.data();
-  const float decay = net.syn_decay, g_leak = net.g_leak, v_rest = net.v_rest;
-  const float e_exc = net.e_exc, e_inh = net.e_inh;
-  const float low = net.graded_low, inv_width = net.graded_inv_width;
   float out_acc[64] = {};
   const int n_out = std::min(net.outputs, 64);
 
@@ -340,29 +361,27 @@ void LifState::Step(std::span<const double> observation, std::span<float> output
     //    synapses. Position slot_ + R - d + b of a history row is the signal
     //    emitted d - b substeps before the block's first substep (< d_min).
     net.pass.Run(history_.data() + slot_ + net.ring, input_.data());
-    // 2. Advance the neurons substep by substep.
+    // 2. The noise current of each substep: row 0 holds the one in force,
+    //    rows 1.. those drawn during the block (in substep order).
+    const float* noise[kMaxBlock];
+    int drawn = 0;
     for (int b = 0; b < block; ++b) {
-      if (net.has_noise && (s0 + b) % net.noise_interval == 0) ResampleNoise();
-      const float* __restrict in_e = input_.data() + b * padded;
-      const float* __restrict in_i = input_.data() + (kMaxBlock + b) * padded;
-      float* __restrict signal = signal_.data() + b * padded;
-      // Forward Euler; dt * g_total / C stays far below 1 for the bounded
-      // weights (README, "Model").
-#pragma omp simd
-      for (int j = 0; j < padded; ++j) {
-        ge[j] = ge[j] * decay + in_e[j];
-        gi[j] = gi[j] * decay + in_i[j];
-        const float current = g_leak * (v_rest - v[j]) + ge[j] * (e_exc - v[j]) +
-                              gi[j] * (e_inh - v[j]) + i_off[j] + i_inj[j] + i_noise[j];
-        v[j] += dt_over_c[j] * current;
-      }
-      if (net.spiking) {
-        SpikeAndRead(signal, out_acc, n_out);
-      } else {
-        for (int j = 0; j < padded; j += 8) Store8(signal + j, GradedSignal8(Load8(v + j), low, inv_width));
-        for (int o = 0; o < n_out; ++o) out_acc[o] += signal[net.output_begin + o];
-      }
+      if (net.has_noise && (s0 + b) % net.noise_interval == 0)
+        ResampleNoise(noise_.data() + ++drawn * padded);
+      noise[b] = noise_.data() + drawn * padded;
     }
+    // 3. Advance the neurons.
+    if (net.spiking) {
+      for (int b = 0; b < block; ++b) {
+        Advance(b, b + 1, noise);
+        SpikeAndRead(signal_.data() + b * padded, out_acc, n_out);
+      }
+    } else {
+      Advance(0, block, noise);
+      for (int b = 0; b < block; ++b)
+        for (int o = 0; o < n_out; ++o) out_acc[o] += signal_[b * padded + net.output_begin + o];
+    }
+    if (drawn > 0) std::copy_n(noise_.data() + drawn * padded, padded, noise_.data());
     WriteHistory(block);
   }
   // The step's mean signal (graded) or mean trace, clipped at 1 (spiking:

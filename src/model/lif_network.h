@@ -105,20 +105,22 @@ class LifState {
   std::span<const float> potentials() const { return {v_.data(), static_cast<size_t>(net_.neurons)}; }
 
  private:
-  void ResampleNoise();
+  void ResampleNoise(float* noise);
+  void Advance(int b_begin, int b_end, const float* const* noise);
   void SpikeAndRead(float* signal, float* out_acc, int n_out);
   void WriteHistory(int block);
 
   const LifNetwork& net_;
   // Per neuron, padded to net_.padded (padding lanes get no input and are
   // never read).
-  std::vector<float> v_, g_exc_, g_inh_, input_current_, noise_current_;
+  std::vector<float> v_, g_exc_, g_inh_, input_current_;
   std::vector<float> offset_current_, dt_over_c_;  // net_'s, padded
   std::vector<float> trace_;
   std::vector<int> refractory_;
   std::vector<float> history_;  // (neurons + 1) x stride, see LifNetwork
   std::vector<float> input_;    // [AMPA, GABA] x 8 x padded: input of the current block
   std::vector<float> signal_;   // 8 x padded: signals emitted during the current block
+  std::vector<float> noise_;    // (1 + 8) x padded: noise currents, see Step()
   int slot_ = 0;                // ring slot of the block's first substep, in [0, ring)
   std::vector<double> normals_;  // one draw per neuron, for ResampleNoise
   RandomStream noise_rng_;
