@@ -281,7 +281,9 @@ void LifState::SpikeAndRead(float* signal, float* out_acc, int n_out) {
 // neurons at a time, so that each neuron's 8 signals take one store per copy.
 void LifState::WriteHistory(int block) {
   const int ring = net_.ring, padded = net_.padded, n = net_.neurons;
-  const auto row = [&](int j) { return history_.data() + static_cast<size_t>(j) * net_.stride; };
+  float* const history = history_.data();
+  const size_t stride = net_.stride;
+  const auto row = [=](int j) { return history + j * stride; };
   int j0 = 0;
   if (block == kMaxBlock) {
     for (; j0 + kMaxBlock <= n; j0 += kMaxBlock) {
