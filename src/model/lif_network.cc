@@ -63,8 +63,11 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   net.spiking = o.kind == "snn";
   net.graded_outputs = net.spiking && o.snn_readout == "potential";
   net.neurons = t.neurons();
-  net.padded = (net.neurons + 1 + kMaxBlock - 1) / kMaxBlock * kMaxBlock;
   net.inputs = t.group_size[0];
+  // Neuron lanes: every neuron, the synapse pass's last group of 4 (from
+  // the first non-input neuron), rounded up to whole vectors.
+  const int lanes = std::max(net.neurons, net.inputs + (net.neurons - net.inputs + 3) / 4 * 4);
+  net.padded = (lanes + kMaxBlock - 1) / kMaxBlock * kMaxBlock;
   net.output_begin = t.group_begin[3];
   net.outputs = t.group_size[3];
   net.substeps = o.substeps;
@@ -141,17 +144,22 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
     const GeneFamily& wf = t.synapses[s].inhibitory ? gaba : ampa;
     net.weight[s] = static_cast<float>(GenomeLayout::Map(wf, genome, gene_index_[s]) * per_unit_signal);
   }
-  // AMPA sums first, then GABA: neighbouring sums in a group have similar
-  // lengths (little padding). Lane `n` of the input buffer is scratch.
+  // Per receptor, one sum per postsynaptic neuron, in groups of 4
+  // neighbours (similar lengths: little padding); the last group runs into
+  // padding lanes (see `padded`).
   std::vector<SynapsePass::Sum> sums;
-  for (int post = net.inputs; post < n; ++post)
-    if (net.gaba_begin[post] > net.ampa_begin[post])
-      sums.push_back({net.ampa_begin[post], net.gaba_begin[post], post});
-  for (int post = net.inputs; post < n; ++post)
-    if (net.syn_end[post] > net.gaba_begin[post])
-      sums.push_back({net.gaba_begin[post], net.syn_end[post], kMaxBlock * net.padded + post});
-  net.pass = SynapsePass(sums, net.weight, net.offset, /*zero_offset=*/n * net.stride - 1,
-                         /*scratch_target=*/n, net.padded);
+  const int group_end = net.inputs + (n - net.inputs + 3) / 4 * 4;
+  for (int receptor = 0; receptor < 2; ++receptor)
+    for (int post = net.inputs; post < group_end; ++post) {
+      const int32_t target = receptor * kMaxBlock * net.padded + post;
+      if (post >= n)
+        sums.push_back({0, 0, target});
+      else if (receptor == 0)
+        sums.push_back({net.ampa_begin[post], net.gaba_begin[post], target});
+      else
+        sums.push_back({net.gaba_begin[post], net.syn_end[post], target});
+    }
+  net.pass = SynapsePass(sums, net.weight, net.offset, /*zero_offset=*/n * net.stride - 1, net.padded);
   net.offset_current.assign(n, 0.f);  // unevolved: no offset current
   net.noise_std.assign(n, 0.f);
   for (int i = 0; i < n; ++i) {

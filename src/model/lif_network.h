@@ -33,7 +33,7 @@ struct LifNetwork {
   bool spiking = false;
   bool graded_outputs = false;  // snn with the potential readout
   int neurons = 0;
-  int padded = 8;  // length of LifState's neuron arrays: neurons + 1 scratch lane, rounded up to 8
+  int padded = 8;  // length of LifState's neuron arrays (>= neurons, a multiple of 8)
   int inputs = 0;
   int output_begin = 0;
   int outputs = 0;

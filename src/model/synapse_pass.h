@@ -27,24 +27,24 @@ class SynapsePass {
 
   // One sum: synapses [begin, end) of `weight` / `offset`, and where its
   // results go (results[target + b * target_stride] for b in [0, 8)).
+  // Sums come in groups of kChains with consecutive targets (each group's 8
+  // x 4 results are stored transposed, 4 at a time); pad with empty sums.
   struct Sum {
     int begin, end;
     int32_t target;
   };
 
   SynapsePass() = default;
-  // `zero_offset`: an offset whose 8 signals are always 0; `scratch_target`:
-  // a target whose results are ignored (for the padding of the last group).
+  // `zero_offset`: an offset whose 8 signals are always 0.
   SynapsePass(std::span<const Sum> sums, std::span<const float> weight,
-              std::span<const int32_t> offset, int32_t zero_offset, int32_t scratch_target,
-              int target_stride);
+              std::span<const int32_t> offset, int32_t zero_offset, int target_stride);
 
   void Run(const float* at, float* results) const;
 
  private:
   int target_stride_ = 0;
   std::vector<int> group_length_;  // synapses per sum in each group (padded)
-  std::vector<int32_t> target_;    // group x kChains
+  std::vector<int32_t> target_;    // per group: its first sum's target
   std::vector<float> weight_;      // per group: length x kChains, interleaved
   std::vector<int32_t> offset_;    // same layout as weight_
 };

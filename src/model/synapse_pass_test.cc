@@ -21,9 +21,8 @@ TEST(SynapsePass, BitIdenticalToSequentialSums) {
   std::vector<float> history((kRows + 1) * kRowLength, 0.f);
   for (int i = 0; i < kRows * kRowLength; ++i) history[i] = static_cast<float>(rng.Uniform());
   const int32_t zero_offset = kRows * kRowLength;
-  // Sums of lengths 0..10 (not a multiple of kChains, one empty), targets
-  // 0..kTargetStride-2; the last lane is scratch.
-  const int lengths[] = {3, 0, 10, 1, 7, 7, 2, 9, 5};
+  // Three groups of sums of lengths 0..10, targets 0..11.
+  const int lengths[] = {3, 0, 10, 1, 7, 7, 2, 9, 5, 0, 0, 4};
   std::vector<SynapsePass::Sum> sums;
   std::vector<float> weight;
   std::vector<int32_t> offset;
@@ -36,7 +35,7 @@ TEST(SynapsePass, BitIdenticalToSequentialSums) {
     }
     sums.push_back({begin, static_cast<int>(weight.size()), target++});
   }
-  const SynapsePass pass(sums, weight, offset, zero_offset, kTargetStride - 1, kTargetStride);
+  const SynapsePass pass(sums, weight, offset, zero_offset, kTargetStride);
   std::vector<float> results(kW * kTargetStride, -1.f);
   pass.Run(history.data(), results.data());
   for (const auto& sum : sums)
