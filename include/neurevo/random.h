@@ -10,11 +10,9 @@
 // Thread safety: a RandomStream is a value owned by one thread.
 #pragma once
 
-#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <initializer_list>
-#include <span>
 
 namespace neurevo {
 
@@ -93,40 +91,6 @@ class RandomStream {
     spare_ = v * factor;
     has_spare_ = true;
     return u * factor;
-  }
-
-  // The values out.size() calls of Normal() would return, in order, leaving
-  // the stream in the same state. Faster for many values: the logarithms
-  // of a batch do not wait on each other, and the rest vectorises.
-  void Normals(std::span<double> out) {
-    size_t i = 0;
-    if (has_spare_ && !out.empty()) {
-      has_spare_ = false;
-      out[i++] = spare_;
-    }
-    constexpr size_t kBatch = 16;  // pairs
-    double u[kBatch], v[kBatch], s[kBatch], factor[kBatch];
-    while (i < out.size()) {
-      const size_t pairs = std::min(kBatch, (out.size() - i + 1) / 2);
-      for (size_t p = 0; p < pairs; ++p) {
-        do {
-          u[p] = 2.0 * Uniform() - 1.0;
-          v[p] = 2.0 * Uniform() - 1.0;
-          s[p] = u[p] * u[p] + v[p] * v[p];
-        } while (s[p] >= 1.0 || s[p] == 0.0);
-      }
-      for (size_t p = 0; p < pairs; ++p) factor[p] = std::log(s[p]);
-      for (size_t p = 0; p < pairs; ++p) factor[p] = std::sqrt(-2.0 * factor[p] / s[p]);
-      for (size_t p = 0; p < pairs; ++p) {
-        out[i++] = u[p] * factor[p];
-        if (i < out.size()) {
-          out[i++] = v[p] * factor[p];
-        } else {
-          spare_ = v[p] * factor[p];
-          has_spare_ = true;
-        }
-      }
-    }
   }
 
   // Uniform integer in [0, n).

@@ -188,8 +188,7 @@ LifState::LifState(const LifNetwork& net)
       history_(static_cast<size_t>(net.neurons + 1) * net.stride),
       input_(2 * kMaxBlock * static_cast<size_t>(net.padded)),
       signal_(kMaxBlock * static_cast<size_t>(net.padded)),
-      noise_((kMaxBlock + 1) * static_cast<size_t>(net.padded)),
-      normals_(net.neurons) {
+      noise_((kMaxBlock + 1) * static_cast<size_t>(net.padded)) {
   std::copy(net.offset_current.begin(), net.offset_current.end(), offset_current_.begin());
   std::copy(net.dt_over_c_per_neuron.begin(), net.dt_over_c_per_neuron.end(), dt_over_c_.begin());
   Reset(0);
@@ -206,9 +205,8 @@ void LifState::Reset(uint64_t noise_key) {
 }
 
 void LifState::ResampleNoise(float* noise) {
-  noise_rng_.Normals(normals_);
   for (int i = 0; i < net_.neurons; ++i)
-    noise[i] = net_.noise_std[i] * static_cast<float>(normals_[i]);
+    noise[i] = net_.noise_std[i] * static_cast<float>(noise_rng_.Normal());
 }
 
 bool LifState::healthy() const {

@@ -122,7 +122,6 @@ class LifState {
   std::vector<float> signal_;   // 8 x padded: signals emitted during the current block
   std::vector<float> noise_;    // (1 + 8) x padded: noise currents, see Step()
   int slot_ = 0;                // ring slot of the block's first substep, in [0, ring)
-  std::vector<double> normals_;  // one draw per neuron, for ResampleNoise
   RandomStream noise_rng_;
 };
 
