@@ -378,7 +378,8 @@ void LifState::Step(std::span<const double> observation, std::span<float> output
         ResampleNoise(noise_.data() + ++drawn * padded);
       noise[b] = noise_.data() + drawn * padded;
     }
-    // 3. Advance the neurons.
+    // 3. Advance the neurons (snn: substep by substep, as spikes reset
+    //    potentials; SpikeAndRead replaces the spiking neurons' signals).
     if (net.spiking) {
       for (int b = 0; b < block; ++b) {
         Advance(b, b + 1, noise);

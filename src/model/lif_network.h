@@ -13,9 +13,11 @@
 // history in a time-contiguous ring, written twice (at slot p and p + R) so
 // that any run of 8 values is contiguous; one pass over the synapses
 // (synapse_pass.h) then accumulates `block` substeps of input with one 8-wide
-// multiply-add per synapse, and the neurons are advanced substep by substep
-// from it, all neurons at once (8 per vector: the state arrays are padded to
-// a multiple of 8). A block's signals are written to the history at its end.
+// multiply-add per synapse. The neurons are then advanced through the block
+// 8 at a time (one AVX vector; the state arrays are padded to a multiple of
+// 8), and the block's signals are written to the history at its end. Every
+// float operation, and the order of every sum, is that of the plain
+// per-neuron, per-substep loop: the batching does not change results.
 #pragma once
 
 #include <cstdint>
