@@ -5,3 +5,4 @@ TEST(Random, Deterministic) {
   EXPECT_EQ(a.NextU64(), b.NextU64());
   EXPECT_NE(a.NextU64(), c.NextU64());
 }
+

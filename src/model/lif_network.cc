@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+
+#include "model/float8.h"
 #ifdef __SSE__
 #include <xmmintrin.h>
 #endif
@@ -9,7 +11,7 @@
 namespace neurevo {
 
 namespace {
-constexpr int kMaxBlock = 8;  // one AVX register of floats
+constexpr int kMaxBlock = SynapsePass::kWidth;
 
 int ToSubsteps(double ms, double dt_ms) { return static_cast<int>(std::lround(ms / dt_ms)); }
 }  // namespace
@@ -62,6 +64,10 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   net.graded_outputs = net.spiking && o.snn_readout == "potential";
   net.neurons = t.neurons();
   net.inputs = t.group_size[0];
+  // Neuron lanes: every neuron, the synapse pass's last group of 4 (from
+  // the first non-input neuron), rounded up to whole vectors.
+  const int lanes = std::max(net.neurons, net.inputs + (net.neurons - net.inputs + 3) / 4 * 4);
+  net.padded = (lanes + kMaxBlock - 1) / kMaxBlock * kMaxBlock;
   net.output_begin = t.group_begin[3];
   net.outputs = t.group_size[3];
   net.substeps = o.substeps;
@@ -138,6 +144,22 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
     const GeneFamily& wf = t.synapses[s].inhibitory ? gaba : ampa;
     net.weight[s] = static_cast<float>(GenomeLayout::Map(wf, genome, gene_index_[s]) * per_unit_signal);
   }
+  // Per receptor, one sum per postsynaptic neuron, in groups of 4
+  // neighbours (similar lengths: little padding); the last group runs into
+  // padding lanes (see `padded`).
+  std::vector<SynapsePass::Sum> sums;
+  const int group_end = net.inputs + (n - net.inputs + 3) / 4 * 4;
+  for (int receptor = 0; receptor < 2; ++receptor)
+    for (int post = net.inputs; post < group_end; ++post) {
+      const int32_t target = receptor * kMaxBlock * net.padded + post;
+      if (post >= n)
+        sums.push_back({0, 0, target});
+      else if (receptor == 0)
+        sums.push_back({net.ampa_begin[post], net.gaba_begin[post], target});
+      else
+        sums.push_back({net.gaba_begin[post], net.syn_end[post], target});
+    }
+  net.pass = SynapsePass(sums, net.weight, net.offset, /*zero_offset=*/n * net.stride - 1, net.padded);
   net.offset_current.assign(n, 0.f);  // unevolved: no offset current
   net.noise_std.assign(n, 0.f);
   for (int i = 0; i < n; ++i) {
@@ -155,33 +177,36 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
 
 LifState::LifState(const LifNetwork& net)
     : net_(net),
-      v_(net.neurons),
-      g_exc_(net.neurons),
-      g_inh_(net.neurons),
-      input_current_(net.neurons),
-      noise_current_(net.neurons),
-      signal_(net.neurons),
+      v_(net.padded),
+      g_exc_(net.padded),
+      g_inh_(net.padded),
+      input_current_(net.padded),
+      offset_current_(net.padded),
+      dt_over_c_(net.padded, net.dt_over_c),
       trace_(net.neurons),
       refractory_(net.neurons),
-      history_(static_cast<size_t>(net.neurons) * net.stride),
-      input_exc_(static_cast<size_t>(net.neurons) * kMaxBlock),
-      input_inh_(static_cast<size_t>(net.neurons) * kMaxBlock) {
+      history_(static_cast<size_t>(net.neurons + 1) * net.stride),
+      input_(2 * kMaxBlock * static_cast<size_t>(net.padded)),
+      signal_(kMaxBlock * static_cast<size_t>(net.padded)),
+      noise_((kMaxBlock + 1) * static_cast<size_t>(net.padded)) {
+  std::copy(net.offset_current.begin(), net.offset_current.end(), offset_current_.begin());
+  std::copy(net.dt_over_c_per_neuron.begin(), net.dt_over_c_per_neuron.end(), dt_over_c_.begin());
   Reset(0);
 }
 
 void LifState::Reset(uint64_t noise_key) {
   std::fill(v_.begin(), v_.end(), net_.v_init);
-  for (auto* vec : {&g_exc_, &g_inh_, &input_current_, &noise_current_, &signal_, &trace_,
-                    &history_})
+  for (auto* vec : {&g_exc_, &g_inh_, &input_current_, &noise_, &trace_, &history_,
+                    &input_, &signal_})
     std::fill(vec->begin(), vec->end(), 0.f);
   std::fill(refractory_.begin(), refractory_.end(), 0);
   slot_ = 0;
   noise_rng_.Seed(noise_key);
 }
 
-void LifState::ResampleNoise() {
+void LifState::ResampleNoise(float* noise) {
   for (int i = 0; i < net_.neurons; ++i)
-    noise_current_[i] = net_.noise_std[i] * static_cast<float>(noise_rng_.Normal());
+    noise[i] = net_.noise_std[i] * static_cast<float>(noise_rng_.Normal());
 }
 
 bool LifState::healthy() const {
@@ -200,23 +225,15 @@ inline float GradedSignal(float v, float low, float inv_width) {
   return x * x * (3.f - 2.f * x);
 }
 
-// acc[b] = sum over synapses k in [begin, end) of weight[k] * at[offset[k] + b],
-// for b in [0, 8): the input of the next 8 substeps (only `block` are used).
-inline void BlockInput(const float* __restrict at, const float* __restrict weight,
-                       const int32_t* __restrict offset, int begin, int end,
-                       float* __restrict acc) {
-  float sum[kMaxBlock] = {};
-  for (int k = begin; k < end; ++k) {
-    const float w = weight[k];
-    const float* src = at + offset[k];
-#pragma omp simd
-    for (int b = 0; b < kMaxBlock; ++b) sum[b] += w * src[b];
-  }
-  for (int b = 0; b < kMaxBlock; ++b) acc[b] = sum[b];
+// GradedSignal of 8 neurons. The compiler does not vectorise the scalar
+// version's branches; the selects have std::clamp's semantics (NaN passes).
+inline Float8 GradedSignal8(Float8 v, float low, float inv_width) {
+  Float8 x = (v - low) * inv_width;
+  x = x < 0.f ? Float8{} : x;
+  x = 1.f < x ? Float8{} + 1.f : x;
+  return x * x * (3.f - 2.f * x);
 }
-}  // namespace
 
-namespace {
 // Flushes denormal floats to zero for the lifetime of the guard. Silent
 // neurons' conductances decay geometrically into the denormal range, where
 // x86 arithmetic is ~100x slower; values that small (< 1e-38 nS) are zero
@@ -233,12 +250,106 @@ class DenormalsAreZero {
 };
 }  // namespace
 
+// Spiking mode, after the potentials of a substep are updated: spikes and
+// refractoriness, the signals the neurons emit, and the readout.
+void LifState::SpikeAndRead(float* signal, float* out_acc, int n_out) {
+  const LifNetwork& net = net_;
+  float* v = v_.data();
+  // With the potential readout, output neurons are non-spiking leaky
+  // integrators: they carry a graded signal and are read like bnn's.
+  const int spiking_end = net.graded_outputs ? net.output_begin : net.neurons;
+  for (int j = 0; j < spiking_end; ++j) {
+    float spike = 0.f;
+    if (refractory_[j] > 0) {
+      --refractory_[j];
+      v[j] = net.v_reset;
+    } else if (v[j] > net.v_threshold) {
+      spike = 1.f;
+      v[j] = net.v_reset;
+      refractory_[j] = net.refractory_substeps;
+    }
+    signal[j] = spike;
+  }
+  for (int o = 0; o < n_out; ++o) {
+    const int j = net.output_begin + o;
+    if (net.graded_outputs) {
+      signal[j] = GradedSignal(v[j], net.graded_low, net.graded_inv_width);
+      out_acc[o] += signal[j];
+    } else {
+      trace_[j] = trace_[j] * net.trace_decay + net.trace_increment * signal[j];
+      out_acc[o] += trace_[j];
+    }
+  }
+}
+
+// Writes the block's signals into both copies of every neuron's ring and
+// advances the ring slot past the block. A full block is transposed 8
+// neurons at a time, so that each neuron's 8 signals take one store per copy.
+void LifState::WriteHistory(int block) {
+  const int ring = net_.ring, padded = net_.padded, n = net_.neurons;
+  float* const history = history_.data();
+  const size_t stride = net_.stride;
+  const auto row = [=](int j) { return history + j * stride; };
+  int j0 = 0;
+  if (block == kMaxBlock) {
+    for (; j0 + kMaxBlock <= n; j0 += kMaxBlock) {
+      Float8 t[kMaxBlock];
+      for (int b = 0; b < kMaxBlock; ++b) t[b] = Load8(signal_.data() + b * padded + j0);
+      Transpose8x8(t);
+      for (int k = 0; k < kMaxBlock; ++k) {
+        // Slots past the ring's end land in the second copy; their first
+        // copy is written below.
+        Store8(row(j0 + k) + slot_, t[k]);
+        Store8(row(j0 + k) + slot_ + ring, t[k]);
+        for (int b = ring - slot_; b < kMaxBlock; ++b) row(j0 + k)[slot_ + b - ring] = t[k][b];
+      }
+    }
+  }
+  for (int j = j0; j < n; ++j) {
+    int p = slot_;
+    for (int b = 0; b < block; ++b) {
+      row(j)[p] = row(j)[p + ring] = signal_[b * padded + j];
+      p = p + 1 == ring ? 0 : p + 1;
+    }
+  }
+  slot_ = (slot_ + block) % ring;
+}
+
+// Advances every neuron through substeps [b_begin, b_end) of the block:
+// conductances, forward-Euler potential, graded signal. Neurons go 8 at a
+// time in the outer loop, so that their state stays in registers across the
+// substeps. Forward Euler; dt * g_total / C stays far below 1 for the bounded
+// weights (README, "Model").
+void LifState::Advance(int b_begin, int b_end, const float* const* noise) {
+  const LifNetwork& net = net_;
+  const int padded = net.padded;
+  const float decay = net.syn_decay, g_leak = net.g_leak, v_rest = net.v_rest;
+  const float e_exc = net.e_exc, e_inh = net.e_inh;
+  const float low = net.graded_low, inv_width = net.graded_inv_width;
+  const float* in_e = input_.data();
+  const float* in_i = input_.data() + kMaxBlock * padded;
+  for (int j = 0; j < padded; j += kMaxBlock) {
+    Float8 v = Load8(v_.data() + j), ge = Load8(g_exc_.data() + j), gi = Load8(g_inh_.data() + j);
+    const Float8 i_off = Load8(offset_current_.data() + j), i_inj = Load8(input_current_.data() + j);
+    const Float8 dt_over_c = Load8(dt_over_c_.data() + j);
+    for (int b = b_begin; b < b_end; ++b) {
+      ge = ge * decay + Load8(in_e + b * padded + j);
+      gi = gi * decay + Load8(in_i + b * padded + j);
+      const Float8 current = g_leak * (v_rest - v) + ge * (e_exc - v) + gi * (e_inh - v) + i_off +
+                             i_inj + Load8(noise[b] + j);
+      v += dt_over_c * current;
+      Store8(signal_.data() + b * padded + j, GradedSignal8(v, low, inv_width));
+    }
+    Store8(v_.data() + j, v);
+    Store8(g_exc_.data() + j, ge);
+    Store8(g_inh_.data() + j, gi);
+  }
+}
+
 void LifState::Step(std::span<const double> observation, std::span<float> outputs) {
   const DenormalsAreZero denormals_are_zero;
   const LifNetwork& net = net_;
-  const int n = net.neurons;
-  const int ring = net.ring;
-  const int stride = net.stride;
+  const int padded = net.padded;
   if (net.pair_encoding) {
     for (int i = 0; i + 1 < net.inputs; i += 2) {
       const float drive = net.input_gain * static_cast<float>(observation[i / 2]);
@@ -249,19 +360,6 @@ void LifState::Step(std::span<const double> observation, std::span<float> output
     for (int i = 0; i < net.inputs; ++i)
       input_current_[i] = net.input_bias + net.input_gain * static_cast<float>(observation[i]);
   }
-  float* __restrict v = v_.data();
-  float* __restrict ge = g_exc_.data();
-  float* __restrict gi = g_inh_.data();
-  float* __restrict sig = signal_.data();
-  float* __restrict hist = history_.data();
-  float* __restrict in_e = input_exc_.data();
-  float* __restrict in_i = input_inh_.data();
-  const float* __restrict i_off = net.offset_current.data();
-  const float* __restrict i_inj = input_current_.data();
-  const float* __restrict i_noise = noise_current_.data();
-  const float decay = net.syn_decay, g_leak = net.g_leak, v_rest = net.v_rest;
-  const float e_exc = net.e_exc, e_inh = net.e_inh;
-  const float* __restrict dt_over_c = net.dt_over_c_per_neuron.data();
   float out_acc[64] = {};
   const int n_out = std::min(net.outputs, 64);
 
@@ -270,66 +368,30 @@ void LifState::Step(std::span<const double> observation, std::span<float> output
     // 1. Input of the next `block` substeps to every neuron that receives
     //    synapses. Position slot_ + R - d + b of a history row is the signal
     //    emitted d - b substeps before the block's first substep (< d_min).
-    const float* at = hist + slot_ + ring;
-    for (int i = net.inputs; i < n; ++i) {
-      BlockInput(at, net.weight.data(), net.offset.data(), net.ampa_begin[i], net.gaba_begin[i],
-                 in_e + i * kMaxBlock);
-      BlockInput(at, net.weight.data(), net.offset.data(), net.gaba_begin[i], net.syn_end[i],
-                 in_i + i * kMaxBlock);
-    }
-    // 2. Advance the neurons substep by substep.
+    net.pass.Run(history_.data() + slot_ + net.ring, input_.data());
+    // 2. The noise current of each substep: row 0 holds the one in force,
+    //    rows 1.. those drawn during the block (in substep order).
+    const float* noise[kMaxBlock];
+    int drawn = 0;
     for (int b = 0; b < block; ++b) {
-      if (net.has_noise && (s0 + b) % net.noise_interval == 0) ResampleNoise();
-      for (int j = net.inputs; j < n; ++j) {
-        ge[j] = ge[j] * decay + in_e[j * kMaxBlock + b];
-        gi[j] = gi[j] * decay + in_i[j * kMaxBlock + b];
-      }
-      // Forward Euler; dt * g_total / C stays far below 1 for the bounded
-      // weights (README, "Model").
-#pragma omp simd
-      for (int j = 0; j < n; ++j) {
-        const float current = g_leak * (v_rest - v[j]) + ge[j] * (e_exc - v[j]) +
-                              gi[j] * (e_inh - v[j]) + i_off[j] + i_inj[j] + i_noise[j];
-        v[j] += dt_over_c[j] * current;
-      }
-      if (net.spiking) {
-        // With the potential readout, output neurons are non-spiking leaky
-        // integrators: they carry a graded signal and are read like bnn's.
-        const int spiking_end = net.graded_outputs ? net.output_begin : n;
-        for (int j = 0; j < spiking_end; ++j) {
-          float spike = 0.f;
-          if (refractory_[j] > 0) {
-            --refractory_[j];
-            v[j] = net.v_reset;
-          } else if (v[j] > net.v_threshold) {
-            spike = 1.f;
-            v[j] = net.v_reset;
-            refractory_[j] = net.refractory_substeps;
-          }
-          sig[j] = spike;
-        }
-        for (int o = 0; o < n_out; ++o) {
-          const int j = net.output_begin + o;
-          if (net.graded_outputs) {
-            sig[j] = GradedSignal(v[j], net.graded_low, net.graded_inv_width);
-            out_acc[o] += sig[j];
-          } else {
-            trace_[j] = trace_[j] * net.trace_decay + net.trace_increment * sig[j];
-            out_acc[o] += trace_[j];
-          }
-        }
-      } else {
-#pragma omp simd
-        for (int j = 0; j < n; ++j) sig[j] = GradedSignal(v[j], net.graded_low, net.graded_inv_width);
-        for (int o = 0; o < n_out; ++o) out_acc[o] += sig[net.output_begin + o];
-      }
-      // The signal emitted at this substep, into both copies of the ring.
-      for (int j = 0; j < n; ++j) {
-        hist[j * stride + slot_] = sig[j];
-        hist[j * stride + slot_ + ring] = sig[j];
-      }
-      slot_ = slot_ + 1 == ring ? 0 : slot_ + 1;
+      if (net.has_noise && (s0 + b) % net.noise_interval == 0)
+        ResampleNoise(noise_.data() + ++drawn * padded);
+      noise[b] = noise_.data() + drawn * padded;
     }
+    // 3. Advance the neurons (snn: substep by substep, as spikes reset
+    //    potentials; SpikeAndRead replaces the spiking neurons' signals).
+    if (net.spiking) {
+      for (int b = 0; b < block; ++b) {
+        Advance(b, b + 1, noise);
+        SpikeAndRead(signal_.data() + b * padded, out_acc, n_out);
+      }
+    } else {
+      Advance(0, block, noise);
+      for (int b = 0; b < block; ++b)
+        for (int o = 0; o < n_out; ++o) out_acc[o] += signal_[b * padded + net.output_begin + o];
+    }
+    if (drawn > 0) std::copy_n(noise_.data() + drawn * padded, padded, noise_.data());
+    WriteHistory(block);
   }
   // The step's mean signal (graded) or mean trace, clipped at 1 (spiking:
   // rates above the reference rate read as 1).

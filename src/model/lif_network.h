@@ -11,15 +11,20 @@
 // at 8), so the input a synapse delivers during the next `block` substeps is
 // a contiguous run of past presynaptic signals. Each neuron keeps its signal
 // history in a time-contiguous ring, written twice (at slot p and p + R) so
-// that any run of 8 values is contiguous; one pass over the synapses then
-// accumulates `block` substeps of input with one 8-wide multiply-add per
-// synapse, and the neurons are advanced substep by substep from it.
+// that any run of 8 values is contiguous; one pass over the synapses
+// (synapse_pass.h) then accumulates `block` substeps of input with one 8-wide
+// multiply-add per synapse. The neurons are then advanced through the block
+// 8 at a time (one AVX vector; the state arrays are padded to a multiple of
+// 8), and the block's signals are written to the history at its end. Every
+// float operation, and the order of every sum, is that of the plain
+// per-neuron, per-substep loop: the batching does not change results.
 #pragma once
 
 #include <cstdint>
 #include <span>
 #include <vector>
 
+#include "model/synapse_pass.h"
 #include "model/topology.h"
 #include "neurevo/model.h"
 #include "neurevo/random.h"
@@ -30,6 +35,7 @@ struct LifNetwork {
   bool spiking = false;
   bool graded_outputs = false;  // snn with the potential readout
   int neurons = 0;
+  int padded = 8;  // length of LifState's neuron arrays (>= neurons, a multiple of 8)
   int inputs = 0;
   int output_begin = 0;
   int outputs = 0;
@@ -46,6 +52,10 @@ struct LifNetwork {
   std::vector<int32_t> offset;  // pre * stride - delay
   std::vector<float> weight;    // conductance increment per substep per unit signal (nS)
   std::vector<int> delay;       // in substeps, kept for inspection
+  // The same synapses scheduled for the block pass. History row `neurons`
+  // stays zero (padding synapses read it); results go to LifState's input
+  // buffer, [AMPA, GABA] x 8 substeps x padded.
+  SynapsePass pass;
 
   // Per neuron.
   std::vector<float> offset_current;  // pA
@@ -94,17 +104,26 @@ class LifState {
   // each output neuron's activity over the step, in [0, 1].
   void Step(std::span<const double> observation, std::span<float> outputs);
   bool healthy() const;
-  std::span<const float> potentials() const { return v_; }
+  std::span<const float> potentials() const { return {v_.data(), static_cast<size_t>(net_.neurons)}; }
 
  private:
-  void ResampleNoise();
+  void ResampleNoise(float* noise);
+  void Advance(int b_begin, int b_end, const float* const* noise);
+  void SpikeAndRead(float* signal, float* out_acc, int n_out);
+  void WriteHistory(int block);
 
   const LifNetwork& net_;
-  std::vector<float> v_, g_exc_, g_inh_, input_current_, noise_current_, signal_, trace_;
+  // Per neuron, padded to net_.padded (padding lanes get no input and are
+  // never read).
+  std::vector<float> v_, g_exc_, g_inh_, input_current_;
+  std::vector<float> offset_current_, dt_over_c_;  // net_'s, padded
+  std::vector<float> trace_;
   std::vector<int> refractory_;
-  std::vector<float> history_;  // neurons x stride, see LifNetwork
-  std::vector<float> input_exc_, input_inh_;  // neurons x 8: input of the current block
-  int slot_ = 0;                // ring slot of the current substep, in [0, ring)
+  std::vector<float> history_;  // (neurons + 1) x stride, see LifNetwork
+  std::vector<float> input_;    // [AMPA, GABA] x 8 x padded: input of the current block
+  std::vector<float> signal_;   // 8 x padded: signals emitted during the current block
+  std::vector<float> noise_;    // (1 + 8) x padded: noise currents, see Step()
+  int slot_ = 0;                // ring slot of the block's first substep, in [0, ring)
   RandomStream noise_rng_;
 };
 

@@ -1,0 +1,72 @@
+#include "model/synapse_pass.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "model/float8.h"
+
+namespace neurevo {
+
+namespace {
+using Float4Unaligned = float __attribute__((vector_size(16), aligned(4), may_alias));
+
+// Stores the low and high halves of x at p and q.
+inline void StoreHalves(float* p, float* q, Float8 x) {
+  *reinterpret_cast<Float4Unaligned*>(p) = __builtin_shufflevector(x, x, 0, 1, 2, 3);
+  *reinterpret_cast<Float4Unaligned*>(q) = __builtin_shufflevector(x, x, 4, 5, 6, 7);
+}
+}  // namespace
+
+SynapsePass::SynapsePass(std::span<const Sum> sums, std::span<const float> weight,
+                         std::span<const int32_t> offset, int32_t zero_offset, int target_stride)
+    : target_stride_(target_stride) {
+  static_assert(kChains == 4, "Run() transposes 4 sums");
+  if (sums.size() % kChains != 0) throw std::logic_error("SynapsePass: sums not in groups of 4");
+  for (size_t g = 0; g < sums.size(); g += kChains) {
+    int length = 0;
+    for (size_t c = 0; c < kChains; ++c) {
+      if (sums[g + c].target != sums[g].target + static_cast<int32_t>(c))
+        throw std::logic_error("SynapsePass: targets of a group not consecutive");
+      length = std::max(length, sums[g + c].end - sums[g + c].begin);
+    }
+    group_length_.push_back(length);
+    target_.push_back(sums[g].target);
+    for (int t = 0; t < length; ++t)
+      for (size_t c = 0; c < kChains; ++c) {
+        const bool real = sums[g + c].begin + t < sums[g + c].end;
+        weight_.push_back(real ? weight[sums[g + c].begin + t] : 0.f);
+        offset_.push_back(real ? offset[sums[g + c].begin + t] : zero_offset);
+      }
+  }
+}
+
+// This file is compiled with -ffp-contract=off (CMakeLists.txt): each
+// product is rounded before it is added, on every target.
+void SynapsePass::Run(const float* at, float* results) const {
+  const float* w = weight_.data();
+  const int32_t* off = offset_.data();
+  const int stride = target_stride_;
+  for (size_t g = 0; g < group_length_.size(); ++g) {
+    Float8 a0 = {}, a1 = {}, a2 = {}, a3 = {};
+    for (int t = 0; t < group_length_[g]; ++t, w += kChains, off += kChains) {
+      a0 += w[0] * Load8(at + off[0]);
+      a1 += w[1] * Load8(at + off[1]);
+      a2 += w[2] * Load8(at + off[2]);
+      a3 += w[3] * Load8(at + off[3]);
+    }
+    // Transpose: u_k holds the 4 sums' results of substep k (low half) and
+    // k + 4 (high half).
+    const Float8 t0 = __builtin_shufflevector(a0, a1, 0, 8, 1, 9, 4, 12, 5, 13);
+    const Float8 t1 = __builtin_shufflevector(a0, a1, 2, 10, 3, 11, 6, 14, 7, 15);
+    const Float8 t2 = __builtin_shufflevector(a2, a3, 0, 8, 1, 9, 4, 12, 5, 13);
+    const Float8 t3 = __builtin_shufflevector(a2, a3, 2, 10, 3, 11, 6, 14, 7, 15);
+    const Float8 u[4] = {__builtin_shufflevector(t0, t2, 0, 1, 8, 9, 4, 5, 12, 13),
+                         __builtin_shufflevector(t0, t2, 2, 3, 10, 11, 6, 7, 14, 15),
+                         __builtin_shufflevector(t1, t3, 0, 1, 8, 9, 4, 5, 12, 13),
+                         __builtin_shufflevector(t1, t3, 2, 3, 10, 11, 6, 7, 14, 15)};
+    float* target = results + target_[g];
+    for (int k = 0; k < 4; ++k) StoreHalves(target + k * stride, target + (k + 4) * stride, u[k]);
+  }
+}
+
+}  // namespace neurevo

@@ -1,0 +1,52 @@
+// The synapse pass of LifState::Step: the input every postsynaptic neuron
+// receives, per receptor (AMPA, GABA), during the next 8 substeps,
+//
+//   sum[b] = sum over its synapses k, in order, of weight[k] * at[offset[k] + b],
+//
+// where `at` is the block's base in the signal history (lif_network.h).
+//
+// Each synapse is one 8-wide multiply-add that depends on the previous one of
+// its sum: summed one at a time, the pass waits on the add latency (4 cycles
+// on Zen 3) at every synapse. The pass therefore runs kChains sums
+// interleaved. Each sum still adds its synapses in their order, so the
+// results are bit-identical to summing them one neuron at a time; sums
+// shorter than their group are padded with zero-weight synapses that read a
+// row of zeros (adding +0 changes nothing: every product is >= +0).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace neurevo {
+
+class SynapsePass {
+ public:
+  static constexpr int kWidth = 8;   // substeps per pass (one AVX register of floats)
+  static constexpr int kChains = 4;  // sums in flight: 4 cycles of add latency, 1 add per cycle
+
+  // One sum: synapses [begin, end) of `weight` / `offset`, and where its
+  // results go (results[target + b * target_stride] for b in [0, 8)).
+  // Sums come in groups of kChains with consecutive targets (each group's 8
+  // x 4 results are stored transposed, 4 at a time); pad with empty sums.
+  struct Sum {
+    int begin, end;
+    int32_t target;
+  };
+
+  SynapsePass() = default;
+  // `zero_offset`: an offset whose 8 signals are always 0.
+  SynapsePass(std::span<const Sum> sums, std::span<const float> weight,
+              std::span<const int32_t> offset, int32_t zero_offset, int target_stride);
+
+  void Run(const float* at, float* results) const;
+
+ private:
+  int target_stride_ = 0;
+  std::vector<int> group_length_;  // synapses per sum in each group (padded)
+  std::vector<int32_t> target_;    // per group: its first sum's target
+  std::vector<float> weight_;      // per group: length x kChains, interleaved
+  std::vector<int32_t> offset_;    // same layout as weight_
+};
+
+}  // namespace neurevo
