@@ -6,10 +6,18 @@
 namespace neurevo {
 
 using Float8 = float __attribute__((vector_size(32)));
-using Float8Unaligned = float __attribute__((vector_size(32), aligned(4), may_alias));
+using Float4 = float __attribute__((vector_size(16)));
 
-inline Float8 Load8(const float* p) { return *reinterpret_cast<const Float8Unaligned*>(p); }
-inline void Store8(float* p, Float8 x) { *reinterpret_cast<Float8Unaligned*>(p) = x; }
+// Unaligned loads and stores through memcpy: one vmovups each, and defined
+// behaviour on any address (an under-aligned vector typedef is not: clang
+// keeps the vector's natural 32-byte alignment, and UBSan rightly objects).
+inline Float8 Load8(const float* p) {
+  Float8 x;
+  __builtin_memcpy(&x, p, sizeof x);
+  return x;
+}
+inline void Store8(float* p, Float8 x) { __builtin_memcpy(p, &x, sizeof x); }
+inline void Store4(float* p, Float4 x) { __builtin_memcpy(p, &x, sizeof x); }
 
 // Transposes the 8 x 8 matrix whose rows are r[0..7] (unpack, shuffle and
 // 128-bit permute stages; pure data movement).

@@ -8,12 +8,10 @@
 namespace neurevo {
 
 namespace {
-using Float4Unaligned = float __attribute__((vector_size(16), aligned(4), may_alias));
-
 // Stores the low and high halves of x at p and q.
 inline void StoreHalves(float* p, float* q, Float8 x) {
-  *reinterpret_cast<Float4Unaligned*>(p) = __builtin_shufflevector(x, x, 0, 1, 2, 3);
-  *reinterpret_cast<Float4Unaligned*>(q) = __builtin_shufflevector(x, x, 4, 5, 6, 7);
+  Store4(p, __builtin_shufflevector(x, x, 0, 1, 2, 3));
+  Store4(q, __builtin_shufflevector(x, x, 4, 5, 6, 7));
 }
 }  // namespace
 
