@@ -1,0 +1,63 @@
+"""bench/table2 end to end on two tasks in --quick mode: it trains every
+cell, records one line per run, skips recorded runs when run again, survives
+a torn results line, and reports our cells beside the paper's.
+
+  python3 table2_harness_test.py TABLE2_SCRIPT NEUREVO_BINARY WORK_DIR
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+script, neurevo, work = sys.argv[1:4]
+shutil.rmtree(work, ignore_errors=True)
+os.makedirs(work)
+results = os.path.join(work, "results.jsonl")
+base = [sys.executable, script, "--quick", "--tasks", "Hopper-v5,CartPole-v1", "--models", "bnn",
+        "--seeds", "2", "--neurevo", neurevo, "--results", results, "--runs", os.path.join(work, "runs")]
+
+
+def run(extra=()):
+    done = subprocess.run(base + list(extra), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+first = run()
+records = [json.loads(line) for line in open(results)]
+keys = sorted(r["key"] for r in records)
+expected = sorted(f"{t}/bnn/{o}/seed{s}/quick" for t in ("CartPole-v1", "Hopper-v5")
+                  for o in ("cma_es", "openai_es") for s in (1, 2))
+assert keys == expected, keys
+for r in records:
+    s = r["summary"]
+    assert s["task"] == r["task"] and s["seed"] == r["seed"], r
+    assert s["generations"] == 2 and s["eval_episodes"] == 2, s
+    assert r["config"].startswith("configs/table2/"), r["config"]
+# Runs go task by task in the order given: both Hopper cells before CartPole.
+assert "table2: 8 runs to do" in first.stderr, first.stderr
+log_keys = [line.split(": ")[1] for line in first.stderr.splitlines() if ": eval " in line]
+assert all(k.startswith("Hopper") for k in log_keys[:4]), log_keys
+
+table = first.stdout
+row = next(line for line in table.splitlines() if line.startswith("| CartPole-v1 |"))
+cells = [c.strip() for c in row.strip("|").split("|")]
+mean = sum(r["summary"]["eval_mean"] for r in records
+           if r["task"] == "CartPole-v1" and r["optimizer"] == "cma_es") / 2
+assert cells[1].startswith(f"{mean:.1f} ± "), (cells, mean)
+assert "500 ± 0" in cells, cells  # the paper's BNN-CMA entry
+assert cells[-1] in ("yes",) or cells[-1].startswith("no ("), cells
+
+# Recorded runs are not trained again; a torn last line is skipped with a message.
+with open(results, "a") as f:
+    f.write('{"key": "CartPole-v1/bnn/cma_es/se')
+second = run()
+assert "table2: 0 runs to do" in second.stderr, second.stderr
+assert "unreadable line skipped" in second.stderr, second.stderr
+assert second.stdout == first.stdout
+
+# Bad arguments name the option and what is allowed.
+bad = subprocess.run(base + ["--models", "lstm"], capture_output=True, text=True)
+assert bad.returncode != 0 and "--models" in bad.stderr and "bnn" in bad.stderr, bad.stderr
+print("table2 harness: 1 passed, 0 failed")
