@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "neurevo/config.h"
@@ -109,6 +110,42 @@ TEST(Train, StopsAtGenerationsAndTarget) {
   s = Quiet(ParseConfig("", {"budget.target_fitness=15", "eval.episodes=0"}));
   EXPECT_EQ(s["stop_reason"], "target_fitness");
   EXPECT_GE(s["best_fitness"].get<double>(), 15.0);
+}
+
+// Elite validation with a pooled incumbent: metrics.jsonl logs every
+// validation, and best_so_far follows the documented rule exactly.
+TEST(Train, EliteValidationPoolsTheIncumbentsEpisodes) {
+  const std::string dir = TempDir("pooled");
+  const auto summary = Quiet(ParseConfig("", {"budget.generations=20", "eval.episodes=0"}), dir);
+  constexpr int kEpisodes = 10;  // train.validation_episodes (default)
+  std::ifstream metrics(fs::path(dir) / "metrics.jsonl");
+  std::string text;
+  double best = -std::numeric_limits<double>::infinity();
+  long long pooled_episodes = 0;
+  int validations = 0, replays = 0;
+  while (std::getline(metrics, text)) {
+    const auto line = nlohmann::json::parse(text);
+    if (line.contains("validation_mean")) {
+      ++validations;
+      const double challenger = line["validation_mean"];
+      if (line.contains("incumbent_replay_mean")) {
+        ++replays;
+        EXPECT_GE(challenger, best) << text;  // only a challenger that matches the incumbent replays it
+        const double replay = line["incumbent_replay_mean"];
+        best = (best * pooled_episodes + replay * kEpisodes) / (pooled_episodes + kEpisodes);
+        pooled_episodes += kEpisodes;
+      }
+      if (challenger > best) best = challenger, pooled_episodes = kEpisodes;
+    } else {
+      EXPECT_FALSE(line.contains("incumbent_replay_mean")) << text;
+    }
+    EXPECT_EQ(line["best_so_far"].get<double>(), best) << text;
+  }
+  EXPECT_GT(validations, 2);
+  EXPECT_GT(replays, 0);  // the rule was exercised, not only the first validation
+  EXPECT_EQ(summary["best_validation"].get<double>(), best);
+  EXPECT_EQ(summary["best_validation_episodes"].get<long long>(), pooled_episodes);
+  fs::remove_all(dir);
 }
 
 TEST(Train, RunDirectoryHoldsEverythingAndEvalReproducesTheSummary) {

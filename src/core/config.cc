@@ -298,8 +298,9 @@ const std::vector<Entry>& Schema() {
     // Training and evaluation.
     s.push_back(Int("train.episodes", FIELD(train_episodes), 1, 1000000, "Episodes per individual per generation (fitness = mean return)."));
     s.push_back(Int("train.validation_episodes", FIELD(validation_episodes), 0, 1000000,
-                    "Elite validation: a generation's best that could beat the incumbent is re-run on this "
-                    "many extra episodes (counted in the budget); the best genome is the best validated one. "
+                    "Elite validation: a generation's best that could match the incumbent plays this many "
+                    "fresh episodes, and if it does the incumbent replays them into its pooled mean (all "
+                    "counted in the budget); the best genome is the one with the best validated mean. "
                     "0: the best training fitness."));
     s.push_back(Bool("train.obs_normalization", FIELD(obs_normalization),
                      "Normalise observations by running mean/std shared by the population."));

@@ -34,8 +34,12 @@ uint64_t GetLE(std::string_view b, size_t at, int bytes) {
 }
 
 nlohmann::json GenomeJson(const SavedGenome& g) {
-  return {{"genes", g.genes},           {"fitness", g.fitness},     {"validation", g.validation},
-          {"generation", g.generation}, {"normalizer", g.normalizer.ToJson()}};
+  return {{"genes", g.genes},
+          {"fitness", g.fitness},
+          {"validation", g.validation},
+          {"validation_episodes", g.validation_episodes},
+          {"generation", g.generation},
+          {"normalizer", g.normalizer.ToJson()}};
 }
 
 // Every number in `j` is finite (optimizer states must be; NaN and infinity
@@ -197,6 +201,8 @@ RunState DecodeCheckpoint(std::string_view bytes, const std::string& what) {
       g.genes = b.at("genes").get<std::vector<double>>();
       g.fitness = b.at("fitness").get<double>();
       g.validation = b.at("validation").get<double>();
+      g.validation_episodes = b.at("validation_episodes").get<long long>();
+      if (g.validation_episodes < 0) throw fail("negative validation episode count");
       g.generation = b.at("generation").get<long long>();
       g.normalizer = ObsNormalizer::FromJson(b.at("normalizer"), obs_dim, what);
       for (double x : g.genes)

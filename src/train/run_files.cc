@@ -22,6 +22,7 @@ nlohmann::json GenomeFileJson(const RunConfig& config, const GenomeLayout& layou
           {"model", config.model.kind},
           {"fitness", g.fitness},
           {"validation_mean", std::isnan(g.validation) ? nlohmann::json(nullptr) : nlohmann::json(g.validation)},
+          {"validation_episodes", g.validation_episodes},
           {"generation", g.generation},
           {"genome", layout.GenomeToJson(g.genes)},
           {"obs_normalizer", g.normalizer.ToJson()}};

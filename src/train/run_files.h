@@ -17,7 +17,10 @@ inline constexpr int kGenomeFormatVersion = 1;
 struct SavedGenome {
   std::vector<double> genes;
   double fitness = 0.0;                                        // training fitness
-  double validation = std::numeric_limits<double>::quiet_NaN();  // elite validation mean
+  // Elite validation: the mean over every validation episode this genome has
+  // played (it replays each challenger's episodes), and how many those are.
+  double validation = std::numeric_limits<double>::quiet_NaN();
+  long long validation_episodes = 0;
   long long generation = 0;
   ObsNormalizer normalizer;
 };
