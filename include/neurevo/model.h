@@ -77,6 +77,14 @@ struct ModelOptions {
   // more active (either sign of dependence is then one excitatory path);
   // "threshold" reads one output neuron against the middle of its range.
   std::string binary_readout = "argmax";
+  // Continuous actions: "single" maps one output per action dimension
+  // linearly onto the action range; "push_pull" reads two, a push and a pull
+  // output, and maps their difference (0 = the middle of the range). With
+  // Dale's law a single output lowers its action only through an inhibitory
+  // path; a pair makes either direction one excitatory path, as argmax does
+  // for two discrete actions. Not the default: on InvertedPendulum and
+  // InvertedDoublePendulum it measured no better (BENCHMARKS.md, Table 2).
+  std::string continuous_readout = "single";
   // Encoding. "pair": two input neurons per observation x, driven by
   // input_bias_pA + input_gain_pA * x and input_bias_pA - input_gain_pA * x
   // (each carries one sign through excitatory synapses); "single": one neuron
@@ -128,13 +136,16 @@ std::unique_ptr<Model> MakeModel(const ModelOptions& options, const Space& obser
                                  const Space& action);
 
 // Number of policy outputs for an action space: one per continuous
-// dimension or discrete action, except one (thresholded) output for two
-// discrete actions when options.binary_readout is "threshold".
+// dimension (two with options.continuous_readout "push_pull") or discrete
+// action, except one (thresholded) output for two discrete actions when
+// options.binary_readout is "threshold".
 int NumOutputs(const Space& action, const ModelOptions& options);
-// Maps raw outputs in `range` to an action: continuous actions scale
-// linearly onto [low, high]; a single output for two discrete actions is
-// thresholded at the middle of the range; otherwise the argmax (lowest index
-// on ties).
+// Maps raw outputs in `range` to an action. Continuous actions: with one
+// output per dimension, it scales linearly onto [low, high]; with two
+// (push_pull: outputs [0, n) push, [n, 2n) pull), the middle of [low, high]
+// plus (push - pull) / (range width) of its half-width. A single output for
+// two discrete actions is thresholded at the middle of the range; otherwise
+// the argmax (lowest index on ties).
 void DecodeAction(std::span<const float> outputs, OutputRange range, const Space& action_space,
                   std::span<double> action);
 

@@ -228,6 +228,9 @@ const std::vector<Entry>& Schema() {
     s.push_back(Float("model.max_delay_ms", FIELD(model.max_delay_ms), 0, 1000, true, "Longest synaptic delay."));
     s.push_back(Choice("model.binary_readout", FIELD(model.binary_readout), {"argmax", "threshold"},
                        "Two discrete actions: argmax of two outputs, or threshold one output."));
+    s.push_back(Choice("model.continuous_readout", FIELD(model.continuous_readout), {"single", "push_pull"},
+                       "Continuous actions: one output per dimension mapped linearly, or a push-pull pair "
+                       "whose difference is mapped (0: the middle)."));
     s.push_back(Choice("model.input_encoding", FIELD(model.input_encoding), {"single", "pair"},
                        "single: one input neuron per observation; pair: two, driven by bias +- gain x."));
     s.push_back(Float("model.input_gain_pA", FIELD(model.input_gain_pA), -kInf, kInf, false, "Input current per unit of (normalised) observation."));

@@ -161,6 +161,37 @@ TEST(DecodeActionTest, ContinuousMapsRangeLinearlyAndClamps) {
   EXPECT_DOUBLE_EQ(a[2], 5.25);
 }
 
+TEST(DecodeActionTest, PushPullMapsTheDifferenceAroundTheMiddle) {
+  const Space act = Space::Box({-2.0, 0.0}, {2.0, 1.0});
+  ModelOptions push_pull;
+  push_pull.continuous_readout = "push_pull";
+  EXPECT_EQ(NumOutputs(act, push_pull), 4);
+  EXPECT_EQ(NumOutputs(act, ModelOptions{}), 2);  // default: one output per dimension
+  EXPECT_EQ(NumOutputs(Space::Discrete(2), push_pull), 2);  // discrete actions are not affected
+  std::vector<double> a(2);
+  // Outputs: push of dims 0, 1, then pull of dims 0, 1.
+  DecodeAction(std::vector<float>{0.3f, 1.0f, 0.3f, 0.0f}, {0.0, 1.0}, act, a);
+  EXPECT_DOUBLE_EQ(a[0], 0.0);  // push = pull: the middle
+  EXPECT_DOUBLE_EQ(a[1], 1.0);  // full push
+  DecodeAction(std::vector<float>{0.0f, 0.25f, 0.5f, 0.75f}, {0.0, 1.0}, act, a);
+  EXPECT_DOUBLE_EQ(a[0], -1.0);   // pull by half the range: half-way down
+  EXPECT_DOUBLE_EQ(a[1], 0.25);
+  DecodeAction(std::vector<float>{1.0f, -1.0f, -1.0f, 1.0f}, {-1.0, 1.0}, act, a);  // tanh range
+  EXPECT_DOUBLE_EQ(a[0], 2.0);
+  EXPECT_DOUBLE_EQ(a[1], 0.0);
+  // Every model builds and acts with the pair readout.
+  for (const char* kind : {"bnn", "snn", "rnn", "mlp"}) {
+    push_pull.kind = kind;
+    const auto m = MakeModel(push_pull, Box(3), act);
+    const auto p = m->Decode(std::vector<double>(m->layout().size(), 0.5));
+    p->Reset(1);
+    p->Act(std::vector<double>{0.1, -0.2, 0.3}, a);
+    for (double x : a) EXPECT_TRUE(x >= -2.0 && x <= 2.0) << kind;
+  }
+  push_pull.continuous_readout = "both";
+  EXPECT_THROW(MakeModel(push_pull, Box(3), act), ConfigError);
+}
+
 TEST(DecodeActionTest, TwoActionsThresholdAtTheMiddle) {
   const Space act = Space::Discrete(2);
   ModelOptions threshold;

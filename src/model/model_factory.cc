@@ -16,6 +16,9 @@ std::unique_ptr<Model> MakeModel(const ModelOptions& options, const Space& obser
   if (options.snn_readout != "potential" && options.snn_readout != "rate")
     throw ConfigError(fmt::format("model.snn_readout: unknown value '{}'; allowed: potential | rate",
                                   options.snn_readout));
+  if (options.continuous_readout != "single" && options.continuous_readout != "push_pull")
+    throw ConfigError(fmt::format("model.continuous_readout: unknown value '{}'; allowed: single | push_pull",
+                                  options.continuous_readout));
   if (options.input_encoding != "single" && options.input_encoding != "pair")
     throw ConfigError(fmt::format("model.input_encoding: unknown value '{}'; allowed: single | pair",
                                   options.input_encoding));
@@ -33,6 +36,7 @@ std::unique_ptr<Model> MakeModel(const ModelOptions& options, const Space& obser
 
 int NumOutputs(const Space& action, const ModelOptions& options) {
   if (action.discrete() && action.size == 2 && options.binary_readout == "threshold") return 1;
+  if (!action.discrete() && options.continuous_readout == "push_pull") return 2 * action.size;
   return action.size;
 }
 
@@ -40,8 +44,11 @@ void DecodeAction(std::span<const float> outputs, OutputRange range, const Space
                   std::span<double> action) {
   const double width = range.high - range.low;
   if (!action_space.discrete()) {
-    for (int i = 0; i < action_space.size; ++i) {
-      const double unit = std::clamp((outputs[i] - range.low) / width, 0.0, 1.0);
+    const int n = action_space.size;
+    const bool push_pull = static_cast<int>(outputs.size()) == 2 * n;
+    for (int i = 0; i < n; ++i) {
+      const double unit = push_pull ? std::clamp(0.5 + 0.5 * (outputs[i] - outputs[n + i]) / width, 0.0, 1.0)
+                                    : std::clamp((outputs[i] - range.low) / width, 0.0, 1.0);
       action[i] = action_space.low[i] + unit * (action_space.high[i] - action_space.low[i]);
     }
     return;
