@@ -85,6 +85,10 @@ struct ModelOptions {
   // for two discrete actions. Not the default: on InvertedPendulum and
   // InvertedDoublePendulum it measured no better (BENCHMARKS.md, Table 2).
   std::string continuous_readout = "single";
+  // bnn, snn: network steps (each `substeps` long) run on an episode's first
+  // observation before the first action, so that the transient from the
+  // reset state (V_init) does not drive the first actions. 0: none.
+  int warmup_steps = 0;
   // Encoding. "pair": two input neurons per observation x, driven by
   // input_bias_pA + input_gain_pA * x and input_bias_pA - input_gain_pA * x
   // (each carries one sign through excitatory synapses); "single": one neuron

@@ -231,6 +231,9 @@ const std::vector<Entry>& Schema() {
     s.push_back(Choice("model.continuous_readout", FIELD(model.continuous_readout), {"single", "push_pull"},
                        "Continuous actions: one output per dimension mapped linearly, or a push-pull pair "
                        "whose difference is mapped (0: the middle)."));
+    s.push_back(Int("model.warmup_steps", FIELD(model.warmup_steps), 0, 100000,
+                    "bnn, snn: network steps run on the first observation before the first action (settles "
+                    "the reset transient)."));
     s.push_back(Choice("model.input_encoding", FIELD(model.input_encoding), {"single", "pair"},
                        "single: one input neuron per observation; pair: two, driven by bias +- gain x."));
     s.push_back(Float("model.input_gain_pA", FIELD(model.input_gain_pA), -kInf, kInf, false, "Input current per unit of (normalised) observation."));

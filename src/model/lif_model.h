@@ -19,6 +19,7 @@ class LifModel : public Model {
   LifDecoder decoder_;
   Space action_;
   int substeps_;
+  int warmup_steps_;
 };
 
 }  // namespace neurevo

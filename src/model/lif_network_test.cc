@@ -642,6 +642,39 @@ TEST(LifPolicy, ResetAndNoiseKeys) {
 // ---------------------------------------------------------------------------
 // Genome layout of the LIF models.
 
+// Warm-up: the first action of an episode is the one the network gives after
+// warmup_steps extra steps on the first observation, and after that the
+// policy steps as usual; a reset warms it up again.
+TEST(LifPolicy, WarmupStepsRunOnTheFirstObservation) {
+  const Space obs = Space::Box({-1, -1, -1}, {1, 1, 1}), act = Space::Box({-2}, {2});
+  for (const char* kind : {"bnn", "snn"}) {
+    SCOPED_TRACE(kind);
+    ModelOptions o;
+    o.kind = kind;
+    const auto plain = MakeModel(o, obs, act);
+    o.warmup_steps = 3;
+    const auto warm = MakeModel(o, obs, act);
+    std::vector<double> genome(plain->layout().size());
+    std::mt19937_64 rng(5);
+    for (double& g : genome) g = std::uniform_real_distribution<double>(0, 1)(rng);
+    const auto p = plain->Decode(genome), w = warm->Decode(genome);
+    const std::vector<std::vector<double>> observations = {{0.3, -0.2, 0.9}, {-0.5, 0.1, 0.0}, {0.7, 0.7, -0.7}};
+    for (int episode = 0; episode < 2; ++episode) {
+      p->Reset(11);
+      w->Reset(11);
+      std::vector<double> a(1), b(1);
+      for (int k = 0; k < 4; ++k) p->Act(observations[0], a);  // 3 warm-up steps and the first action
+      w->Act(observations[0], b);
+      EXPECT_EQ(a[0], b[0]);
+      for (size_t t = 1; t < observations.size(); ++t) {
+        p->Act(observations[t], a);
+        w->Act(observations[t], b);
+        EXPECT_EQ(a[0], b[0]) << "step " << t;
+      }
+    }
+  }
+}
+
 TEST(LifLayout, FamilySizes) {
   const Space obs = Space::Box(std::vector<double>(11, -1), std::vector<double>(11, 1));
   const Space act = Space::Discrete(3);
