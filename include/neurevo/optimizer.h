@@ -9,7 +9,9 @@
 // The whole state (distribution parameters, evolution paths, generation
 // counter, random stream position) is a value that SaveState() writes as
 // JSON and LoadState() restores exactly, so a restored optimizer asks for the
-// same candidates as the original.
+// same candidates as the original. Matrices are JSON binary values (CBOR
+// keeps them as raw bytes; dump() writes {"bytes": [...], "subtype": 101},
+// which LoadState reads as well).
 //
 // Thread safety: none; one optimizer is driven by one thread.
 #pragma once

@@ -11,6 +11,7 @@
 
 #include "neurevo/error.h"
 #include "neurevo/random.h"
+#include "optim/state_json.h"
 
 namespace neurevo {
 namespace {
@@ -32,18 +33,10 @@ Eigen::VectorXd VectorFromJson(const nlohmann::json& j, int n, const char* key) 
   return Eigen::Map<const Eigen::VectorXd>(values.data(), n);
 }
 
-// Row-major list of rows.
-nlohmann::json MatrixToJson(const Eigen::MatrixXd& m) {
-  nlohmann::json rows = nlohmann::json::array();
-  for (Eigen::Index i = 0; i < m.rows(); ++i) {
-    std::vector<double> row(static_cast<size_t>(m.cols()));
-    for (Eigen::Index j = 0; j < m.cols(); ++j) row[static_cast<size_t>(j)] = m(i, j);
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
+// A packed matrix (state_json.h), or the list of rows of states written
+// before 2026-12-02.
 Eigen::MatrixXd MatrixFromJson(const nlohmann::json& j, int n, const char* key) {
+  if (!j.at(key).is_array()) return state_json::FromPacked(j.at(key), n, n, "cma_es", key);
   const auto rows = j.at(key).get<std::vector<std::vector<double>>>();
   if (static_cast<int>(rows.size()) != n) {
     throw ConfigError(std::string("cma_es state: '") + key + "' has the wrong size");
@@ -287,8 +280,8 @@ nlohmann::json CmaEs::SaveState() const {
   j["ps"] = VectorToJson(ps_);
   j["pc"] = VectorToJson(pc_);
   j["D"] = VectorToJson(d_);
-  j["C"] = MatrixToJson(c_);
-  j["B"] = MatrixToJson(b_);
+  j["C"] = state_json::FromMatrix(c_);
+  j["B"] = state_json::FromMatrix(b_);
   return j;
 }
 

@@ -237,6 +237,58 @@ TEST(CmaEs, SaveLoadReproducesExactly) {
   EXPECT_EQ(restored->SaveState(), original->SaveState());
 }
 
+// C and B are stored packed (8 bytes an entry, not a JSON number each: full
+// CMA-ES on Ant is n = 7658); states from before, with lists of rows, load
+// to the same optimizer.
+TEST(CmaEs, StateStoresMatricesPackedAndReadsTheOlderRowLists) {
+  const int n = 6;
+  auto original = MakeOptimizer(CmaOptions(10, 5), n, 4);
+  for (int g = 0; g < 30; ++g) {
+    const auto population = original->Ask();
+    std::vector<double> fitness;
+    for (const auto& x : population) fitness.push_back(-Ellipsoid(x));
+    original->Tell(fitness);
+  }
+  const nlohmann::json state = original->SaveState();
+  for (const char* key : {"C", "B"}) {
+    ASSERT_TRUE(state.at(key).is_binary()) << key;
+    EXPECT_EQ(state.at(key).get_binary().size(), size_t(n * n * 8)) << key;
+  }
+  // The same state in the older form: each matrix a list of rows.
+  const auto& cma = dynamic_cast<const CmaEs&>(*original);
+  auto rows = [&](const Eigen::MatrixXd& m) {
+    nlohmann::json out = nlohmann::json::array();
+    for (int i = 0; i < n; ++i) {
+      std::vector<double> row;
+      for (int k = 0; k < n; ++k) row.push_back(m(i, k));
+      out.push_back(row);
+    }
+    return out;
+  };
+  ASSERT_NE(cma.eigenvectors(), cma.eigenvectors().transpose());  // so row order matters
+  nlohmann::json legacy = state;
+  legacy["C"] = rows(cma.covariance());
+  legacy["B"] = rows(cma.eigenvectors());
+  auto restored = MakeOptimizer(CmaOptions(10, 5), n, 99);
+  restored->LoadState(legacy);
+  EXPECT_EQ(restored->SaveState(), state);
+  EXPECT_EQ(restored->Ask(), original->Ask());
+  // A matrix of the wrong size is refused, naming the key, and loads nothing.
+  nlohmann::json bad = state;
+  auto bytes = bad["B"].get_binary();
+  bytes.resize(bytes.size() - 8);
+  bad["B"] = nlohmann::json::binary(bytes, 0x65);
+  auto untouched = MakeOptimizer(CmaOptions(10, 5), n, 7);
+  const auto mean_before = untouched->Mean();
+  try {
+    untouched->LoadState(bad);
+    ADD_FAILURE() << "accepted a short B";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("'B'"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(untouched->Mean(), mean_before);
+}
+
 TEST(CmaEs, LoadStateRejectsMismatch) {
   auto a = MakeOptimizer(CmaOptions(10, 5), 8, 1);
   auto b = MakeOptimizer(CmaOptions(10, 5), 7, 1);

@@ -1,12 +1,14 @@
 // JSON helpers for optimizer states.
 //
-// States are plain JSON; doubles are written by nlohmann::json with enough
-// digits to round-trip exactly, so a restored optimizer is bit-identical.
+// States are JSON (matrices packed as binary, below); doubles round-trip
+// exactly, so a restored optimizer is bit-identical.
 // Every reader checks sizes and throws ConfigError naming the strategy and
 // the key, so a bad state never half-loads.
 #pragma once
 
 #include <Eigen/Dense>
+#include <cstdint>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -28,16 +30,69 @@ inline Eigen::VectorXd ToVector(const nlohmann::json& j, int n, const std::strin
   return Eigen::Map<const Eigen::VectorXd>(values.data(), n);
 }
 
-// Column-major matrices as a list of columns (each a vector).
+// Matrices are one binary value: rows x cols little-endian float64 in
+// column-major order, tagged kPackedMatrix. A list of columns (the format
+// before 2026-12-02) still loads. Why binary: as JSON numbers every entry
+// costs 16 bytes plus per-row vectors, and full CMA-ES on Ant (n = 7658)
+// keeps three such trees (state, restore point, checkpoint copy) -- 9 GB.
+inline constexpr uint8_t kPackedMatrix = 0x65;
+
 inline nlohmann::json FromMatrix(const Eigen::MatrixXd& m) {
-  nlohmann::json cols = nlohmann::json::array();
-  for (Eigen::Index k = 0; k < m.cols(); ++k) cols.push_back(FromVector(m.col(k)));
-  return cols;
+  std::vector<uint8_t> bytes(static_cast<size_t>(m.size()) * 8);
+  for (Eigen::Index i = 0; i < m.size(); ++i) {
+    uint64_t u;
+    std::memcpy(&u, m.data() + i, 8);
+    for (int b = 0; b < 8; ++b) bytes[static_cast<size_t>(8 * i + b)] = static_cast<uint8_t>(u >> (8 * b));
+  }
+  return nlohmann::json::binary(std::move(bytes), kPackedMatrix);
+}
+
+// True for a value FromMatrix wrote.
+inline bool IsPackedMatrix(const nlohmann::json& j) {
+  return j.is_binary() && j.get_binary().has_subtype() && j.get_binary().subtype() == kPackedMatrix;
+}
+
+// The doubles of a packed matrix, in column-major order.
+inline std::vector<double> PackedValues(const nlohmann::json& j) {
+  const auto& b = j.get_binary();
+  std::vector<double> values(b.size() / 8);
+  for (size_t i = 0; i < values.size(); ++i) {
+    uint64_t u = 0;
+    for (int k = 0; k < 8; ++k) u |= static_cast<uint64_t>(b[8 * i + k]) << (8 * k);
+    std::memcpy(&values[i], &u, 8);
+  }
+  return values;
+}
+
+// True for a packed matrix as dump() writes it in text JSON:
+// {"bytes": [...], "subtype": 101}; LoadState accepts that too.
+inline bool IsDumpedPackedMatrix(const nlohmann::json& j) {
+  return j.is_object() && j.size() == 2 && j.contains("bytes") && j.contains("subtype") &&
+         j["subtype"] == kPackedMatrix;
+}
+
+// A packed matrix (binary, or its text form) of exactly rows x cols; throws
+// ConfigError otherwise.
+inline Eigen::MatrixXd FromPacked(const nlohmann::json& j, int rows, int cols, const std::string& what,
+                                  const char* key) {
+  const size_t bytes = static_cast<size_t>(rows) * static_cast<size_t>(cols) * 8;
+  nlohmann::json binary;
+  if (IsDumpedPackedMatrix(j))
+    binary = nlohmann::json::binary(j["bytes"].get<std::vector<uint8_t>>(), kPackedMatrix);
+  const nlohmann::json& packed = IsPackedMatrix(j) ? j : binary;
+  if (!IsPackedMatrix(packed) || packed.get_binary().size() != bytes) {
+    throw ConfigError(what + " state: '" + key + "' is not a " + std::to_string(rows) + " x " +
+                      std::to_string(cols) + " matrix");
+  }
+  const std::vector<double> values = PackedValues(packed);
+  return Eigen::Map<const Eigen::MatrixXd>(values.data(), rows, cols);
 }
 
 inline Eigen::MatrixXd ToMatrix(const nlohmann::json& j, int rows, int cols,
                                 const std::string& what, const char* key) {
-  const auto columns = j.at(key).get<std::vector<std::vector<double>>>();
+  const nlohmann::json& value = j.at(key);
+  if (!value.is_array()) return FromPacked(value, rows, cols, what, key);
+  const auto columns = value.get<std::vector<std::vector<double>>>();
   if (static_cast<int>(columns.size()) != cols) {
     throw ConfigError(what + " state: '" + key + "' has the wrong size");
   }

@@ -9,6 +9,7 @@
 
 #include "core/files.h"
 #include "neurevo/error.h"
+#include "optim/state_json.h"
 
 namespace neurevo {
 
@@ -46,6 +47,10 @@ nlohmann::json GenomeJson(const SavedGenome& g) {
 // survive CBOR, so a poisoned state is caught here rather than later).
 bool AllFinite(const nlohmann::json& j) {
   if (j.is_number_float()) return std::isfinite(j.get<double>());
+  if (state_json::IsPackedMatrix(j)) {
+    const std::vector<double> values = state_json::PackedValues(j);
+    return std::all_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); });
+  }
   if (j.is_structured())
     for (const auto& v : j)
       if (!AllFinite(v)) return false;
@@ -85,6 +90,8 @@ nlohmann::json Pack(const nlohmann::json& j) {
 }
 
 nlohmann::json Unpack(const nlohmann::json& j) {
+  // Optimizers' own packed matrices stay binary; their LoadState reads them.
+  if (state_json::IsPackedMatrix(j)) return j;
   if (j.is_binary()) {
     const auto& b = j.get_binary();
     if (!b.has_subtype() || b.subtype() != kPackedDoubles || b.size() % 8 != 0)
@@ -108,6 +115,24 @@ nlohmann::json Unpack(const nlohmann::json& j) {
     return out;
   }
   return j;
+}
+
+// An upper bound on the CBOR encoding's size (9 bytes covers any head or
+// scalar).
+size_t CborBytesBound(const nlohmann::json& j) {
+  if (j.is_binary()) return 9 + j.get_binary().size();
+  if (j.is_string()) return 9 + j.get_ref<const std::string&>().size();
+  if (j.is_array()) {
+    size_t n = 9;
+    for (const auto& v : j) n += CborBytesBound(v);
+    return n;
+  }
+  if (j.is_object()) {
+    size_t n = 9;
+    for (const auto& [k, v] : j.items()) n += 9 + k.size() + CborBytesBound(v);
+    return n;
+  }
+  return 9;
 }
 
 nlohmann::json PackAll(const std::vector<nlohmann::json>& states) {
@@ -154,13 +179,17 @@ std::string EncodeCheckpoint(const RunState& s) {
                       {"restore_generation", s.restore_generation},
                       {"metrics_bytes", s.metrics_bytes},
                       {"metrics_crc", s.metrics_crc}};
-  std::vector<uint8_t> cbor = nlohmann::json::to_cbor(p);
-  const std::string_view payload(reinterpret_cast<const char*>(cbor.data()), cbor.size());
-  std::string out(kMagic, sizeof kMagic);
-  PutU32(out, kCheckpointFormatVersion);
-  PutU32(out, Crc32(payload));
-  PutU64(out, payload.size());
-  out.append(payload);
+  // The payload is encoded straight after the header (no second copy of a
+  // payload that can hold n x n matrices); CRC and length are filled in after.
+  std::string out(kHeaderBytes, '\0');
+  out.reserve(kHeaderBytes + CborBytesBound(p));  // growing by doubling would peak at ~3x
+  nlohmann::json::to_cbor(p, out);
+  const std::string_view payload = std::string_view(out).substr(kHeaderBytes);
+  std::string header(kMagic, sizeof kMagic);
+  PutU32(header, kCheckpointFormatVersion);
+  PutU32(header, Crc32(payload));
+  PutU64(header, payload.size());
+  out.replace(0, kHeaderBytes, header);
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 
 #include "neurevo/error.h"
 #include "neurevo/optimizer.h"
@@ -128,6 +129,17 @@ TEST(Checkpoint, ValidChecksumWithBadContentIsRefused) {
   s = SampleState();
   s.optimizers[0]["mean"][0] = std::numeric_limits<double>::quiet_NaN();
   ExpectRefused(EncodeCheckpoint(s), "NaN in the optimizer state");
+  s = SampleState();
+  {  // a NaN inside a packed matrix (the covariance) is found too
+    auto bytes = s.optimizers[0]["C"].get_binary();
+    ASSERT_EQ(bytes.size(), 20u * 20u * 8u);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    uint64_t u;
+    std::memcpy(&u, &nan, 8);
+    for (int b = 0; b < 8; ++b) bytes[8 * 21 + b] = static_cast<uint8_t>(u >> (8 * b));
+    s.optimizers[0]["C"] = nlohmann::json::binary(bytes, 0x65);
+  }
+  ExpectRefused(EncodeCheckpoint(s), "NaN in a packed covariance matrix");
   s = SampleState();
   s.best->genes[1] = std::numeric_limits<double>::infinity();
   ExpectRefused(EncodeCheckpoint(s), "infinite gene");

@@ -477,6 +477,7 @@ Trainer::Outcome Trainer::RunGeneration(long long& max_steps) {
 void Trainer::Checkpoint() {
   std::vector<nlohmann::json> states;
   bool finite = true;
+  state_.optimizers.clear();  // replaced below; freed first, as it can be n x n twice
   for (const auto& o : optimizers_) {
     states.push_back(o->SaveState());
     for (double m : o->Mean()) finite = finite && std::isfinite(m);
@@ -489,12 +490,20 @@ void Trainer::Checkpoint() {
     state_.restore_generation = state_.generation;
   }
   if (!write_ || last_checkpoint_ == state_.generation) return;
-  RunState snapshot = state_;
-  snapshot.train_seconds = Elapsed();
+  // Written from state_ itself, not a copy (a full CMA-ES state is n x n
+  // twice); train_seconds holds earlier sessions' time, so put it back.
+  const double earlier_seconds = state_.train_seconds;
+  state_.train_seconds = Elapsed();
   metrics_.Sync();  // the lines a checkpoint vouches for are on disk first
-  snapshot.metrics_bytes = metrics_.bytes();
-  snapshot.metrics_crc = metrics_.crc();
-  WriteCheckpoint(dir_, snapshot);
+  state_.metrics_bytes = metrics_.bytes();
+  state_.metrics_crc = metrics_.crc();
+  try {
+    WriteCheckpoint(dir_, state_);
+  } catch (...) {
+    state_.train_seconds = earlier_seconds;
+    throw;
+  }
+  state_.train_seconds = earlier_seconds;
   last_checkpoint_ = state_.generation;
 }
 
