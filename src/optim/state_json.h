@@ -37,14 +37,20 @@ inline Eigen::VectorXd ToVector(const nlohmann::json& j, int n, const std::strin
 // keeps three such trees (state, restore point, checkpoint copy) -- 9 GB.
 inline constexpr uint8_t kPackedMatrix = 0x65;
 
-inline nlohmann::json FromMatrix(const Eigen::MatrixXd& m) {
-  std::vector<uint8_t> bytes(static_cast<size_t>(m.size()) * 8);
-  for (Eigen::Index i = 0; i < m.size(); ++i) {
+// n doubles as one binary value of little-endian float64 with `subtype`
+// (checkpoints pack their long number arrays the same way).
+inline nlohmann::json PackDoubles(const double* data, size_t n, uint8_t subtype) {
+  std::vector<uint8_t> bytes(n * 8);
+  for (size_t i = 0; i < n; ++i) {
     uint64_t u;
-    std::memcpy(&u, m.data() + i, 8);
-    for (int b = 0; b < 8; ++b) bytes[static_cast<size_t>(8 * i + b)] = static_cast<uint8_t>(u >> (8 * b));
+    std::memcpy(&u, data + i, 8);
+    for (int b = 0; b < 8; ++b) bytes[8 * i + b] = static_cast<uint8_t>(u >> (8 * b));
   }
-  return nlohmann::json::binary(std::move(bytes), kPackedMatrix);
+  return nlohmann::json::binary(std::move(bytes), subtype);
+}
+
+inline nlohmann::json FromMatrix(const Eigen::MatrixXd& m) {
+  return PackDoubles(m.data(), static_cast<size_t>(m.size()), kPackedMatrix);
 }
 
 // True for a value FromMatrix wrote.
@@ -52,7 +58,7 @@ inline bool IsPackedMatrix(const nlohmann::json& j) {
   return j.is_binary() && j.get_binary().has_subtype() && j.get_binary().subtype() == kPackedMatrix;
 }
 
-// The doubles of a packed matrix, in column-major order.
+// The doubles of a PackDoubles value (a packed matrix: column-major order).
 inline std::vector<double> PackedValues(const nlohmann::json& j) {
   const auto& b = j.get_binary();
   std::vector<double> values(b.size() / 8);

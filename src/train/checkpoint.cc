@@ -66,15 +66,8 @@ constexpr size_t kPackFrom = 16;
 nlohmann::json Pack(const nlohmann::json& j) {
   if (j.is_array() && j.size() >= kPackFrom &&
       std::all_of(j.begin(), j.end(), [](const nlohmann::json& v) { return v.is_number(); })) {
-    std::vector<uint8_t> bytes(j.size() * 8);
-    size_t at = 0;
-    for (const auto& v : j) {
-      const double d = v.get<double>();
-      uint64_t u;
-      std::memcpy(&u, &d, 8);
-      for (int i = 0; i < 8; ++i) bytes[at++] = static_cast<uint8_t>(u >> (8 * i));
-    }
-    return nlohmann::json::binary(std::move(bytes), kPackedDoubles);
+    const auto values = j.get<std::vector<double>>();
+    return state_json::PackDoubles(values.data(), values.size(), kPackedDoubles);
   }
   if (j.is_object()) {
     nlohmann::json out = nlohmann::json::object();
@@ -96,13 +89,7 @@ nlohmann::json Unpack(const nlohmann::json& j) {
     const auto& b = j.get_binary();
     if (!b.has_subtype() || b.subtype() != kPackedDoubles || b.size() % 8 != 0)
       throw nlohmann::json::other_error::create(501, "unknown binary value", &j);
-    std::vector<double> values(b.size() / 8);
-    for (size_t i = 0; i < values.size(); ++i) {
-      uint64_t u = 0;
-      for (int k = 0; k < 8; ++k) u |= static_cast<uint64_t>(b[8 * i + k]) << (8 * k);
-      std::memcpy(&values[i], &u, 8);
-    }
-    return values;
+    return state_json::PackedValues(j);
   }
   if (j.is_object()) {
     nlohmann::json out = nlohmann::json::object();

@@ -477,7 +477,6 @@ Trainer::Outcome Trainer::RunGeneration(long long& max_steps) {
 void Trainer::Checkpoint() {
   std::vector<nlohmann::json> states;
   bool finite = true;
-  state_.optimizers.clear();  // replaced below; freed first, as it can be n x n twice
   for (const auto& o : optimizers_) {
     states.push_back(o->SaveState());
     for (double m : o->Mean()) finite = finite && std::isfinite(m);
