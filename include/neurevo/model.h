@@ -68,6 +68,14 @@ struct ModelOptions {
   // (Brunel 2000's relative inhibition g): balances the more numerous AMPA
   // synapses and their larger driving force.
   double inhibitory_weight_scale = 4.0;
+  // Input synapses (in->E, in->I, in->out) of a network with more input
+  // neurons than this carry weights scaled by input_fan_in_reference / inputs,
+  // so that a neuron's total input drive stays what this many inputs give.
+  // Without it Ant's 105 observations drive every neuron, outputs included,
+  // into saturation (all actions at +1 from the second step). 20 (the
+  // network's size) leaves every other task (at most 17 inputs) unchanged.
+  // 0: never scale.
+  double input_fan_in_reference = 20.0;
   // Synaptic delays live in [min_delay_ms, max_delay_ms] (whole substeps).
   // A minimum delay of at least one substep lets the simulation advance
   // min(8, min delay) substeps per synapse pass (NEST's min-delay batching).

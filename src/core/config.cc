@@ -220,6 +220,9 @@ const std::vector<Entry>& Schema() {
                       "Steady conductance of a weight gene of 1 at presynaptic activation 1."));
     s.push_back(Float("model.inhibitory_weight_scale", FIELD(model.inhibitory_weight_scale), 0, kInf, false,
                       "GABA weight genes map to [0, weight_max_nS * scale] (relative inhibition)."));
+    s.push_back(Float("model.input_fan_in_reference", FIELD(model.input_fan_in_reference), 0, kInf, false,
+                      "With more input neurons than this, input synapse weights scale by reference / inputs "
+                      "(total input drive bounded); 0: never."));
     s.push_back(Choice("model.snn_readout", FIELD(model.snn_readout), {"potential", "rate"},
                        "snn: non-spiking output integrators read by potential, or spiking outputs read by rate."));
     s.push_back(Float("model.spike_reference_hz", FIELD(model.spike_reference_hz), 0, kInf, true,

@@ -115,6 +115,11 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   // increment follows from g_ss = increment * signal / (1 - decay).
   const double per_unit_signal =
       net.spiking ? (1.0 - decay) / ref_rate_per_substep : 1.0 - decay;
+  // Many inputs share the drive of input_fan_in_reference inputs (model.h).
+  const double input_scale =
+      o.input_fan_in_reference > 0 && net.inputs > o.input_fan_in_reference
+          ? o.input_fan_in_reference / net.inputs
+          : 1.0;
   const GeneFamily& ampa = layout_.families()[ampa_];
   const GeneFamily& gaba = layout_.families()[gaba_];
   const int n = net.neurons;
@@ -142,7 +147,9 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
     net.delay[s] = d;
     net.offset[s] = t.synapses[s].pre * net.stride - d;
     const GeneFamily& wf = t.synapses[s].inhibitory ? gaba : ampa;
-    net.weight[s] = static_cast<float>(GenomeLayout::Map(wf, genome, gene_index_[s]) * per_unit_signal);
+    const double scale = t.synapses[s].pre < net.inputs ? input_scale : 1.0;
+    net.weight[s] =
+        static_cast<float>(GenomeLayout::Map(wf, genome, gene_index_[s]) * per_unit_signal * scale);
   }
   // Per receptor, one sum per postsynaptic neuron, in groups of 4
   // neighbours (similar lengths: little padding); the last group runs into

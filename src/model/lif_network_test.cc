@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -483,6 +484,64 @@ TEST(LifDecode, ConstantsFollowTheOptions) {
   EXPECT_NEAR(net.trace_increment * per_substep / (1.0 - net.trace_decay), 1.0, 1e-5);
   EXPECT_EQ(net.block, 8);
   EXPECT_GT(net.ring, 50);  // R > max delay (lif_network.h)
+}
+
+// Input synapses of a network with more inputs than input_fan_in_reference
+// scale by reference / inputs; every other synapse, and networks with fewer
+// inputs, are unchanged.
+TEST(LifDecode, ManyInputsShareTheReferenceDrive) {
+  for (const int inputs : {10, 40}) {
+    ModelOptions scaled;
+    scaled.input_fan_in_reference = 20;
+    ModelOptions unscaled = scaled;
+    unscaled.input_fan_in_reference = 0;
+    const Topology t = BuildTopology(inputs, 4, 4, 2, scaled.connectivity);
+    const LifDecoder a(scaled, t), b(unscaled, t);
+    const auto genome = RandomGenome(a.layout().size(), 3, 0.0, 1.0);
+    const LifNetwork na = a.Decode(genome), nb = b.Decode(genome);
+    const double expected = inputs > 20 ? 20.0 / inputs : 1.0;
+    int from_inputs = 0;
+    for (size_t s = 0; s < t.synapses.size(); ++s) {
+      const bool input = t.synapses[s].pre < inputs;
+      from_inputs += input;
+      EXPECT_FLOAT_EQ(na.weight[s], static_cast<float>(nb.weight[s] * (input ? expected : 1.0)))
+          << "inputs " << inputs << ", synapse " << s;
+    }
+    EXPECT_EQ(from_inputs, inputs * 10);  // in->E, in->I, in->out
+  }
+}
+
+// The reason for the scaling: with Ant's 105 observations, unscaled input
+// synapses drive a random network's outputs into saturation (every action
+// at its bound); scaled, they stay inside the range.
+TEST(LifDecode, AntSizedInputsDoNotSaturateTheOutputs) {
+  auto mean_output = [](double reference) {
+    ModelOptions o;
+    o.input_fan_in_reference = reference;
+    o.evolve_noise = false;
+    const Topology t = BuildTopology(105, 10, 10, 8, o.connectivity);
+    const LifDecoder dec(o, t);
+    double sum = 0.0;
+    int count = 0;
+    for (uint64_t seed = 1; seed <= 5; ++seed) {
+      const LifNetwork net = dec.Decode(RandomGenome(dec.layout().size(), seed, 0.0, 1.0));
+      LifState state(net);  // keeps a reference to net
+      std::vector<float> out(8);
+      const std::vector<double> observation(105, 0.0);
+      for (int step = 0; step < 20; ++step) {
+        state.Step(observation, out);
+        if (step >= 10)
+          for (float x : out) sum += x, ++count;
+      }
+    }
+    return sum / count;
+  };
+  const double unscaled = mean_output(0.0), scaled = mean_output(20.0);
+  EXPECT_GT(unscaled, 0.97);  // the failure mode the scaling removes
+  EXPECT_LT(scaled, 0.85);
+  EXPECT_GT(scaled, 0.15);
+  std::printf("mean output over 5 random Ant-sized networks: unscaled %.3f, scaled %.3f\n", unscaled,
+              scaled);
 }
 
 // ---------------------------------------------------------------------------

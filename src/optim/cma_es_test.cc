@@ -106,15 +106,20 @@ TEST(CmaEs, EllipsoidLargePopulationNeedsRankMu) {
   }
 }
 
+// About one run in 20 ends in Rosenbrock's local minimum, and which seed does
+// depends on the CPU (-march=native changes rounding: seed 1 does on an
+// AVX-512 machine, none of 1-5 did without), so the test allows two of nine.
 TEST(CmaEs, RosenbrockEvaluations) {
   std::vector<int> evals;
-  for (uint64_t seed = 1; seed <= 5; ++seed) {
+  int local_minimum = 0;
+  for (uint64_t seed = 1; seed <= 9; ++seed) {
     const int e = RunSeed(Rosenbrock, 10, seed, 10000);
-    EXPECT_GT(e, 0) << "seed " << seed;
-    evals.push_back(e);
+    if (e < 0) ++local_minimum;
+    evals.push_back(e < 0 ? 10000 : e);
   }
+  EXPECT_LE(local_minimum, 2);
   std::sort(evals.begin(), evals.end());
-  EXPECT_LT(evals[2], 7000);  // median
+  EXPECT_LT(evals[4], 7000);  // median
 }
 
 TEST(CmaEs, BrokenStepSizeAdaptationIsDetected) {
