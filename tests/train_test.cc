@@ -211,7 +211,7 @@ TEST(Train, CorruptGenomeFilesAreRefusedWithTheFileName) {
   const fs::path genome = fs::path(dir) / "best_genome.json";
   std::ifstream in(genome);
   std::string text((std::istreambuf_iterator<char>(in)), {});
-  for (const std::string bad : {text.substr(0, text.size() / 2), std::string("{}"),
+  for (const std::string& bad : {text.substr(0, text.size() / 2), std::string("{}"),
                                 std::string("not json")}) {
     std::ofstream(genome) << bad;
     try {

@@ -146,6 +146,10 @@ class Model {
 // Throws ConfigError naming the `model.*` key for invalid options.
 std::unique_ptr<Model> MakeModel(const ModelOptions& options, const Space& observation,
                                  const Space& action);
+// MakeModel(...)->layout().size() with the same checks, without building a
+// bnn/snn network (whose synapse list and labels dominate: seconds and
+// gigabytes for millions of synapses).
+long long CountGenes(const ModelOptions& options, const Space& observation, const Space& action);
 
 // Number of policy outputs for an action space: one per continuous
 // dimension (two with options.continuous_readout "push_pull") or discrete

@@ -429,9 +429,9 @@ void Validate(const RunConfig& c) {
   if (genes_bound > kMaxGenes)
     Fail(m.kind == "mlp" ? "model.mlp_hidden" : "model.excitatory",
          fmt::format("the network would have up to {:.3g} genes; allowed: at most {:.0e}", genes_bound, kMaxGenes));
-  // Connectivity and task/model compatibility are checked by building them.
-  const auto model = MakeModel(c.model, task->observation_space(), task->action_space());
-  const int genes = model->layout().size();
+  // Connectivity and task/model compatibility are checked as building them
+  // would, without building (a refused network must be refused quickly).
+  const long long genes = CountGenes(c.model, task->observation_space(), task->action_space());
   if (c.optimizer.kind == "cma_es" && genes > kMaxFullCmaGenes)
     Fail("optimizer.kind", fmt::format("cma_es keeps {0} x {0} matrices ({1:.1f} GB) for {0} genes; allowed: "
                                        "at most {2} genes with full covariance; use a separable strategy",

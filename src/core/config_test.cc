@@ -95,6 +95,20 @@ TEST(Config, CrossKeyChecks) {
   EXPECT_NE(ErrorOf("", {"budget.env_steps=0"}).find("unlimited"), std::string::npos);
 }
 
+// A network too large for full-covariance CMA-ES is refused by counting its
+// genes, not by building its millions of synapses (which took seconds and
+// gigabytes, enough to stall the config fuzzer).
+TEST(Config, HugeNetworkIsRefusedByCountingGenes) {
+  // CartPole: 4 inputs, 2 outputs; by default every non-input neuron (E, I,
+  // out) connects to every other one, and every input to all of them.
+  const std::string e = ErrorOf("", {"model.excitatory=2000", "model.inhibitory=2000"});
+  EXPECT_NE(e.find("optimizer.kind"), std::string::npos) << e;
+  const long long n = 4 + 4000 + 2, syn = 4002LL * 4001 + 4LL * 4002;
+  const long long genes = 2 * syn + 2 * n;  // weights and delays; offsets and noise
+  EXPECT_NE(e.find(std::to_string(genes) + " genes"), std::string::npos) << e << " expected " << genes;
+  EXPECT_EQ(ErrorOf("", {"model.excitatory=2000", "model.inhibitory=2000", "optimizer.kind=openai_es"}), "");
+}
+
 TEST(Config, SyntaxErrorsNameFileAndLine) {
   const std::string e = ErrorOf("[model\nkind = 1\n");
   EXPECT_NE(e.find("test.toml:1"), std::string::npos) << e;

@@ -40,9 +40,13 @@ class LifPolicy : public Policy {
 };
 }  // namespace
 
+int LifInputs(const ModelOptions& options, const Space& observation) {
+  return observation.vector_size() * (options.input_encoding == "pair" ? 2 : 1);
+}
+
 LifModel::LifModel(const ModelOptions& options, const Space& observation, const Space& action)
     : decoder_(options,
-               BuildTopology(observation.vector_size() * (options.input_encoding == "pair" ? 2 : 1), options.excitatory, options.inhibitory,
+               BuildTopology(LifInputs(options, observation), options.excitatory, options.inhibitory,
                              NumOutputs(action, options), options.connectivity)),
       action_(action),
       substeps_(options.substeps),

@@ -6,6 +6,10 @@
 
 namespace neurevo {
 
+// Input neurons for an observation space: one per dimension, two with
+// options.input_encoding "pair".
+int LifInputs(const ModelOptions& options, const Space& observation);
+
 class LifModel : public Model {
  public:
   LifModel(const ModelOptions& options, const Space& observation, const Space& action);

@@ -14,7 +14,15 @@ namespace {
 constexpr int kMaxBlock = SynapsePass::kWidth;
 
 int ToSubsteps(double ms, double dt_ms) { return static_cast<int>(std::lround(ms / dt_ms)); }
+bool EvolvesDelays(const ModelOptions& o) {
+  const int d_min = std::max(ToSubsteps(o.min_delay_ms, o.dt_ms), 1);
+  return o.evolve_delays && ToSubsteps(o.max_delay_ms, o.dt_ms) > d_min;
+}
 }  // namespace
+
+long long LifGeneCount(const ModelOptions& o, int neurons, long long synapses) {
+  return synapses * (EvolvesDelays(o) ? 2 : 1) + neurons * ((o.evolve_offsets ? 1LL : 0) + (o.evolve_noise ? 1 : 0));
+}
 
 LifDecoder::LifDecoder(const ModelOptions& options, const Topology& topology)
     : options_(options), topology_(topology) {
@@ -43,7 +51,7 @@ LifDecoder::LifDecoder(const ModelOptions& options, const Topology& topology)
                        options_.weight_max_nS, ampa_labels});
   gaba_ = layout_.Add({"gaba_weights", "nS", 0, static_cast<int>(gaba_labels.size()), 0.0,
                        options_.weight_max_nS * options_.inhibitory_weight_scale, gaba_labels});
-  if (options_.evolve_delays && d_max > d_min)
+  if (EvolvesDelays(options_))
     delays_ = layout_.Add({"delays", "substeps", 0, n_syn, static_cast<double>(d_min),
                            static_cast<double>(d_max), syn_labels});
   // Offsets are centred on the rheobase g_L (V_th - V_rest): a gene of 0.5

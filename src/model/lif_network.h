@@ -79,7 +79,12 @@ struct LifNetwork {
   long long synapse_count() const { return static_cast<long long>(weight.size()); }
 };
 
+// The size of the genome LifDecoder(options, topology) lays out, from the
+// neuron and synapse counts alone (validation sizes large networks this way).
+long long LifGeneCount(const ModelOptions& options, int neurons, long long synapses);
+
 // Builds a LifNetwork from a genome laid out by LifLayout().
+
 class LifDecoder {
  public:
   LifDecoder(const ModelOptions& options, const Topology& topology);

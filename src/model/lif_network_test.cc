@@ -4,6 +4,8 @@
 // determinism, and the genome layout of the LIF models.
 #include "model/lif_network.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -790,6 +792,48 @@ TEST(LifLayout, FamiliesSwitchOff) {
   EXPECT_EQ(model->layout().size(), 759 + 34);
   EXPECT_NE(model->layout().Find("noise"), nullptr);
   EXPECT_EQ(model->layout().Find("offsets"), nullptr);
+}
+
+// Validation sizes networks with CountGenes, which must agree with the
+// layout a built model has, for every model kind and option that shapes it.
+TEST(LifLayout, CountGenesMatchesTheBuiltLayout) {
+  const Space box3 = Space::Box({-1, -1, -1}, {1, 1, 1});
+  const Space box11 = Space::Box(std::vector<double>(11, -1), std::vector<double>(11, 1));
+  const Space act2 = Space::Box({-2, -2}, {2, 2});
+  const std::vector<std::vector<std::string>> connectivities = {
+      ModelOptions{}.connectivity,
+      {"in->E", "E->out"},
+      {"in->E", "E->E", "I->I", "E->I", "I->E", "I->out", "E->out", "in->out", "out->out", "out->E"},
+      {"in->I", "I->out"}};
+  int cases = 0;
+  for (const std::string kind : {"bnn", "snn", "rnn", "mlp"})
+    for (const auto& [obs, act] : {std::pair{box3, Space::Discrete(2)}, std::pair{box11, act2}})
+      for (const auto& connectivity : connectivities)
+        for (int variant = 0; variant < 6; ++variant) {
+          ModelOptions o;
+          o.kind = kind;
+          o.connectivity = connectivity;
+          o.excitatory = variant == 3 ? 0 : 4 + variant;
+          o.inhibitory = variant == 4 ? 0 : 3;
+          o.evolve_delays = variant % 2 == 0;
+          o.evolve_offsets = variant != 1;
+          o.evolve_noise = variant % 3 != 0;
+          if (variant == 2) o.min_delay_ms = o.max_delay_ms = 2.0;  // one possible delay
+          if (variant == 5) o.input_encoding = "pair";
+          if (variant >= 4) o.continuous_readout = "push_pull";
+          if (kind == "mlp" && (o.excitatory == 0 || o.inhibitory == 0)) continue;
+          SCOPED_TRACE(fmt::format("{} variant {} connectivity {}", kind, variant, fmt::join(connectivity, ",")));
+          EXPECT_EQ(CountGenes(o, obs, act), MakeModel(o, obs, act)->layout().size());
+          ++cases;
+        }
+  EXPECT_GT(cases, 150);
+  // It refuses what MakeModel refuses, with the same message.
+  ModelOptions bad;
+  bad.connectivity = {"E->in"};
+  EXPECT_THROW(CountGenes(bad, box3, act2), ConfigError);
+  bad = ModelOptions{};
+  bad.kind = "lstm";
+  EXPECT_THROW(CountGenes(bad, box3, act2), ConfigError);
 }
 
 TEST(LifLayout, FoldReflectsIntoTheUnitBox) {

@@ -3,13 +3,15 @@
 
 #include "model/baseline_models.h"
 #include "model/lif_model.h"
+#include "model/topology.h"
 #include "neurevo/error.h"
 #include "neurevo/model.h"
 
 namespace neurevo {
 
-std::unique_ptr<Model> MakeModel(const ModelOptions& options, const Space& observation,
-                                 const Space& action) {
+namespace {
+// Everything MakeModel checks before it builds anything.
+void CheckModelOptions(const ModelOptions& options, const Space& observation, const Space& action) {
   if (options.binary_readout != "argmax" && options.binary_readout != "threshold")
     throw ConfigError(fmt::format("model.binary_readout: unknown value '{}'; allowed: argmax | threshold",
                                   options.binary_readout));
@@ -26,12 +28,29 @@ std::unique_ptr<Model> MakeModel(const ModelOptions& options, const Space& obser
     throw ConfigError("task.name: tasks with discrete observations are not supported");
   if (NumOutputs(action, options) > 64)
     throw ConfigError("task.name: at most 64 policy outputs are supported");
+  if (options.kind != "bnn" && options.kind != "snn" && options.kind != "rnn" && options.kind != "mlp")
+    throw ConfigError(
+        fmt::format("model.kind: unknown model '{}'; allowed: bnn, snn, rnn, mlp", options.kind));
+}
+}  // namespace
+
+std::unique_ptr<Model> MakeModel(const ModelOptions& options, const Space& observation,
+                                 const Space& action) {
+  CheckModelOptions(options, observation, action);
   if (options.kind == "bnn" || options.kind == "snn")
     return std::make_unique<LifModel>(options, observation, action);
   if (options.kind == "rnn") return std::make_unique<RnnModel>(options, observation, action);
-  if (options.kind == "mlp") return std::make_unique<MlpModel>(options, observation, action);
-  throw ConfigError(
-      fmt::format("model.kind: unknown model '{}'; allowed: bnn, snn, rnn, mlp", options.kind));
+  return std::make_unique<MlpModel>(options, observation, action);
+}
+
+long long CountGenes(const ModelOptions& options, const Space& observation, const Space& action) {
+  CheckModelOptions(options, observation, action);
+  if (options.kind != "bnn" && options.kind != "snn")  // their layouts are cheap to build
+    return MakeModel(options, observation, action)->layout().size();
+  const int inputs = LifInputs(options, observation), outputs = NumOutputs(action, options);
+  return LifGeneCount(options, inputs + options.excitatory + options.inhibitory + outputs,
+                      CountSynapses(inputs, options.excitatory, options.inhibitory, outputs,
+                                    options.connectivity));
 }
 
 int NumOutputs(const Space& action, const ModelOptions& options) {

@@ -18,6 +18,26 @@ int ParseGroup(const std::string& name, const std::string& pair) {
       "model.connectivity: unknown group '{}' in '{}'; allowed groups: in, E, I, out", name,
       pair));
 }
+using Connected = std::array<std::array<bool, 4>, 4>;  // [from group][to group]
+
+Connected ParseConnectivity(const std::vector<std::string>& connectivity) {
+  Connected connected{};
+  for (const auto& pair : connectivity) {
+    const auto arrow = pair.find("->");
+    if (arrow == std::string::npos)
+      throw ConfigError(fmt::format(
+          "model.connectivity: '{}' is not of the form FROM->TO (groups in, E, I, out)", pair));
+    const int from = ParseGroup(pair.substr(0, arrow), pair);
+    const int to = ParseGroup(pair.substr(arrow + 2), pair);
+    if (to == 0)
+      throw ConfigError(fmt::format(
+          "model.connectivity: '{}' projects into the input group, which receives only "
+          "observations",
+          pair));
+    connected[from][to] = true;
+  }
+  return connected;
+}
 }  // namespace
 
 Group Topology::GroupOf(int neuron) const {
@@ -41,21 +61,7 @@ Topology BuildTopology(int inputs, int excitatory, int inhibitory, int outputs,
     t.group_begin[g] = begin;
     begin += sizes[g];
   }
-  bool connected[4][4] = {};
-  for (const auto& pair : connectivity) {
-    const auto arrow = pair.find("->");
-    if (arrow == std::string::npos)
-      throw ConfigError(fmt::format(
-          "model.connectivity: '{}' is not of the form FROM->TO (groups in, E, I, out)", pair));
-    const int from = ParseGroup(pair.substr(0, arrow), pair);
-    const int to = ParseGroup(pair.substr(arrow + 2), pair);
-    if (to == 0)
-      throw ConfigError(fmt::format(
-          "model.connectivity: '{}' projects into the input group, which receives only "
-          "observations",
-          pair));
-    connected[from][to] = true;
-  }
+  const Connected connected = ParseConnectivity(connectivity);
   const int n = t.neurons();
   for (int post = 0; post < n; ++post) {
     const int gpost = static_cast<int>(t.GroupOf(post));
@@ -71,6 +77,17 @@ Topology BuildTopology(int inputs, int excitatory, int inhibitory, int outputs,
     }
   }
   return t;
+}
+
+long long CountSynapses(int inputs, int excitatory, int inhibitory, int outputs,
+                        const std::vector<std::string>& connectivity) {
+  const Connected connected = ParseConnectivity(connectivity);
+  const long long sizes[4] = {inputs, excitatory, inhibitory, outputs};
+  long long n = 0;
+  for (int from = 0; from < 4; ++from)
+    for (int to = 0; to < 4; ++to)
+      if (connected[from][to]) n += sizes[from] * (sizes[to] - (from == to ? 1 : 0));  // no self-synapses
+  return n;
 }
 
 }  // namespace neurevo

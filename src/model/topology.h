@@ -38,4 +38,10 @@ struct Topology {
 Topology BuildTopology(int inputs, int excitatory, int inhibitory, int outputs,
                        const std::vector<std::string>& connectivity);
 
+// The number of synapses BuildTopology would make, without building them
+// (config validation sizes networks of millions of synapses this way). Throws
+// as BuildTopology does.
+long long CountSynapses(int inputs, int excitatory, int inhibitory, int outputs,
+                        const std::vector<std::string>& connectivity);
+
 }  // namespace neurevo
