@@ -84,7 +84,6 @@ struct LifNetwork {
 long long LifGeneCount(const ModelOptions& options, int neurons, long long synapses);
 
 // Builds a LifNetwork from a genome laid out by LifLayout().
-
 class LifDecoder {
  public:
   LifDecoder(const ModelOptions& options, const Topology& topology);

@@ -828,12 +828,28 @@ TEST(LifLayout, CountGenesMatchesTheBuiltLayout) {
         }
   EXPECT_GT(cases, 150);
   // It refuses what MakeModel refuses, with the same message.
+  const auto error_of = [&](const auto& build, const ModelOptions& o) -> std::string {
+    try {
+      build(o);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  const auto count = [&](const ModelOptions& o) { CountGenes(o, box3, act2); };
+  const auto make = [&](const ModelOptions& o) { MakeModel(o, box3, act2); };
   ModelOptions bad;
   bad.connectivity = {"E->in"};
-  EXPECT_THROW(CountGenes(bad, box3, act2), ConfigError);
+  EXPECT_NE(error_of(count, bad), "");
+  EXPECT_EQ(error_of(count, bad), error_of(make, bad));
   bad = ModelOptions{};
   bad.kind = "lstm";
-  EXPECT_THROW(CountGenes(bad, box3, act2), ConfigError);
+  EXPECT_NE(error_of(count, bad), "");
+  EXPECT_EQ(error_of(count, bad), error_of(make, bad));
+  bad = ModelOptions{};
+  bad.binary_readout = "softmax";
+  EXPECT_NE(error_of(count, bad), "");
+  EXPECT_EQ(error_of(count, bad), error_of(make, bad));
 }
 
 TEST(LifLayout, FoldReflectsIntoTheUnitBox) {

@@ -44,9 +44,9 @@ std::unique_ptr<Model> MakeModel(const ModelOptions& options, const Space& obser
 }
 
 long long CountGenes(const ModelOptions& options, const Space& observation, const Space& action) {
-  CheckModelOptions(options, observation, action);
   if (options.kind != "bnn" && options.kind != "snn")  // their layouts are cheap to build
     return MakeModel(options, observation, action)->layout().size();
+  CheckModelOptions(options, observation, action);
   const int inputs = LifInputs(options, observation), outputs = NumOutputs(action, options);
   return LifGeneCount(options, inputs + options.excitatory + options.inhibitory + outputs,
                       CountSynapses(inputs, options.excitatory, options.inhibitory, outputs,
