@@ -149,6 +149,10 @@ void CheckExact(const std::string& task_name) {
       const StepResult r = task.Evaluate(b, Action32(step));
       task.Observe(obs);
       EXPECT_EQ(r.reward, step.at("reward").get<double>()) << "step " << t;
+      // Gymnasium's info["reward_survive"]; InvertedPendulum's is its whole
+      // reward, which has no other term to keep (no survival bonus here).
+      if (task.has_survival_bonus())
+        EXPECT_EQ(r.survival_reward, step.value("survival", r.survival_reward)) << "step " << t;
       EXPECT_EQ(r.terminated, step.at("terminated").get<bool>())
           << "step " << t;
       EXPECT_EQ(obs, Vec(step, "observation")) << "step " << t;

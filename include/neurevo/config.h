@@ -34,6 +34,7 @@ struct RunConfig {
   int train_episodes = 1;        // episodes per individual per generation
   int validation_episodes = 10;  // elite validation episodes (0: select by training fitness)
   bool obs_normalization = true;
+  bool drop_survival_bonus = false;  // training fitness without the task's survival bonus (ARS)
   double obs_clip = 5.0;
   int eval_episodes = 100;       // held-out episodes for the final evaluation
   int islands = 1;

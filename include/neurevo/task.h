@@ -45,6 +45,10 @@ struct StepResult {
   double reward = 0.0;
   bool terminated = false;  // the MDP reached a terminal state
   bool truncated = false;   // the time limit was reached
+  // The share of `reward` that is a bonus for staying alive (Gymnasium's
+  // healthy_reward or alive_bonus; 0 for tasks without one). Training can
+  // leave it out of the fitness (train.drop_survival_bonus).
+  double survival_reward = 0.0;
   // The simulator reported numerical trouble during this step (MuJoCo: a
   // NaN/Inf/huge qpos, qvel or qacc, after which it resets its state; or a
   // non-finite control, a singular inertia, a full contact or constraint
@@ -64,6 +68,9 @@ class Task {
   virtual const Space& action_space() const = 0;
   // Time limit (Gymnasium's TimeLimit wrapper), e.g. 500 for CartPole-v1.
   virtual int max_episode_steps() const = 0;
+  // Whether the reward holds a separate per-step bonus for staying alive
+  // (StepResult::survival_reward): Hopper, Walker2d, Ant, InvertedDoublePendulum.
+  virtual bool has_survival_bonus() const { return false; }
 
   // Starts an episode from a state drawn with the given seed; writes the first
   // observation. Resets the step counter.

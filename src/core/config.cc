@@ -311,6 +311,10 @@ const std::vector<Entry>& Schema() {
                     "fresh episodes, and if it does the incumbent replays them into its pooled mean (all "
                     "counted in the budget); the best genome is the one with the best validated mean. "
                     "0: the best training fitness."));
+    s.push_back(Bool("train.drop_survival_bonus", FIELD(drop_survival_bonus),
+                     "Training and validation returns leave out the task's per-step survival bonus "
+                     "(Hopper, Walker2d, Ant, InvertedDoublePendulum; as ARS does); the final evaluation "
+                     "keeps the full reward."));
     s.push_back(Bool("train.obs_normalization", FIELD(obs_normalization),
                      "Normalise observations by running mean/std shared by the population."));
     s.push_back(Float("train.obs_clip", FIELD(obs_clip), 0, kInf, true, "Clip normalised observations to [-clip, clip]."));
@@ -420,6 +424,14 @@ void Validate(const RunConfig& c) {
                              "budget.generations, budget.target_fitness, budget.wall_seconds");
   // Sizes that would exhaust memory are refused before anything is built.
   auto task = MakeTask(c.task_name);
+  if (c.drop_survival_bonus && !task->has_survival_bonus()) {
+    std::vector<std::string> with_bonus;
+    for (const auto& name : TaskNames())
+      if (MakeTask(name)->has_survival_bonus()) with_bonus.push_back(name);
+    Fail("train.drop_survival_bonus", fmt::format("{}'s reward has no survival bonus to leave out; allowed: true "
+                                                  "only for {}",
+                                                  c.task_name, fmt::join(with_bonus, ", ")));
+  }
   const double units = static_cast<double>(m.excitatory) + m.inhibitory +
                        task->observation_space().vector_size() * (m.input_encoding == "pair" ? 2.0 : 1.0) +
                        task->action_space().vector_size() * 2.0;

@@ -93,6 +93,13 @@ TEST(Config, CrossKeyChecks) {
   EXPECT_NE(ErrorOf("", {"model.max_delay_ms=0.5"}).find("model.max_delay_ms"), std::string::npos);
   EXPECT_NE(ErrorOf("", {"model.connectivity=[\"E->in\"]"}).find("model.connectivity"), std::string::npos);
   EXPECT_NE(ErrorOf("", {"budget.env_steps=0"}).find("unlimited"), std::string::npos);
+  // Only tasks whose reward has a survival bonus can leave it out; the
+  // message lists those that do.
+  const std::string no_bonus = ErrorOf("", {"train.drop_survival_bonus=true"});
+  EXPECT_NE(no_bonus.find("train.drop_survival_bonus"), std::string::npos);
+  EXPECT_NE(no_bonus.find("Hopper-v5"), std::string::npos);
+  EXPECT_EQ(no_bonus.find("Swimmer-v5"), std::string::npos);
+  EXPECT_TRUE(ParseConfig("", {"task.name=Walker2d-v5", "train.drop_survival_bonus=true"}).drop_survival_bonus);
 }
 
 // A network too large for full-covariance CMA-ES is refused by counting its

@@ -50,7 +50,7 @@ EpisodeResult RunEpisode(Policy& policy, Task& task, const ObsNormalizer& normal
       r.failed = true;
       return r;
     }
-    r.total_reward += step.reward;
+    r.total_reward += options.drop_survival_bonus ? step.reward - step.survival_reward : step.reward;
     if (on_step) on_step({r.steps, previous, obs, action, step, &task});
     if (step.terminated || step.truncated) return r;
   }

@@ -47,6 +47,8 @@ struct EpisodeOptions {
   // this step (1 = first), or the observation returned by it, becomes NaN.
   long long nan_action_step = -1;
   long long nan_observation_step = -1;
+  // total_reward leaves out the task's survival bonus (StepResult::survival_reward).
+  bool drop_survival_bonus = false;
 };
 
 // Runs until termination or truncation.

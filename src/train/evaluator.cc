@@ -28,8 +28,8 @@ uint64_t HeldOutNoiseKey(uint64_t seed, int episode) {
 }
 
 Evaluator::Evaluator(const Model& model, const std::string& task_name, ThreadPool& pool,
-                     const std::atomic<bool>* abort, const FaultInjection* faults)
-    : model_(model), pool_(pool), abort_(abort), faults_(faults) {
+                     const std::atomic<bool>* abort, const FaultInjection* faults, bool drop_survival_bonus)
+    : model_(model), pool_(pool), abort_(abort), faults_(faults), drop_survival_bonus_(drop_survival_bonus) {
   for (int w = 0; w < pool.size(); ++w) tasks_.push_back(MakeTask(task_name));
 }
 
@@ -53,6 +53,7 @@ std::vector<IndividualResult> Evaluator::EvaluateGeneration(
       EpisodeOptions options;
       options.seen = seen ? &(*seen)[i] : nullptr;
       options.abort = abort_;
+      options.drop_survival_bonus = drop_survival_bonus_;
       if (faults_) InjectFaults(*faults_, seed, gen, static_cast<uint64_t>(i), static_cast<uint64_t>(e), options);
       const EpisodeResult ep = RunEpisode(*policy, *tasks_[worker], normalizer, env_seed, noise_key, options);
       if (ep.aborted) {
@@ -71,7 +72,8 @@ std::vector<IndividualResult> Evaluator::EvaluateGeneration(
 std::vector<EpisodeResult> Evaluator::EvaluateEpisodes(std::span<const double> genome,
                                                        const ObsNormalizer& normalizer,
                                                        const std::vector<uint64_t>& env_seeds,
-                                                       const std::vector<uint64_t>& noise_keys, Range range) {
+                                                       const std::vector<uint64_t>& noise_keys,
+                                                       bool training_reward, Range range) {
   std::vector<EpisodeResult> results(env_seeds.size());
   const Range r = range.Clamp(static_cast<int>(env_seeds.size()));
   pool_.ParallelFor(r.end - r.begin, [&](int k, int worker) {
@@ -79,6 +81,7 @@ std::vector<EpisodeResult> Evaluator::EvaluateEpisodes(std::span<const double> g
     auto policy = model_.Decode(genome);
     EpisodeOptions options;
     options.abort = abort_;
+    options.drop_survival_bonus = training_reward && drop_survival_bonus_;
     results[e] = RunEpisode(*policy, *tasks_[worker], normalizer, env_seeds[e], noise_keys[e], options);
   });
   return results;
@@ -92,7 +95,7 @@ std::vector<EpisodeResult> Evaluator::EvaluateHeldOut(std::span<const double> ge
     env_seeds.push_back(HeldOutEnvSeed(seed, e));
     noise_keys.push_back(HeldOutNoiseKey(seed, e));
   }
-  return EvaluateEpisodes(genome, normalizer, env_seeds, noise_keys, range);
+  return EvaluateEpisodes(genome, normalizer, env_seeds, noise_keys, /*training_reward=*/false, range);
 }
 
 std::vector<EpisodeResult> Evaluator::EvaluateValidation(std::span<const double> genome,
@@ -106,7 +109,7 @@ std::vector<EpisodeResult> Evaluator::EvaluateValidation(std::span<const double>
     env_seeds.push_back(HashKey({seed, kValidation, static_cast<uint64_t>(generation), ep, kEnvSeedPurpose}));
     noise_keys.push_back(HashKey({seed, kValidation, static_cast<uint64_t>(generation), ep, kNoisePurpose}));
   }
-  return EvaluateEpisodes(genome, normalizer, env_seeds, noise_keys, range);
+  return EvaluateEpisodes(genome, normalizer, env_seeds, noise_keys, /*training_reward=*/true, range);
 }
 
 }  // namespace neurevo

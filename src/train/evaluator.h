@@ -42,9 +42,12 @@ struct Range {
 class Evaluator {
  public:
   // `abort` (may be null) is polled every step: a raised flag ends every
-  // episode in flight as aborted. `faults` (may be null) injects NaNs.
+  // episode in flight as aborted. `faults` (may be null) injects NaNs. With
+  // `drop_survival_bonus`, training and validation returns leave out the
+  // task's survival bonus; held-out returns always keep the full reward.
   Evaluator(const Model& model, const std::string& task_name, ThreadPool& pool,
-            const std::atomic<bool>* abort = nullptr, const FaultInjection* faults = nullptr);
+            const std::atomic<bool>* abort = nullptr, const FaultInjection* faults = nullptr,
+            bool drop_survival_bonus = false);
 
   // Evaluates individuals [range.begin, range.end) of a generation (the
   // others' results stay empty: another process evaluates them). The
@@ -72,11 +75,13 @@ class Evaluator {
   std::vector<EpisodeResult> EvaluateEpisodes(std::span<const double> genome,
                                               const ObsNormalizer& normalizer,
                                               const std::vector<uint64_t>& env_seeds,
-                                              const std::vector<uint64_t>& noise_keys, Range range);
+                                              const std::vector<uint64_t>& noise_keys, bool training_reward,
+                                              Range range);
   const Model& model_;
   ThreadPool& pool_;
   const std::atomic<bool>* abort_;
   const FaultInjection* faults_;
+  const bool drop_survival_bonus_;
   std::vector<std::unique_ptr<Task>> tasks_;  // one per worker
 };
 

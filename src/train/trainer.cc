@@ -52,7 +52,8 @@ Trainer::Trainer(const RunConfig& config, const TrainOptions& options)
       task_probe_(MakeTask(config.task_name)),
       model_(MakeModel(config.model, task_probe_->observation_space(), task_probe_->action_space())),
       pool_(config.threads),
-      evaluator_(*model_, config.task_name, pool_, options.stop_requested, &options_.faults),
+      evaluator_(*model_, config.task_name, pool_, options.stop_requested, &options_.faults,
+                 config.drop_survival_bonus),
       progress_(options.terminal, options.quiet || !cluster_.root()),
       session_start_(std::chrono::steady_clock::now()) {}
 

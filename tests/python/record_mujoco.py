@@ -6,7 +6,8 @@ steps it with a seeded random float32 action sequence (one episode within the
 action space, one reaching 1.5x beyond it, which MuJoCo clamps but the control
 cost counts), for at most MAX_STEPS steps or until it terminates. It records
 the simulator snapshot after the reset and after every step, plus each step's
-action, observation, reward, terminated and truncated.
+action, observation, reward, terminated and truncated, and the reward's
+survival term (info["reward_survive"], absent where the task has none).
 
 A snapshot holds what the C++ test needs to re-sync to the reference's state
 (qpos, qvel, qacc_warmstart) and the derived quantities the observation and
@@ -18,7 +19,7 @@ Output: one file per task, OUT/<TaskId>.json:
    "episodes": [{"seed", "policy", "initial": SNAPSHOT,
                  "initial_observation": [...],
                  "steps": [{"action": [...], "observation": [...],
-                            "reward", "terminated", "truncated",
+                            "reward", "terminated", "truncated", ["survival"],
                             "after": SNAPSHOT}]}]}
   SNAPSHOT = {"qpos", "qvel", "qacc_warmstart", "xpos_torso", "site_xpos",
               "qfrc_constraint", ["cfrc_ext"]}
@@ -84,15 +85,18 @@ def record_episode(task_id, seed, policy_name, scale):
     }
     for _ in range(MAX_STEPS[task_id]):
         action = rng.uniform(low * scale, high * scale).astype(np.float32)
-        obs, reward, terminated, truncated, _ = env.step(action)
-        episode["steps"].append({
+        obs, reward, terminated, truncated, info = env.step(action)
+        step = {
             "action": to_list(action),
             "observation": to_list(obs),
             "reward": float(reward),
             "terminated": bool(terminated),
             "truncated": bool(truncated),
             "after": snapshot(env, task_id),
-        })
+        }
+        if "reward_survive" in info:
+            step["survival"] = float(info["reward_survive"])
+        episode["steps"].append(step)
         if terminated or truncated:
             break
     env.close()

@@ -72,6 +72,7 @@ StepResult Ant::Evaluate(const Before& before,
   StepResult r;
   r.reward = rewards - costs;
   r.terminated = !healthy;
+  r.survival_reward = healthy ? 1.0 : 0.0;
   return r;
 }
 

@@ -31,6 +31,7 @@ class Ant final : public MujocoTask {
   void Observe(std::span<double> observation) const override;
   // The torso's xpos (x, y): Gymnasium's data.body(1).xpos[:2].
   Before CaptureBefore() const override;
+  bool has_survival_bonus() const override { return true; }
   StepResult Evaluate(const Before& before,
                       std::span<const float> action) const override;
 };

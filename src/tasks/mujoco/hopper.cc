@@ -49,6 +49,7 @@ StepResult Hopper::Evaluate(const Before& before,
   r.reward =
       rewards - static_cast<double>(numpy_math::ControlCost(1e-3, action));
   r.terminated = !healthy;
+  r.survival_reward = healthy ? 1.0 : 0.0;
   return r;
 }
 

@@ -21,6 +21,7 @@ class Hopper final : public MujocoTask {
   Hopper();
 
   void Observe(std::span<double> observation) const override;
+  bool has_survival_bonus() const override { return true; }
   StepResult Evaluate(const Before& before,
                       std::span<const float> action) const override;
 };

@@ -44,6 +44,7 @@ StepResult InvertedDoublePendulum::Evaluate(const Before&,
   const double vel_penalty = 0.001 * PyPow(v1, 2) + 0.005 * PyPow(v2, 2);
   const double alive_bonus = r.terminated ? 0.0 : 10.0;
   r.reward = alive_bonus - dist_penalty - vel_penalty;
+  r.survival_reward = alive_bonus;
   return r;
 }
 

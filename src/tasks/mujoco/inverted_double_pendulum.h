@@ -23,6 +23,7 @@ class InvertedDoublePendulum final : public MujocoTask {
   InvertedDoublePendulum();
 
   void Observe(std::span<double> observation) const override;
+  bool has_survival_bonus() const override { return true; }
   StepResult Evaluate(const Before& before,
                       std::span<const float> action) const override;
 };

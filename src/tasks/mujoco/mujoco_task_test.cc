@@ -194,6 +194,32 @@ TEST(MujocoTask, UnhealthyStatesTerminate) {
   }
 }
 
+TEST(MujocoTask, SurvivalBonusIsPaidOnHealthySteps) {
+  // Gymnasium v5: healthy_reward 1 (Hopper, Walker2d, Ant) or alive_bonus 10
+  // (InvertedDoublePendulum) on every step that does not terminate; the
+  // other tasks have no such term.
+  for (const char* name : kMujocoTasks) {
+    SCOPED_TRACE(name);
+    const std::string task_name = name;
+    const double bonus = task_name == "InvertedDoublePendulum-v5" ? 10.0
+                         : task_name == "Hopper-v5" || task_name == "Walker2d-v5" || task_name == "Ant-v5"
+                             ? 1.0
+                             : 0.0;
+    auto task = Make(task_name);
+    EXPECT_EQ(task->has_survival_bonus(), bonus > 0);
+    std::vector<double> obs(task->observation_space().size);
+    RandomStream rng(3);
+    task->Reset(2, obs);
+    int steps = 0;
+    for (;;) {
+      const StepResult r = task->Step(RandomAction(*task, rng), obs);
+      ++steps;
+      ASSERT_EQ(r.survival_reward, r.terminated ? 0.0 : bonus) << "step " << steps;
+      if (r.terminated || r.truncated) break;
+    }
+  }
+}
+
 TEST(MujocoTask, ControlCostUsesTheUnclippedAction) {
   // MuJoCo clamps ctrl to ctrlrange, so the physics of 2.0 and 1.0 agree;
   // Gymnasium's control cost uses the action as given.

@@ -33,6 +33,7 @@ StepResult Walker2d::Evaluate(const Before& before,
   r.reward =
       rewards - static_cast<double>(numpy_math::ControlCost(1e-3, action));
   r.terminated = !healthy;
+  r.survival_reward = healthy ? 1.0 : 0.0;
   return r;
 }
 
