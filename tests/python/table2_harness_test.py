@@ -1,6 +1,7 @@
 """bench/table2 end to end on two tasks in --quick mode: it trains every
 cell, records one line per run, skips recorded runs when run again, survives
-a torn results line, and reports our cells beside the paper's.
+a torn results line, reports our cells beside the paper's, and trains a cell
+again when its config changes.
 
   python3 table2_harness_test.py TABLE2_SCRIPT NEUREVO_BINARY WORK_DIR
 """
@@ -14,8 +15,12 @@ script, neurevo, work = sys.argv[1:4]
 shutil.rmtree(work, ignore_errors=True)
 os.makedirs(work)
 results = os.path.join(work, "results.jsonl")
+configs = os.path.join(work, "configs")
+shutil.copytree(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(script))), "configs", "table2"),
+                configs)
 base = [sys.executable, script, "--quick", "--tasks", "Hopper-v5,CartPole-v1", "--models", "bnn",
-        "--seeds", "2", "--neurevo", neurevo, "--results", results, "--runs", os.path.join(work, "runs")]
+        "--seeds", "2", "--neurevo", neurevo, "--results", results, "--runs", os.path.join(work, "runs"),
+        "--configs", configs]
 
 
 def run(extra=()):
@@ -34,7 +39,7 @@ for r in records:
     s = r["summary"]
     assert s["task"] == r["task"] and s["seed"] == r["seed"], r
     assert s["generations"] == 2 and s["eval_episodes"] == 2, s
-    assert r["config"].startswith("configs/table2/"), r["config"]
+    assert r["config"] == os.path.join(configs, os.path.basename(r["config"])), r["config"]
 # Runs go task by task in the order given: both Hopper cells before CartPole.
 assert "table2: 8 runs to do" in first.stderr, first.stderr
 log_keys = [line.split(": ")[1] for line in first.stderr.splitlines() if ": eval " in line]
@@ -56,6 +61,36 @@ second = run()
 assert "table2: 0 runs to do" in second.stderr, second.stderr
 assert "unreadable line skipped" in second.stderr, second.stderr
 assert second.stdout == first.stdout
+
+# A comment changes nothing; a changed setting makes the cell's records stale:
+# they leave the table and are trained again, and the finished run directories
+# of the old config are not reused.
+hopper_cma = os.path.join(configs, "hopper_bnn_cma.toml")
+with open(hopper_cma, "a") as f:
+    f.write("# a comment\n")
+assert "table2: 0 runs to do" in run().stderr
+with open(hopper_cma) as f:
+    text = f.read()
+assert "excitatory = 10" in text, text
+with open(hopper_cma, "w") as f:
+    f.write(text.replace("excitatory = 10", "excitatory = 9"))
+third = run()
+assert "2 recorded runs are stale" in third.stderr and "Hopper-v5/bnn/cma_es/seed1/quick" in third.stderr, third.stderr
+assert "table2: 2 runs to do" in third.stderr, third.stderr
+assert third.stderr.count("was started under another config") == 2, third.stderr
+latest = {}
+lines = open(results).read().splitlines()
+assert lines[-3].endswith("/se"), lines[-3][-40:]  # the torn line stays alone on its line
+for line in lines[:-3] + lines[-2:]:
+    r = json.loads(line)
+    latest[r["key"]] = r
+for seed in (1, 2):
+    old = next(r for r in records if r["key"] == f"Hopper-v5/bnn/cma_es/seed{seed}/quick")
+    new = latest[f"Hopper-v5/bnn/cma_es/seed{seed}/quick"]
+    assert new["config_sha256"] != old["config_sha256"], new
+    # 9 excitatory neurons: a smaller genome, so not the old run's summary.
+    assert new["summary"]["genome_size"] < old["summary"]["genome_size"], (new["summary"], old["summary"])
+assert "table2: 0 runs to do" in run().stderr
 
 # Bad arguments name the option and what is allowed.
 bad = subprocess.run(base + ["--models", "lstm"], capture_output=True, text=True)
