@@ -16,8 +16,8 @@ shutil.rmtree(work, ignore_errors=True)
 os.makedirs(work)
 results = os.path.join(work, "results.jsonl")
 configs = os.path.join(work, "configs")
-shutil.copytree(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(script))), "configs", "table2"),
-                configs)
+root = os.path.dirname(os.path.dirname(os.path.abspath(script)))
+shutil.copytree(os.path.join(root, "configs", "table2"), configs)
 base = [sys.executable, script, "--quick", "--tasks", "Hopper-v5,CartPole-v1", "--models", "bnn",
         "--seeds", "2", "--neurevo", neurevo, "--results", results, "--runs", os.path.join(work, "runs"),
         "--configs", configs]
@@ -39,7 +39,8 @@ for r in records:
     s = r["summary"]
     assert s["task"] == r["task"] and s["seed"] == r["seed"], r
     assert s["generations"] == 2 and s["eval_episodes"] == 2, s
-    assert r["config"] == os.path.join(configs, os.path.basename(r["config"])), r["config"]
+    # Relative to the repository when inside it, else absolute.
+    assert os.path.samefile(os.path.join(root, r["config"]), os.path.join(configs, os.path.basename(r["config"]))), r
 # Runs go task by task in the order given: both Hopper cells before CartPole.
 assert "table2: 8 runs to do" in first.stderr, first.stderr
 log_keys = [line.split(": ")[1] for line in first.stderr.splitlines() if ": eval " in line]

@@ -56,7 +56,8 @@ StepResult Ant::Evaluate(const Before& before,
   const bool healthy = finite && 0.2 <= d.qpos[2] && d.qpos[2] <= 1.0;
 
   const double x_velocity = (d.xpos[3 * kMainBody] - before.x) / dt();
-  const double rewards = x_velocity * 1 + (healthy ? 1.0 : 0.0);
+  const double healthy_reward = healthy ? 1.0 : 0.0;
+  const double rewards = x_velocity * 1 + healthy_reward;
   // 5e-4 * np.sum(np.square(np.clip(cfrc_ext, -1, 1))) over all bodies, the
   // world's zero row included (it is part of numpy's pairwise order).
   double squares[6 * kMaxBodies];
@@ -72,7 +73,7 @@ StepResult Ant::Evaluate(const Before& before,
   StepResult r;
   r.reward = rewards - costs;
   r.terminated = !healthy;
-  r.survival_reward = healthy ? 1.0 : 0.0;
+  r.survival_reward = healthy_reward;
   return r;
 }
 

@@ -44,12 +44,13 @@ StepResult Hopper::Evaluate(const Before& before,
                             std::span<const float> action) const {
   const bool healthy = IsHealthy(model(), data());
   const double x_velocity = (data().qpos[0] - before.x) / dt();
-  const double rewards = 1.0 * x_velocity + (healthy ? 1.0 : 0.0);
+  const double healthy_reward = healthy ? 1.0 : 0.0;
+  const double rewards = 1.0 * x_velocity + healthy_reward;
   StepResult r;
   r.reward =
       rewards - static_cast<double>(numpy_math::ControlCost(1e-3, action));
   r.terminated = !healthy;
-  r.survival_reward = healthy ? 1.0 : 0.0;
+  r.survival_reward = healthy_reward;
   return r;
 }
 

@@ -28,12 +28,13 @@ StepResult Walker2d::Evaluate(const Before& before,
   const double z = d.qpos[1], angle = d.qpos[2];
   const bool healthy = 0.8 < z && z < 2.0 && -1.0 < angle && angle < 1.0;
   const double x_velocity = (d.qpos[0] - before.x) / dt();
-  const double rewards = 1.0 * x_velocity + (healthy ? 1.0 : 0.0);
+  const double healthy_reward = healthy ? 1.0 : 0.0;
+  const double rewards = 1.0 * x_velocity + healthy_reward;
   StepResult r;
   r.reward =
       rewards - static_cast<double>(numpy_math::ControlCost(1e-3, action));
   r.terminated = !healthy;
-  r.survival_reward = healthy ? 1.0 : 0.0;
+  r.survival_reward = healthy_reward;
   return r;
 }
 
