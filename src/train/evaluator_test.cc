@@ -16,7 +16,7 @@
 namespace neurevo {
 namespace {
 
-// Two small random BNN genomes for `task`.
+// n genomes of U[0, 1] genes for `model`.
 std::vector<std::vector<double>> RandomGenomes(const Model& model, int n) {
   RandomStream rng(7);
   std::vector<std::vector<double>> genomes(n, std::vector<double>(model.layout().size()));
