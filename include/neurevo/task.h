@@ -71,6 +71,10 @@ class Task {
   // Whether the reward holds a separate per-step bonus for staying alive
   // (StepResult::survival_reward): Hopper, Walker2d, Ant, InvertedDoublePendulum.
   virtual bool has_survival_bonus() const { return false; }
+  // Simulated seconds per step, Gymnasium's `env.dt`; 0 for a task without
+  // physical time (MountainCarContinuous). `model.substeps = 0` runs the
+  // network for this long per step (real time).
+  virtual double dt() const { return 0.0; }
 
   // Starts an episode from a state drawn with the given seed; writes the first
   // observation. Resets the step counter.

@@ -201,7 +201,9 @@ const std::vector<Entry>& Schema() {
     s.push_back(StringList("model.connectivity", FIELD(model.connectivity), "FROM->TO over in, E, I, out; nothing into in",
                            "Connected group pairs (dense within each pair, no self-synapses)."));
     s.push_back(Float("model.dt_ms", FIELD(model.dt_ms), 0, 10, true, "Substep length (ms)."));
-    s.push_back(Int("model.substeps", FIELD(model.substeps), 1, 1000000, "Substeps per environment step."));
+    s.push_back(Int("model.substeps", FIELD(model.substeps), 0, 1000000,
+                    "Substeps per environment step; 0: as many as fill the task's step time (its dt), "
+                    "a network running in real time."));
     s.push_back(Float("model.v_rest_mV", FIELD(model.v_rest_mV), -200, 100, false, "Resting potential."));
     s.push_back(Float("model.v_reset_mV", FIELD(model.v_reset_mV), -200, 100, false, "Reset potential after a spike."));
     s.push_back(Float("model.v_init_mV", FIELD(model.v_init_mV), -200, 100, false, "Potential at the start of each episode."));
@@ -391,6 +393,29 @@ void ApplyOverride(RunConfig& c, const std::string& assignment) {
 constexpr double kMaxGenes = 5e7;
 constexpr int kMaxFullCmaGenes = 20000;
 
+// model.substeps = 0 asks for a network that runs in real time: as many
+// substeps as fill the task's step time. Resolved when the config is read,
+// so that the run's saved config (and a resumed run) holds the number
+// actually simulated.
+void ResolveRealTimeSubsteps(RunConfig& c) {
+  if (c.model.substeps != 0) return;
+  const double task_dt_s = MakeTask(c.task_name)->dt();
+  if (task_dt_s <= 0) {
+    std::vector<std::string> timed;
+    for (const auto& name : TaskNames())
+      if (MakeTask(name)->dt() > 0) timed.push_back(name);
+    Fail("model.substeps", fmt::format("0 (real time) needs the task's step time, and {} has none; allowed: "
+                                       "1 .. 1000000 for it, or 0 with a timed task ({})",
+                                       c.task_name, fmt::join(timed, ", ")));
+  }
+  const double substeps = std::round(task_dt_s * 1000.0 / c.model.dt_ms);
+  if (substeps < 1 || substeps > 1e6)
+    Fail("model.substeps", fmt::format("0 (real time) gives {:.0f} substeps of model.dt_ms = {} for {}'s step of "
+                                       "{} s; allowed: 1 .. 1000000 substeps",
+                                       substeps, c.model.dt_ms, c.task_name, task_dt_s));
+  c.model.substeps = static_cast<int>(substeps);
+}
+
 void Validate(const RunConfig& c) {
   const ModelOptions& m = c.model;
   if (m.min_delay_ms < m.dt_ms * (1 - 1e-9))
@@ -471,6 +496,7 @@ RunConfig ParseConfig(const std::string& toml_text, const std::vector<std::strin
     throw ConfigError(fmt::format("{}: {}", source, e.what()));
   }
   for (const auto& o : overrides) ApplyOverride(c, o);
+  ResolveRealTimeSubsteps(c);
   Validate(c);
   return c;
 }

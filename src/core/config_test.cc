@@ -71,9 +71,9 @@ TEST(Config, WrongTypeAndRangeNameTheKeyAndWhatIsAllowed) {
   std::string e = ErrorOf("", {"model.substeps=ten"});
   EXPECT_NE(e.find("model.substeps"), std::string::npos) << e;
   EXPECT_NE(e.find("integer"), std::string::npos) << e;
-  e = ErrorOf("", {"model.substeps=0"});
+  e = ErrorOf("", {"model.substeps=-1"});
   EXPECT_NE(e.find("out of range"), std::string::npos) << e;
-  EXPECT_NE(e.find("1 .. 1000000"), std::string::npos) << e;
+  EXPECT_NE(e.find("0 .. 1000000"), std::string::npos) << e;
   e = ErrorOf("", {"model.kind=lstm"});
   EXPECT_NE(e.find("bnn | snn | rnn | mlp"), std::string::npos) << e;
   e = ErrorOf("", {"task.name=Nope-v0"});
@@ -100,6 +100,24 @@ TEST(Config, CrossKeyChecks) {
   EXPECT_NE(no_bonus.find("Hopper-v5"), std::string::npos);
   EXPECT_EQ(no_bonus.find("Swimmer-v5"), std::string::npos);
   EXPECT_TRUE(ParseConfig("", {"task.name=Walker2d-v5", "train.drop_survival_bonus=true"}).drop_survival_bonus);
+}
+
+// substeps = 0 fills the task's step time with substeps of dt_ms; the
+// parsed config (saved with a run, read on resume) holds the count.
+TEST(Config, ZeroSubstepsRunsTheNetworkInRealTime) {
+  EXPECT_EQ(ParseConfig("", {"model.substeps=0"}).model.substeps, 200);  // CartPole: 20 ms / 0.1 ms
+  EXPECT_EQ(ParseConfig("", {"task.name=HalfCheetah-v5", "model.substeps=0"}).model.substeps, 500);
+  EXPECT_EQ(ParseConfig("", {"task.name=Hopper-v5", "model.substeps=0"}).model.substeps, 80);
+  EXPECT_EQ(ParseConfig("", {"task.name=Acrobot-v1", "model.substeps=0", "model.dt_ms=0.5",
+                             "model.min_delay_ms=1"}).model.substeps, 400);
+  EXPECT_EQ(ParseConfig("", {"task.name=Hopper-v5", "model.substeps=7"}).model.substeps, 7);
+  const RunConfig resolved = ParseConfig("", {"model.substeps=0"});
+  EXPECT_EQ(ParseConfig(ConfigToToml(resolved), {}).model.substeps, 200);
+  // A task without a step time is refused, naming the key and the tasks that have one.
+  const std::string e = ErrorOf("", {"task.name=MountainCarContinuous-v0", "model.substeps=0"});
+  EXPECT_NE(e.find("model.substeps"), std::string::npos) << e;
+  EXPECT_NE(e.find("CartPole-v1"), std::string::npos) << e;
+  EXPECT_EQ(e.find("MountainCarContinuous-v0)"), std::string::npos) << e;
 }
 
 // A network too large for full-covariance CMA-ES is refused by counting its

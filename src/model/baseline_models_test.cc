@@ -236,5 +236,15 @@ TEST(MakeModelTest, RejectsUnknownKindAndDiscreteObservations) {
   EXPECT_THROW(MakeModel(o, Space::Discrete(5), Space::Discrete(2)), ConfigError);
 }
 
+// substeps = 0 (real time) is the config loader's to resolve; a model built
+// from unresolved options would run no substeps and answer nothing.
+TEST(MakeModelTest, RejectsUnresolvedSubsteps) {
+  ModelOptions o;
+  o.substeps = 0;
+  EXPECT_THROW(MakeModel(o, Box(4), Space::Discrete(2)), ConfigError);
+  o.substeps = 1;
+  EXPECT_NE(MakeModel(o, Box(4), Space::Discrete(2)), nullptr);
+}
+
 }  // namespace
 }  // namespace neurevo

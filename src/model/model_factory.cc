@@ -24,6 +24,8 @@ void CheckModelOptions(const ModelOptions& options, const Space& observation, co
   if (options.input_encoding != "single" && options.input_encoding != "pair")
     throw ConfigError(fmt::format("model.input_encoding: unknown value '{}'; allowed: single | pair",
                                   options.input_encoding));
+  if (options.substeps < 1)  // 0 (real time) is replaced by a count when the config is read
+    throw ConfigError(fmt::format("model.substeps: {} substeps per step; allowed: at least 1", options.substeps));
   if (observation.discrete())
     throw ConfigError("task.name: tasks with discrete observations are not supported");
   if (NumOutputs(action, options) > 64)

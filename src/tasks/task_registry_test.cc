@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "neurevo/error.h"
@@ -21,6 +22,15 @@ TEST(TaskRegistry, NamesAndMake) {
     ASSERT_NE(task, nullptr);
     EXPECT_EQ(task->name(), name);
   }
+}
+
+// Gymnasium's env.dt: CartPole's tau, Pendulum's and Acrobot's dt, MuJoCo's
+// timestep x frame_skip; MountainCarContinuous has no time step.
+TEST(TaskRegistry, StepTimeIsGymnasiumsDt) {
+  const std::vector<std::pair<std::string, double>> expected = {
+      {"CartPole-v1", 0.02}, {"Pendulum-v1", 0.05},  {"MountainCarContinuous-v0", 0.0},
+      {"Acrobot-v1", 0.2},   {"Hopper-v5", 0.008},   {"HalfCheetah-v5", 0.05}};
+  for (const auto& [name, dt] : expected) EXPECT_DOUBLE_EQ(MakeTask(name)->dt(), dt) << name;
 }
 
 TEST(TaskRegistry, UnknownNameThrowsConfigError) {

@@ -98,6 +98,8 @@ Space ObservationSpace() {
 }
 }  // namespace
 
+double Acrobot::dt() const { return kDt; }
+
 Acrobot::Acrobot()
     : TaskBase(kName, ObservationSpace(), Space::Discrete(3), 500) {}
 

@@ -28,6 +28,7 @@ class Acrobot final : public TaskBase {
   Acrobot();
 
 
+  double dt() const override;
   void Reset(uint64_t seed, std::span<double> observation) override;
   // action[0] is 0, 1 or 2 (torque -1, 0, +1); anything else throws
   // std::invalid_argument.

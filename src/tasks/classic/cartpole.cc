@@ -36,6 +36,8 @@ Space ObservationSpace() {
 }
 }  // namespace
 
+double CartPole::dt() const { return kTau; }
+
 CartPole::CartPole()
     : TaskBase(kName, ObservationSpace(), Space::Discrete(2), 500) {}
 

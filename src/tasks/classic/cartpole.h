@@ -27,6 +27,7 @@ class CartPole final : public TaskBase {
   CartPole();
 
 
+  double dt() const override;
   void Reset(uint64_t seed, std::span<double> observation) override;
   // action[0] is 0 (push left) or 1 (push right); anything else throws
   // std::invalid_argument.

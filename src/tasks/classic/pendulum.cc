@@ -32,6 +32,8 @@ double AngleNormalize(double x) {
 
 }  // namespace
 
+double Pendulum::dt() const { return kDt; }
+
 Pendulum::Pendulum()
     : TaskBase(kName, Space::Box({-1.0, -1.0, -kMaxSpeed}, {1.0, 1.0, kMaxSpeed}),
                Space::Box({-kMaxTorque}, {kMaxTorque}), 200) {}

@@ -26,6 +26,7 @@ class Pendulum final : public TaskBase {
   Pendulum();
 
 
+  double dt() const override;
   void Reset(uint64_t seed, std::span<double> observation) override;
   StepResult Step(std::span<const double> action,
                   std::span<double> observation) override;

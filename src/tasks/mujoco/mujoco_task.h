@@ -88,7 +88,7 @@ class MujocoTask : public TaskBase {
   mjData& data() { return *data_; }
   const mjData& data() const { return *data_; }
   // Seconds of simulated time per step (timestep * frame_skip), Gymnasium's dt.
-  double dt() const { return dt_; }
+  double dt() const override { return dt_; }
   int frame_skip() const { return frame_skip_; }
   // Flagged MuJoCo warnings since the last Reset/SetPhysicalState.
   int warning_count() const;
