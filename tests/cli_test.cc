@@ -51,7 +51,8 @@ int Lines(const std::string& s) {
 TEST(Cli, BadInputExitsWithStatus2OneLineAndNoRunDirectory) {
   const fs::path out = Scratch() / "never";
   for (const std::string args :
-       {"--set model.kindd=bnn", "--set model.substeps=0", "--set model.kind=lstm",
+       {"--set model.kindd=bnn", "--set model.substeps=-1", "--set model.kind=lstm",
+        "--set model.substeps=0 --set task.name=MountainCarContinuous-v0",
         "--set task.name=Nope-v0", "--set optimizer.sigma0=abc", "--set budget.env_steps=0"}) {
     const Result r = RunNeurevo("train " + args + " --out " + out.string());
     EXPECT_EQ(r.status, 2) << args;
