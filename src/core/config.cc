@@ -393,6 +393,15 @@ void ApplyOverride(RunConfig& c, const std::string& assignment) {
 constexpr double kMaxGenes = 5e7;
 constexpr int kMaxFullCmaGenes = 20000;
 
+// The registered tasks for which `holds` is true, for error messages that
+// list what a key accepts (built only on the failure path).
+std::vector<std::string> TasksWhere(const std::function<bool(const Task&)>& holds) {
+  std::vector<std::string> names;
+  for (const auto& name : TaskNames())
+    if (holds(*MakeTask(name))) names.push_back(name);
+  return names;
+}
+
 // model.substeps = 0 asks for a network that runs in real time: as many
 // substeps as fill the task's step time. Resolved when the config is read,
 // so that the run's saved config (and a resumed run) holds the number
@@ -401,9 +410,7 @@ void ResolveRealTimeSubsteps(RunConfig& c) {
   if (c.model.substeps != 0) return;
   const double task_dt_s = MakeTask(c.task_name)->dt();
   if (task_dt_s <= 0) {
-    std::vector<std::string> timed;
-    for (const auto& name : TaskNames())
-      if (MakeTask(name)->dt() > 0) timed.push_back(name);
+    const auto timed = TasksWhere([](const Task& t) { return t.dt() > 0; });
     Fail("model.substeps", fmt::format("0 (real time) needs the task's step time, and {} has none; allowed: "
                                        "1 .. 1000000 for it, or 0 with a timed task ({})",
                                        c.task_name, fmt::join(timed, ", ")));
@@ -450,9 +457,7 @@ void Validate(const RunConfig& c) {
   // Sizes that would exhaust memory are refused before anything is built.
   auto task = MakeTask(c.task_name);
   if (c.drop_survival_bonus && !task->has_survival_bonus()) {
-    std::vector<std::string> with_bonus;
-    for (const auto& name : TaskNames())
-      if (MakeTask(name)->has_survival_bonus()) with_bonus.push_back(name);
+    const auto with_bonus = TasksWhere([](const Task& t) { return t.has_survival_bonus(); });
     Fail("train.drop_survival_bonus", fmt::format("{}'s reward has no survival bonus to leave out; allowed: true "
                                                   "only for {}",
                                                   c.task_name, fmt::join(with_bonus, ", ")));
