@@ -93,6 +93,14 @@ struct ModelOptions {
   // for two discrete actions. Not the default: on InvertedPendulum and
   // InvertedDoublePendulum it measured no better (BENCHMARKS.md, Table 2).
   std::string continuous_readout = "single";
+  // bnn, snn: where actions come from. "neurons": the output group, read as
+  // above. "linear": no output group; each policy output is a signed linear
+  // decoder (evolved weights and bias, the `readout_weights` and
+  // `readout_bias` families) of the excitatory and inhibitory neurons'
+  // activity over the step, clipped to [-1, 1] (a reservoir readout, as in
+  // Maass et al. 2002). The decoder is not a neuron, so Dale's law does not
+  // bind its signs; it gives every action a signed gain on every neuron.
+  std::string readout = "neurons";
   // bnn, snn: network steps (each `substeps` long) run on an episode's first
   // observation before the first action, so that the transient from the
   // reset state (V_init) does not drive the first actions. 0: none.
@@ -100,7 +108,11 @@ struct ModelOptions {
   // Encoding. "pair": two input neurons per observation x, driven by
   // input_bias_pA + input_gain_pA * x and input_bias_pA - input_gain_pA * x
   // (each carries one sign through excitatory synapses); "single": one neuron
-  // driven by input_bias_pA + input_gain_pA * x.
+  // driven by input_bias_pA + input_gain_pA * x. "current": no input neurons;
+  // every neuron of a group that `in` projects to (connectivity) receives the
+  // current input_bias_pA + sum_i w_i x_i, with signed evolved weights w_i
+  // (the `input_weights` family, in +-2 input_gain_pA / sqrt(observations)):
+  // observations enter as injected currents, not through synapses.
   std::string input_encoding = "single";
   double input_gain_pA = 0.25;
   double input_bias_pA = 0.0;

@@ -233,15 +233,22 @@ const std::vector<Entry>& Schema() {
     s.push_back(Float("model.max_delay_ms", FIELD(model.max_delay_ms), 0, 1000, true, "Longest synaptic delay."));
     s.push_back(Choice("model.binary_readout", FIELD(model.binary_readout), {"argmax", "threshold"},
                        "Two discrete actions: argmax of two outputs, or threshold one output."));
+    s.push_back(Choice("model.readout", FIELD(model.readout), {"neurons", "linear"},
+                       "bnn, snn: actions from the output group (neurons) or from a signed linear decoder "
+                       "of the E and I neurons' activity (linear; no output group)."));
     s.push_back(Choice("model.continuous_readout", FIELD(model.continuous_readout), {"single", "push_pull"},
                        "Continuous actions: one output per dimension mapped linearly, or a push-pull pair "
                        "whose difference is mapped (0: the middle)."));
     s.push_back(Int("model.warmup_steps", FIELD(model.warmup_steps), 0, 100000,
                     "bnn, snn: network steps run on the first observation before the first action (settles "
                     "the reset transient)."));
-    s.push_back(Choice("model.input_encoding", FIELD(model.input_encoding), {"single", "pair"},
-                       "single: one input neuron per observation; pair: two, driven by bias +- gain x."));
-    s.push_back(Float("model.input_gain_pA", FIELD(model.input_gain_pA), -kInf, kInf, false, "Input current per unit of (normalised) observation."));
+    s.push_back(Choice("model.input_encoding", FIELD(model.input_encoding), {"single", "pair", "current"},
+                       "single: one input neuron per observation; pair: two, driven by bias +- gain x; "
+                       "current: no input neurons, each neuron that `in` projects to gets a signed evolved "
+                       "weighted sum of the observations as injected current."));
+    s.push_back(Float("model.input_gain_pA", FIELD(model.input_gain_pA), -kInf, kInf, false,
+                      "Input current per unit of (normalised) observation (current encoding: input weights "
+                      "in +-2 gain / sqrt(observations))."));
     s.push_back(Float("model.input_bias_pA", FIELD(model.input_bias_pA), -kInf, kInf, false, "Input current at observation 0."));
     s.push_back(Float("model.offset_max_pA", FIELD(model.offset_max_pA), 0, kInf, false, "Offset genes map to [-max, +max]."));
     s.push_back(Float("model.noise_max_pA", FIELD(model.noise_max_pA), 0, kInf, false, "Noise genes map to [0, max] (std of the noise current)."));

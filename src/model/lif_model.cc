@@ -1,6 +1,7 @@
 // The bnn / snn models: LIF networks decoded from genomes (lif_network.h).
 #include "model/lif_model.h"
 
+#include <algorithm>
 #include <memory>
 
 namespace neurevo {
@@ -13,6 +14,7 @@ class LifPolicy : public Policy {
         state_(net_),
         action_space_(action_space),
         outputs_(net_.outputs),
+        decoded_(net_.readout_outputs),
         warmup_steps_(warmup_steps) {}
   void Reset(uint64_t noise_key) override {
     state_.Reset(noise_key);
@@ -26,7 +28,19 @@ class LifPolicy : public Policy {
       warm_ = true;
     }
     state_.Step(observation, outputs_);
-    DecodeAction(outputs_, {0.0, 1.0}, action_space_, action);
+    if (net_.readout_outputs == 0) {
+      DecodeAction(outputs_, {0.0, 1.0}, action_space_, action);
+      return;
+    }
+    // Linear readout: y in [-1, 1], passed on as 0.5 + y / 2 in [0, 1].
+    const int read = net_.outputs;
+    for (int k = 0; k < net_.readout_outputs; ++k) {
+      const float* w = net_.readout_weights.data() + static_cast<size_t>(k) * read;
+      float y = net_.readout_bias[k];
+      for (int j = 0; j < read; ++j) y += w[j] * outputs_[j];
+      decoded_[k] = 0.5f + 0.5f * std::clamp(y, -1.f, 1.f);
+    }
+    DecodeAction(decoded_, {0.0, 1.0}, action_space_, action);
   }
   bool healthy() const override { return state_.healthy(); }
 
@@ -35,19 +49,44 @@ class LifPolicy : public Policy {
   LifState state_;
   const Space action_space_;
   std::vector<float> outputs_;
+  std::vector<float> decoded_;  // linear readout: the policy outputs
   const int warmup_steps_;
   bool warm_ = false;
 };
 }  // namespace
 
 int LifInputs(const ModelOptions& options, const Space& observation) {
+  if (options.input_encoding == "current") return 0;
   return observation.vector_size() * (options.input_encoding == "pair" ? 2 : 1);
+}
+
+int LifCurrentReceivers(const ModelOptions& options, const Space& action) {
+  if (options.input_encoding != "current") return 0;
+  const auto& c = options.connectivity;
+  return (InputProjectsTo(c, Group::kExcitatory) ? options.excitatory : 0) +
+         (InputProjectsTo(c, Group::kInhibitory) ? options.inhibitory : 0) +
+         (InputProjectsTo(c, Group::kOutput) ? LifOutputNeurons(options, action) : 0);
+}
+
+long long LifInputWeightGenes(const ModelOptions& options, const Space& observation, const Space& action) {
+  return static_cast<long long>(LifCurrentReceivers(options, action)) * observation.vector_size();
+}
+
+int LifOutputNeurons(const ModelOptions& options, const Space& action) {
+  return options.readout == "linear" ? 0 : NumOutputs(action, options);
+}
+
+long long LifReadoutGenes(const ModelOptions& options, const Space& action) {
+  if (options.readout != "linear") return 0;
+  return static_cast<long long>(NumOutputs(action, options)) * (options.excitatory + options.inhibitory + 1);
 }
 
 LifModel::LifModel(const ModelOptions& options, const Space& observation, const Space& action)
     : decoder_(options,
                BuildTopology(LifInputs(options, observation), options.excitatory, options.inhibitory,
-                             NumOutputs(action, options), options.connectivity)),
+                             LifOutputNeurons(options, action), options.connectivity),
+               options.readout == "linear" ? NumOutputs(action, options) : 0,
+               options.input_encoding == "current" ? observation.vector_size() : 0),
       action_(action),
       substeps_(options.substeps),
       warmup_steps_(options.warmup_steps) {}

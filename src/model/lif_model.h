@@ -9,6 +9,15 @@ namespace neurevo {
 // Input neurons for an observation space: one per dimension, two with
 // options.input_encoding "pair".
 int LifInputs(const ModelOptions& options, const Space& observation);
+// Output-group neurons: NumOutputs, or none with options.readout "linear".
+int LifOutputNeurons(const ModelOptions& options, const Space& action);
+// Genes of the linear readout (weights and biases; 0 without it).
+long long LifReadoutGenes(const ModelOptions& options, const Space& action);
+// Neurons that receive the observations as currents (input_encoding
+// "current"): those of the groups `in` projects to; 0 otherwise.
+int LifCurrentReceivers(const ModelOptions& options, const Space& action);
+// Genes of the input weights (input_encoding "current"; 0 otherwise).
+long long LifInputWeightGenes(const ModelOptions& options, const Space& observation, const Space& action);
 
 class LifModel : public Model {
  public:

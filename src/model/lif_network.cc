@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "model/float8.h"
 #ifdef __SSE__
 #include <xmmintrin.h>
@@ -20,12 +22,14 @@ bool EvolvesDelays(const ModelOptions& o) {
 }
 }  // namespace
 
-long long LifGeneCount(const ModelOptions& o, int neurons, long long synapses) {
-  return synapses * (EvolvesDelays(o) ? 2 : 1) + neurons * ((o.evolve_offsets ? 1LL : 0) + (o.evolve_noise ? 1 : 0));
+long long LifGeneCount(const ModelOptions& o, int neurons, long long synapses, long long readout_genes) {
+  return synapses * (EvolvesDelays(o) ? 2 : 1) + neurons * ((o.evolve_offsets ? 1LL : 0) + (o.evolve_noise ? 1 : 0)) +
+         readout_genes;
 }
 
-LifDecoder::LifDecoder(const ModelOptions& options, const Topology& topology)
-    : options_(options), topology_(topology) {
+LifDecoder::LifDecoder(const ModelOptions& options, const Topology& topology, int readout_outputs,
+                       int observations)
+    : options_(options), topology_(topology), readout_outputs_(readout_outputs), observations_(observations) {
   const int n_syn = static_cast<int>(topology_.synapses.size());
   const int n = topology_.neurons();
   std::vector<std::string> syn_labels, neuron_labels;
@@ -62,6 +66,37 @@ LifDecoder::LifDecoder(const ModelOptions& options, const Topology& topology)
                             rheobase_pA_ + options_.offset_max_pA, neuron_labels});
   if (options_.evolve_noise)
     noise_ = layout_.Add({"noise", "pA", 0, n, 0.0, options_.noise_max_pA, neuron_labels});
+  if (readout_outputs_ > 0) {
+    // Weights in +-2/sqrt(neurons read): a uniform draw gives an output of
+    // std ~0.8 from half-active neurons, inside the clip.
+    const int begin = topology_.group_begin[1];
+    const int read = topology_.group_size[1] + topology_.group_size[2];
+    std::vector<std::string> labels, bias_labels;
+    for (int k = 0; k < readout_outputs_; ++k) {
+      for (int j = 0; j < read; ++j) labels.push_back(fmt::format("{}->a{}", topology_.Label(begin + j), k));
+      bias_labels.push_back(fmt::format("a{}", k));
+    }
+    const double w = 2.0 / std::sqrt(static_cast<double>(std::max(read, 1)));
+    readout_ = layout_.Add({"readout_weights", "1", 0, readout_outputs_ * read, -w, w, labels});
+    readout_bias_ = layout_.Add({"readout_bias", "1", 0, readout_outputs_, -1.0, 1.0, bias_labels});
+  }
+  if (observations_ > 0) {
+    bool receives[4] = {false};  // per group: the groups `in` projects to
+    for (const Group g : {Group::kExcitatory, Group::kInhibitory, Group::kOutput})
+      receives[static_cast<int>(g)] = InputProjectsTo(options_.connectivity, g);
+    for (int j = 0; j < n; ++j)
+      if (receives[static_cast<int>(topology_.GroupOf(j))]) current_targets_.push_back(j);
+  }
+  if (!current_targets_.empty()) {
+    std::vector<std::string> labels;
+    for (int j : current_targets_)
+      for (int i = 0; i < observations_; ++i) labels.push_back(fmt::format("x{}->{}", i, topology_.Label(j)));
+    // A uniform draw moves a neuron's current by ~input_gain_pA per unit of
+    // every (normalised) observation together.
+    const double w = 2.0 * options_.input_gain_pA / std::sqrt(static_cast<double>(observations_));
+    const double a = std::abs(w);
+    input_weights_ = layout_.Add({"input_weights", "pA", 0, static_cast<int>(labels.size()), -a, a, labels});
+  }
 }
 
 LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
@@ -69,7 +104,7 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   const Topology& t = topology_;
   LifNetwork net;
   net.spiking = o.kind == "snn";
-  net.graded_outputs = net.spiking && o.snn_readout == "potential";
+  net.graded_outputs = net.spiking && o.snn_readout == "potential" && readout_outputs_ == 0;
   net.neurons = t.neurons();
   net.inputs = t.group_size[0];
   // Neuron lanes: every neuron, the synapse pass's last group of 4 (from
@@ -78,6 +113,22 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   net.padded = (lanes + kMaxBlock - 1) / kMaxBlock * kMaxBlock;
   net.output_begin = t.group_begin[3];
   net.outputs = t.group_size[3];
+  if (readout_outputs_ > 0) {
+    net.output_begin = t.group_begin[1];
+    net.outputs = t.group_size[1] + t.group_size[2];
+    net.readout_outputs = readout_outputs_;
+    for (int i = 0; i < readout_outputs_ * net.outputs; ++i)
+      net.readout_weights.push_back(static_cast<float>(GenomeLayout::Map(layout_.families()[readout_], genome, i)));
+    for (int k = 0; k < readout_outputs_; ++k)
+      net.readout_bias.push_back(static_cast<float>(GenomeLayout::Map(layout_.families()[readout_bias_], genome, k)));
+  }
+  if (!current_targets_.empty()) {
+    net.observations = observations_;
+    net.current_targets = current_targets_;
+    for (size_t i = 0; i < current_targets_.size() * observations_; ++i)
+      net.input_weights.push_back(
+          static_cast<float>(GenomeLayout::Map(layout_.families()[input_weights_], genome, static_cast<int>(i))));
+  }
   net.substeps = o.substeps;
   const int d_min = std::max(ToSubsteps(o.min_delay_ms, o.dt_ms), 1);
   const int d_max = std::max(ToSubsteps(o.max_delay_ms, o.dt_ms), d_min);
@@ -199,6 +250,7 @@ LifState::LifState(const LifNetwork& net)
       offset_current_(net.padded),
       dt_over_c_(net.padded, net.dt_over_c),
       trace_(net.neurons),
+      out_acc_(net.outputs),
       refractory_(net.neurons),
       history_(static_cast<size_t>(net.neurons + 1) * net.stride),
       input_(2 * kMaxBlock * static_cast<size_t>(net.padded)),
@@ -375,8 +427,15 @@ void LifState::Step(std::span<const double> observation, std::span<float> output
     for (int i = 0; i < net.inputs; ++i)
       input_current_[i] = net.input_bias + net.input_gain * static_cast<float>(observation[i]);
   }
-  float out_acc[64] = {};
-  const int n_out = std::min(net.outputs, 64);
+  for (size_t r = 0; r < net.current_targets.size(); ++r) {
+    const float* w = net.input_weights.data() + r * net.observations;
+    float current = net.input_bias;
+    for (int i = 0; i < net.observations; ++i) current += w[i] * static_cast<float>(observation[i]);
+    input_current_[net.current_targets[r]] = current;
+  }
+  float* const out_acc = out_acc_.data();
+  std::fill(out_acc_.begin(), out_acc_.end(), 0.f);
+  const int n_out = net.outputs;
 
   for (int s0 = 0; s0 < net.substeps; s0 += net.block) {
     const int block = std::min(net.block, net.substeps - s0);

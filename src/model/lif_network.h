@@ -38,7 +38,17 @@ struct LifNetwork {
   int padded = 8;  // length of LifState's neuron arrays (>= neurons, a multiple of 8)
   int inputs = 0;
   int output_begin = 0;
-  int outputs = 0;
+  int outputs = 0;  // neurons Step() reads: the output group, or (linear readout) E and I
+  // Linear readout (options.readout "linear"): policy output k is
+  // clamp(sum_j readout_weights[k * outputs + j] * activity_j + readout_bias[k], -1, 1)
+  // over the `outputs` neurons read; 0 outputs: the neurons are the policy outputs.
+  int readout_outputs = 0;
+  std::vector<float> readout_weights, readout_bias;
+  // Current encoding (options.input_encoding "current"): neuron
+  // current_targets[r] receives input_bias + sum_i input_weights[r * observations + i] x_i (pA).
+  int observations = 0;
+  std::vector<int> current_targets;
+  std::vector<float> input_weights;
   int substeps = 100;
   int ring = 1;      // R: history slots per neuron (> max delay)
   int stride = 1;    // floats per neuron in the history: 2 R + 8 padding
@@ -81,12 +91,16 @@ struct LifNetwork {
 
 // The size of the genome LifDecoder(options, topology) lays out, from the
 // neuron and synapse counts alone (validation sizes large networks this way).
-long long LifGeneCount(const ModelOptions& options, int neurons, long long synapses);
+long long LifGeneCount(const ModelOptions& options, int neurons, long long synapses,
+                       long long readout_genes);
 
 // Builds a LifNetwork from a genome laid out by LifLayout().
 class LifDecoder {
  public:
-  LifDecoder(const ModelOptions& options, const Topology& topology);
+  // readout_outputs: policy outputs of a linear readout (0: the output group);
+  // observations: observation size for the current encoding (0: other encodings).
+  LifDecoder(const ModelOptions& options, const Topology& topology, int readout_outputs = 0,
+             int observations = 0);
   const GenomeLayout& layout() const { return layout_; }
   const Topology& topology() const { return topology_; }
   LifNetwork Decode(std::span<const double> genome) const;
@@ -96,6 +110,9 @@ class LifDecoder {
   Topology topology_;
   GenomeLayout layout_;
   int ampa_ = -1, gaba_ = -1, delays_ = -1, offsets_ = -1, noise_ = -1;  // family indices
+  int readout_outputs_ = 0, readout_ = -1, readout_bias_ = -1;
+  int observations_ = 0, input_weights_ = -1;
+  std::vector<int> current_targets_;
   std::vector<int> gene_index_;  // synapse -> gene within its weight family
   double rheobase_pA_ = 0.0;  // centre of the offset range
 };
@@ -105,7 +122,8 @@ class LifState {
   explicit LifState(const LifNetwork& net);
   void Reset(uint64_t noise_key);
   // One environment step: inject `observation`, run the substeps, and write
-  // each output neuron's activity over the step, in [0, 1].
+  // each read neuron's activity over the step, in [0, 1] (the output group,
+  // or E and I for a linear readout).
   void Step(std::span<const double> observation, std::span<float> outputs);
   bool healthy() const;
   std::span<const float> potentials() const { return {v_.data(), static_cast<size_t>(net_.neurons)}; }
@@ -122,6 +140,7 @@ class LifState {
   std::vector<float> v_, g_exc_, g_inh_, input_current_;
   std::vector<float> offset_current_, dt_over_c_;  // net_'s, padded
   std::vector<float> trace_;
+  std::vector<float> out_acc_;  // per neuron read: the step's summed signal
   std::vector<int> refractory_;
   std::vector<float> history_;  // (neurons + 1) x stride, see LifNetwork
   std::vector<float> input_;    // [AMPA, GABA] x 8 x padded: input of the current block

@@ -821,6 +821,8 @@ TEST(LifLayout, CountGenesMatchesTheBuiltLayout) {
           if (variant == 2) o.min_delay_ms = o.max_delay_ms = 2.0;  // one possible delay
           if (variant == 5) o.input_encoding = "pair";
           if (variant >= 4) o.continuous_readout = "push_pull";
+          if (variant == 1 || variant == 4) o.readout = "linear";
+          if (variant == 0 || variant == 4) o.input_encoding = "current";
           if (kind == "mlp" && (o.excitatory == 0 || o.inhibitory == 0)) continue;
           SCOPED_TRACE(fmt::format("{} variant {} connectivity {}", kind, variant, fmt::join(connectivity, ",")));
           EXPECT_EQ(CountGenes(o, obs, act), MakeModel(o, obs, act)->layout().size());
@@ -850,6 +852,91 @@ TEST(LifLayout, CountGenesMatchesTheBuiltLayout) {
   bad.binary_readout = "softmax";
   EXPECT_NE(error_of(count, bad), "");
   EXPECT_EQ(error_of(count, bad), error_of(make, bad));
+  bad = ModelOptions{};
+  bad.input_encoding = "spikes";
+  EXPECT_NE(error_of(count, bad).find("model.input_encoding"), std::string::npos);
+  EXPECT_EQ(error_of(count, bad), error_of(make, bad));
+  bad = ModelOptions{};
+  bad.readout = "softmax";
+  EXPECT_NE(error_of(count, bad).find("model.readout"), std::string::npos);
+  EXPECT_EQ(error_of(count, bad), error_of(make, bad));
+}
+
+// Linear readout: no output group; each action is the clipped signed sum of
+// the E and I neurons' activity over the step, weighted by the
+// `readout_weights` genes, plus a `readout_bias` gene. The activity comes
+// from the naive reference simulator, which reads the same neurons.
+TEST(LifReadout, LinearReadoutIsASignedMapOfTheEAndINeurons) {
+  const Space obs = Space::Box({-1, -1, -1}, {1, 1, 1});
+  const Space act = Space::Box({-2, -2}, {2, 2});
+  for (const std::string kind : {"bnn", "snn"}) {
+    SCOPED_TRACE(kind);
+    ModelOptions o;
+    o.kind = kind;
+    o.readout = "linear";
+    o.substeps = 40;
+    o.evolve_noise = false;
+    const auto model = MakeModel(o, obs, act);
+    const auto& lif = dynamic_cast<const LifModel&>(*model);
+    const GenomeLayout& layout = model->layout();
+    const GeneFamily* w = layout.Find("readout_weights");
+    const GeneFamily* b = layout.Find("readout_bias");
+    ASSERT_NE(w, nullptr);
+    ASSERT_NE(b, nullptr);
+    EXPECT_EQ(w->size, 2 * 20);
+    EXPECT_EQ(b->size, 2);
+    EXPECT_EQ(w->labels[0], "E0->a0");
+    EXPECT_EQ(w->labels[39], "I9->a1");
+    EXPECT_DOUBLE_EQ(w->high, 2.0 / std::sqrt(20.0));
+    EXPECT_DOUBLE_EQ(w->low, -w->high);
+    EXPECT_EQ(lif.decoder().topology().group_size[3], 0);  // no output neurons
+    EXPECT_EQ(model->synapses(), CountSynapses(3, 10, 10, 0, o.connectivity));
+    // Input synapses strong enough that the observation matters.
+    auto genome = RandomGenome(layout.size(), 3);
+
+    const LifNetwork net = lif.decoder().Decode(genome);
+    ASSERT_EQ(net.outputs, 20);
+    ReferenceLif reference(net, lif.decoder().topology());
+    const auto policy = model->Decode(genome);
+    policy->Reset(0);
+    const std::vector<std::vector<double>> observations = {
+        {0.3, -0.2, 0.9}, {-0.5, 0.1, 0.0}, {0.7, 0.7, -0.7}, {-1, -1, 1}, {0, 0, 0}};
+    int interior = 0;
+    for (const auto& x : observations) {
+      std::vector<float> activity;
+      reference.Step(x, activity);
+      std::vector<double> action(2);
+      policy->Act(x, action);
+      for (int k = 0; k < 2; ++k) {
+        double y = b->low + GenomeLayout::Fold(genome[b->offset + k]) * (b->high - b->low);
+        for (int j = 0; j < 20; ++j)
+          y += (w->low + GenomeLayout::Fold(genome[w->offset + k * 20 + j]) * (w->high - w->low)) * activity[j];
+        const double expected = -2.0 + 4.0 * (0.5 + 0.5 * std::clamp(y, -1.0, 1.0));
+        EXPECT_NEAR(action[k], expected, 1e-4);
+        interior += std::abs(expected) < 1.99;
+      }
+    }
+    EXPECT_GT(interior, 0);  // not every action on a rail
+
+    // Signs: every weight at its lowest (negative) and no bias give an
+    // action at or below the middle of the range; highest, at or above.
+    for (const double gene : {0.0, 1.0}) {
+      for (int i = 0; i < w->size; ++i) genome[w->offset + i] = gene;
+      for (int i = 0; i < b->size; ++i) genome[b->offset + i] = 0.5;
+      const auto p = model->Decode(genome);
+      p->Reset(0);
+      std::vector<double> action(2);
+      double total = 0;
+      for (const auto& x : observations) {
+        p->Act(x, action);
+        for (double a : action) {
+          EXPECT_TRUE(gene == 0.0 ? a <= 0.0 : a >= 0.0) << a;
+          total += a;
+        }
+      }
+      EXPECT_NE(total, 0.0);  // some activity reached the readout
+    }
+  }
 }
 
 TEST(LifLayout, FoldReflectsIntoTheUnitBox) {
@@ -921,6 +1008,67 @@ TEST(LifLayout, GenomeToJsonRoundTrips) {
   ASSERT_EQ(lj["families"].size(), l.families().size());
   for (size_t i = 0; i < l.families().size(); ++i)
     EXPECT_EQ(lj["families"][i]["name"].get<std::string>(), l.families()[i].name);
+}
+
+}  // namespace
+}  // namespace neurevo
+
+namespace neurevo {
+namespace {
+
+// Current encoding: no input neurons; each neuron of a group that `in`
+// projects to receives input_bias + sum_i w_i x_i as injected current, with
+// signed `input_weights` genes. A neuron with no synapses and offset current
+// I_0 settles at V_rest + (I_0 + w x) / g_L, so the weight's sign and size
+// show in the steady potential.
+TEST(LifInputCurrents, SignedWeightsShiftTheSteadyPotential) {
+  const Space obs = Space::Box({-1, -1, -1}, {1, 1, 1});
+  const Space act = Space::Box({-1}, {1});
+  ModelOptions o;
+  o.input_encoding = "current";
+  o.evolve_noise = false;
+  const auto model = MakeModel(o, obs, act);
+  const auto& lif = dynamic_cast<const LifModel&>(*model);
+  EXPECT_EQ(lif.decoder().topology().group_size[0], 0);  // no input neurons
+  const GenomeLayout& layout = model->layout();
+  const GeneFamily* in = layout.Find("input_weights");
+  ASSERT_NE(in, nullptr);
+  EXPECT_EQ(in->size, (10 + 10 + 1) * 3);  // E, I and the output, 3 observations each
+  EXPECT_EQ(in->labels[0], "x0->E0");
+  EXPECT_EQ(in->labels[3 * 20], "x0->out0");
+  const double w_max = 2.0 * o.input_gain_pA / std::sqrt(3.0);
+  EXPECT_DOUBLE_EQ(in->high, w_max);
+  EXPECT_DOUBLE_EQ(in->low, -w_max);
+
+  // Every synapse silent (weight genes 0), offsets at the rheobase, input
+  // weights 0 (gene 0.5) except x0 -> E0 at +max and x0 -> E1 at -max.
+  std::vector<double> genome(layout.size(), 0.0);
+  for (const auto& f : layout.families())
+    if (f.name == "offsets" || f.name == "input_weights" || f.name == "delays")
+      for (int i = 0; i < f.size; ++i) genome[f.offset + i] = 0.5;
+  genome[in->offset + 0] = 1.0;      // x0 -> E0
+  genome[in->offset + 3 + 0] = 0.0;  // x0 -> E1
+  const LifNetwork net = lif.decoder().Decode(genome);
+  const auto steady = [&](double x0) {
+    LifState state(net);
+    std::vector<float> out(net.outputs);
+    for (int k = 0; k < 30; ++k) state.Step(std::vector<double>{x0, 0.7, -0.3}, out);  // 300 ms = 15 tau_m
+    return std::vector<double>(state.potentials().begin(), state.potentials().end());
+  };
+  const auto zero = steady(0.0), plus = steady(1.0), minus = steady(-1.0);
+  const double shift = w_max * o.tau_m_ms / o.c_m_pF;  // mV per unit x0 (1 / g_L = tau_m / C)
+  EXPECT_NEAR(zero[0], o.v_threshold_mV, 1e-3);  // rheobase offset, no net input
+  EXPECT_NEAR(plus[0] - zero[0], shift, 1e-3);
+  EXPECT_NEAR(minus[0] - zero[0], -shift, 1e-3);
+  EXPECT_NEAR(plus[1] - zero[1], -shift, 1e-3);
+  EXPECT_NEAR(plus[2] - zero[2], 0.0, 1e-6);  // E2's weights are 0
+
+  // Only the groups `in` projects to receive currents.
+  o.connectivity = {"in->E", "E->out"};
+  const auto e_only = MakeModel(o, obs, act);
+  EXPECT_EQ(e_only->layout().Find("input_weights")->size, 10 * 3);
+  o.connectivity = {"E->out"};
+  EXPECT_EQ(MakeModel(o, obs, act)->layout().Find("input_weights"), nullptr);  // nothing receives input
 }
 
 }  // namespace

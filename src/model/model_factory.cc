@@ -21,8 +21,10 @@ void CheckModelOptions(const ModelOptions& options, const Space& observation, co
   if (options.continuous_readout != "single" && options.continuous_readout != "push_pull")
     throw ConfigError(fmt::format("model.continuous_readout: unknown value '{}'; allowed: single | push_pull",
                                   options.continuous_readout));
-  if (options.input_encoding != "single" && options.input_encoding != "pair")
-    throw ConfigError(fmt::format("model.input_encoding: unknown value '{}'; allowed: single | pair",
+  if (options.readout != "neurons" && options.readout != "linear")
+    throw ConfigError(fmt::format("model.readout: unknown value '{}'; allowed: neurons | linear", options.readout));
+  if (options.input_encoding != "single" && options.input_encoding != "pair" && options.input_encoding != "current")
+    throw ConfigError(fmt::format("model.input_encoding: unknown value '{}'; allowed: single | pair | current",
                                   options.input_encoding));
   if (options.substeps < 1)  // 0 (real time) is replaced by a count when the config is read
     throw ConfigError(fmt::format("model.substeps: {} substeps per step; allowed: at least 1", options.substeps));
@@ -49,10 +51,11 @@ long long CountGenes(const ModelOptions& options, const Space& observation, cons
   if (options.kind != "bnn" && options.kind != "snn")  // their layouts are cheap to build
     return MakeModel(options, observation, action)->layout().size();
   CheckModelOptions(options, observation, action);
-  const int inputs = LifInputs(options, observation), outputs = NumOutputs(action, options);
+  const int inputs = LifInputs(options, observation), outputs = LifOutputNeurons(options, action);
   return LifGeneCount(options, inputs + options.excitatory + options.inhibitory + outputs,
                       CountSynapses(inputs, options.excitatory, options.inhibitory, outputs,
-                                    options.connectivity));
+                                    options.connectivity),
+                      LifReadoutGenes(options, action) + LifInputWeightGenes(options, observation, action));
 }
 
 int NumOutputs(const Space& action, const ModelOptions& options) {

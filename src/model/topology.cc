@@ -79,6 +79,10 @@ Topology BuildTopology(int inputs, int excitatory, int inhibitory, int outputs,
   return t;
 }
 
+bool InputProjectsTo(const std::vector<std::string>& connectivity, Group group) {
+  return ParseConnectivity(connectivity)[static_cast<int>(Group::kInput)][static_cast<int>(group)];
+}
+
 long long CountSynapses(int inputs, int excitatory, int inhibitory, int outputs,
                         const std::vector<std::string>& connectivity) {
   const Connected connected = ParseConnectivity(connectivity);

@@ -44,4 +44,8 @@ Topology BuildTopology(int inputs, int excitatory, int inhibitory, int outputs,
 long long CountSynapses(int inputs, int excitatory, int inhibitory, int outputs,
                         const std::vector<std::string>& connectivity);
 
+// Whether the connectivity pairs include "in->" `group` (for input currents,
+// which stand in for the input group's projections). Throws as BuildTopology.
+bool InputProjectsTo(const std::vector<std::string>& connectivity, Group group);
+
 }  // namespace neurevo
