@@ -22,9 +22,9 @@ bool EvolvesDelays(const ModelOptions& o) {
 }
 }  // namespace
 
-long long LifGeneCount(const ModelOptions& o, int neurons, long long synapses, long long readout_genes) {
+long long LifGeneCount(const ModelOptions& o, int neurons, long long synapses, long long decoder_genes) {
   return synapses * (EvolvesDelays(o) ? 2 : 1) + neurons * ((o.evolve_offsets ? 1LL : 0) + (o.evolve_noise ? 1 : 0)) +
-         readout_genes;
+         decoder_genes;
 }
 
 LifDecoder::LifDecoder(const ModelOptions& options, const Topology& topology, int readout_outputs,

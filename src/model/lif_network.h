@@ -90,9 +90,10 @@ struct LifNetwork {
 };
 
 // The size of the genome LifDecoder(options, topology) lays out, from the
-// neuron and synapse counts alone (validation sizes large networks this way).
+// neuron and synapse counts alone (validation sizes large networks this way);
+// decoder_genes: those of the linear readout and the input weights.
 long long LifGeneCount(const ModelOptions& options, int neurons, long long synapses,
-                       long long readout_genes);
+                       long long decoder_genes);
 
 // Builds a LifNetwork from a genome laid out by LifLayout().
 class LifDecoder {
