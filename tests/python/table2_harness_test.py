@@ -1,7 +1,7 @@
 """bench/table2 end to end on two tasks in --quick mode: it trains every
 cell, records one line per run, skips recorded runs when run again, survives
 a torn results line, reports our cells beside the paper's, and trains a cell
-again when its config changes.
+again when its config changes or its run directory's config is unknown.
 
   python3 table2_harness_test.py TABLE2_SCRIPT NEUREVO_BINARY WORK_DIR
 """
@@ -92,6 +92,20 @@ for seed in (1, 2):
     # 9 excitatory neurons: a smaller genome, so not the old run's summary.
     assert new["summary"]["genome_size"] < old["summary"]["genome_size"], (new["summary"], old["summary"])
 assert "table2: 0 runs to do" in run().stderr
+
+# A finished run directory with no digest beside it (left by an older harness)
+# cannot show which config made it: it is trained again, not recorded as is.
+with open(hopper_cma, "w") as f:
+    f.write(text.replace("excitatory = 10", "excitatory = 8"))
+for seed in (1, 2):
+    os.remove(os.path.join(work, "runs", f"Hopper-v5_bnn_cma_es_seed{seed}_quick.config.sha256"))
+fourth = run()
+assert "table2: 2 runs to do" in fourth.stderr, fourth.stderr
+assert fourth.stderr.count("was started under no recorded config digest") == 2, fourth.stderr
+newest = [json.loads(line) for line in open(results).read().splitlines()[-2:]]
+for r in newest:
+    nine = latest[r["key"]]
+    assert r["summary"]["genome_size"] < nine["summary"]["genome_size"], (r["summary"], nine["summary"])
 
 # Bad arguments name the option and what is allowed.
 bad = subprocess.run(base + ["--models", "lstm"], capture_output=True, text=True)
