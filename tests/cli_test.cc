@@ -53,7 +53,8 @@ TEST(Cli, BadInputExitsWithStatus2OneLineAndNoRunDirectory) {
   for (const std::string args :
        {"--set model.kindd=bnn", "--set model.substeps=-1", "--set model.kind=lstm",
         "--set model.substeps=0 --set task.name=MountainCarContinuous-v0",
-        "--set task.name=Nope-v0", "--set optimizer.sigma0=abc", "--set budget.env_steps=0"}) {
+        "--set task.name=Nope-v0", "--set optimizer.sigma0=abc", "--set budget.env_steps=0",
+        "--set budget.env_steps=5000 --set eval.episodes=5"}) {
     const Result r = RunNeurevo("train " + args + " --out " + out.string());
     EXPECT_EQ(r.status, 2) << args;
     EXPECT_EQ(Lines(r.err), 1) << args << ": " << r.err;
@@ -61,6 +62,32 @@ TEST(Cli, BadInputExitsWithStatus2OneLineAndNoRunDirectory) {
     EXPECT_NE(r.err.find(key), std::string::npos) << args << ": " << r.err;
     EXPECT_FALSE(fs::exists(out)) << args;
   }
+}
+
+// A budget too small for one generation names the smallest that fits:
+// (10 individuals + 2 x 10 validation episodes) x 500 steps.
+TEST(Cli, BudgetBelowOneGenerationNamesTheSmallestThatFits) {
+  const fs::path out = Scratch() / "never_small";
+  const Result r = RunNeurevo("train --set budget.env_steps=5000 --set eval.episodes=5 --out " + out.string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("budget.env_steps: 5000"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(">= 15000"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_FALSE(fs::exists(out));
+}
+
+// Without an evaluation the final lines say so instead of printing a mean.
+TEST(Cli, SkippedEvaluationPrintsNoMean) {
+  const fs::path run = Scratch() / "no_eval";
+  fs::remove_all(run);
+  const Result r = RunNeurevo("train --quiet --set budget.generations=2 --set eval.episodes=0 --out " + run.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("no held-out evaluation (eval.episodes = 0)"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("evaluation over"), std::string::npos) << r.out;  // no evaluation mean
+  EXPECT_NE(r.out.find("best genome from generation "), std::string::npos) << r.out;
+  // `eval` of such a run needs an explicit --episodes.
+  EXPECT_EQ(RunNeurevo("eval " + run.string()).status, 2);
+  EXPECT_EQ(RunNeurevo("eval " + run.string() + " --episodes 2").status, 0);
 }
 
 TEST(Cli, TrainEvalAndRolloutWork) {
@@ -72,22 +99,34 @@ TEST(Cli, TrainEvalAndRolloutWork) {
   EXPECT_NE(r.out.find("evaluation over 5 held-out episodes: mean"), std::string::npos) << r.out;
   const auto summary = nlohmann::json::parse(Slurp(run / "summary.json"));
 
-  r = RunNeurevo("eval " + run.string() + " --episodes 5");
+  // With no options eval takes the run's own eval.episodes (5) and seed.
+  r = RunNeurevo("eval " + run.string());
   ASSERT_EQ(r.status, 0) << r.err;
   const auto eval = nlohmann::json::parse(r.out);
+  EXPECT_EQ(eval["episodes"], 5);
   EXPECT_EQ(eval["mean"], summary["eval_mean"]);  // same seed, same episodes
+  EXPECT_EQ(eval["std"], summary["eval_std"]);
+  r = RunNeurevo("eval " + run.string() + " --episodes 3");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["episodes"], 3);
 
   const fs::path traj = Scratch() / "traj.jsonl";
   r = RunNeurevo("rollout " + run.string() + " --episodes 2 --out " + traj.string());
   ASSERT_EQ(r.status, 0) << r.err;
   std::ifstream in(traj);
   std::string line;
-  int episodes_ended = 0;
+  int episodes_ended = 0, resets = 0;
   while (std::getline(in, line)) {
     const auto j = nlohmann::json::parse(line);
+    if (j["kind"] == "reset") {
+      ++resets;
+      continue;
+    }
     episodes_ended += j["terminated"].get<bool>() || j["truncated"].get<bool>();
   }
+  EXPECT_EQ(resets, 2);
   EXPECT_EQ(episodes_ended, 2);
+  EXPECT_FALSE(fs::exists(traj.string() + ".partial"));
 
   // Training into an existing run directory is refused; nothing is touched.
   const std::string before = Slurp(run / "summary.json");

@@ -8,6 +8,7 @@
 
 #include "neurevo/config.h"
 #include "neurevo/error.h"
+#include "neurevo/task.h"
 #include "neurevo/train.h"
 
 namespace neurevo {
@@ -61,13 +62,83 @@ TEST(Train, SeedsChangeTheResult) {
 }
 
 TEST(Train, EnvStepBudgetIsNeverExceeded) {
-  for (long long budget : {3000LL, 7777LL, 20000LL}) {
+  // One generation's worst case is (10 individuals + 2 x 10 validation
+  // episodes) x 500 steps = 15000.
+  for (long long budget : {15000LL, 29999LL, 47777LL}) {
     RunConfig c = ParseConfig("", {"budget.env_steps=" + std::to_string(budget), "eval.episodes=0",
                                    "model.kind=mlp", "model.mlp_hidden=[16]"});
     const auto s = Quiet(c);
     EXPECT_LE(s["env_steps"].get<long long>(), budget);
     EXPECT_EQ(s["stop_reason"], "env_steps");
   }
+}
+
+// A budget that cannot hold the first generation's worst case would train
+// nothing: refused up front, naming the key and the smallest budget that
+// fits, before the run directory exists. The same arithmetic decides whether
+// a generation starts, so the smallest budget named runs one generation.
+TEST(Train, BudgetBelowOneGenerationIsRefusedBeforeAnyWork) {
+  struct Case {
+    std::vector<std::string> sets;
+    long long smallest;
+  };
+  const Case cases[] = {
+      {{}, (10 + 2 * 10) * 500LL},
+      {{"islands.count=3"}, (30 + 2 * 10) * 500LL},
+      {{"train.episodes=2", "train.validation_episodes=0"}, (10 * 2) * 500LL},
+      {{"task.name=Pendulum-v1", "optimizer.population=6", "optimizer.parents=3"}, (6 + 2 * 10) * 200LL},
+      // MADS's first generation polls 2n + 1 points (its population() says so).
+      {{"optimizer.kind=mads", "model.kind=mlp", "model.mlp_hidden=[2]"}, -1}};
+  // The smallest budget the refusal names ("allowed: ... >= N"), or -1.
+  auto refused_smallest = [](std::vector<std::string> sets, long long budget, const std::string& dir) {
+    sets.push_back("budget.env_steps=" + std::to_string(budget));
+    try {
+      Quiet(ParseConfig("", sets), dir);
+    } catch (const ConfigError& e) {
+      const std::string what = e.what();
+      EXPECT_EQ(what.rfind("budget.env_steps:", 0), 0u) << what;
+      const auto at = what.rfind(">= ");
+      return at == std::string::npos ? -2LL : std::stoll(what.substr(at + 3));
+    }
+    return -1LL;
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(::testing::PrintToString(c.sets));
+    const std::string dir = TempDir("small_budget");
+    std::vector<std::string> sets = c.sets;
+    sets.push_back("eval.episodes=5");
+    const long long smallest = refused_smallest(sets, 1, dir);
+    if (c.smallest > 0) EXPECT_EQ(smallest, c.smallest);
+    ASSERT_GT(smallest, 1);
+    EXPECT_EQ(refused_smallest(sets, smallest - 1, dir), smallest);
+    EXPECT_FALSE(fs::exists(dir));
+    sets.push_back("budget.env_steps=" + std::to_string(smallest));
+    const auto s = Quiet(ParseConfig("", sets), dir);
+    // (MADS's later polls are smaller than its first: more of them fit.)
+    if (c.smallest > 0) EXPECT_EQ(s["generations"], 1);
+    EXPECT_GE(s["generations"].get<long long>(), 1);
+    EXPECT_EQ(s["stop_reason"], "env_steps");
+    fs::remove_all(dir);
+  }
+}
+
+// An evaluation that did not run is never reported as a number.
+TEST(Train, SkippedEvaluationIsNotReportedAsANumber) {
+  const std::string dir = TempDir("no_eval");
+  const auto s = Quiet(ParseConfig("", {"budget.generations=2", "eval.episodes=0"}), dir);
+  EXPECT_TRUE(s["eval_mean"].is_null()) << s;
+  EXPECT_TRUE(s["eval_std"].is_null()) << s;
+  EXPECT_EQ(s["eval_episodes"], 0);
+  EXPECT_EQ(s["eval_skipped"], "eval.episodes = 0");
+  std::ifstream sf(fs::path(dir) / "summary.json");
+  EXPECT_EQ(nlohmann::json::parse(sf), s);
+  fs::remove_all(dir);
+  // A wall-clock limit spent before the first generation: nothing to evaluate.
+  const auto none = Quiet(ParseConfig("", {"budget.wall_seconds=1e-9", "eval.episodes=5"}));
+  EXPECT_EQ(none["generations"], 0);
+  EXPECT_TRUE(none["eval_mean"].is_null()) << none;
+  EXPECT_TRUE(none["best_generation"].is_null()) << none;
+  EXPECT_EQ(none["eval_skipped"], "no generation completed");
 }
 
 // Strategies whose population changes between generations (restarts, MADS
@@ -109,7 +180,7 @@ TEST(Train, StopsAtGenerationsAndTarget) {
   EXPECT_EQ(s["stop_reason"], "generations");
   s = Quiet(ParseConfig("", {"budget.target_fitness=15", "eval.episodes=0"}));
   EXPECT_EQ(s["stop_reason"], "target_fitness");
-  EXPECT_GE(s["best_fitness"].get<double>(), 15.0);
+  EXPECT_GE(s["best_training_fitness"].get<double>(), 15.0);
 }
 
 // Elite validation with a pooled incumbent: metrics.jsonl logs every
@@ -143,8 +214,8 @@ TEST(Train, EliteValidationPoolsTheIncumbentsEpisodes) {
   }
   EXPECT_GT(validations, 2);
   EXPECT_GT(replays, 0);  // the rule was exercised, not only the first validation
-  EXPECT_EQ(summary["best_validation"].get<double>(), best);
-  EXPECT_EQ(summary["best_validation_episodes"].get<long long>(), pooled_episodes);
+  EXPECT_EQ(summary["best_validated_mean"].get<double>(), best);
+  EXPECT_EQ(summary["best_validated_episodes"].get<long long>(), pooled_episodes);
   fs::remove_all(dir);
 }
 
@@ -158,39 +229,114 @@ TEST(Train, RunDirectoryHoldsEverythingAndEvalReproducesTheSummary) {
   std::ifstream metrics(fs::path(dir) / "metrics.jsonl");
   std::string line;
   int n = 0;
-  while (std::getline(metrics, line)) EXPECT_EQ(nlohmann::json::parse(line)["generation"], ++n);
+  std::vector<nlohmann::json> lines;
+  while (std::getline(metrics, line)) {
+    lines.push_back(nlohmann::json::parse(line));
+    EXPECT_EQ(lines.back()["generation"], ++n);
+  }
   EXPECT_EQ(n, 5);
+  // Generations count from 1 everywhere: the best genome's generation in
+  // summary.json and best_genome.json is the metrics line that found it
+  // (its training fitness is that generation's best, validated there).
+  std::ifstream gf(fs::path(dir) / "best_genome.json");
+  const auto genome = nlohmann::json::parse(gf);
+  const long long best_generation = summary["best_generation"].get<long long>();
+  EXPECT_EQ(genome["generation"].get<long long>(), best_generation);
+  ASSERT_GE(best_generation, 1);
+  ASSERT_LE(best_generation, 5);
+  const auto& found = lines[best_generation - 1];
+  EXPECT_EQ(found["best_fitness"].get<double>(), summary["best_training_fitness"].get<double>()) << found;
+  EXPECT_EQ(found["validation_mean"].get<double>(), found["best_so_far"].get<double>()) << found;
+  EXPECT_EQ(genome["fitness"].get<double>(), summary["best_training_fitness"].get<double>());
   // summary.json equals the returned summary and has the documented fields.
   std::ifstream sf(fs::path(dir) / "summary.json");
   const auto written = nlohmann::json::parse(sf);
   EXPECT_EQ(written, summary);
-  for (const char* k : {"task", "model", "optimizer", "seed", "generations", "env_steps", "best_fitness",
-                        "eval_mean", "eval_std", "wall_seconds", "eval_env_steps"})
+  for (const char* k : {"task", "model", "optimizer", "seed", "generations", "env_steps", "best_generation",
+                        "best_training_fitness", "best_validated_mean", "best_validated_episodes", "eval_mean",
+                        "eval_std", "wall_seconds", "eval_env_steps", "eval_skipped"})
     EXPECT_TRUE(written.contains(k)) << k;
   // The saved config resolves to the same config.
   std::ifstream cf(fs::path(dir) / "config.toml");
   std::stringstream ss;
   ss << cf.rdbuf();
   EXPECT_EQ(ConfigToToml(ParseConfig(ss.str(), {})), ConfigToToml(c));
-  // Re-evaluation with the run's own seed reproduces eval_mean exactly.
-  const auto eval = EvaluateRun(dir, 7, nullptr, 2);
+  // Re-evaluation with the run's own settings (its eval.episodes and seed,
+  // the defaults) reproduces eval_mean exactly.
+  const auto eval = EvaluateRun(dir, nullptr, nullptr, 2);
+  EXPECT_EQ(eval["episodes"].get<int>(), 7);
   EXPECT_EQ(eval["mean"].get<double>(), summary["eval_mean"].get<double>());
   EXPECT_EQ(eval["std"].get<double>(), summary["eval_std"].get<double>());
-  // Rollout: one line per step with the documented fields, ending the episode.
+  // Rollout: per episode a reset line with the initial state, then one line
+  // per step with the documented fields, ending the episode.
   std::stringstream rollout;
-  RolloutRun(dir, 1, nullptr, rollout);
-  nlohmann::json last;
-  int steps = 0;
-  while (std::getline(rollout, line)) {
-    last = nlohmann::json::parse(line);
-    for (const char* k : {"observation", "action", "reward", "terminated", "truncated", "state"})
-      EXPECT_TRUE(last.contains(k)) << k;
-    EXPECT_EQ(last["state"].size(), 4u);
-    ++steps;
+  RolloutRun(dir, 2, nullptr, rollout);
+  std::vector<nlohmann::json> rows;
+  while (std::getline(rollout, line)) rows.push_back(nlohmann::json::parse(line));
+  ASSERT_GT(rows.size(), 2u);
+  EXPECT_EQ(rows[0]["kind"], "reset");
+  EXPECT_EQ(rows[0]["step"], 0);
+  int resets = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& row = rows[i];
+    if (row["kind"] == "reset") {
+      ++resets;
+      EXPECT_EQ(row["episode"], resets - 1);
+      EXPECT_EQ(row["state"].size(), 4u);
+      if (i > 0) EXPECT_TRUE(rows[i - 1]["terminated"].get<bool>() || rows[i - 1]["truncated"].get<bool>());
+      continue;
+    }
+    for (const char* k : {"observation", "next_observation", "action", "reward", "terminated", "truncated", "state"})
+      EXPECT_TRUE(row.contains(k)) << k;
+    EXPECT_EQ(row["state"].size(), 4u);
+    // A step's observation is the previous line's next one (or the reset's).
+    EXPECT_EQ(row["observation"], rows[i - 1][rows[i - 1]["kind"] == "reset" ? "observation" : "next_observation"]);
   }
-  EXPECT_GT(steps, 0);
-  EXPECT_TRUE(last["terminated"].get<bool>() || last["truncated"].get<bool>());
+  EXPECT_EQ(resets, 2);
+  EXPECT_TRUE(rows.back()["terminated"].get<bool>() || rows.back()["truncated"].get<bool>());
   fs::remove_all(dir);
+}
+
+// A rollout replays exactly: from each episode's recorded initial state, the
+// recorded actions (float32, as the task applies them) reproduce every
+// observation, reward and flag. Pendulum (a float32 action it clips) and
+// Hopper (MuJoCo, whose ctrl takes the float32 action unclipped).
+TEST(Train, RolloutReplaysFromItsInitialStateWithItsActions) {
+  for (const std::string task : {"Pendulum-v1", "Hopper-v5"}) {
+    SCOPED_TRACE(task);
+    const std::string dir = TempDir("replay");
+    Quiet(ParseConfig("", {"task.name=" + task, "budget.generations=1", "eval.episodes=1", "model.kind=mlp",
+                           "model.mlp_hidden=[4]", "train.validation_episodes=1"}),
+          dir);
+    std::stringstream rollout;
+    RolloutRun(dir, 2, nullptr, rollout);
+    const auto replay = MakeTask(task);
+    std::vector<double> obs(replay->observation_space().vector_size());
+    std::string text;
+    int steps = 0, rounded = 0;
+    while (std::getline(rollout, text)) {
+      const auto row = nlohmann::json::parse(text);
+      if (row["kind"] == "reset") {
+        replay->SetPhysicalState(row["state"].get<std::vector<double>>(), obs);
+        EXPECT_EQ(obs, row["observation"].get<std::vector<double>>());
+        continue;
+      }
+      const auto action = row["action"].get<std::vector<double>>();
+      for (double a : action) {
+        EXPECT_EQ(a, static_cast<double>(static_cast<float>(a)));  // float32, as applied
+        rounded += a != 0.0;
+      }
+      const StepResult r = replay->Step(action, obs);
+      ++steps;
+      ASSERT_EQ(obs, row["next_observation"].get<std::vector<double>>()) << "step " << row["step"];
+      EXPECT_EQ(r.reward, row["reward"].get<double>());
+      EXPECT_EQ(r.terminated, row["terminated"].get<bool>());
+      EXPECT_EQ(replay->PhysicalState(), row["state"].get<std::vector<double>>());
+    }
+    EXPECT_GT(steps, 10);
+    EXPECT_GT(rounded, 0);
+    fs::remove_all(dir);
+  }
 }
 
 TEST(Train, RefusesToOverwriteARunDirectory) {
@@ -215,7 +361,8 @@ TEST(Train, CorruptGenomeFilesAreRefusedWithTheFileName) {
                                 std::string("not json")}) {
     std::ofstream(genome) << bad;
     try {
-      EvaluateRun(dir, 1, nullptr, 1);
+      const int one = 1;
+      EvaluateRun(dir, &one, nullptr, 1);
       ADD_FAILURE() << "accepted a corrupt genome";
     } catch (const ConfigError& e) {
       EXPECT_NE(std::string(e.what()).find("best_genome.json"), std::string::npos) << e.what();

@@ -41,6 +41,29 @@ extern "C" void OnSignal(int sig) {
   [[maybe_unused]] const auto n = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
 }
 
+// The final lines of `train`: the same names as the progress line,
+// summary.json and the README, and no number for what did not run.
+void PrintResult(const nlohmann::json& s) {
+  fmt::print("{} generations, {} env steps (stopped: {})\n", s["generations"].get<long long>(),
+             s["env_steps"].get<long long>(), s["stop_reason"].get<std::string>());
+  if (s["best_generation"].is_null()) {
+    fmt::print("no best genome\n");
+  } else if (s["best_validated_mean"].is_null()) {
+    fmt::print("best genome from generation {}: best training fitness {:.2f}\n", s["best_generation"].get<long long>(),
+               s["best_training_fitness"].get<double>());
+  } else {
+    fmt::print("best genome from generation {}: best validated mean {:.2f} over {} episodes (its training "
+               "fitness {:.2f})\n",
+               s["best_generation"].get<long long>(), s["best_validated_mean"].get<double>(),
+               s["best_validated_episodes"].get<long long>(), s["best_training_fitness"].get<double>());
+  }
+  if (s["eval_skipped"].is_null())
+    fmt::print("evaluation over {} held-out episodes: mean {:.2f}, std {:.2f}\n", s["eval_episodes"].get<int>(),
+               s["eval_mean"].get<double>(), s["eval_std"].get<double>());
+  else
+    fmt::print("no held-out evaluation ({})\n", s["eval_skipped"].get<std::string>());
+}
+
 int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   CLI::App app{"neurevo: evolve biologically grounded neurodynamic networks into controllers"};
   app.require_subcommand(1);
@@ -68,11 +91,11 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   // eval
   auto* eval = app.add_subcommand("eval", "Re-evaluate a run's best genome; prints JSON");
   std::string eval_dir;
-  int eval_episodes = 100;
+  std::optional<int> eval_episodes;
   std::optional<uint64_t> eval_seed;
   std::optional<int> eval_threads;
   eval->add_option("run_dir", eval_dir, "Run directory")->required();
-  eval->add_option("--episodes", eval_episodes, "Episodes (default 100)")->check(CLI::Range(1, 100000000));
+  eval->add_option("--episodes", eval_episodes, "Episodes (default: the run's eval.episodes)")->check(CLI::Range(1, 100000000));
   eval->add_option("--seed", eval_seed, "Seed of the held-out episodes (default: the run's)");
   eval->add_option("--threads", eval_threads, "Worker threads (default: all)")->check(CLI::Range(0, 4096));
 
@@ -127,33 +150,23 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
                  summary["generations"].get<long long>(), options.out_dir);
       return 130;
     }
-    fmt::print("best training fitness {:.2f} after {} generations and {} env steps ({})\n",
-               summary["best_fitness"].get<double>(), summary["generations"].get<long long>(),
-               summary["env_steps"].get<long long>(), summary["stop_reason"].get<std::string>());
-    fmt::print("evaluation over {} held-out episodes: mean {:.2f}, std {:.2f}\n",
-               summary["eval_episodes"].get<int>(), summary["eval_mean"].get<double>(),
-               summary["eval_std"].get<double>());
+    PrintResult(summary);
     fmt::print("run directory: {}\n", options.out_dir);
     return 0;
   }
   // The other subcommands are single-process work: other ranks stand by.
   if (!cluster.root()) return 0;
   if (*eval) {
-    const auto result = neurevo::EvaluateRun(eval_dir, eval_episodes, eval_seed ? &*eval_seed : nullptr,
+    const auto result = neurevo::EvaluateRun(eval_dir, eval_episodes ? &*eval_episodes : nullptr, eval_seed ? &*eval_seed : nullptr,
                                              eval_threads.value_or(0));
     fmt::print("{}\n", result.dump(2));
     return 0;
   }
   if (*rollout) {
-    if (rollout_out.empty()) {
+    if (rollout_out.empty())
       neurevo::RolloutRun(rollout_dir, rollout_episodes, rollout_seed ? &*rollout_seed : nullptr, std::cout);
-    } else {
-      // Written only once the rollout succeeded, atomically: a bad run
-      // directory never truncates an existing file.
-      std::ostringstream out;
-      neurevo::RolloutRun(rollout_dir, rollout_episodes, rollout_seed ? &*rollout_seed : nullptr, out);
-      neurevo::WriteFileAtomic(rollout_out, out.str());
-    }
+    else
+      neurevo::RolloutRunToFile(rollout_dir, rollout_episodes, rollout_seed ? &*rollout_seed : nullptr, rollout_out);
     return 0;
   }
   if (*config_cmd) {

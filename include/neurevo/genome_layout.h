@@ -28,6 +28,8 @@ struct GeneFamily {
   double low = 0.0;   // physical value at u = 0
   double high = 1.0;  // physical value at u = 1
   std::vector<std::string> labels;  // optional per-gene names (e.g. "E3->O0")
+  // The model uses the value rounded to a whole number (delays in substeps).
+  bool whole = false;
 };
 
 class GenomeLayout {
@@ -60,9 +62,17 @@ class GenomeLayout {
     return f.low + (f.high - f.low) * Fold(genome[f.offset + i]);
   }
 
+  // The value the model uses: Map(), rounded to the nearest whole number
+  // (half away from zero) and kept in [low, high] for a whole family.
+  static double Value(const GeneFamily& f, std::span<const double> genome, int i) {
+    const double x = Map(f, genome, i);
+    return f.whole ? std::clamp(static_cast<double>(std::lround(x)), f.low, f.high) : x;
+  }
+
   // {"families": [{name, unit, offset, size, low, high, labels?}], "size": n}
   nlohmann::json ToJson() const;
-  // Genome with its layout: families with their genes and physical values.
+  // Genome with its layout: families with their genes and the physical
+  // values the model uses (Value()).
   nlohmann::json GenomeToJson(std::span<const double> genome) const;
 
  private:

@@ -93,6 +93,18 @@ class Task {
                                 std::span<double> observation) = 0;
 };
 
+// The action as a task receives it, which is what Gymnasium's env.step() is
+// given: a Box action rounded to float32 (Gymnasium's action dtype; every
+// continuous task converts its action so before anything else, and clips,
+// where it clips, inside Step as Gymnasium does), a discrete index as it is.
+// Stepping with it is identical to stepping with `action`.
+inline std::vector<double> ActionAsApplied(const Space& action_space, std::span<const double> action) {
+  std::vector<double> applied(action.begin(), action.end());
+  if (!action_space.discrete())
+    for (double& a : applied) a = static_cast<double>(static_cast<float>(a));
+  return applied;
+}
+
 // Creates a task by id. Throws ConfigError naming the allowed ids.
 std::unique_ptr<Task> MakeTask(std::string_view name);
 // All registered task ids.

@@ -64,14 +64,23 @@ nlohmann::json Train(const RunConfig& config, const TrainOptions& options);
 nlohmann::json ResumeTraining(const std::vector<std::string>& overrides, const TrainOptions& options);
 
 // Re-evaluates a run directory's best genome on `episodes` held-out episodes
-// with `seed` (defaults to the run's own, reproducing summary.json's
-// eval_mean). Returns {"mean", "std", "min", "max", "episodes", "seed", ...}.
-// Throws ConfigError naming the file for unreadable or inconsistent files.
-nlohmann::json EvaluateRun(const std::string& run_dir, int episodes, const uint64_t* seed,
+// with `seed`; both default (null) to the run's own eval.episodes and
+// run.seed, which reproduces summary.json's eval_mean exactly. Returns
+// {"mean", "std", "min", "max", "episodes", "seed", ...}. Throws ConfigError
+// naming the file for unreadable or inconsistent files.
+nlohmann::json EvaluateRun(const std::string& run_dir, const int* episodes, const uint64_t* seed,
                            int threads);
 
-// Runs the best genome and writes one JSON line per step: episode, step,
-// observation, action, reward, terminated, truncated, state.
+// Runs the best genome on held-out episodes and streams JSON lines, each
+// written as it happens: per episode one {"kind": "reset", episode, step 0,
+// observation, state} (the state the episode starts from), then per step
+// {"kind": "step", episode, step, observation, next_observation, action (as
+// the task applied it: ActionAsApplied), reward, terminated, truncated,
+// state}. Enough to replay an episode step by step in another simulator.
 void RolloutRun(const std::string& run_dir, int episodes, const uint64_t* seed, std::ostream& out);
+// The same into `path`, streamed into `path`.partial and renamed once
+// complete (a killed rollout leaves no `path` that looks complete). Throws
+// ConfigError for a bad run directory before creating anything.
+void RolloutRunToFile(const std::string& run_dir, int episodes, const uint64_t* seed, const std::string& path);
 
 }  // namespace neurevo

@@ -521,12 +521,43 @@ RunConfig LoadConfigFile(const std::string& path, const std::vector<std::string>
   return ParseConfig(ss.str(), overrides, path);
 }
 
+namespace {
+// The shortest text that reads back as the identical double ({fmt}'s
+// default), as a TOML float: 0.1, 1e-300, -0.0, inf.
+std::string TomlFloat(double x) {
+  if (std::isnan(x)) return "nan";
+  std::string text = FormatNumber(x);
+  if (text.find_first_of(".eni") == std::string::npos) text += ".0";
+  return text;
+}
+
+// toml++ (the compiled Debian library) writes floats with 17 significant
+// digits (0.1 as 0.10000000000000001): the float keys' values are written
+// again, shortest. Lines are `key = value` under `[section]` headers.
+std::string ShortestFloats(const std::string& toml, const toml::table& root) {
+  std::stringstream in(toml), out;
+  std::string line, section;
+  while (std::getline(in, line)) {
+    if (line.starts_with("[")) section = line.substr(1, line.find(']') - 1);
+    const auto eq = line.find(" = ");
+    if (eq != std::string::npos) {
+      const std::string key = section + "." + line.substr(0, eq);
+      const Entry* e = FindEntry(key);
+      if (e && e->info.type == "float")
+        if (const auto x = root.at_path(key).value<double>()) line = line.substr(0, eq + 3) + TomlFloat(*x);
+    }
+    out << line << "\n";
+  }
+  return out.str();
+}
+}  // namespace
+
 std::string ConfigToToml(const RunConfig& c) {
   toml::table root;
   for (const auto& e : Schema()) e.put(c, root, e.info.key);
   std::stringstream ss;
   ss << root << "\n";
-  return ss.str();
+  return ShortestFloats(ss.str(), root);
 }
 
 std::string ConfigReferenceMarkdown() {

@@ -25,7 +25,7 @@ nlohmann::json GenomeLayout::GenomeToJson(std::span<const double> genome) const 
     auto j = FamilyHeader(f);
     std::vector<double> genes(genome.begin() + f.offset, genome.begin() + f.offset + f.size);
     std::vector<double> values(f.size);
-    for (int i = 0; i < f.size; ++i) values[i] = Map(f, genome, i);
+    for (int i = 0; i < f.size; ++i) values[i] = Value(f, genome, i);
     j["genes"] = genes;
     j["values"] = values;
     if (!f.labels.empty()) j["labels"] = f.labels;

@@ -57,7 +57,7 @@ LifDecoder::LifDecoder(const ModelOptions& options, const Topology& topology, in
                        options_.weight_max_nS * options_.inhibitory_weight_scale, gaba_labels});
   if (EvolvesDelays(options_))
     delays_ = layout_.Add({"delays", "substeps", 0, n_syn, static_cast<double>(d_min),
-                           static_cast<double>(d_max), syn_labels});
+                           static_cast<double>(d_max), syn_labels, /*whole=*/true});
   // Offsets are centred on the rheobase g_L (V_th - V_rest): a gene of 0.5
   // rests a neuron at threshold (graded: mid-signal; spiking: about to fire).
   rheobase_pA_ = options_.c_m_pF / options_.tau_m_ms * (options_.v_threshold_mV - options_.v_rest_mV);
@@ -200,9 +200,7 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   for (int s = 0; s < n_syn; ++s) {
     int d = d_min;
     if (delays_ >= 0)
-      d = std::clamp(static_cast<int>(std::lround(
-                         GenomeLayout::Map(layout_.families()[delays_], genome, s))),
-                     d_min, d_max);
+      d = static_cast<int>(GenomeLayout::Value(layout_.families()[delays_], genome, s));
     net.delay[s] = d;
     net.offset[s] = t.synapses[s].pre * net.stride - d;
     const GeneFamily& wf = t.synapses[s].inhibitory ? gaba : ampa;

@@ -997,7 +997,7 @@ TEST(LifLayout, GenomeToJsonRoundTrips) {
     ASSERT_EQ(static_cast<int>(values.size()), f.size);
     for (int k = 0; k < f.size; ++k) {
       rebuilt[f.offset + k] = genes[k];
-      EXPECT_DOUBLE_EQ(values[k], GenomeLayout::Map(f, genome, k));
+      EXPECT_DOUBLE_EQ(values[k], GenomeLayout::Value(f, genome, k));
       EXPECT_GE(values[k], std::min(f.low, f.high));
       EXPECT_LE(values[k], std::max(f.low, f.high));
     }
@@ -1008,6 +1008,33 @@ TEST(LifLayout, GenomeToJsonRoundTrips) {
   ASSERT_EQ(lj["families"].size(), l.families().size());
   for (size_t i = 0; i < l.families().size(); ++i)
     EXPECT_EQ(lj["families"][i]["name"].get<std::string>(), l.families()[i].name);
+}
+
+// best_genome.json lists each delay as the whole number of substeps the
+// simulation uses, not the unrounded mapped gene.
+TEST(LifLayout, GenomeFileListsTheDelaysTheNetworkUses) {
+  ModelOptions o;  // delays 1 - 5 ms: 10 - 50 substeps
+  const Topology t = BuildTopology(4, 10, 10, 2, o.connectivity);
+  const LifDecoder dec(o, t);
+  const GeneFamily* delays = dec.layout().Find("delays");
+  ASSERT_NE(delays, nullptr);
+  EXPECT_TRUE(delays->whole);
+  for (uint32_t seed : {3u, 4u}) {
+    const auto genome = RandomGenome(dec.layout().size(), seed, -0.5, 1.5);
+    const LifNetwork net = dec.Decode(genome);
+    const auto j = dec.layout().GenomeToJson(genome);
+    const auto& families = j["families"];
+    const auto it = std::find_if(families.begin(), families.end(), [](const auto& f) { return f["name"] == "delays"; });
+    ASSERT_NE(it, families.end());
+    const auto values = (*it)["values"].get<std::vector<double>>();
+    ASSERT_EQ(values.size(), net.delay.size());
+    int unrounded = 0;
+    for (size_t k = 0; k < values.size(); ++k) {
+      EXPECT_EQ(values[k], static_cast<double>(net.delay[k])) << k;
+      unrounded += GenomeLayout::Map(*delays, genome, static_cast<int>(k)) != values[k];
+    }
+    EXPECT_GT(unrounded, 0);  // the mapped genes were not whole already
+  }
 }
 
 }  // namespace

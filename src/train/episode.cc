@@ -24,6 +24,7 @@ EpisodeResult RunEpisode(Policy& policy, Task& task, const ObsNormalizer& normal
   EpisodeResult r;
   policy.Reset(noise_key);
   task.Reset(env_seed, obs);
+  if (options.on_reset) options.on_reset(obs, task);
   for (;;) {
     if (options.abort && options.abort->load(std::memory_order_relaxed)) {
       r.aborted = true;

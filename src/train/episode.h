@@ -35,10 +35,13 @@ struct StepRecord {
   const Task* task;
 };
 using StepCallback = std::function<void(const StepRecord&)>;
+// Called once after the reset, with the first (raw) observation.
+using ResetCallback = std::function<void(std::span<const double> observation, const Task& task)>;
 
 // Optional controls of one episode.
 struct EpisodeOptions {
   ObsStats* seen = nullptr;  // raw observations seen (including the first) are added here
+  ResetCallback on_reset;    // called after the reset
   StepCallback on_step;      // called after every step
   // Checked before every step: a raised flag ends the episode as `aborted`
   // (a graceful stop abandons the generation in flight).

@@ -25,9 +25,12 @@ std::string Count(double x) {
 std::string Progress::Format(const ProgressSnapshot& s) {
   const double left = s.fraction_done > 0 ? s.elapsed_seconds * (1 - s.fraction_done) / s.fraction_done
                                           : NAN;
-  return fmt::format("gen {} | steps {} | best {:.2f} | mean {:.2f} | {} steps/s | left {}",
-                     s.generation, Count(static_cast<double>(s.env_steps)), s.best_fitness,
-                     s.mean_fitness, Count(s.steps_per_second), Duration(left));
+  // The same names as the final lines, summary.json and the README.
+  const std::string best = std::isfinite(s.best_score) ? fmt::format("{:.2f}", s.best_score) : "none yet";
+  return fmt::format("gen {} | steps {} | best {} {} | gen mean {:.2f} | {} steps/s | left {}",
+                     s.generation, Count(static_cast<double>(s.env_steps)),
+                     s.validated ? "validated mean" : "training fitness", best, s.mean_fitness,
+                     Count(s.steps_per_second), Duration(left));
 }
 
 void Progress::Update(const ProgressSnapshot& s) {

@@ -10,8 +10,9 @@ namespace neurevo {
 struct ProgressSnapshot {
   long long generation = 0;
   long long env_steps = 0;
-  double best_fitness = 0.0;     // best so far
-  double mean_fitness = 0.0;     // this generation
+  double best_score = 0.0;       // the best genome's: its validated mean, or training fitness
+  bool validated = true;         // best_score is a validated mean (train.validation_episodes > 0)
+  double mean_fitness = 0.0;     // this generation's mean training fitness
   double steps_per_second = 0.0;
   double fraction_done = 0.0;    // of the tightest budget, in [0, 1]
   double elapsed_seconds = 0.0;

@@ -23,7 +23,9 @@ nlohmann::json GenomeFileJson(const RunConfig& config, const GenomeLayout& layou
           {"fitness", g.fitness},
           {"validation_mean", std::isnan(g.validation) ? nlohmann::json(nullptr) : nlohmann::json(g.validation)},
           {"validation_episodes", g.validation_episodes},
-          {"generation", g.generation},
+          // Counted from 1 (generations complete when it was found), as in
+          // metrics.jsonl and summary.json; the state keeps the 0-based index.
+          {"generation", g.generation + 1},
           {"genome", layout.GenomeToJson(g.genes)},
           {"obs_normalizer", g.normalizer.ToJson()}};
 }
@@ -44,8 +46,8 @@ SavedGenome ParseGenomeText(const std::string& text, const std::string& path, co
     if (j.value("format", "") != "neurevo-genome")
       throw ConfigError(fmt::format("{}: not a neurevo genome file", path));
     const int version = j.at("version").get<int>();
-    if (version != kGenomeFormatVersion)
-      throw ConfigError(fmt::format("{}: genome format version {} is not supported (this build reads {})",
+    if (version < 1 || version > kGenomeFormatVersion)
+      throw ConfigError(fmt::format("{}: genome format version {} is not supported (this build reads 1 .. {})",
                                     path, version, kGenomeFormatVersion));
     SavedGenome g;
     g.genes = j.at("genome").at("genes").get<std::vector<double>>();
@@ -64,7 +66,8 @@ SavedGenome ParseGenomeText(const std::string& text, const std::string& path, co
     for (double x : g.genes)
       if (!std::isfinite(x)) throw ConfigError(fmt::format("{}: a gene is not a finite number", path));
     g.fitness = j.at("fitness").get<double>();
-    g.generation = j.at("generation").get<long long>();
+    // Version 1 counted generations from 0; version 2 from 1.
+    g.generation = j.at("generation").get<long long>() - (version >= 2 ? 1 : 0);
     g.normalizer = ObsNormalizer::FromJson(j.at("obs_normalizer"), obs_dim, path);
     return g;
   } catch (const nlohmann::json::exception& e) {

@@ -12,7 +12,10 @@
 
 namespace neurevo {
 
-inline constexpr int kGenomeFormatVersion = 1;
+// best_genome.json's format. 2: `generation` counts from 1 (the generations
+// complete when the genome was found) and whole families (delays) list the
+// rounded value the model uses. Version 1 files (generation from 0) are read.
+inline constexpr int kGenomeFormatVersion = 2;
 
 struct SavedGenome {
   std::vector<double> genes;
@@ -21,7 +24,7 @@ struct SavedGenome {
   // played (it replays each challenger's episodes), and how many those are.
   double validation = std::numeric_limits<double>::quiet_NaN();
   long long validation_episodes = 0;
-  long long generation = 0;
+  long long generation = 0;  // 0-based index of the generation that found it
   ObsNormalizer normalizer;
 };
 

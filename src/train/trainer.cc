@@ -95,8 +95,29 @@ Range Trainer::Share(int n, int rank) const {
   return {static_cast<int>(n * rank / p), static_cast<int>(n * (rank + 1LL) / p)};
 }
 
+long long Trainer::WorstCaseSteps(long long individuals) const {
+  return (individuals * config_.train_episodes + 2LL * config_.validation_episodes) *
+         task_probe_->max_episode_steps();
+}
+
+void Trainer::RefuseBudgetBelowOneGeneration() const {
+  const long long budget = config_.budget.env_steps;
+  if (budget == 0) return;  // no limit
+  long long individuals = 0;
+  for (const auto& o : optimizers_) individuals += o->population();
+  const long long needed = WorstCaseSteps(individuals);
+  if (budget >= needed) return;
+  throw ConfigError(fmt::format(
+      "budget.env_steps: {} cannot hold one generation, whose worst case is {} env steps ({} individual(s) x {} "
+      "episode(s) + 2 x {} validation episode(s), at {}'s limit of {} steps); allowed: 0 (no limit) or >= {}",
+      budget, needed, individuals, config_.train_episodes, config_.validation_episodes, config_.task_name,
+      task_probe_->max_episode_steps(), needed));
+}
+
 void Trainer::Start() {
   optimizers_ = MakeOptimizers();
+  // Every rank decides alike (the same config), before anything is written.
+  RefuseBudgetBelowOneGeneration();
   state_ = FreshState();
   OnRootFirst([&] {
     if (!write_) return;
@@ -309,11 +330,8 @@ Trainer::Outcome Trainer::RunGeneration(long long& max_steps) {
     for (auto& g : pop) genomes.push_back(std::move(g));
   }
   // A generation starts only if its worst case fits the env-step budget
-  // (population sizes may change between generations, e.g. with restarts):
-  // every training episode, and the validation of a challenger and of the
-  // incumbent, at the task's step limit.
-  max_steps = (static_cast<long long>(genomes.size()) * config_.train_episodes + 2LL * config_.validation_episodes) *
-              task_probe_->max_episode_steps();
+  // (population sizes may change between generations, e.g. with restarts).
+  max_steps = WorstCaseSteps(static_cast<long long>(genomes.size()));
   if (config_.budget.env_steps > 0 && state_.env_steps + max_steps > config_.budget.env_steps) {
     stop_reason_ = "env_steps";
     return Outcome::kAbandoned;
@@ -470,7 +488,7 @@ Trainer::Outcome Trainer::RunGeneration(long long& max_steps) {
   if (budget.env_steps > 0) fraction = std::max(fraction, double(state_.env_steps) / budget.env_steps);
   if (budget.generations > 0) fraction = std::max(fraction, double(state_.generation) / budget.generations);
   if (budget.wall_seconds > 0) fraction = std::max(fraction, Elapsed() / budget.wall_seconds);
-  progress_.Update({state_.generation, state_.env_steps, state_.best_score, mean,
+  progress_.Update({state_.generation, state_.env_steps, state_.best_score, config_.validation_episodes > 0, mean,
                     state_.env_steps / std::max(Elapsed(), 1e-9), std::min(fraction, 1.0), Elapsed()});
   return Outcome::kComplete;
 }
@@ -529,7 +547,13 @@ nlohmann::json Trainer::Run() {
   const double train_seconds = Elapsed();
 
   EvalStats eval;
-  if (config_.eval_episodes > 0 && state_.best && stop_reason_ != "interrupted") {
+  // Why there is no held-out evaluation (empty: it ran). An evaluation that
+  // did not run is never reported as a number.
+  std::string eval_skipped;
+  if (stop_reason_ == "interrupted") eval_skipped = "interrupted";
+  else if (config_.eval_episodes == 0) eval_skipped = "eval.episodes = 0";
+  else if (!state_.best) eval_skipped = state_.generation == 0 ? "no generation completed" : "no best genome";
+  if (eval_skipped.empty()) {
     progress_.Message(fmt::format("evaluating the best genome on {} held-out episodes", config_.eval_episodes));
     const auto episodes = EvaluateEpisodes(config_.eval_episodes, [&](Range range) {
       return evaluator_.EvaluateHeldOut(state_.best->genes, state_.best->normalizer, config_.seed,
@@ -546,6 +570,10 @@ nlohmann::json Trainer::Run() {
             {"env_steps", state_.env_steps},
             {"run_dir", dir_}};
   const std::optional<SavedGenome>& best = state_.best;
+  const bool evaluated = eval_skipped.empty();
+  auto number_or_null = [](bool present, double x) { return present ? nlohmann::json(x) : nlohmann::json(nullptr); };
+  // Generations count from 1 (the number complete when the genome was
+  // found), as in metrics.jsonl and the progress line.
   nlohmann::json summary = {
       {"task", config_.task_name},
       {"model", config_.model.kind},
@@ -559,16 +587,16 @@ nlohmann::json Trainer::Run() {
       {"failed_episodes", state_.failed_episodes},
       {"failed_individuals", state_.failed_individuals},
       {"optimizer_restores", state_.optimizer_restores},
-      {"best_fitness", best ? best->fitness : 0.0},
-      {"best_generation", best ? best->generation : 0},
-      {"best_validation",
-       !best || std::isnan(best->validation) ? nlohmann::json(nullptr) : nlohmann::json(best->validation)},
-      {"best_validation_episodes", best ? best->validation_episodes : 0},
-      {"eval_episodes", config_.eval_episodes},
-      {"eval_mean", eval.mean},
-      {"eval_std", eval.std},
-      {"eval_min", eval.min},
-      {"eval_max", eval.max},
+      {"best_generation", best ? nlohmann::json(best->generation + 1) : nlohmann::json(nullptr)},
+      {"best_training_fitness", number_or_null(best.has_value(), best ? best->fitness : 0.0)},
+      {"best_validated_mean", number_or_null(best && !std::isnan(best->validation), best ? best->validation : 0.0)},
+      {"best_validated_episodes", best ? best->validation_episodes : 0},
+      {"eval_episodes", evaluated ? config_.eval_episodes : 0},
+      {"eval_skipped", evaluated ? nlohmann::json(nullptr) : nlohmann::json(eval_skipped)},
+      {"eval_mean", number_or_null(evaluated, eval.mean)},
+      {"eval_std", number_or_null(evaluated, eval.std)},
+      {"eval_min", number_or_null(evaluated, eval.min)},
+      {"eval_max", number_or_null(evaluated, eval.max)},
       {"eval_env_steps", eval.steps},
       {"eval_failed_episodes", eval.failed},
       {"train_seconds", train_seconds},

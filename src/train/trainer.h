@@ -28,8 +28,8 @@ class Trainer {
  public:
   Trainer(const RunConfig& config, const TrainOptions& options);
 
-  // A new run: creates the run directory (if options.out_dir is set) and
-  // writes config.toml.
+  // A new run: refuses a budget too small for one generation, then creates
+  // the run directory (if options.out_dir is set) and writes config.toml.
   void Start();
   // Continues the run in options.out_dir from its newest usable checkpoint
   // (from the start if it has none yet). Everything is verified before any
@@ -51,6 +51,15 @@ class Trainer {
   std::vector<std::unique_ptr<Optimizer>> MakeOptimizers() const;
 
   std::string StopReason();  // empty: run another generation
+  // The most env steps a generation of `individuals` can take: every
+  // training episode, and the validation of a challenger and of the
+  // incumbent, each at the task's step limit. A generation starts only if
+  // this fits in what is left of budget.env_steps.
+  long long WorstCaseSteps(long long individuals) const;
+  // A fresh run whose budget.env_steps cannot hold its first generation
+  // would train nothing: refused (ConfigError naming the key and the
+  // smallest budget that fits) before anything is written.
+  void RefuseBudgetBelowOneGeneration() const;
   // Rank 0 runs `fn`; a ConfigError it throws is thrown on every rank.
   void OnRootFirst(const std::function<void()>& fn);
   // This rank's share of [0, n) (all of it in one process).
