@@ -14,7 +14,7 @@
 namespace {
 struct Fixture {
   neurevo::RunConfig config;
-  std::unique_ptr<neurevo::Task> task = neurevo::MakeTask(config.task_name);
+  std::unique_ptr<neurevo::Task> task = neurevo::MakeTask(config.task_name, config.task_options);
   std::unique_ptr<neurevo::Model> model =
       neurevo::MakeModel(config.model, task->observation_space(), task->action_space());
 };

@@ -54,7 +54,8 @@ TEST(Cli, BadInputExitsWithStatus2OneLineAndNoRunDirectory) {
        {"--set model.kindd=bnn", "--set model.substeps=-1", "--set model.kind=lstm",
         "--set model.substeps=0 --set task.name=MountainCarContinuous-v0",
         "--set task.name=Nope-v0", "--set optimizer.sigma0=abc", "--set budget.env_steps=0",
-        "--set budget.env_steps=5000 --set eval.episodes=5"}) {
+        "--set budget.env_steps=5000 --set eval.episodes=5",
+        "--set task.options.include_cfrc_ext_in_observation=false"}) {
     const Result r = RunNeurevo("train " + args + " --out " + out.string());
     EXPECT_EQ(r.status, 2) << args;
     EXPECT_EQ(Lines(r.err), 1) << args << ": " << r.err;

@@ -16,6 +16,7 @@
 
 #include "neurevo/model.h"
 #include "neurevo/optimizer.h"
+#include "neurevo/task.h"
 
 namespace neurevo {
 
@@ -28,6 +29,7 @@ struct BudgetOptions {
 
 struct RunConfig {
   std::string task_name = "CartPole-v1";
+  TaskOptions task_options;      // [task.options]: the task's own options (MakeTask checks them)
   ModelOptions model;
   OptimizerOptions optimizer;
   BudgetOptions budget;

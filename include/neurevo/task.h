@@ -7,10 +7,12 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace neurevo {
@@ -105,8 +107,26 @@ inline std::vector<double> ActionAsApplied(const Space& action_space, std::span<
   return applied;
 }
 
-// Creates a task by id. Throws ConfigError naming the allowed ids.
-std::unique_ptr<Task> MakeTask(std::string_view name);
+// A task's options by name (the config's [task.options] table), e.g. Ant-v5's
+// include_cfrc_ext_in_observation, Gymnasium's keyword of the same name.
+// Each task accepts only its own (TaskOptionsOf); a missing option takes its
+// default, which is Gymnasium's.
+using TaskOptionValue = std::variant<bool, long long, double, std::string>;
+using TaskOptions = std::map<std::string, TaskOptionValue>;
+
+struct TaskOptionInfo {
+  std::string name;
+  std::string type;           // "bool"
+  std::string default_value;  // as TOML
+  std::string doc;
+};
+
+// Creates a task by id with its options. Throws ConfigError naming the
+// allowed ids, or `task.options.<name>` and what it allows for an option the
+// task does not have or a value of the wrong type.
+std::unique_ptr<Task> MakeTask(std::string_view name, const TaskOptions& options = {});
+// The options a task accepts (empty for an unknown id).
+std::vector<TaskOptionInfo> TaskOptionsOf(std::string_view name);
 // All registered task ids.
 std::vector<std::string> TaskNames();
 

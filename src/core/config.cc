@@ -186,6 +186,34 @@ Entry IntList(std::string key, Acc acc, long long min, std::string doc) {
   return e;
 }
 
+// task.options: a table of the task's own options; which names and types a
+// task accepts is the task registry's to check (MakeTask, from Validate).
+void SetTaskOption(RunConfig& c, const std::string& name, const toml::node& n) {
+  const std::string key = "task.options." + name;
+  if (n.is_boolean()) c.task_options[name] = n.as_boolean()->get();
+  else if (n.is_integer()) c.task_options[name] = static_cast<long long>(n.as_integer()->get());
+  else if (n.is_floating_point()) c.task_options[name] = n.as_floating_point()->get();
+  else if (n.is_string()) c.task_options[name] = n.as_string()->get();
+  else Fail(key, fmt::format("expected a boolean, number or string, got {}", TypeName(n)));
+}
+
+Entry TaskOptionsTable(std::string key, std::string doc) {
+  Entry e{{key, "table", "{}", "the task's options (README: Tasks)", std::move(doc)}, {}, {}};
+  e.set = [key](RunConfig& c, const toml::node& n) {
+    const toml::table* t = n.as_table();
+    if (!t) Fail(key, fmt::format("expected a table (e.g. {{ name = value }}), got {}", TypeName(n)));
+    c.task_options.clear();
+    for (const auto& [name, value] : *t) SetTaskOption(c, std::string(name.str()), value);
+  };
+  e.put = [](const RunConfig& c, toml::table& t, const std::string& k) {
+    toml::table options;
+    for (const auto& [name, value] : c.task_options)
+      std::visit([&](const auto& v) { options.insert(name, v); }, value);
+    PutAt(t, k, std::move(options));
+  };
+  return e;
+}
+
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr long long kNoMax = std::numeric_limits<long long>::max();
 
@@ -193,6 +221,10 @@ const std::vector<Entry>& Schema() {
   static const std::vector<Entry> schema = [] {
     std::vector<Entry> s;
     s.push_back(Choice("task.name", FIELD(task_name), TaskNames(), "Task (Gymnasium-style id)."));
+    s.push_back(TaskOptionsTable("task.options",
+                                 "The task's own options, Gymnasium's keywords: Ant-v5's "
+                                 "`include_cfrc_ext_in_observation` (true); other tasks have none. "
+                                 "`--set task.options.NAME=value` sets one."));
     // Model.
     s.push_back(Choice("model.kind", FIELD(model.kind), {"bnn", "snn", "rnn", "mlp"},
                        "bnn: graded LIF network; snn: spiking LIF network; rnn, mlp: tanh baselines."));
@@ -382,6 +414,16 @@ void ApplyOverride(RunConfig& c, const std::string& assignment) {
     throw ConfigError(fmt::format("--set '{}': expected key=value", assignment));
   const std::string key = assignment.substr(0, eq);
   const std::string value = assignment.substr(eq + 1);
+  if (key.starts_with("task.options.") && key.size() > 13) {  // one task option
+    toml::table parsed;
+    try {
+      parsed = toml::parse("v = " + value);
+    } catch (const toml::parse_error&) {
+      parsed.insert("v", value);  // a bare word is a string
+    }
+    SetTaskOption(c, key.substr(13), *parsed.get("v"));
+    return;
+  }
   const Entry* e = FindEntry(key);
   if (!e) UnknownKey(key);
   try {
@@ -462,7 +504,7 @@ void Validate(const RunConfig& c) {
     Fail("budget.env_steps", "every budget is unlimited; set at least one of budget.env_steps, "
                              "budget.generations, budget.target_fitness, budget.wall_seconds");
   // Sizes that would exhaust memory are refused before anything is built.
-  auto task = MakeTask(c.task_name);
+  auto task = MakeTask(c.task_name, c.task_options);  // refuses options the task does not have
   if (c.drop_survival_bonus && !task->has_survival_bonus()) {
     const auto with_bonus = TasksWhere([](const Task& t) { return t.has_survival_bonus(); });
     Fail("train.drop_survival_bonus", fmt::format("{}'s reward has no survival bonus to leave out; allowed: true "
@@ -538,13 +580,13 @@ std::string ShortestFloats(const std::string& toml, const toml::table& root) {
   std::stringstream in(toml), out;
   std::string line, section;
   while (std::getline(in, line)) {
-    if (line.starts_with("[")) section = line.substr(1, line.find(']') - 1);
-    const auto eq = line.find(" = ");
+    const auto start = line.find_first_not_of(' ');  // sub-tables are indented
+    const std::string text = start == std::string::npos ? "" : line.substr(start);
+    if (text.starts_with("[")) section = text.substr(1, text.find(']') - 1);
+    const auto eq = text.find(" = ");
     if (eq != std::string::npos) {
-      const std::string key = section + "." + line.substr(0, eq);
-      const Entry* e = FindEntry(key);
-      if (e && e->info.type == "float")
-        if (const auto x = root.at_path(key).value<double>()) line = line.substr(0, eq + 3) + TomlFloat(*x);
+      const toml::node_view<const toml::node> node = root.at_path(section + "." + text.substr(0, eq));
+      if (const auto x = node.as_floating_point()) line = line.substr(0, start + eq + 3) + TomlFloat(x->get());
     }
     out << line << "\n";
   }

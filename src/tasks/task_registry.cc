@@ -1,4 +1,9 @@
-// MakeTask() and TaskNames(): the registry of the built-in tasks.
+// MakeTask() and TaskNames(): the registry of the built-in tasks and the
+// options each accepts.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,35 +26,66 @@
 namespace neurevo {
 namespace {
 
+// An option's value, checked against its declared type.
+bool BoolOption(const TaskOptions& options, std::string_view task, const std::string& name, bool fallback) {
+  const auto it = options.find(name);
+  if (it == options.end()) return fallback;
+  if (const bool* b = std::get_if<bool>(&it->second)) return *b;
+  throw ConfigError(fmt::format("task.options.{}: expected true or false for {}", name, task));
+}
+
 struct Entry {
   std::string_view name;
-  std::unique_ptr<Task> (*make)();
+  std::unique_ptr<Task> (*make)(const TaskOptions&);
+  std::vector<TaskOptionInfo> (*options)();
 };
 
+std::vector<TaskOptionInfo> NoOptions() { return {}; }
+
 template <typename T>
-std::unique_ptr<Task> Make() {
+std::unique_ptr<Task> Make(const TaskOptions&) {
   return std::make_unique<T>();
 }
 
-constexpr Entry kEntries[] = {
-    {CartPole::kName, &Make<CartPole>},
-    {Pendulum::kName, &Make<Pendulum>},
-    {MountainCarContinuous::kName, &Make<MountainCarContinuous>},
-    {Acrobot::kName, &Make<Acrobot>},
-    {InvertedPendulum::kName, &Make<InvertedPendulum>},
-    {InvertedDoublePendulum::kName, &Make<InvertedDoublePendulum>},
-    {Swimmer::kName, &Make<Swimmer>},
-    {Hopper::kName, &Make<Hopper>},
-    {HalfCheetah::kName, &Make<HalfCheetah>},
-    {Walker2d::kName, &Make<Walker2d>},
-    {Ant::kName, &Make<Ant>},
+std::vector<TaskOptionInfo> AntOptions() {
+  return {{"include_cfrc_ext_in_observation", "bool", "true",
+           "Gymnasium's keyword: the clipped contact forces of the 13 bodies end the observation (105 values); "
+           "false: 27 values (positions and velocities), the seed paper's BNN input. The reward's contact cost "
+           "stays either way."}};
+}
+std::unique_ptr<Task> MakeAnt(const TaskOptions& options) {
+  return std::make_unique<Ant>(BoolOption(options, Ant::kName, "include_cfrc_ext_in_observation", true));
+}
+
+const Entry kEntries[] = {
+    {CartPole::kName, &Make<CartPole>, &NoOptions},
+    {Pendulum::kName, &Make<Pendulum>, &NoOptions},
+    {MountainCarContinuous::kName, &Make<MountainCarContinuous>, &NoOptions},
+    {Acrobot::kName, &Make<Acrobot>, &NoOptions},
+    {InvertedPendulum::kName, &Make<InvertedPendulum>, &NoOptions},
+    {InvertedDoublePendulum::kName, &Make<InvertedDoublePendulum>, &NoOptions},
+    {Swimmer::kName, &Make<Swimmer>, &NoOptions},
+    {Hopper::kName, &Make<Hopper>, &NoOptions},
+    {HalfCheetah::kName, &Make<HalfCheetah>, &NoOptions},
+    {Walker2d::kName, &Make<Walker2d>, &NoOptions},
+    {Ant::kName, &MakeAnt, &AntOptions},
 };
 
 }  // namespace
 
-std::unique_ptr<Task> MakeTask(std::string_view name) {
+std::unique_ptr<Task> MakeTask(std::string_view name, const TaskOptions& options) {
   for (const Entry& e : kEntries) {
-    if (e.name == name) return e.make();
+    if (e.name != name) continue;
+    const auto accepted = e.options();
+    for (const auto& [option, value] : options) {
+      if (std::none_of(accepted.begin(), accepted.end(), [&](const TaskOptionInfo& o) { return o.name == option; })) {
+        std::vector<std::string> names;
+        for (const auto& o : accepted) names.push_back(o.name);
+        throw ConfigError(fmt::format("task.options.{}: {} has no such option; allowed: {}", option, name,
+                                      names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "))));
+      }
+    }
+    return e.make(options);
   }
   std::string allowed;
   for (const Entry& e : kEntries) {
@@ -58,6 +94,12 @@ std::unique_ptr<Task> MakeTask(std::string_view name) {
   }
   throw ConfigError("task.name: unknown task '" + std::string(name) +
                     "'; allowed: " + allowed);
+}
+
+std::vector<TaskOptionInfo> TaskOptionsOf(std::string_view name) {
+  for (const Entry& e : kEntries)
+    if (e.name == name) return e.options();
+  return {};
 }
 
 std::vector<std::string> TaskNames() {

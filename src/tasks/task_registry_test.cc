@@ -6,6 +6,7 @@
 
 #include "neurevo/error.h"
 #include "neurevo/task.h"
+#include "neurevo/random.h"
 
 namespace neurevo {
 namespace {
@@ -83,6 +84,62 @@ TEST(TaskRegistry, SpacesAndLimits) {
     EXPECT_EQ(act.size, c.action_size);
     EXPECT_EQ(act.vector_size(), c.discrete ? 1 : c.action_size);
     EXPECT_EQ(task->max_episode_steps(), c.max_steps);
+  }
+}
+
+// Task options: each task accepts its own, by name and type (config:
+// [task.options]); anything else is refused naming task.options.<name>.
+TEST(TaskRegistry, OptionsAreCheckedPerTask) {
+  auto error_of = [](std::string_view task, const TaskOptions& options) -> std::string {
+    try {
+      MakeTask(task, options);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_EQ(error_of("Ant-v5", {{"include_cfrc_ext_in_observation", false}}), "");
+  EXPECT_NE(error_of("CartPole-v1", {{"include_cfrc_ext_in_observation", false}})
+                .find("task.options.include_cfrc_ext_in_observation: CartPole-v1 has no such option"),
+            std::string::npos);
+  EXPECT_NE(error_of("Ant-v5", {{"use_contact_forces", true}}).find("task.options.use_contact_forces"),
+            std::string::npos);
+  EXPECT_NE(error_of("Ant-v5", {{"include_cfrc_ext_in_observation", 1LL}})
+                .find("task.options.include_cfrc_ext_in_observation: expected true or false"),
+            std::string::npos);
+  for (const std::string& name : TaskNames()) {
+    const auto options = TaskOptionsOf(name);
+    EXPECT_EQ(options.size(), name == "Ant-v5" ? 1u : 0u) << name;
+  }
+}
+
+// Ant-v5 with include_cfrc_ext_in_observation = false is Gymnasium's: the
+// observation is the default one without its last 78 values (the clipped
+// contact forces), 27 values, the seed paper's BNN input; reward, flags and
+// physics are unchanged.
+TEST(TaskRegistry, AntWithoutContactForcesObservesTheFirst27Values) {
+  auto full = MakeTask("Ant-v5");
+  auto short_obs = MakeTask("Ant-v5", {{"include_cfrc_ext_in_observation", false}});
+  ASSERT_EQ(full->observation_space().size, 105);
+  ASSERT_EQ(short_obs->observation_space().size, 27);
+  std::vector<double> a(105), b(27), action(8);
+  RandomStream rng(7);
+  for (uint64_t seed : {1u, 2u}) {
+    full->Reset(seed, a);
+    short_obs->Reset(seed, b);
+    EXPECT_EQ(b, std::vector<double>(a.begin(), a.begin() + 27));
+    int contact = 0;
+    for (int step = 0; step < 200; ++step) {
+      for (double& x : action) x = rng.Uniform(-1.0, 1.0);
+      const StepResult ra = full->Step(action, a);
+      const StepResult rb = short_obs->Step(action, b);
+      ASSERT_EQ(b, std::vector<double>(a.begin(), a.begin() + 27)) << step;
+      ASSERT_EQ(ra.reward, rb.reward) << step;
+      ASSERT_EQ(ra.terminated, rb.terminated);
+      for (int i = 27; i < 105; ++i) contact += a[i] != 0.0;
+      if (ra.terminated || ra.truncated) break;
+    }
+    EXPECT_GT(contact, 0);  // the left-out values were not all zero
   }
 }
 

@@ -28,9 +28,10 @@ uint64_t HeldOutNoiseKey(uint64_t seed, int episode) {
 }
 
 Evaluator::Evaluator(const Model& model, const std::string& task_name, ThreadPool& pool,
-                     const std::atomic<bool>* abort, const FaultInjection* faults, bool drop_survival_bonus)
+                     const std::atomic<bool>* abort, const FaultInjection* faults, bool drop_survival_bonus,
+                     const TaskOptions& task_options)
     : model_(model), pool_(pool), abort_(abort), faults_(faults), drop_survival_bonus_(drop_survival_bonus) {
-  for (int w = 0; w < pool.size(); ++w) tasks_.push_back(MakeTask(task_name));
+  for (int w = 0; w < pool.size(); ++w) tasks_.push_back(MakeTask(task_name, task_options));
 }
 
 std::vector<IndividualResult> Evaluator::EvaluateGeneration(

@@ -47,7 +47,7 @@ class Evaluator {
   // task's survival bonus; held-out returns always keep the full reward.
   Evaluator(const Model& model, const std::string& task_name, ThreadPool& pool,
             const std::atomic<bool>* abort = nullptr, const FaultInjection* faults = nullptr,
-            bool drop_survival_bonus = false);
+            bool drop_survival_bonus = false, const TaskOptions& task_options = {});
 
   // Evaluates individuals [range.begin, range.end) of a generation (the
   // others' results stay empty: another process evaluates them). The

@@ -49,11 +49,11 @@ Trainer::Trainer(const RunConfig& config, const TrainOptions& options)
       cluster_(options.cluster ? *options.cluster : *local_cluster_),
       write_(!options.out_dir.empty() && cluster_.root()),
       dir_(options.out_dir),
-      task_probe_(MakeTask(config.task_name)),
+      task_probe_(MakeTask(config.task_name, config.task_options)),
       model_(MakeModel(config.model, task_probe_->observation_space(), task_probe_->action_space())),
       pool_(config.threads),
       evaluator_(*model_, config.task_name, pool_, options.stop_requested, &options_.faults,
-                 config.drop_survival_bonus),
+                 config.drop_survival_bonus, config.task_options),
       progress_(options.terminal, options.quiet || !cluster_.root()),
       session_start_(std::chrono::steady_clock::now()) {}
 

@@ -14,16 +14,17 @@ constexpr double kContactForceMin = -1.0, kContactForceMax = 1.0;
 
 }  // namespace
 
-Ant::Ant()
+Ant::Ant(bool include_cfrc_ext_in_observation)
     : MujocoTask({.name = kName,
                   .model_file = "ant.xml",
                   .frame_skip = 5,
-                  .observation_size = 105,
+                  .observation_size = include_cfrc_ext_in_observation ? 105 : 27,
                   .reset_noise_scale = 0.1,
-                  .velocity_noise = VelocityNoise::kNormal}) {
-  if (model().nbody > kMaxBodies || 6 * (model().nbody - 1) + model().nq +
-                                            model().nv - 2 !=
-                                        observation_space().size) {
+                  .velocity_noise = VelocityNoise::kNormal}),
+      contact_forces_in_observation_(include_cfrc_ext_in_observation) {
+  if (model().nbody > kMaxBodies ||
+      (contact_forces_in_observation_ ? 6 * (model().nbody - 1) : 0) + model().nq + model().nv - 2 !=
+          observation_space().size) {
     throw std::logic_error("Ant-v5: ant.xml does not have Ant's bodies");
   }
 }
@@ -34,6 +35,7 @@ void Ant::Observe(std::span<double> observation) const {
   int k = 0;
   for (int i = 2; i < nq; ++i) observation[k++] = d.qpos[i];
   for (int i = 0; i < nv; ++i) observation[k++] = d.qvel[i];
+  if (!contact_forces_in_observation_) return;
   // cfrc_ext of every body but the world, clipped.
   for (int i = 6; i < 6 * nbody; ++i) {
     observation[k++] =

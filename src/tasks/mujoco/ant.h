@@ -6,7 +6,9 @@
 // healthy - 0.5 |a|^2 - 5e-4 |clipped cfrc_ext|^2; healthy: qpos and qvel
 // finite and torso height qpos[2] in [0.2, 1]; terminated when unhealthy;
 // reset noise U(+-0.1) on qpos (the quaternion too, as Gymnasium does), 0.1
-// N(0, 1) on qvel.
+// N(0, 1) on qvel. With include_cfrc_ext_in_observation = false (Gymnasium's
+// keyword) the observation is the first 27 values only; the reward is the
+// same (its contact cost reads cfrc_ext either way, as Gymnasium's does).
 //
 // As in Gymnasium, the x velocity is the torso's xpos difference over the
 // step, and mjData::xpos comes from the last forward pass inside mj_step,
@@ -26,7 +28,9 @@ class Ant final : public MujocoTask {
  public:
   static constexpr std::string_view kName = "Ant-v5";
 
-  Ant();
+  // include_cfrc_ext_in_observation: Gymnasium's keyword (default true, 105
+  // values); false leaves the 78 contact forces out (27 values).
+  explicit Ant(bool include_cfrc_ext_in_observation = true);
 
   void Observe(std::span<double> observation) const override;
   // The torso's xpos (x, y): Gymnasium's data.body(1).xpos[:2].
@@ -34,6 +38,9 @@ class Ant final : public MujocoTask {
   bool has_survival_bonus() const override { return true; }
   StepResult Evaluate(const Before& before,
                       std::span<const float> action) const override;
+
+ private:
+  bool contact_forces_in_observation_;
 };
 
 }  // namespace neurevo
