@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -125,6 +126,9 @@ struct TaskOptionInfo {
 // allowed ids, or `task.options.<name>` and what it allows for an option the
 // task does not have or a value of the wrong type.
 std::unique_ptr<Task> MakeTask(std::string_view name, const TaskOptions& options = {});
+// Gymnasium's reward_threshold of the task's spec (the return at which it
+// counts as solved), or none: Pendulum-v1 and Walker2d-v5 have none.
+std::optional<double> TaskRewardThreshold(std::string_view name);
 // The options a task accepts (empty for an unknown id).
 std::vector<TaskOptionInfo> TaskOptionsOf(std::string_view name);
 // All registered task ids.

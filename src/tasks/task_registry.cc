@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,7 @@ struct Entry {
   std::string_view name;
   std::unique_ptr<Task> (*make)(const TaskOptions&);
   std::vector<TaskOptionInfo> (*options)();
+  std::optional<double> reward_threshold;  // gymnasium.spec(id).reward_threshold (1.4.0)
 };
 
 std::vector<TaskOptionInfo> NoOptions() { return {}; }
@@ -58,17 +60,17 @@ std::unique_ptr<Task> MakeAnt(const TaskOptions& options) {
 }
 
 const Entry kEntries[] = {
-    {CartPole::kName, &Make<CartPole>, &NoOptions},
-    {Pendulum::kName, &Make<Pendulum>, &NoOptions},
-    {MountainCarContinuous::kName, &Make<MountainCarContinuous>, &NoOptions},
-    {Acrobot::kName, &Make<Acrobot>, &NoOptions},
-    {InvertedPendulum::kName, &Make<InvertedPendulum>, &NoOptions},
-    {InvertedDoublePendulum::kName, &Make<InvertedDoublePendulum>, &NoOptions},
-    {Swimmer::kName, &Make<Swimmer>, &NoOptions},
-    {Hopper::kName, &Make<Hopper>, &NoOptions},
-    {HalfCheetah::kName, &Make<HalfCheetah>, &NoOptions},
-    {Walker2d::kName, &Make<Walker2d>, &NoOptions},
-    {Ant::kName, &MakeAnt, &AntOptions},
+    {CartPole::kName, &Make<CartPole>, &NoOptions, 475.0},
+    {Pendulum::kName, &Make<Pendulum>, &NoOptions, std::nullopt},
+    {MountainCarContinuous::kName, &Make<MountainCarContinuous>, &NoOptions, 90.0},
+    {Acrobot::kName, &Make<Acrobot>, &NoOptions, -100.0},
+    {InvertedPendulum::kName, &Make<InvertedPendulum>, &NoOptions, 950.0},
+    {InvertedDoublePendulum::kName, &Make<InvertedDoublePendulum>, &NoOptions, 9100.0},
+    {Swimmer::kName, &Make<Swimmer>, &NoOptions, 360.0},
+    {Hopper::kName, &Make<Hopper>, &NoOptions, 3800.0},
+    {HalfCheetah::kName, &Make<HalfCheetah>, &NoOptions, 4800.0},
+    {Walker2d::kName, &Make<Walker2d>, &NoOptions, std::nullopt},
+    {Ant::kName, &MakeAnt, &AntOptions, 6000.0},
 };
 
 }  // namespace
@@ -94,6 +96,12 @@ std::unique_ptr<Task> MakeTask(std::string_view name, const TaskOptions& options
   }
   throw ConfigError("task.name: unknown task '" + std::string(name) +
                     "'; allowed: " + allowed);
+}
+
+std::optional<double> TaskRewardThreshold(std::string_view name) {
+  for (const Entry& e : kEntries)
+    if (e.name == name) return e.reward_threshold;
+  return std::nullopt;
 }
 
 std::vector<TaskOptionInfo> TaskOptionsOf(std::string_view name) {

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -141,6 +142,20 @@ TEST(TaskRegistry, AntWithoutContactForcesObservesTheFirst27Values) {
     }
     EXPECT_GT(contact, 0);  // the left-out values were not all zero
   }
+}
+
+// Gymnasium 1.4.0's gymnasium.spec(id).reward_threshold; bench/seed_sweep.sh
+// and summary.json use it.
+TEST(TaskRegistry, RewardThresholdsAreGymnasiums) {
+  const std::pair<const char*, std::optional<double>> expected[] = {
+      {"CartPole-v1", 475.0},          {"Pendulum-v1", std::nullopt},
+      {"MountainCarContinuous-v0", 90.0}, {"Acrobot-v1", -100.0},
+      {"InvertedPendulum-v5", 950.0},  {"InvertedDoublePendulum-v5", 9100.0},
+      {"Swimmer-v5", 360.0},           {"Hopper-v5", 3800.0},
+      {"HalfCheetah-v5", 4800.0},      {"Walker2d-v5", std::nullopt},
+      {"Ant-v5", 6000.0}};
+  EXPECT_EQ(std::size(expected), TaskNames().size());
+  for (const auto& [name, threshold] : expected) EXPECT_EQ(TaskRewardThreshold(name), threshold) << name;
 }
 
 }  // namespace

@@ -584,6 +584,8 @@ nlohmann::json Trainer::Run() {
       {"generations", state_.generation},
       {"env_steps", state_.env_steps},
       {"stop_reason", stop_reason_},
+      {"reward_threshold", TaskRewardThreshold(config_.task_name) ? nlohmann::json(*TaskRewardThreshold(config_.task_name))
+                                                                   : nlohmann::json(nullptr)},
       {"failed_episodes", state_.failed_episodes},
       {"failed_individuals", state_.failed_individuals},
       {"optimizer_restores", state_.optimizer_restores},
