@@ -28,6 +28,13 @@ TEST(Configs, EveryShippedConfigParses) {
   EXPECT_GT(files, 32);
 }
 
+// configs/cartpole_bnn_cma.toml says it is the built-in default spelled out:
+// it resolves to exactly the default config.
+TEST(Configs, CartPoleBnnCmaIsTheBuiltInDefault) {
+  const fs::path file = fs::path(NEUREVO_TEST_DATA_DIR) / ".." / ".." / "configs" / "cartpole_bnn_cma.toml";
+  EXPECT_EQ(ConfigToToml(LoadConfigFile(file.string(), {})), ConfigToToml(ParseConfig("", {})));
+}
+
 // configs/table2 holds one config per cell of the seed paper's Table 2
 // (bench/table2 runs them): every task x {bnn, snn} x {cma_es, openai_es},
 // each at the paper's budget.
