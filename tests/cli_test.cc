@@ -3,6 +3,7 @@
 // overwritten on disk, and the documented output of eval and rollout.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <csignal>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -134,6 +135,45 @@ TEST(Cli, TrainEvalAndRolloutWork) {
   r = RunNeurevo("train --quiet --set budget.generations=1 --out " + run.string());
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(Slurp(run / "summary.json"), before);
+}
+
+// `rollout --out FILE` streams: FILE.partial grows while episodes run (it
+// does not hold the output in memory), and a killed rollout leaves no FILE.
+TEST(Cli, RolloutStreamsAndAKilledOneLeavesNoFile) {
+  const fs::path run = Scratch() / "stream_run";
+  fs::remove_all(run);
+  ASSERT_EQ(RunNeurevo("train --quiet --set budget.generations=1 --set eval.episodes=1 --set model.kind=mlp "
+                       "--set 'model.mlp_hidden=[4]' --out " + run.string()).status,
+            0);
+  const fs::path traj = Scratch() / "stream.jsonl", partial = Scratch() / "stream.jsonl.partial";
+  fs::remove(traj);
+  fs::remove(partial);
+  const fs::path pid_file = Scratch() / "rollout.pid";
+  std::system((std::string(NEUREVO_BINARY) + " rollout " + run.string() + " --episodes 1000000 --out " +
+               traj.string() + " > /dev/null 2>&1 & echo $! > " + pid_file.string())
+                  .c_str());
+  const pid_t pid = std::stoi(Slurp(pid_file));
+  std::uintmax_t seen = 0;
+  for (int i = 0; i < 400 && seen < (1u << 20); ++i) {  // up to 20 s for 1 MB
+    ::usleep(50000);
+    std::error_code ec;
+    const std::uintmax_t size = fs::file_size(partial, ec);
+    if (!ec) seen = size;
+  }
+  ::kill(pid, SIGKILL);
+  for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i) ::usleep(20000);
+  EXPECT_GE(seen, 1u << 20) << "the output did not grow while the rollout ran";
+  EXPECT_FALSE(fs::exists(traj)) << "a killed rollout left a file that looks complete";
+  // What was streamed is whole lines in order, but for the one being written.
+  std::ifstream in(partial);
+  std::string line;
+  int parsed = 0;
+  while (std::getline(in, line) && !in.eof()) {
+    nlohmann::json::parse(line);
+    ++parsed;
+  }
+  EXPECT_GT(parsed, 100);
+  fs::remove(partial);
 }
 
 TEST(Cli, RolloutOfABadRunDirectoryLeavesTheOutputFileAlone) {
