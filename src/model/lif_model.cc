@@ -43,6 +43,9 @@ class LifPolicy : public Policy {
     DecodeAction(decoded_, {0.0, 1.0}, action_space_, action);
   }
   bool healthy() const override { return state_.healthy(); }
+  std::span<const float> outputs() const override {
+    return net_.readout_outputs == 0 ? std::span<const float>(outputs_) : std::span<const float>(decoded_);
+  }
 
  private:
   const LifNetwork net_;  // declared before state_, which refers to it
