@@ -226,6 +226,14 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
         sums.push_back({net.gaba_begin[post], net.syn_end[post], target});
     }
   net.pass = SynapsePass(sums, net.weight, net.offset, /*zero_offset=*/n * net.stride - 1, net.padded);
+  net.g_leak_per_neuron.assign(n, net.g_leak);
+  net.v_rest_per_neuron.assign(n, net.v_rest);
+  net.v_reset_per_neuron.assign(n, net.v_reset);
+  net.v_init_per_neuron.assign(n, net.v_init);
+  net.v_threshold_per_neuron.assign(n, net.v_threshold);
+  net.graded_low_per_neuron.assign(n, net.graded_low);
+  net.graded_inv_width_per_neuron.assign(n, net.graded_inv_width);
+  net.refractory_per_neuron.assign(n, net.refractory_substeps);
   net.offset_current.assign(n, 0.f);  // unevolved: no offset current
   net.noise_std.assign(n, 0.f);
   for (int i = 0; i < n; ++i) {
@@ -249,6 +257,10 @@ LifState::LifState(const LifNetwork& net)
       input_current_(net.padded),
       offset_current_(net.padded),
       dt_over_c_(net.padded, net.dt_over_c),
+      g_leak_(net.padded, net.g_leak),
+      v_rest_(net.padded, net.v_rest),
+      graded_low_(net.padded, net.graded_low),
+      graded_inv_width_(net.padded, net.graded_inv_width),
       trace_(net.neurons),
       out_acc_(net.outputs),
       refractory_(net.neurons),
@@ -257,12 +269,21 @@ LifState::LifState(const LifNetwork& net)
       signal_(kMaxBlock * static_cast<size_t>(net.padded)),
       noise_((kMaxBlock + 1) * static_cast<size_t>(net.padded)) {
   std::copy(net.offset_current.begin(), net.offset_current.end(), offset_current_.begin());
-  std::copy(net.dt_over_c_per_neuron.begin(), net.dt_over_c_per_neuron.end(), dt_over_c_.begin());
+  const auto pad = [&](const std::vector<float>& from, std::vector<float>& to) {
+    std::copy(from.begin(), from.end(), to.begin());
+    if (!from.empty()) std::fill(to.begin() + static_cast<long>(from.size()), to.end(), from.back());
+  };
+  pad(net.dt_over_c_per_neuron, dt_over_c_);
+  pad(net.g_leak_per_neuron, g_leak_);
+  pad(net.v_rest_per_neuron, v_rest_);
+  pad(net.graded_low_per_neuron, graded_low_);
+  pad(net.graded_inv_width_per_neuron, graded_inv_width_);
   Reset(0);
 }
 
 void LifState::Reset(uint64_t noise_key) {
-  std::fill(v_.begin(), v_.end(), net_.v_init);
+  std::copy(net_.v_init_per_neuron.begin(), net_.v_init_per_neuron.end(), v_.begin());
+  std::fill(v_.begin() + net_.neurons, v_.end(), net_.neurons > 0 ? net_.v_init_per_neuron.back() : 0.f);
   for (auto* vec : {&g_exc_, &g_inh_, &input_current_, &noise_, &trace_, &history_,
                     &input_, &signal_})
     std::fill(vec->begin(), vec->end(), 0.f);
@@ -294,7 +315,7 @@ inline float GradedSignal(float v, float low, float inv_width) {
 
 // GradedSignal of 8 neurons. The compiler does not vectorise the scalar
 // version's branches; the selects have std::clamp's semantics (NaN passes).
-inline Float8 GradedSignal8(Float8 v, float low, float inv_width) {
+inline Float8 GradedSignal8(Float8 v, Float8 low, Float8 inv_width) {
   Float8 x = (v - low) * inv_width;
   x = x < 0.f ? Float8{} : x;
   x = 1.f < x ? Float8{} + 1.f : x;
@@ -329,18 +350,18 @@ void LifState::SpikeAndRead(float* signal, float* out_acc, int n_out) {
     float spike = 0.f;
     if (refractory_[j] > 0) {
       --refractory_[j];
-      v[j] = net.v_reset;
-    } else if (v[j] > net.v_threshold) {
+      v[j] = net.v_reset_per_neuron[j];
+    } else if (v[j] > net.v_threshold_per_neuron[j]) {
       spike = 1.f;
-      v[j] = net.v_reset;
-      refractory_[j] = net.refractory_substeps;
+      v[j] = net.v_reset_per_neuron[j];
+      refractory_[j] = net.refractory_per_neuron[j];
     }
     signal[j] = spike;
   }
   for (int o = 0; o < n_out; ++o) {
     const int j = net.output_begin + o;
     if (net.graded_outputs) {
-      signal[j] = GradedSignal(v[j], net.graded_low, net.graded_inv_width);
+      signal[j] = GradedSignal(v[j], net.graded_low_per_neuron[j], net.graded_inv_width_per_neuron[j]);
       out_acc[o] += signal[j];
     } else {
       trace_[j] = trace_[j] * net.trace_decay + net.trace_increment * signal[j];
@@ -390,15 +411,16 @@ void LifState::WriteHistory(int block) {
 void LifState::Advance(int b_begin, int b_end, const float* const* noise) {
   const LifNetwork& net = net_;
   const int padded = net.padded;
-  const float decay = net.syn_decay, g_leak = net.g_leak, v_rest = net.v_rest;
+  const float decay = net.syn_decay;
   const float e_exc = net.e_exc, e_inh = net.e_inh;
-  const float low = net.graded_low, inv_width = net.graded_inv_width;
   const float* in_e = input_.data();
   const float* in_i = input_.data() + kMaxBlock * padded;
   for (int j = 0; j < padded; j += kMaxBlock) {
     Float8 v = Load8(v_.data() + j), ge = Load8(g_exc_.data() + j), gi = Load8(g_inh_.data() + j);
     const Float8 i_off = Load8(offset_current_.data() + j), i_inj = Load8(input_current_.data() + j);
-    const Float8 dt_over_c = Load8(dt_over_c_.data() + j);
+    const Float8 dt_over_c = Load8(dt_over_c_.data() + j), g_leak = Load8(g_leak_.data() + j),
+                 v_rest = Load8(v_rest_.data() + j), low = Load8(graded_low_.data() + j),
+                 inv_width = Load8(graded_inv_width_.data() + j);
     for (int b = b_begin; b < b_end; ++b) {
       ge = ge * decay + Load8(in_e + b * padded + j);
       gi = gi * decay + Load8(in_i + b * padded + j);

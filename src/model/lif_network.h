@@ -70,8 +70,14 @@ struct LifNetwork {
   // Per neuron.
   std::vector<float> offset_current;  // pA
   std::vector<float> noise_std;       // pA
+  // Neuron constants per neuron (a population's parameters may differ
+  // neuron by neuron); the simulation reads these, not the scalars below.
+  std::vector<float> g_leak_per_neuron, v_rest_per_neuron, v_reset_per_neuron, v_init_per_neuron,
+      v_threshold_per_neuron, graded_low_per_neuron, graded_inv_width_per_neuron;
+  std::vector<int> refractory_per_neuron;
 
-  // Constants derived from the options.
+  // Constants derived from the options (the values of every non-input
+  // neuron in the presets; see the per-neuron arrays).
   float dt_over_c = 0.f;  // ms / pF
   std::vector<float> dt_over_c_per_neuron;  // input neurons: dt / C_in (faster relays)
   float g_leak = 0.f;     // nS
@@ -139,7 +145,8 @@ class LifState {
   // Per neuron, padded to net_.padded (padding lanes get no input and are
   // never read).
   std::vector<float> v_, g_exc_, g_inh_, input_current_;
-  std::vector<float> offset_current_, dt_over_c_;  // net_'s, padded
+  // net_'s per-neuron constants, padded (padding lanes copy the last neuron's).
+  std::vector<float> offset_current_, dt_over_c_, g_leak_, v_rest_, graded_low_, graded_inv_width_;
   std::vector<float> trace_;
   std::vector<float> out_acc_;  // per neuron read: the step's summed signal
   std::vector<int> refractory_;
