@@ -54,6 +54,8 @@ struct PopulationSpec {
   int size = 0;
   std::string model = "lif_cond";  // a registered neuron model (neuron_models.h)
   Role role = Role::kHidden;
+  // Transmission (conductance LIF): a graded signal of the potential, or spikes.
+  bool spiking = false;
   // One entry (the whole population) or one per neuron (e.g. a connectome's
   // table of transmitters).
   std::vector<DaleType> dale = {DaleType::kExcitatory};
