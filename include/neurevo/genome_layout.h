@@ -27,7 +27,10 @@ struct GeneFamily {
   int size = 0;       // number of genes
   double low = 0.0;   // physical value at u = 0
   double high = 1.0;  // physical value at u = 1
-  std::vector<std::string> labels;  // optional per-gene names (e.g. "E3->O0")
+  std::vector<std::string> labels;  // optional per-gene names (e.g. "E->out.weight[3]")
+  // Per-gene ranges where they differ within the family (projections or
+  // populations with their own ranges); empty: every gene maps to [low, high].
+  std::vector<double> lows, highs;
 };
 
 class GenomeLayout {
@@ -57,7 +60,8 @@ class GenomeLayout {
   }
   // Physical value of gene i of family f.
   static double Map(const GeneFamily& f, std::span<const double> genome, int i) {
-    return f.low + (f.high - f.low) * Fold(genome[f.offset + i]);
+    const double low = f.lows.empty() ? f.low : f.lows[i], high = f.highs.empty() ? f.high : f.highs[i];
+    return low + (high - low) * Fold(genome[f.offset + i]);
   }
 
   // {"families": [{name, unit, offset, size, low, high, labels?}], "size": n}

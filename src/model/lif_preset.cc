@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "model/topology.h"
 #include "neurevo/error.h"
 
 namespace neurevo {
@@ -17,6 +18,8 @@ bool EvolvesDelays(const ModelOptions& o) {
 }  // namespace
 
 NetworkSpec LifPresetSpec(const ModelOptions& o, int inputs, int outputs) {
+  // Refuses malformed pairs and projections into `in`, naming model.connectivity.
+  CountSynapses(inputs, o.excitatory, o.inhibitory, outputs, o.connectivity);
   NetworkSpec spec;
   // Offsets are centred on the rheobase g_L (V_th - V_rest): a gene of 0.5
   // rests a neuron at threshold. The same range for every neuron (input
@@ -29,6 +32,8 @@ NetworkSpec LifPresetSpec(const ModelOptions& o, int inputs, int outputs) {
     p.model = "lif_cond";
     p.role = role;
     p.dale = {dale};
+    // snn: every neuron spikes, except output integrators read by potential.
+    p.spiking = o.kind == "snn" && !(role == Role::kOutput && o.snn_readout == "potential");
     if (o.evolve_offsets)
       p.params.emplace_back("offset_pA", ValueSpec::Evolved(rheobase - o.offset_max_pA, rheobase + o.offset_max_pA));
     if (o.evolve_noise) p.params.emplace_back("noise_pA", ValueSpec::Evolved(0.0, o.noise_max_pA));
@@ -62,6 +67,26 @@ NetworkSpec LifPresetSpec(const ModelOptions& o, int inputs, int outputs) {
       spec.projections.push_back(p);
     }
   return spec;
+}
+
+std::vector<int> LifPresetCurrentTargets(const ModelOptions& o, const NetworkInstance& network) {
+  std::vector<int> targets;
+  if (o.input_encoding != "current") return targets;
+  for (const InstancePopulation& p : network.populations) {
+    const std::string pair = "in->" + p.name;
+    if (std::find(o.connectivity.begin(), o.connectivity.end(), pair) == o.connectivity.end()) continue;
+    for (int i = 0; i < p.size; ++i) targets.push_back(p.begin + i);
+  }
+  std::sort(targets.begin(), targets.end());
+  return targets;
+}
+
+LifDecoder LifPresetDecoder(const ModelOptions& o, int inputs, int outputs, int readout_outputs, int observations) {
+  NetworkInstance network = Instantiate(LifPresetSpec(o, inputs, outputs), LifInstanceOptions(o, 0));
+  std::vector<int> targets = LifPresetCurrentTargets(o, network);
+  const int current_observations = targets.empty() ? 0 : observations;
+  return LifDecoder(o, std::move(network), readout_outputs, current_observations, std::move(targets),
+                    /*spike_units_everywhere=*/true);
 }
 
 InstanceOptions LifInstanceOptions(const ModelOptions& o, uint64_t seed) {

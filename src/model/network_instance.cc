@@ -113,18 +113,24 @@ const NeuronParameter* NetworkInstance::Parameter(const std::string& name) const
 NetworkInstance Instantiate(const NetworkSpec& spec, const InstanceOptions& options) {
   NetworkInstance net;
   // Populations.
+  // net.populations[i] describes spec.populations[i]; neurons are numbered
+  // by role (inputs receive no synapses and outputs are read: the simulation
+  // wants each in one block).
   std::set<std::string> names;
-  long long neurons = 0;
-  for (size_t i = 0; i < spec.populations.size(); ++i) {
-    const PopulationSpec& p = spec.populations[i];
+  for (const PopulationSpec& p : spec.populations) {
     const std::string what = fmt::format("population '{}'", p.name.substr(0, 40));
     CheckPopulation(p, what);
     if (!names.insert(p.name).second) throw ConfigError(fmt::format("{}: the name appears twice", what));
-    net.populations.push_back({p.name, static_cast<int>(neurons), p.size, p.role, p.model});
-    neurons += p.size;
-    if (neurons > kMaxNeurons)
-      throw ConfigError(fmt::format("the network has more than {} neurons", kMaxNeurons));
+    net.populations.push_back({p.name, 0, p.size, p.role, p.model, p.spiking});
   }
+  long long neurons = 0;
+  for (const Role role : {Role::kInput, Role::kHidden, Role::kOutput})
+    for (InstancePopulation& p : net.populations) {
+      if (p.role != role) continue;
+      p.begin = static_cast<int>(neurons);
+      neurons += p.size;
+      if (neurons > kMaxNeurons) throw ConfigError(fmt::format("the network has more than {} neurons", kMaxNeurons));
+    }
   net.neurons = static_cast<int>(neurons);
   const auto label = [&](int pop, int i) {
     const PopulationSpec& p = spec.populations[pop];

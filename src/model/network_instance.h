@@ -1,5 +1,6 @@
 // A NetworkSpec instantiated for one run: neurons numbered population by
-// population, every connection drawn, frozen values realised from the run
+// population (input populations first, output populations last, each role
+// in the description's order), every connection drawn, frozen values realised from the run
 // seed, and the evolvable quantities laid out as genes.
 //
 // The gene order generalises the BNN-EA layout, so that the presets (bnn,
@@ -30,6 +31,7 @@ struct InstancePopulation {
   int begin = 0, size = 0;
   Role role = Role::kHidden;
   std::string model;
+  bool spiking = false;
 };
 
 struct InstanceSynapse {
