@@ -27,9 +27,12 @@ struct GeneFamily {
   int size = 0;       // number of genes
   double low = 0.0;   // physical value at u = 0
   double high = 1.0;  // physical value at u = 1
-  std::vector<std::string> labels;  // optional per-gene names (e.g. "E3->O0")
+  std::vector<std::string> labels;  // optional per-gene names (e.g. "E->out.weight[3]")
   // The model uses the value rounded to a whole number (delays in substeps).
   bool whole = false;
+  // Per-gene ranges where they differ within the family (projections or
+  // populations with their own ranges); empty: every gene maps to [low, high].
+  std::vector<double> lows, highs;
 };
 
 class GenomeLayout {
@@ -59,14 +62,17 @@ class GenomeLayout {
   }
   // Physical value of gene i of family f.
   static double Map(const GeneFamily& f, std::span<const double> genome, int i) {
-    return f.low + (f.high - f.low) * Fold(genome[f.offset + i]);
+    const double low = f.lows.empty() ? f.low : f.lows[i], high = f.highs.empty() ? f.high : f.highs[i];
+    return low + (high - low) * Fold(genome[f.offset + i]);
   }
 
   // The value the model uses: Map(), rounded to the nearest whole number
   // (half away from zero) and kept in [low, high] for a whole family.
   static double Value(const GeneFamily& f, std::span<const double> genome, int i) {
     const double x = Map(f, genome, i);
-    return f.whole ? std::clamp(static_cast<double>(std::lround(x)), f.low, f.high) : x;
+    if (!f.whole) return x;
+    const double low = f.lows.empty() ? f.low : f.lows[i], high = f.highs.empty() ? f.high : f.highs[i];
+    return std::clamp(static_cast<double>(std::lround(x)), low, high);
   }
 
   // {"families": [{name, unit, offset, size, low, high, labels?}], "size": n}

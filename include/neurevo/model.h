@@ -143,6 +143,10 @@ class Policy {
   virtual void Act(std::span<const double> observation, std::span<double> action) = 0;
   // False once the internal state has become non-finite.
   virtual bool healthy() const = 0;
+  // The policy outputs of the last Act(), before DecodeAction mapped them
+  // to the action (in the model's OutputRange): what a recording or a test
+  // reads to see more than a discrete action shows.
+  virtual std::span<const float> outputs() const = 0;
 };
 
 class Model {

@@ -24,6 +24,8 @@ enum class StreamPurpose : uint64_t {
   kEvalSeeds = 4,
   kValidation = 6,
   kFaultInjection = 7,
+  kConnectivity = 8,   // a projection's random connections (network description)
+  kFrozenValues = 9,   // random values that are not genes (frozen weights, parameters)
   kTest = 99,
 };
 

@@ -36,6 +36,7 @@ class RnnPolicy : public Policy {
   bool healthy() const override {
     return std::all_of(h_.begin(), h_.end(), [](float v) { return std::isfinite(v); });
   }
+  std::span<const float> outputs() const override { return y_; }
 
  private:
   DenseLayer hidden_, out_;
@@ -62,6 +63,7 @@ class MlpPolicy : public Policy {
     DecodeAction(x, {-1.0, 1.0}, action_space_, action);
   }
   bool healthy() const override { return true; }  // stateless and bounded
+  std::span<const float> outputs() const override { return activations_.back(); }
 
  private:
   std::vector<DenseLayer> layers_;

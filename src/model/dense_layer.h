@@ -22,8 +22,8 @@ struct DenseLayer {
   static void AddFamilies(GenomeLayout& layout, const std::string& name, int inputs, int outputs,
                           double scale) {
     const double range = scale / std::sqrt(static_cast<double>(inputs));
-    layout.Add({name + "_weights", "", 0, inputs * outputs, -range, range, {}});
-    layout.Add({name + "_bias", "", 0, outputs, -range, range, {}});
+    layout.Add({.name = name + "_weights", .size = inputs * outputs, .low = -range, .high = range});
+    layout.Add({.name = name + "_bias", .size = outputs, .low = -range, .high = range});
   }
   static DenseLayer Decode(const GenomeLayout& layout, const std::string& name,
                            std::span<const double> genome) {

@@ -3,9 +3,13 @@
 namespace neurevo {
 
 namespace {
+// Per-gene ranges are written as lists in place of the family's low and high.
 nlohmann::json FamilyHeader(const GeneFamily& f) {
-  return {{"name", f.name}, {"unit", f.unit}, {"offset", f.offset},
-          {"size", f.size}, {"low", f.low},   {"high", f.high}};
+  nlohmann::json j = {{"name", f.name}, {"unit", f.unit}, {"offset", f.offset},
+                      {"size", f.size}, {"low", f.low},   {"high", f.high}};
+  if (!f.lows.empty()) j["low"] = f.lows;
+  if (!f.highs.empty()) j["high"] = f.highs;
+  return j;
 }
 }  // namespace
 

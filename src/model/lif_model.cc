@@ -1,6 +1,9 @@
 // The bnn / snn models: LIF networks decoded from genomes (lif_network.h).
 #include "model/lif_model.h"
 
+#include "model/lif_preset.h"
+#include "model/topology.h"
+
 #include <algorithm>
 #include <memory>
 
@@ -43,6 +46,9 @@ class LifPolicy : public Policy {
     DecodeAction(decoded_, {0.0, 1.0}, action_space_, action);
   }
   bool healthy() const override { return state_.healthy(); }
+  std::span<const float> outputs() const override {
+    return net_.readout_outputs == 0 ? std::span<const float>(outputs_) : std::span<const float>(decoded_);
+  }
 
  private:
   const LifNetwork net_;  // declared before state_, which refers to it
@@ -82,11 +88,9 @@ long long LifReadoutGenes(const ModelOptions& options, const Space& action) {
 }
 
 LifModel::LifModel(const ModelOptions& options, const Space& observation, const Space& action)
-    : decoder_(options,
-               BuildTopology(LifInputs(options, observation), options.excitatory, options.inhibitory,
-                             LifOutputNeurons(options, action), options.connectivity),
-               options.readout == "linear" ? NumOutputs(action, options) : 0,
-               options.input_encoding == "current" ? observation.vector_size() : 0),
+    : decoder_(LifPresetDecoder(options, LifInputs(options, observation), LifOutputNeurons(options, action),
+                                options.readout == "linear" ? NumOutputs(action, options) : 0,
+                                observation.vector_size())),
       action_(action),
       substeps_(options.substeps),
       warmup_steps_(options.warmup_steps) {}
@@ -96,7 +100,7 @@ std::unique_ptr<Policy> LifModel::Decode(std::span<const double> genome) const {
 }
 
 long long LifModel::synapses() const {
-  return static_cast<long long>(decoder_.topology().synapses.size());
+  return static_cast<long long>(decoder_.network().synapses.size());
 }
 
 }  // namespace neurevo

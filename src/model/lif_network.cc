@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -27,95 +28,101 @@ long long LifGeneCount(const ModelOptions& o, int neurons, long long synapses, l
          decoder_genes;
 }
 
-LifDecoder::LifDecoder(const ModelOptions& options, const Topology& topology, int readout_outputs,
-                       int observations)
-    : options_(options), topology_(topology), readout_outputs_(readout_outputs), observations_(observations) {
-  const int n_syn = static_cast<int>(topology_.synapses.size());
-  const int n = topology_.neurons();
-  std::vector<std::string> syn_labels, neuron_labels;
-  for (const auto& s : topology_.synapses)
-    syn_labels.push_back(topology_.Label(s.pre) + "->" + topology_.Label(s.post));
-  for (int i = 0; i < n; ++i) neuron_labels.push_back(topology_.Label(i));
-
-  // Delays are at least one substep (the block pass reads only signals
-  // emitted before the block), as in Decode().
-  const int d_min = std::max(ToSubsteps(options_.min_delay_ms, options_.dt_ms), 1);
-  const int d_max = std::max(ToSubsteps(options_.max_delay_ms, options_.dt_ms), d_min);
-  // AMPA and GABA weights are separate families: GABA synapses span a range
-  // `inhibitory_weight_scale` times larger (Brunel's relative inhibition g),
-  // which keeps a random network balanced instead of running into saturation.
-  std::vector<std::string> ampa_labels, gaba_labels;
-  gene_index_.resize(n_syn);
-  for (int k = 0; k < n_syn; ++k) {
-    auto& labels = topology_.synapses[k].inhibitory ? gaba_labels : ampa_labels;
-    gene_index_[k] = static_cast<int>(labels.size());
-    labels.push_back(syn_labels[k]);
+LifDecoder::LifDecoder(const ModelOptions& options, NetworkInstance network, int readout_outputs,
+                       int observations, std::vector<int> current_targets, bool spike_units_everywhere)
+    : options_(options),
+      network_(std::move(network)),
+      readout_outputs_(readout_outputs),
+      observations_(observations),
+      current_targets_(std::move(current_targets)),
+      spike_units_everywhere_(spike_units_everywhere) {
+  // Instantiate() numbers input populations first and output populations
+  // last; hidden neurons lie between.
+  for (const InstancePopulation& p : network_.populations) {
+    if (p.role == Role::kInput) inputs_ += p.size;
+    if (p.role == Role::kOutput) outputs_ += p.size;
   }
-  ampa_ = layout_.Add({"ampa_weights", "nS", 0, static_cast<int>(ampa_labels.size()), 0.0,
-                       options_.weight_max_nS, ampa_labels});
-  gaba_ = layout_.Add({"gaba_weights", "nS", 0, static_cast<int>(gaba_labels.size()), 0.0,
-                       options_.weight_max_nS * options_.inhibitory_weight_scale, gaba_labels});
-  if (EvolvesDelays(options_))
-    delays_ = layout_.Add({"delays", "substeps", 0, n_syn, static_cast<double>(d_min),
-                           static_cast<double>(d_max), syn_labels, /*whole=*/true});
-  // Offsets are centred on the rheobase g_L (V_th - V_rest): a gene of 0.5
-  // rests a neuron at threshold (graded: mid-signal; spiking: about to fire).
-  rheobase_pA_ = options_.c_m_pF / options_.tau_m_ms * (options_.v_threshold_mV - options_.v_rest_mV);
-  if (options_.evolve_offsets)
-    offsets_ = layout_.Add({"offsets", "pA", 0, n, rheobase_pA_ - options_.offset_max_pA,
-                            rheobase_pA_ + options_.offset_max_pA, neuron_labels});
-  if (options_.evolve_noise)
-    noise_ = layout_.Add({"noise", "pA", 0, n, 0.0, options_.noise_max_pA, neuron_labels});
+  hidden_ = network_.neurons - inputs_ - outputs_;
+  for (const InstanceFamily& f : network_.families) {
+    const bool uniform = std::all_of(f.low.begin(), f.low.end(), [&](double x) { return x == f.low[0]; }) &&
+                         std::all_of(f.high.begin(), f.high.end(), [&](double x) { return x == f.high[0]; });
+    GeneFamily g{.name = f.name,
+                 .unit = f.unit,
+                 .size = f.size(),
+                 .low = f.size() > 0 ? f.low[0] : 0.0,
+                 .high = f.size() > 0 ? f.high[0] : 0.0,
+                 .labels = f.labels,
+                 .whole = f.whole};
+    if (!uniform) {
+      g.lows = f.low;
+      g.highs = f.high;
+    }
+    layout_.Add(std::move(g));
+    gene_low_.insert(gene_low_.end(), f.low.begin(), f.low.end());
+    gene_high_.insert(gene_high_.end(), f.high.begin(), f.high.end());
+  }
   if (readout_outputs_ > 0) {
     // Weights in +-2/sqrt(neurons read): a uniform draw gives an output of
     // std ~0.8 from half-active neurons, inside the clip.
-    const int begin = topology_.group_begin[1];
-    const int read = topology_.group_size[1] + topology_.group_size[2];
     std::vector<std::string> labels, bias_labels;
     for (int k = 0; k < readout_outputs_; ++k) {
-      for (int j = 0; j < read; ++j) labels.push_back(fmt::format("{}->a{}", topology_.Label(begin + j), k));
+      for (int j = 0; j < hidden_; ++j)
+        labels.push_back(fmt::format("{}->a{}", network_.NeuronLabel(inputs_ + j), k));
       bias_labels.push_back(fmt::format("a{}", k));
     }
-    const double w = 2.0 / std::sqrt(static_cast<double>(std::max(read, 1)));
-    readout_ = layout_.Add({"readout_weights", "1", 0, readout_outputs_ * read, -w, w, labels});
-    readout_bias_ = layout_.Add({"readout_bias", "1", 0, readout_outputs_, -1.0, 1.0, bias_labels});
-  }
-  if (observations_ > 0) {
-    bool receives[4] = {false};  // per group: the groups `in` projects to
-    for (const Group g : {Group::kExcitatory, Group::kInhibitory, Group::kOutput})
-      receives[static_cast<int>(g)] = InputProjectsTo(options_.connectivity, g);
-    for (int j = 0; j < n; ++j)
-      if (receives[static_cast<int>(topology_.GroupOf(j))]) current_targets_.push_back(j);
+    const double w = 2.0 / std::sqrt(static_cast<double>(std::max(hidden_, 1)));
+    readout_ = layout_.Add(
+        {.name = "readout_weights", .unit = "1", .size = readout_outputs_ * hidden_, .low = -w, .high = w, .labels = labels});
+    readout_bias_ = layout_.Add(
+        {.name = "readout_bias", .unit = "1", .size = readout_outputs_, .low = -1.0, .high = 1.0, .labels = bias_labels});
   }
   if (!current_targets_.empty()) {
     std::vector<std::string> labels;
     for (int j : current_targets_)
-      for (int i = 0; i < observations_; ++i) labels.push_back(fmt::format("x{}->{}", i, topology_.Label(j)));
+      for (int i = 0; i < observations_; ++i)
+        labels.push_back(fmt::format("x{}->{}", i, network_.NeuronLabel(j)));
     // A uniform draw moves a neuron's current by ~input_gain_pA per unit of
     // every (normalised) observation together.
     const double w = 2.0 * options_.input_gain_pA / std::sqrt(static_cast<double>(observations_));
     const double a = std::abs(w);
-    input_weights_ = layout_.Add({"input_weights", "pA", 0, static_cast<int>(labels.size()), -a, a, labels});
+    input_weights_ = layout_.Add(
+        {.name = "input_weights", .unit = "pA", .size = static_cast<int>(labels.size()), .low = -a, .high = a, .labels = labels});
   }
+}
+
+double LifDecoder::Gene(std::span<const double> genome, int gene) const {
+  // GenomeLayout::Map's arithmetic, with the gene's own range.
+  return gene_low_[gene] + (gene_high_[gene] - gene_low_[gene]) * GenomeLayout::Fold(genome[gene]);
+}
+
+double LifDecoder::NeuronValue(std::span<const double> genome, const NeuronParameter* p, int neuron) const {
+  if (!p) return 0.0;
+  return p->gene[neuron] >= 0 ? Gene(genome, p->gene[neuron]) : p->value[neuron];
 }
 
 LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   const ModelOptions& o = options_;
-  const Topology& t = topology_;
+  const NetworkInstance& t = network_;
   LifNetwork net;
-  net.spiking = o.kind == "snn";
-  net.graded_outputs = net.spiking && o.snn_readout == "potential" && readout_outputs_ == 0;
-  net.neurons = t.neurons();
-  net.inputs = t.group_size[0];
+  // A network with any spiking population runs substep by substep; output
+  // neurons that do not spike are graded integrators (snn's potential readout).
+  bool outputs_spike = false;
+  for (const InstancePopulation& p : t.populations) {
+    net.spiking = net.spiking || p.spiking;
+    if (p.role == Role::kOutput) outputs_spike = outputs_spike || p.spiking;
+  }
+  net.graded_outputs = net.spiking && !outputs_spike && readout_outputs_ == 0;
+  net.neurons = t.neurons;
+  net.inputs = inputs_;
   // Neuron lanes: every neuron, the synapse pass's last group of 4 (from
   // the first non-input neuron), rounded up to whole vectors.
   const int lanes = std::max(net.neurons, net.inputs + (net.neurons - net.inputs + 3) / 4 * 4);
   net.padded = (lanes + kMaxBlock - 1) / kMaxBlock * kMaxBlock;
-  net.output_begin = t.group_begin[3];
-  net.outputs = t.group_size[3];
+  net.output_begin = t.neurons - outputs_;
+  net.outputs = outputs_;
   if (readout_outputs_ > 0) {
-    net.output_begin = t.group_begin[1];
-    net.outputs = t.group_size[1] + t.group_size[2];
+    net.output_begin = inputs_;
+    net.outputs = hidden_;
     net.readout_outputs = readout_outputs_;
     for (int i = 0; i < readout_outputs_ * net.outputs; ++i)
       net.readout_weights.push_back(static_cast<float>(GenomeLayout::Map(layout_.families()[readout_], genome, i)));
@@ -130,8 +137,24 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
           static_cast<float>(GenomeLayout::Map(layout_.families()[input_weights_], genome, static_cast<int>(i))));
   }
   net.substeps = o.substeps;
-  const int d_min = std::max(ToSubsteps(o.min_delay_ms, o.dt_ms), 1);
-  const int d_max = std::max(ToSubsteps(o.max_delay_ms, o.dt_ms), d_min);
+  // The delays each synapse can take (its gene's range, or its frozen
+  // value) bound the history ring and the block length.
+  const int n_syn = static_cast<int>(t.synapses.size());
+  int d_min = std::max(ToSubsteps(o.min_delay_ms, o.dt_ms), 1);
+  int d_max = std::max(ToSubsteps(o.max_delay_ms, o.dt_ms), d_min);
+  if (n_syn > 0) {
+    d_min = std::numeric_limits<int>::max();
+    d_max = 1;
+    for (const InstanceSynapse& s : t.synapses) {
+      const int low = s.delay_gene >= 0 ? static_cast<int>(gene_low_[s.delay_gene]) : s.delay_substeps;
+      const int high = s.delay_gene >= 0 ? static_cast<int>(gene_high_[s.delay_gene]) : s.delay_substeps;
+      d_min = std::min(d_min, low);
+      d_max = std::max(d_max, high);
+    }
+    // The landed presets size the ring by max_delay_ms even when delays are
+    // frozen at the minimum (the ring's size changes no value).
+    d_max = std::max(d_max, std::max(ToSubsteps(o.max_delay_ms, o.dt_ms), d_min));
+  }
   net.block = std::min(d_min, kMaxBlock);
   net.ring = d_max + 1;
   net.stride = 2 * net.ring + kMaxBlock;
@@ -139,13 +162,6 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
 
   const float dt = static_cast<float>(o.dt_ms);
   net.dt_over_c = dt / static_cast<float>(o.c_m_pF);
-  // Input neurons are fast sensory relays: same leak conductance (so the
-  // same current gives the same steady potential) but a membrane time
-  // constant of input_tau_m_ms, i.e. a smaller capacitance.
-  const double c_input = o.c_m_pF / o.tau_m_ms * o.input_tau_m_ms;
-  net.dt_over_c_per_neuron.assign(t.neurons(), net.dt_over_c);
-  for (int i = 0; i < t.group_size[0]; ++i)
-    net.dt_over_c_per_neuron[i] = static_cast<float>(o.dt_ms / c_input);
   net.g_leak = static_cast<float>(o.c_m_pF / o.tau_m_ms);
   net.v_rest = static_cast<float>(o.v_rest_mV);
   net.v_reset = static_cast<float>(o.v_reset_mV);
@@ -169,20 +185,53 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   net.trace_decay = static_cast<float>(trace_decay);
   net.trace_increment = static_cast<float>((1.0 - trace_decay) / ref_rate_per_substep);
 
+  // Neuron constants, neuron by neuron.
+  const int n = net.neurons;
+  net.dt_over_c_per_neuron.resize(n);
+  net.g_leak_per_neuron.resize(n);
+  net.v_rest_per_neuron.resize(n);
+  net.v_reset_per_neuron.resize(n);
+  net.v_init_per_neuron.resize(n);
+  net.v_threshold_per_neuron.resize(n);
+  net.graded_low_per_neuron.resize(n);
+  net.graded_inv_width_per_neuron.resize(n);
+  net.refractory_per_neuron.resize(n);
+  net.offset_current.resize(n);
+  net.noise_std.resize(n);
+  net.spiking_per_neuron.resize(n);
+  for (const InstancePopulation& p : t.populations)
+    std::fill_n(net.spiking_per_neuron.begin() + p.begin, p.size, static_cast<uint8_t>(p.spiking));
+  const NeuronParameter *c_m_p = t.Parameter("c_m_pF"), *tau_m_p = t.Parameter("tau_m_ms"),
+                        *v_th_p = t.Parameter("v_threshold_mV"), *halfwidth_p = t.Parameter("graded_halfwidth_mV"),
+                        *v_rest_p = t.Parameter("v_rest_mV"), *v_reset_p = t.Parameter("v_reset_mV"),
+                        *v_init_p = t.Parameter("v_init_mV"), *tau_ref_p = t.Parameter("tau_ref_ms"),
+                        *offset_p = t.Parameter("offset_pA"), *noise_p = t.Parameter("noise_pA");
+  for (int i = 0; i < n; ++i) {
+    const double c_m = NeuronValue(genome, c_m_p, i), tau_m = NeuronValue(genome, tau_m_p, i);
+    const double v_th = NeuronValue(genome, v_th_p, i), halfwidth = NeuronValue(genome, halfwidth_p, i);
+    net.dt_over_c_per_neuron[i] = static_cast<float>(o.dt_ms / c_m);
+    net.g_leak_per_neuron[i] = static_cast<float>(c_m / tau_m);
+    net.v_rest_per_neuron[i] = static_cast<float>(NeuronValue(genome, v_rest_p, i));
+    net.v_reset_per_neuron[i] = static_cast<float>(NeuronValue(genome, v_reset_p, i));
+    net.v_init_per_neuron[i] = static_cast<float>(NeuronValue(genome, v_init_p, i));
+    net.v_threshold_per_neuron[i] = static_cast<float>(v_th);
+    net.graded_low_per_neuron[i] = static_cast<float>(v_th - halfwidth);
+    net.graded_inv_width_per_neuron[i] = static_cast<float>(1.0 / (2.0 * halfwidth));
+    net.refractory_per_neuron[i] = ToSubsteps(NeuronValue(genome, tau_ref_p, i), o.dt_ms);
+    net.offset_current[i] = static_cast<float>(NeuronValue(genome, offset_p, i));
+    net.noise_std[i] = static_cast<float>(NeuronValue(genome, noise_p, i));
+    net.has_noise = net.has_noise || net.noise_std[i] > 0.f;
+  }
+
   // A weight gene gives the steady conductance G at steady presynaptic
   // activation 1 (graded) or at the reference rate (spiking); the per-substep
   // increment follows from g_ss = increment * signal / (1 - decay).
-  const double per_unit_signal =
-      net.spiking ? (1.0 - decay) / ref_rate_per_substep : 1.0 - decay;
+  const double graded_unit = 1.0 - decay, spike_unit = (1.0 - decay) / ref_rate_per_substep;
   // Many inputs share the drive of input_fan_in_reference inputs (model.h).
   const double input_scale =
       o.input_fan_in_reference > 0 && net.inputs > o.input_fan_in_reference
           ? o.input_fan_in_reference / net.inputs
           : 1.0;
-  const GeneFamily& ampa = layout_.families()[ampa_];
-  const GeneFamily& gaba = layout_.families()[gaba_];
-  const int n = net.neurons;
-  const int n_syn = static_cast<int>(t.synapses.size());
   net.offset.resize(n_syn);
   net.weight.resize(n_syn);
   net.delay.resize(n_syn);
@@ -192,21 +241,25 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   int k = 0;
   for (int post = 0; post < n; ++post) {
     net.ampa_begin[post] = k;
-    while (k < n_syn && t.synapses[k].post == post && !t.synapses[k].inhibitory) ++k;
+    while (k < n_syn && t.synapses[k].post == post && t.synapses[k].receptor == kAmpa) ++k;
     net.gaba_begin[post] = k;
     while (k < n_syn && t.synapses[k].post == post) ++k;
     net.syn_end[post] = k;
   }
   for (int s = 0; s < n_syn; ++s) {
-    int d = d_min;
-    if (delays_ >= 0)
-      d = static_cast<int>(GenomeLayout::Value(layout_.families()[delays_], genome, s));
+    const InstanceSynapse& syn = t.synapses[s];
+    int d = syn.delay_substeps;
+    if (syn.delay_gene >= 0)
+      d = std::clamp(static_cast<int>(std::lround(Gene(genome, syn.delay_gene))),
+                     static_cast<int>(gene_low_[syn.delay_gene]), static_cast<int>(gene_high_[syn.delay_gene]));
     net.delay[s] = d;
-    net.offset[s] = t.synapses[s].pre * net.stride - d;
-    const GeneFamily& wf = t.synapses[s].inhibitory ? gaba : ampa;
-    const double scale = t.synapses[s].pre < net.inputs ? input_scale : 1.0;
-    net.weight[s] =
-        static_cast<float>(GenomeLayout::Map(wf, genome, gene_index_[s]) * per_unit_signal * scale);
+    net.offset[s] = syn.pre * net.stride - d;
+    const double scale = syn.pre < net.inputs ? input_scale : 1.0;
+    // The snn preset scales every synapse by the spike-train unit, its graded
+    // output neurons' too (as it always has).
+    const bool spike_pre = spike_units_everywhere_ ? net.spiking : net.spiking_per_neuron[syn.pre] != 0;
+    const double magnitude = syn.weight_gene >= 0 ? Gene(genome, syn.weight_gene) : syn.weight;
+    net.weight[s] = static_cast<float>(magnitude * (spike_pre ? spike_unit : graded_unit) * scale);
   }
   // Per receptor, one sum per postsynaptic neuron, in groups of 4
   // neighbours (similar lengths: little padding); the last group runs into
@@ -224,18 +277,6 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
         sums.push_back({net.gaba_begin[post], net.syn_end[post], target});
     }
   net.pass = SynapsePass(sums, net.weight, net.offset, /*zero_offset=*/n * net.stride - 1, net.padded);
-  net.offset_current.assign(n, 0.f);  // unevolved: no offset current
-  net.noise_std.assign(n, 0.f);
-  for (int i = 0; i < n; ++i) {
-    if (offsets_ >= 0)
-      net.offset_current[i] =
-          static_cast<float>(GenomeLayout::Map(layout_.families()[offsets_], genome, i));
-    if (noise_ >= 0) {
-      net.noise_std[i] =
-          static_cast<float>(GenomeLayout::Map(layout_.families()[noise_], genome, i));
-      net.has_noise = net.has_noise || net.noise_std[i] > 0.f;
-    }
-  }
   return net;
 }
 
@@ -247,6 +288,10 @@ LifState::LifState(const LifNetwork& net)
       input_current_(net.padded),
       offset_current_(net.padded),
       dt_over_c_(net.padded, net.dt_over_c),
+      g_leak_(net.padded, net.g_leak),
+      v_rest_(net.padded, net.v_rest),
+      graded_low_(net.padded, net.graded_low),
+      graded_inv_width_(net.padded, net.graded_inv_width),
       trace_(net.neurons),
       out_acc_(net.outputs),
       refractory_(net.neurons),
@@ -255,12 +300,21 @@ LifState::LifState(const LifNetwork& net)
       signal_(kMaxBlock * static_cast<size_t>(net.padded)),
       noise_((kMaxBlock + 1) * static_cast<size_t>(net.padded)) {
   std::copy(net.offset_current.begin(), net.offset_current.end(), offset_current_.begin());
-  std::copy(net.dt_over_c_per_neuron.begin(), net.dt_over_c_per_neuron.end(), dt_over_c_.begin());
+  const auto pad = [&](const std::vector<float>& from, std::vector<float>& to) {
+    std::copy(from.begin(), from.end(), to.begin());
+    if (!from.empty()) std::fill(to.begin() + static_cast<long>(from.size()), to.end(), from.back());
+  };
+  pad(net.dt_over_c_per_neuron, dt_over_c_);
+  pad(net.g_leak_per_neuron, g_leak_);
+  pad(net.v_rest_per_neuron, v_rest_);
+  pad(net.graded_low_per_neuron, graded_low_);
+  pad(net.graded_inv_width_per_neuron, graded_inv_width_);
   Reset(0);
 }
 
 void LifState::Reset(uint64_t noise_key) {
-  std::fill(v_.begin(), v_.end(), net_.v_init);
+  std::copy(net_.v_init_per_neuron.begin(), net_.v_init_per_neuron.end(), v_.begin());
+  std::fill(v_.begin() + net_.neurons, v_.end(), net_.neurons > 0 ? net_.v_init_per_neuron.back() : 0.f);
   for (auto* vec : {&g_exc_, &g_inh_, &input_current_, &noise_, &trace_, &history_,
                     &input_, &signal_})
     std::fill(vec->begin(), vec->end(), 0.f);
@@ -292,7 +346,7 @@ inline float GradedSignal(float v, float low, float inv_width) {
 
 // GradedSignal of 8 neurons. The compiler does not vectorise the scalar
 // version's branches; the selects have std::clamp's semantics (NaN passes).
-inline Float8 GradedSignal8(Float8 v, float low, float inv_width) {
+inline Float8 GradedSignal8(Float8 v, Float8 low, Float8 inv_width) {
   Float8 x = (v - low) * inv_width;
   x = x < 0.f ? Float8{} : x;
   x = 1.f < x ? Float8{} + 1.f : x;
@@ -320,25 +374,27 @@ class DenormalsAreZero {
 void LifState::SpikeAndRead(float* signal, float* out_acc, int n_out) {
   const LifNetwork& net = net_;
   float* v = v_.data();
-  // With the potential readout, output neurons are non-spiking leaky
-  // integrators: they carry a graded signal and are read like bnn's.
-  const int spiking_end = net.graded_outputs ? net.output_begin : net.neurons;
-  for (int j = 0; j < spiking_end; ++j) {
+  // Neurons that do not spike (snn's output integrators with the potential
+  // readout) carry a graded signal and are read like bnn's.
+  for (int j = 0; j < net.neurons; ++j) {
+    if (!net.spiking_per_neuron[j]) {
+      signal[j] = GradedSignal(v[j], net.graded_low_per_neuron[j], net.graded_inv_width_per_neuron[j]);
+      continue;
+    }
     float spike = 0.f;
     if (refractory_[j] > 0) {
       --refractory_[j];
-      v[j] = net.v_reset;
-    } else if (v[j] > net.v_threshold) {
+      v[j] = net.v_reset_per_neuron[j];
+    } else if (v[j] > net.v_threshold_per_neuron[j]) {
       spike = 1.f;
-      v[j] = net.v_reset;
-      refractory_[j] = net.refractory_substeps;
+      v[j] = net.v_reset_per_neuron[j];
+      refractory_[j] = net.refractory_per_neuron[j];
     }
     signal[j] = spike;
   }
   for (int o = 0; o < n_out; ++o) {
     const int j = net.output_begin + o;
-    if (net.graded_outputs) {
-      signal[j] = GradedSignal(v[j], net.graded_low, net.graded_inv_width);
+    if (!net.spiking_per_neuron[j]) {
       out_acc[o] += signal[j];
     } else {
       trace_[j] = trace_[j] * net.trace_decay + net.trace_increment * signal[j];
@@ -388,15 +444,16 @@ void LifState::WriteHistory(int block) {
 void LifState::Advance(int b_begin, int b_end, const float* const* noise) {
   const LifNetwork& net = net_;
   const int padded = net.padded;
-  const float decay = net.syn_decay, g_leak = net.g_leak, v_rest = net.v_rest;
+  const float decay = net.syn_decay;
   const float e_exc = net.e_exc, e_inh = net.e_inh;
-  const float low = net.graded_low, inv_width = net.graded_inv_width;
   const float* in_e = input_.data();
   const float* in_i = input_.data() + kMaxBlock * padded;
   for (int j = 0; j < padded; j += kMaxBlock) {
     Float8 v = Load8(v_.data() + j), ge = Load8(g_exc_.data() + j), gi = Load8(g_inh_.data() + j);
     const Float8 i_off = Load8(offset_current_.data() + j), i_inj = Load8(input_current_.data() + j);
-    const Float8 dt_over_c = Load8(dt_over_c_.data() + j);
+    const Float8 dt_over_c = Load8(dt_over_c_.data() + j), g_leak = Load8(g_leak_.data() + j),
+                 v_rest = Load8(v_rest_.data() + j), low = Load8(graded_low_.data() + j),
+                 inv_width = Load8(graded_inv_width_.data() + j);
     for (int b = b_begin; b < b_end; ++b) {
       ge = ge * decay + Load8(in_e + b * padded + j);
       gi = gi * decay + Load8(in_i + b * padded + j);

@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "model/synapse_pass.h"
-#include "model/topology.h"
+#include "model/network_instance.h"
 #include "neurevo/model.h"
 #include "neurevo/random.h"
 
@@ -70,8 +70,15 @@ struct LifNetwork {
   // Per neuron.
   std::vector<float> offset_current;  // pA
   std::vector<float> noise_std;       // pA
+  // Neuron constants per neuron (a population's parameters may differ
+  // neuron by neuron); the simulation reads these, not the scalars below.
+  std::vector<float> g_leak_per_neuron, v_rest_per_neuron, v_reset_per_neuron, v_init_per_neuron,
+      v_threshold_per_neuron, graded_low_per_neuron, graded_inv_width_per_neuron;
+  std::vector<int> refractory_per_neuron;
+  std::vector<uint8_t> spiking_per_neuron;  // 1: spikes (in a spiking network); 0: graded
 
-  // Constants derived from the options.
+  // Constants derived from the options (the values of every non-input
+  // neuron in the presets; see the per-neuron arrays).
   float dt_over_c = 0.f;  // ms / pF
   std::vector<float> dt_over_c_per_neuron;  // input neurons: dt / C_in (faster relays)
   float g_leak = 0.f;     // nS
@@ -95,27 +102,41 @@ struct LifNetwork {
 long long LifGeneCount(const ModelOptions& options, int neurons, long long synapses,
                        long long decoder_genes);
 
-// Builds a LifNetwork from a genome laid out by LifLayout().
+// Builds LifNetworks from genomes: the decoded, read-only network of one
+// individual (its running state is a LifState).
 class LifDecoder {
  public:
-  // readout_outputs: policy outputs of a linear readout (0: the output group);
-  // observations: observation size for the current encoding (0: other encodings).
-  LifDecoder(const ModelOptions& options, const Topology& topology, int readout_outputs = 0,
-             int observations = 0);
+  // `network`: an instantiated description (network_instance.h); its genes
+  // come first in the layout. readout_outputs: policy outputs of a linear
+  // readout of the hidden neurons (0: the output populations);
+  // observations and current_targets: the current encoding (observations
+  // injected into these neurons through evolved weights; none: other
+  // encodings). spike_units_everywhere: every synapse takes the spike-train
+  // weight unit when the network spikes (the snn preset, whose graded output
+  // neurons' synapses always have); otherwise each synapse takes its
+  // presynaptic neuron's.
+  LifDecoder(const ModelOptions& options, NetworkInstance network, int readout_outputs = 0, int observations = 0,
+             std::vector<int> current_targets = {}, bool spike_units_everywhere = false);
   const GenomeLayout& layout() const { return layout_; }
-  const Topology& topology() const { return topology_; }
+  const NetworkInstance& network() const { return network_; }
   LifNetwork Decode(std::span<const double> genome) const;
 
  private:
+  // The physical value of instance gene `gene`.
+  double Gene(std::span<const double> genome, int gene) const;
+  // A neuron parameter's value (its gene's or its frozen one); 0 for a
+  // parameter no population has (nullptr).
+  double NeuronValue(std::span<const double> genome, const NeuronParameter* parameter, int neuron) const;
+
   ModelOptions options_;
-  Topology topology_;
+  NetworkInstance network_;
   GenomeLayout layout_;
-  int ampa_ = -1, gaba_ = -1, delays_ = -1, offsets_ = -1, noise_ = -1;  // family indices
+  std::vector<double> gene_low_, gene_high_;  // per instance gene
+  int inputs_ = 0, hidden_ = 0, outputs_ = 0;  // neurons by role
   int readout_outputs_ = 0, readout_ = -1, readout_bias_ = -1;
   int observations_ = 0, input_weights_ = -1;
   std::vector<int> current_targets_;
-  std::vector<int> gene_index_;  // synapse -> gene within its weight family
-  double rheobase_pA_ = 0.0;  // centre of the offset range
+  bool spike_units_everywhere_ = false;
 };
 
 class LifState {
@@ -139,7 +160,8 @@ class LifState {
   // Per neuron, padded to net_.padded (padding lanes get no input and are
   // never read).
   std::vector<float> v_, g_exc_, g_inh_, input_current_;
-  std::vector<float> offset_current_, dt_over_c_;  // net_'s, padded
+  // net_'s per-neuron constants, padded (padding lanes copy the last neuron's).
+  std::vector<float> offset_current_, dt_over_c_, g_leak_, v_rest_, graded_low_, graded_inv_width_;
   std::vector<float> trace_;
   std::vector<float> out_acc_;  // per neuron read: the step's summed signal
   std::vector<int> refractory_;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "model/lif_model.h"
+#include "model/lif_preset.h"
 #include "model/topology.h"
 #include "neurevo/error.h"
 #include "neurevo/model.h"
@@ -38,16 +39,16 @@ namespace {
 //
 // It takes from the decoded LifNetwork only parameters: the synapse weights
 // (already the per-substep conductance increment per unit signal), delays,
-// offset currents and the constants. The synapse list (pre, post, type) comes
-// from the Topology. Arithmetic is in float like LifState, so the two agree
+// offset currents and the constants (per neuron). The synapse list (pre,
+// post, receptor) comes from the NetworkInstance. Arithmetic is in float like LifState, so the two agree
 // to within rounding.
 class ReferenceLif {
  public:
-  ReferenceLif(const LifNetwork& net, const Topology& topo)
+  ReferenceLif(const LifNetwork& net, const NetworkInstance& topo)
       : net_(net),
         topo_(topo),
         history_(net.neurons),
-        v_(net.neurons, net.v_init),
+        v_(net.v_init_per_neuron),
         ge_(net.neurons, 0.f),
         gi_(net.neurons, 0.f),
         trace_(net.neurons, 0.f),
@@ -64,10 +65,10 @@ class ReferenceLif {
       // Synaptic input of this substep, synapse by synapse.
       std::vector<float> in_e(n, 0.f), in_i(n, 0.f);
       for (size_t k = 0; k < topo_.synapses.size(); ++k) {
-        const Synapse& syn = topo_.synapses[k];
+        const InstanceSynapse& syn = topo_.synapses[k];
         const long emitted = t_ - net_.delay[k];
         const float x = emitted >= 0 ? history_[syn.pre][emitted] : 0.f;
-        (syn.inhibitory ? in_i : in_e)[syn.post] += net_.weight[k] * x;
+        (syn.receptor == kGaba ? in_i : in_e)[syn.post] += net_.weight[k] * x;
       }
       for (int j = 0; j < n; ++j) {
         ge_[j] = ge_[j] * net_.syn_decay + in_e[j];
@@ -76,7 +77,8 @@ class ReferenceLif {
       }
       // Forward Euler on C dV/dt = g_L (V_rest - V) + g_E (E_E - V) + g_I (E_I - V) + I.
       for (int j = 0; j < n; ++j) {
-        const float current = net_.g_leak * (net_.v_rest - v_[j]) + ge_[j] * (net_.e_exc - v_[j]) +
+        const float current = net_.g_leak_per_neuron[j] * (net_.v_rest_per_neuron[j] - v_[j]) +
+                              ge_[j] * (net_.e_exc - v_[j]) +
                               gi_[j] * (net_.e_inh - v_[j]) + net_.offset_current[j] + injected[j];
         v_[j] += net_.dt_over_c_per_neuron[j] * current;
       }
@@ -87,20 +89,20 @@ class ReferenceLif {
           signal = 0.f;
           if (refractory_[j] > 0) {
             --refractory_[j];
-            v_[j] = net_.v_reset;
+            v_[j] = net_.v_reset_per_neuron[j];
           } else {
-            min_margin_ = std::min(min_margin_, std::abs(v_[j] - net_.v_threshold));
-            if (v_[j] > net_.v_threshold) {
+            min_margin_ = std::min(min_margin_, std::abs(v_[j] - net_.v_threshold_per_neuron[j]));
+            if (v_[j] > net_.v_threshold_per_neuron[j]) {
               signal = 1.f;
-              v_[j] = net_.v_reset;
-              refractory_[j] = net_.refractory_substeps;
+              v_[j] = net_.v_reset_per_neuron[j];
+              refractory_[j] = net_.refractory_per_neuron[j];
               ++spikes_;
               if (j >= net_.inputs) ++network_spikes_;
             }
           }
         } else {
           // Smoothstep from V_th - w (0) to V_th + w (1).
-          float x = (v_[j] - net_.graded_low) * net_.graded_inv_width;
+          float x = (v_[j] - net_.graded_low_per_neuron[j]) * net_.graded_inv_width_per_neuron[j];
           x = std::min(std::max(x, 0.f), 1.f);
           signal = x * x * (3.f - 2.f * x);
           if (j >= net_.inputs && signal > 0.f && signal < 1.f) ++partial_signals_;
@@ -136,7 +138,7 @@ class ReferenceLif {
 
  private:
   const LifNetwork& net_;
-  const Topology& topo_;
+  const NetworkInstance& topo_;
   std::vector<std::vector<float>> history_;  // [neuron][substep]: signal emitted
   std::vector<float> v_, ge_, gi_, trace_;
   std::vector<int> refractory_;
@@ -188,8 +190,8 @@ TEST_P(LifEquivalence, MatchesNaiveReference) {
   o.max_delay_ms = c.max_delay_ms;
   o.substeps = c.substeps;
   o.evolve_noise = false;
-  const Topology topo = BuildTopology(kInputs, o.excitatory, o.inhibitory, kOutputs, o.connectivity);
-  const LifDecoder decoder(o, topo);
+  const LifDecoder decoder = LifPresetDecoder(o, kInputs, kOutputs);
+  const NetworkInstance& topo = decoder.network();
   long total_compared_steps = 0;
   for (uint32_t seed : {1u, 2u, 3u, 4u}) {
     SCOPED_TRACE("seed " + std::to_string(seed));
@@ -273,15 +275,13 @@ INSTANTIATE_TEST_SUITE_P(
 // offsets off unless asked; the genome is all `weight_gene` for the weights.
 struct SmallNet {
   ModelOptions options;
-  Topology topology;
   std::unique_ptr<LifDecoder> decoder;
   SmallNet(ModelOptions o, int e, int i, std::vector<std::string> connectivity, int outputs = 1)
       : options(std::move(o)) {
     options.excitatory = e;
     options.inhibitory = i;
     options.connectivity = std::move(connectivity);
-    topology = BuildTopology(1, e, i, outputs, options.connectivity);
-    decoder = std::make_unique<LifDecoder>(options, topology);
+    decoder = std::make_unique<LifDecoder>(LifPresetDecoder(options, 1, outputs));
   }
   std::vector<double> Genome(double weight_gene, double other_gene = 0.5) const {
     std::vector<double> g(decoder->layout().size(), other_gene);
@@ -311,7 +311,7 @@ void CheckDelay(const std::string& kind, double min_ms, double max_ms, double de
   o.min_delay_ms = min_ms;
   o.max_delay_ms = max_ms;
   SmallNet sn(o, 1, 0, {"in->E"});
-  ASSERT_EQ(sn.topology.synapses.size(), 1u);
+  ASSERT_EQ(sn.decoder->network().synapses.size(), 1u);
   auto genome_on = sn.Genome(1.0, delay_gene), genome_off = sn.Genome(0.0, delay_gene);
   const LifNetwork on = sn.decoder->Decode(genome_on), off = sn.decoder->Decode(genome_off);
   ASSERT_EQ(on.delay[0], expected_delay);
@@ -387,7 +387,7 @@ TEST(LifDale, InhibitoryPresynapticLowersPotential) {
     // in -> I -> E and in -> E2 (E2 = an excitatory target of the input).
     SmallNet sn(o, 2, 1, {"in->I", "I->E"});
     // Neurons: in0, E0, E1, I0, out0. I0 projects to E0 and E1.
-    ASSERT_EQ(sn.topology.synapses.size(), 3u);  // in->I0, I0->E0, I0->E1
+    ASSERT_EQ(sn.decoder->network().synapses.size(), 3u);  // in->I0, I0->E0, I0->E1
     const LifNetwork on = sn.decoder->Decode(sn.Genome(1.0)), off = sn.decoder->Decode(sn.Genome(0.0));
     LifState a(on), b(off);
     std::vector<float> out(1);
@@ -497,8 +497,9 @@ TEST(LifDecode, ManyInputsShareTheReferenceDrive) {
     scaled.input_fan_in_reference = 20;
     ModelOptions unscaled = scaled;
     unscaled.input_fan_in_reference = 0;
-    const Topology t = BuildTopology(inputs, 4, 4, 2, scaled.connectivity);
-    const LifDecoder a(scaled, t), b(unscaled, t);
+    scaled.excitatory = scaled.inhibitory = unscaled.excitatory = unscaled.inhibitory = 4;
+    const LifDecoder a = LifPresetDecoder(scaled, inputs, 2), b = LifPresetDecoder(unscaled, inputs, 2);
+    const NetworkInstance& t = a.network();
     const auto genome = RandomGenome(a.layout().size(), 3, 0.0, 1.0);
     const LifNetwork na = a.Decode(genome), nb = b.Decode(genome);
     const double expected = inputs > 20 ? 20.0 / inputs : 1.0;
@@ -521,8 +522,7 @@ TEST(LifDecode, AntSizedInputsDoNotSaturateTheOutputs) {
     ModelOptions o;
     o.input_fan_in_reference = reference;
     o.evolve_noise = false;
-    const Topology t = BuildTopology(105, 10, 10, 8, o.connectivity);
-    const LifDecoder dec(o, t);
+    const LifDecoder dec = LifPresetDecoder(o, 105, 8);
     double sum = 0.0;
     int count = 0;
     for (uint64_t seed = 1; seed <= 5; ++seed) {
@@ -769,8 +769,8 @@ TEST(LifLayout, FamilySizes) {
   const double rheobase = o.c_m_pF / o.tau_m_ms * (o.v_threshold_mV - o.v_rest_mV);
   EXPECT_DOUBLE_EQ(l.Find("offsets")->low, rheobase - o.offset_max_pA);
   EXPECT_DOUBLE_EQ(l.Find("noise")->high, o.noise_max_pA);
-  EXPECT_EQ(l.Find("ampa_weights")->labels[0], "in0->E0");  // first synapse: lowest post, then pre
-  EXPECT_EQ(l.Find("gaba_weights")->labels[0], "I0->E0");
+  EXPECT_EQ(l.Find("ampa_weights")->labels[0], "in->E.weight[0]");  // first synapse: lowest post, then pre
+  EXPECT_EQ(l.Find("gaba_weights")->labels[0], "I->E.weight[0]");
 }
 
 TEST(LifLayout, FamiliesSwitchOff) {
@@ -889,14 +889,14 @@ TEST(LifReadout, LinearReadoutIsASignedMapOfTheEAndINeurons) {
     EXPECT_EQ(w->labels[39], "I9->a1");
     EXPECT_DOUBLE_EQ(w->high, 2.0 / std::sqrt(20.0));
     EXPECT_DOUBLE_EQ(w->low, -w->high);
-    EXPECT_EQ(lif.decoder().topology().group_size[3], 0);  // no output neurons
+    EXPECT_EQ(lif.decoder().network().populations[3].size, 0);  // no output neurons
     EXPECT_EQ(model->synapses(), CountSynapses(3, 10, 10, 0, o.connectivity));
     // Input synapses strong enough that the observation matters.
     auto genome = RandomGenome(layout.size(), 3);
 
     const LifNetwork net = lif.decoder().Decode(genome);
     ASSERT_EQ(net.outputs, 20);
-    ReferenceLif reference(net, lif.decoder().topology());
+    ReferenceLif reference(net, lif.decoder().network());
     const auto policy = model->Decode(genome);
     policy->Reset(0);
     const std::vector<std::vector<double>> observations = {
@@ -952,8 +952,8 @@ TEST(LifLayout, FoldReflectsIntoTheUnitBox) {
 
 TEST(LifLayout, GenesOutsideTheUnitBoxAreFolded) {
   ModelOptions o;
-  const Topology t = BuildTopology(3, 4, 4, 2, o.connectivity);
-  const LifDecoder dec(o, t);
+  o.excitatory = o.inhibitory = 4;
+  const LifDecoder dec = LifPresetDecoder(o, 3, 2);
   auto genome = RandomGenome(dec.layout().size(), 5, -1.5, 2.5);
   auto clipped = genome;
   for (auto& g : clipped) g = GenomeLayout::Fold(g);
@@ -974,8 +974,9 @@ TEST(LifLayout, GenesOutsideTheUnitBoxAreFolded) {
 
 TEST(LifLayout, GenomeToJsonRoundTrips) {
   ModelOptions o;
-  const Topology t = BuildTopology(2, 3, 2, 1, o.connectivity);
-  const LifDecoder dec(o, t);
+  o.excitatory = 3;
+  o.inhibitory = 2;
+  const LifDecoder dec = LifPresetDecoder(o, 2, 1);
   const GenomeLayout& l = dec.layout();
   const auto genome = RandomGenome(l.size(), 9, -0.2, 1.2);
   const auto j = nlohmann::json::parse(l.GenomeToJson(genome).dump());
@@ -1014,8 +1015,7 @@ TEST(LifLayout, GenomeToJsonRoundTrips) {
 // simulation uses, not the unrounded mapped gene.
 TEST(LifLayout, GenomeFileListsTheDelaysTheNetworkUses) {
   ModelOptions o;  // delays 1 - 5 ms: 10 - 50 substeps
-  const Topology t = BuildTopology(4, 10, 10, 2, o.connectivity);
-  const LifDecoder dec(o, t);
+  const LifDecoder dec = LifPresetDecoder(o, 4, 2);
   const GeneFamily* delays = dec.layout().Find("delays");
   ASSERT_NE(delays, nullptr);
   EXPECT_TRUE(delays->whole);
@@ -1056,7 +1056,7 @@ TEST(LifInputCurrents, SignedWeightsShiftTheSteadyPotential) {
   o.evolve_noise = false;
   const auto model = MakeModel(o, obs, act);
   const auto& lif = dynamic_cast<const LifModel&>(*model);
-  EXPECT_EQ(lif.decoder().topology().group_size[0], 0);  // no input neurons
+  EXPECT_EQ(lif.decoder().network().populations[0].size, 0);  // no input neurons
   const GenomeLayout& layout = model->layout();
   const GeneFamily* in = layout.Find("input_weights");
   ASSERT_NE(in, nullptr);

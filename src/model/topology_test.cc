@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/lif_network.h"
+#include "model/lif_preset.h"
 #include "neurevo/error.h"
 #include "neurevo/model.h"
 
@@ -94,7 +95,9 @@ TEST(Topology, DaleLawSynapseTypesFollowThePresynapticNeuron) {
   // In the decoded network, the AMPA ranges hold exactly the synapses from
   // non-inhibitory neurons and the GABA ranges those from I neurons.
   ModelOptions o;
-  const LifDecoder decoder(o, t);
+  o.excitatory = 5;
+  o.inhibitory = 6;
+  const LifDecoder decoder = LifPresetDecoder(o, 4, 2);
   const LifNetwork net = decoder.Decode(std::vector<double>(decoder.layout().size(), 0.5));
   for (int post = 0; post < net.neurons; ++post) {
     for (int k = net.ampa_begin[post]; k < net.gaba_begin[post]; ++k) {

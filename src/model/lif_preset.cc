@@ -1,0 +1,114 @@
+#include "model/lif_preset.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "model/topology.h"
+#include "neurevo/error.h"
+
+namespace neurevo {
+
+namespace {
+
+bool EvolvesDelays(const ModelOptions& o) {
+  return o.evolve_delays && DelaySubsteps(o.max_delay_ms, o.dt_ms) > DelaySubsteps(o.min_delay_ms, o.dt_ms);
+}
+
+}  // namespace
+
+NetworkSpec LifPresetSpec(const ModelOptions& o, int inputs, int outputs) {
+  // Refuses malformed pairs and projections into `in`, naming model.connectivity.
+  CountSynapses(inputs, o.excitatory, o.inhibitory, outputs, o.connectivity);
+  NetworkSpec spec;
+  // Offsets are centred on the rheobase g_L (V_th - V_rest): a gene of 0.5
+  // rests a neuron at threshold. The same range for every neuron (input
+  // neurons share the leak conductance).
+  const double rheobase = o.c_m_pF / o.tau_m_ms * (o.v_threshold_mV - o.v_rest_mV);
+  const auto population = [&](const char* name, int size, Role role, DaleType dale) {
+    PopulationSpec p;
+    p.name = name;
+    p.size = size;
+    p.model = "lif_cond";
+    p.role = role;
+    p.dale = {dale};
+    // snn: every neuron spikes, except output integrators read by potential.
+    p.spiking = o.kind == "snn" && !(role == Role::kOutput && o.snn_readout == "potential");
+    if (o.evolve_offsets)
+      p.params.emplace_back("offset_pA", ValueSpec::Evolved(rheobase - o.offset_max_pA, rheobase + o.offset_max_pA));
+    if (o.evolve_noise) p.params.emplace_back("noise_pA", ValueSpec::Evolved(0.0, o.noise_max_pA));
+    return p;
+  };
+  spec.populations.push_back(population("in", inputs, Role::kInput, DaleType::kExcitatory));
+  // Input neurons are fast sensory relays: the same leak conductance, a
+  // membrane time constant of input_tau_m_ms (a smaller capacitance).
+  spec.populations[0].params.emplace_back("c_m_pF", ValueSpec::Constant(o.c_m_pF / o.tau_m_ms * o.input_tau_m_ms));
+  spec.populations[0].params.emplace_back("tau_m_ms", ValueSpec::Constant(o.input_tau_m_ms));
+  spec.populations.push_back(population("E", o.excitatory, Role::kHidden, DaleType::kExcitatory));
+  spec.populations.push_back(population("I", o.inhibitory, Role::kHidden, DaleType::kInhibitory));
+  spec.populations.push_back(population("out", outputs, Role::kOutput, DaleType::kExcitatory));
+
+  // Projections in the order of the groups (in, E, I, out), whatever the
+  // order of the connectivity list.
+  const char* groups[] = {"in", "E", "I", "out"};
+  for (const char* pre : groups)
+    for (const char* post : groups) {
+      const std::string pair = fmt::format("{}->{}", pre, post);
+      if (std::find(o.connectivity.begin(), o.connectivity.end(), pair) == o.connectivity.end()) continue;
+      ProjectionSpec p;
+      p.pre = pre;
+      p.post = post;
+      p.connector.kind = ConnectorSpec::Kind::kAllToAll;
+      p.connector.allow_self = false;
+      const double scale = std::string(pre) == "I" ? o.inhibitory_weight_scale : 1.0;
+      p.weight = ValueSpec::Evolved(0.0, o.weight_max_nS * scale);
+      p.delay = EvolvesDelays(o) ? ValueSpec::Evolved(o.min_delay_ms, o.max_delay_ms)
+                                 : ValueSpec::Constant(o.min_delay_ms);
+      spec.projections.push_back(p);
+    }
+  return spec;
+}
+
+std::vector<int> LifPresetCurrentTargets(const ModelOptions& o, const NetworkInstance& network) {
+  std::vector<int> targets;
+  if (o.input_encoding != "current") return targets;
+  for (const InstancePopulation& p : network.populations) {
+    const std::string pair = "in->" + p.name;
+    if (std::find(o.connectivity.begin(), o.connectivity.end(), pair) == o.connectivity.end()) continue;
+    for (int i = 0; i < p.size; ++i) targets.push_back(p.begin + i);
+  }
+  std::sort(targets.begin(), targets.end());
+  return targets;
+}
+
+LifDecoder LifPresetDecoder(const ModelOptions& o, int inputs, int outputs, int readout_outputs, int observations) {
+  NetworkInstance network = Instantiate(LifPresetSpec(o, inputs, outputs), LifInstanceOptions(o, 0));
+  std::vector<int> targets = LifPresetCurrentTargets(o, network);
+  const int current_observations = targets.empty() ? 0 : observations;
+  return LifDecoder(o, std::move(network), readout_outputs, current_observations, std::move(targets),
+                    /*spike_units_everywhere=*/true);
+}
+
+InstanceOptions LifInstanceOptions(const ModelOptions& o, uint64_t seed) {
+  InstanceOptions options;
+  options.seed = seed;
+  options.dt_ms = o.dt_ms;
+  options.parameters = {"offset_pA", "noise_pA", "c_m_pF", "tau_m_ms", "v_rest_mV", "v_reset_mV", "v_init_mV",
+                        "v_threshold_mV", "tau_ref_ms", "graded_halfwidth_mV"};
+  options.parameter_default = [o](const std::string& model, const std::string& name) -> double {
+    if (model != "lif_cond") throw ConfigError(fmt::format("unknown neuron model '{}'", model));
+    if (name == "offset_pA" || name == "noise_pA") return 0.0;
+    if (name == "c_m_pF") return o.c_m_pF;
+    if (name == "tau_m_ms") return o.tau_m_ms;
+    if (name == "v_rest_mV") return o.v_rest_mV;
+    if (name == "v_reset_mV") return o.v_reset_mV;
+    if (name == "v_init_mV") return o.v_init_mV;
+    if (name == "v_threshold_mV") return o.v_threshold_mV;
+    if (name == "tau_ref_ms") return o.tau_ref_ms;
+    if (name == "graded_halfwidth_mV") return o.graded_halfwidth_mV;
+    throw ConfigError(fmt::format("neuron model lif_cond has no parameter '{}'", name));
+  };
+  return options;
+}
+
+}  // namespace neurevo

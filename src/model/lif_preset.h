@@ -1,0 +1,32 @@
+// The bnn and snn models as network descriptions: four populations (in, E,
+// I, out) joined all-to-all, without self-synapses, along the listed
+// `model.connectivity` pairs, every neuron with the `model.*` neuron
+// constants. Instantiated, a preset lays out exactly the genome the
+// four-group network always had (network_instance.h).
+#pragma once
+
+#include "model/lif_network.h"
+#include "model/network_instance.h"
+#include "model/network_spec.h"
+#include "neurevo/model.h"
+
+namespace neurevo {
+
+// inputs: input neurons (LifInputs); outputs: output neurons (LifOutputNeurons).
+NetworkSpec LifPresetSpec(const ModelOptions& options, int inputs, int outputs);
+
+// The neurons that receive the observations as currents (input_encoding
+// "current"): those of the populations that `in` projects to; none for the
+// other encodings.
+std::vector<int> LifPresetCurrentTargets(const ModelOptions& options, const NetworkInstance& network);
+
+// The preset's decoder: the four-group network for these group sizes.
+// readout_outputs, observations: as LifDecoder's.
+LifDecoder LifPresetDecoder(const ModelOptions& options, int inputs, int outputs, int readout_outputs = 0,
+                            int observations = 0);
+
+// The conductance LIF's parameters, in gene-family order (offsets, noise,
+// then the rest), with `options`' values as defaults.
+InstanceOptions LifInstanceOptions(const ModelOptions& options, uint64_t seed);
+
+}  // namespace neurevo

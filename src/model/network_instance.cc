@@ -1,0 +1,295 @@
+#include "model/network_instance.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <limits>
+#include <set>
+#include <tuple>
+
+#include "model/connectors.h"
+#include "model/value_spec.h"
+#include "neurevo/error.h"
+#include "neurevo/random.h"
+
+namespace neurevo {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// Neurons and synapses a description may ask for before memory checks see
+// it: far above any seed system (the largest, a 10^4-neuron benchmark, has
+// 10^6 synapses), far below what an int index can hold.
+constexpr long long kMaxNeurons = 10'000'000;
+constexpr long long kMaxSynapses = 1'000'000'000;
+
+std::string ProjectionName(const ProjectionSpec& p) { return p.name.empty() ? p.pre + "->" + p.post : p.name; }
+
+// Offsets and noise keep the family names the BNN-EA genome always had.
+std::string FamilyName(const std::string& parameter) {
+  if (parameter == "offset_pA") return "offsets";
+  if (parameter == "noise_pA") return "noise";
+  return parameter;
+}
+std::string LabelName(const std::string& parameter) {
+  if (parameter == "offset_pA") return "offset";
+  if (parameter == "noise_pA") return "noise";
+  return parameter;
+}
+std::string UnitOf(const std::string& parameter) {
+  const size_t underscore = parameter.rfind('_');
+  return underscore == std::string::npos ? "1" : parameter.substr(underscore + 1);
+}
+
+// Collects genes family by family, in the documented order.
+class GeneCollector {
+ public:
+  // Starts a family (added even if it stays empty when `always`).
+  void Begin(std::string name, std::string unit, bool always, bool whole = false) {
+    current_ = {std::move(name), std::move(unit), {}, {}, {}, 0, whole};
+    always_ = always;
+  }
+  int Add(std::string label, double low, double high) {
+    current_.labels.push_back(std::move(label));
+    current_.low.push_back(low);
+    current_.high.push_back(high);
+    return genes_++;
+  }
+  void End(std::vector<InstanceFamily>& families) {
+    if (current_.labels.empty() && !always_) return;
+    current_.offset = genes_ - current_.size();
+    families.push_back(std::move(current_));
+  }
+  int genes() const { return genes_; }
+
+ private:
+  InstanceFamily current_;
+  bool always_ = false;
+  int genes_ = 0;
+};
+
+void CheckPopulation(const PopulationSpec& p, const std::string& what) {
+  if (p.name.empty() || p.name.find_first_of(" ,.[]>-\"'\t\n") != std::string::npos)
+    throw ConfigError(fmt::format("{}: name '{}' must be non-empty, without spaces, commas, dots, brackets, "
+                                  "quotes, '-' or '>'",
+                                  what, p.name.substr(0, 40)));
+  if (p.size < 0 || p.size > kMaxNeurons)
+    throw ConfigError(fmt::format("{}: size {} is outside 0 .. {}", what, p.size, kMaxNeurons));
+  if (p.dale.size() != 1 && static_cast<int>(p.dale.size()) != p.size)
+    throw ConfigError(fmt::format("{}: {} Dale types for {} neurons (give one, or one per neuron)", what,
+                                  p.dale.size(), p.size));
+  if (!p.labels.empty()) {
+    if (static_cast<int>(p.labels.size()) != p.size)
+      throw ConfigError(fmt::format("{}: {} labels for {} neurons", what, p.labels.size(), p.size));
+    std::set<std::string> seen;
+    for (const auto& l : p.labels)
+      if (!seen.insert(l).second) throw ConfigError(fmt::format("{}: label '{}' appears twice", what, l.substr(0, 40)));
+  }
+}
+
+}  // namespace
+
+int DelaySubsteps(double ms, double dt_ms) {
+  return std::max(static_cast<int>(std::lround(ms / dt_ms)), 1);
+}
+
+const InstancePopulation& NetworkInstance::PopulationOf(int neuron) const {
+  for (const auto& p : populations)
+    if (neuron >= p.begin && neuron < p.begin + p.size) return p;
+  return populations.back();
+}
+
+std::string NetworkInstance::NeuronLabel(int neuron) const {
+  const InstancePopulation& p = PopulationOf(neuron);
+  return fmt::format("{}{}", p.name, neuron - p.begin);
+}
+
+const NeuronParameter* NetworkInstance::Parameter(const std::string& name) const {
+  for (const auto& p : parameters)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+NetworkInstance Instantiate(const NetworkSpec& spec, const InstanceOptions& options) {
+  NetworkInstance net;
+  // Populations.
+  // net.populations[i] describes spec.populations[i]; neurons are numbered
+  // by role (inputs receive no synapses and outputs are read: the simulation
+  // wants each in one block).
+  std::set<std::string> names;
+  for (const PopulationSpec& p : spec.populations) {
+    const std::string what = fmt::format("population '{}'", p.name.substr(0, 40));
+    CheckPopulation(p, what);
+    if (!names.insert(p.name).second) throw ConfigError(fmt::format("{}: the name appears twice", what));
+    net.populations.push_back({p.name, 0, p.size, p.role, p.model, p.spiking});
+  }
+  long long neurons = 0;
+  for (const Role role : {Role::kInput, Role::kHidden, Role::kOutput})
+    for (InstancePopulation& p : net.populations) {
+      if (p.role != role) continue;
+      p.begin = static_cast<int>(neurons);
+      neurons += p.size;
+      if (neurons > kMaxNeurons) throw ConfigError(fmt::format("the network has more than {} neurons", kMaxNeurons));
+    }
+  net.neurons = static_cast<int>(neurons);
+  const auto label = [&](int pop, int i) {
+    const PopulationSpec& p = spec.populations[pop];
+    return p.labels.empty() ? fmt::format("{}", i) : p.labels[i];
+  };
+
+  // Neuron parameters: the listed ones first, then any other a population gives.
+  std::vector<std::string> parameter_names = options.parameters;
+  for (const auto& p : spec.populations)
+    for (const auto& [name, value] : p.params)
+      if (std::find(parameter_names.begin(), parameter_names.end(), name) == parameter_names.end())
+        parameter_names.push_back(name);
+  for (const auto& name : parameter_names) net.parameters.push_back({name, std::vector<double>(net.neurons, kNaN),
+                                                                       std::vector<int>(net.neurons, -1)});
+  std::vector<std::vector<const ValueSpec*>> evolved_params(parameter_names.size(),
+                                                            std::vector<const ValueSpec*>(spec.populations.size()));
+  for (size_t pi = 0; pi < spec.populations.size(); ++pi) {
+    const PopulationSpec& p = spec.populations[pi];
+    for (const auto& [name, value] : p.params)
+      if (std::count_if(p.params.begin(), p.params.end(), [&](const auto& e) { return e.first == name; }) > 1)
+        throw ConfigError(fmt::format("population '{}': parameter {} is given twice", p.name, name));
+    for (size_t k = 0; k < parameter_names.size(); ++k) {
+      const std::string& name = parameter_names[k];
+      const std::string what = fmt::format("population '{}': {}", p.name, name);
+      const auto given = std::find_if(p.params.begin(), p.params.end(), [&](const auto& e) { return e.first == name; });
+      ValueSpec value;
+      if (given != p.params.end()) {
+        value = given->second;
+        if (options.parameter_default) options.parameter_default(p.model, name);  // throws for a foreign parameter
+      } else {
+        if (!options.parameter_default) continue;
+        value = ValueSpec::Constant(options.parameter_default(p.model, name));
+      }
+      CheckValueSpec(value, what);
+      if (value.evolved()) {
+        evolved_params[k][pi] = &given->second;
+        continue;
+      }
+      RandomStream rng(options.seed, pi, k, 0, StreamPurpose::kFrozenValues);
+      const std::vector<double> v = RealizeValues(value, p.size, rng, what);
+      std::copy(v.begin(), v.end(), net.parameters[k].value.begin() + net.populations[pi].begin);
+    }
+  }
+
+  // Projections.
+  long long chemical = 0;
+  for (size_t j = 0; j < spec.projections.size(); ++j) {
+    const ProjectionSpec& p = spec.projections[j];
+    const std::string name = ProjectionName(p);
+    const std::string what = fmt::format("projection {}", name.substr(0, 80));
+    const int pre = spec.Find(p.pre), post = spec.Find(p.post);
+    if (pre < 0) throw ConfigError(fmt::format("{}: unknown population '{}'", what, p.pre.substr(0, 40)));
+    if (post < 0) throw ConfigError(fmt::format("{}: unknown population '{}'", what, p.post.substr(0, 40)));
+    if (spec.populations[post].role == Role::kInput && p.kind == SynapseKind::kChemical)
+      throw ConfigError(fmt::format("{}: population '{}' is an input population, which receives only "
+                                    "observations",
+                                    what, p.post));
+    CheckValueSpec(p.weight, what + ": weight");
+    CheckValueSpec(p.delay, what + ": delay");
+    // Weights are magnitudes (the sign follows Dale's law), delays durations.
+    if (p.weight.evolved() && p.weight.low < 0)
+      throw ConfigError(fmt::format("{}: weight: an evolved range must lie in [0, inf) (the sign follows Dale's law)",
+                                    what));
+    if (p.delay.evolved() && p.delay.low < 0)
+      throw ConfigError(fmt::format("{}: delay: an evolved range must lie in [0, inf) ms", what));
+    const std::string text = p.connector.kind == ConnectorSpec::Kind::kList && options.read_list
+                                 ? options.read_list(p.connector.file)
+                                 : std::string();
+    const std::vector<Connection> connections =
+        Connect(p, static_cast<int>(j), spec.populations[pre], spec.populations[post], options.seed, text);
+    if (static_cast<long long>(connections.size()) + chemical > kMaxSynapses)
+      throw ConfigError(fmt::format("{}: the network has more than {} synapses", what, kMaxSynapses));
+    chemical += static_cast<long long>(connections.size());
+    RandomStream weight_rng(options.seed, j, 1, 0, StreamPurpose::kFrozenValues);
+    RandomStream delay_rng(options.seed, j, 2, 0, StreamPurpose::kFrozenValues);
+    const int n = static_cast<int>(connections.size());
+    const std::vector<double> weights = p.weight.evolved() ? std::vector<double>(n, kNaN)
+                                                           : RealizeValues(p.weight, n, weight_rng, what + ": weight");
+    const std::vector<double> delays = p.delay.evolved() ? std::vector<double>(n, kNaN)
+                                                         : RealizeValues(p.delay, n, delay_rng, what + ": delay");
+    for (const double w : weights)
+      if (w < 0)
+        throw ConfigError(fmt::format("{}: weight {} is negative: weights are magnitudes (the sign follows Dale's "
+                                      "law); give low >= 0",
+                                      what, w));
+    for (const double d : delays)
+      if (d < 0) throw ConfigError(fmt::format("{}: delay {} ms is negative; give low >= 0", what, d));
+    for (int k = 0; k < n; ++k) {
+      const Connection& c = connections[k];
+      const int a = net.populations[pre].begin + c.pre, b = net.populations[post].begin + c.post;
+      const double w = c.weight && !p.weight.evolved() ? *c.weight : weights[k];
+      if (p.kind == SynapseKind::kElectrical) {
+        net.gaps.push_back({a, b, static_cast<int>(j), k, w, p.weight.evolved() ? 0 : -1});
+        continue;
+      }
+      InstanceSynapse s;
+      s.pre = a;
+      s.post = b;
+      s.receptor = spec.populations[pre].DaleOf(c.pre) == DaleType::kInhibitory ? kGaba : kAmpa;
+      s.projection = static_cast<int>(j);
+      s.index = k;
+      s.weight = w;
+      s.weight_gene = p.weight.evolved() ? 0 : -1;  // numbered below
+      const double d_ms = c.delay_ms && !p.delay.evolved() ? *c.delay_ms : delays[k];
+      s.delay_substeps = p.delay.evolved() ? 0 : DelaySubsteps(d_ms, options.dt_ms);
+      s.delay_gene = p.delay.evolved() ? 0 : -1;
+      net.synapses.push_back(s);
+    }
+  }
+  std::stable_sort(net.synapses.begin(), net.synapses.end(), [](const InstanceSynapse& x, const InstanceSynapse& y) {
+    return std::tie(x.post, x.receptor, x.pre, x.projection, x.index) <
+           std::tie(y.post, y.receptor, y.pre, y.projection, y.index);
+  });
+
+  // Genes, family by family.
+  GeneCollector genes;
+  const auto synapse_label = [&](int projection, int index, const char* quantity) {
+    return fmt::format("{}.{}[{}]", ProjectionName(spec.projections[projection]), quantity, index);
+  };
+  for (const int receptor : {kAmpa, kGaba}) {
+    genes.Begin(receptor == kAmpa ? "ampa_weights" : "gaba_weights", "nS", /*always=*/true);
+    for (auto& s : net.synapses) {
+      if (s.receptor != receptor || s.weight_gene < 0) continue;
+      const ValueSpec& w = spec.projections[s.projection].weight;
+      s.weight_gene = genes.Add(synapse_label(s.projection, s.index, "weight"), w.low, w.high);
+    }
+    genes.End(net.families);
+  }
+  genes.Begin("gap_weights", "nS", false);
+  for (auto& g : net.gaps) {
+    if (g.weight_gene < 0) continue;
+    const ValueSpec& w = spec.projections[g.projection].weight;
+    g.weight_gene = genes.Add(synapse_label(g.projection, g.index, "weight"), w.low, w.high);
+  }
+  genes.End(net.families);
+  genes.Begin("delays", "substeps", false, /*whole=*/true);
+  for (auto& s : net.synapses) {
+    if (s.delay_gene < 0) continue;
+    const ValueSpec& d = spec.projections[s.projection].delay;
+    const int low = DelaySubsteps(d.low, options.dt_ms);
+    const int high = std::max(DelaySubsteps(d.high, options.dt_ms), low);
+    s.delay_gene = genes.Add(synapse_label(s.projection, s.index, "delay"), low, high);
+  }
+  genes.End(net.families);
+  for (size_t k = 0; k < parameter_names.size(); ++k) {
+    genes.Begin(FamilyName(parameter_names[k]), UnitOf(parameter_names[k]), false);
+    for (size_t pi = 0; pi < spec.populations.size(); ++pi) {
+      const ValueSpec* v = evolved_params[k][pi];
+      if (!v) continue;
+      const InstancePopulation& pop = net.populations[pi];
+      for (int i = 0; i < pop.size; ++i)
+        net.parameters[k].gene[pop.begin + i] =
+            genes.Add(fmt::format("{}.{}[{}]", pop.name, LabelName(parameter_names[k]), label(pi, i)), v->low,
+                      v->high);
+    }
+    genes.End(net.families);
+  }
+  net.genes = genes.genes();
+  return net;
+}
+
+}  // namespace neurevo

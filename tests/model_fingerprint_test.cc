@@ -1,0 +1,185 @@
+// Fingerprints of what the models do, stored before a refactor so that the
+// refactor can prove it changed nothing (issue 18: today's models become
+// presets of the network description, and every config that landed gives the
+// same results).
+//
+// For every shipped config (configs/**.toml) and for variants that reach the
+// model options no shipped config uses, the test builds the task and model,
+// decodes seeded random genomes and runs them for up to 120 steps; the
+// fingerprint is the genome size and a 64-bit hash of every policy output
+// (the network's readout before it becomes an action), action and reward,
+// bit for bit. tests/data/model_fingerprints.json holds the recorded
+// values. Record them again only for an intended change of behaviour:
+//
+//   NEUREVO_RECORD_FINGERPRINTS=1 build/tests/neurevo_tests --gtest_filter='ModelFingerprint.*'
+//
+// The hashes depend on the float arithmetic the compiler emits for the
+// network (fused multiply-adds are used where the CPU has them: every x86-64
+// CPU with AVX2), not on thread count or scheduling.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "neurevo/config.h"
+#include "neurevo/model.h"
+#include "neurevo/random.h"
+#include "neurevo/task.h"
+#include "train/episode.h"
+#include "train/obs_normalizer.h"
+
+namespace neurevo {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kRepo = fs::path(NEUREVO_TEST_DATA_DIR) / ".." / "..";
+const fs::path kStore = fs::path(NEUREVO_TEST_DATA_DIR) / "model_fingerprints.json";
+
+// FNV-1a over the bytes of each value.
+struct Hash {
+  uint64_t h = 1469598103934665603ULL;
+  void Add(const void* data, size_t n) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ULL;
+  }
+  void Add(double x) { Add(&x, sizeof x); }
+  void Add(long long x) { Add(&x, sizeof x); }
+};
+
+struct Case {
+  std::string name;    // key in the store
+  std::string config;  // path relative to the repository, or "" for the default
+  std::vector<std::string> overrides;
+};
+
+// Shipped configs, then variants of the default that reach every model option
+// the shipped configs leave at its default.
+std::vector<Case> Cases() {
+  std::vector<Case> cases;
+  std::vector<std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(kRepo / "configs"))
+    if (e.path().extension() == ".toml") files.push_back(fs::relative(e.path(), kRepo).generic_string());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) cases.push_back({f, f, {}});
+  const std::pair<const char*, std::vector<std::string>> variants[] = {
+      {"default", {}},
+      {"rnn", {"model.kind=\"rnn\""}},
+      {"mlp", {"model.kind=\"mlp\"", "model.mlp_hidden=[16, 8]"}},
+      {"snn-rate", {"model.kind=\"snn\"", "model.snn_readout=\"rate\""}},
+      {"snn-threshold", {"model.kind=\"snn\"", "model.binary_readout=\"threshold\""}},
+      {"bnn-pair", {"model.input_encoding=\"pair\""}},
+      {"bnn-current", {"model.input_encoding=\"current\"", "model.input_gain_pA=4.0"}},
+      {"bnn-linear", {"model.readout=\"linear\""}},
+      {"snn-linear", {"model.kind=\"snn\"", "model.readout=\"linear\""}},
+      {"bnn-warmup", {"model.warmup_steps=3"}},
+      {"bnn-frozen", {"model.evolve_delays=false", "model.evolve_offsets=false", "model.evolve_noise=false"}},
+      {"bnn-sparse", {"model.connectivity=[\"in->E\", \"E->I\", \"I->E\", \"E->out\", \"I->out\"]"}},
+      {"bnn-delays", {"model.min_delay_ms=0.3", "model.max_delay_ms=12.0", "model.noise_interval_substeps=3"}},
+      {"bnn-realtime", {"model.substeps=0"}},
+      {"pendulum-pushpull", {"task.name=\"Pendulum-v1\"", "model.continuous_readout=\"push_pull\""}},
+      {"pendulum-snn", {"task.name=\"Pendulum-v1\"", "model.kind=\"snn\""}},
+      {"acrobot-bnn", {"task.name=\"Acrobot-v1\""}},
+      {"mountaincar-rnn", {"task.name=\"MountainCarContinuous-v0\"", "model.kind=\"rnn\""}},
+      {"hopper-snn-current", {"task.name=\"Hopper-v5\"", "model.kind=\"snn\"", "model.input_encoding=\"current\""}},
+      {"ant-mlp", {"task.name=\"Ant-v5\"", "model.kind=\"mlp\""}},
+  };
+  for (const auto& [name, overrides] : variants) cases.push_back({std::string("variant/") + name, "", overrides});
+  return cases;
+}
+
+constexpr int kGenomes = 2;
+constexpr int kEpisodes = 2;
+constexpr long long kMaxSteps = 120;
+
+struct Fingerprint {
+  long long genes = 0;
+  std::string behaviour;  // hex hash
+};
+
+Fingerprint Measure(const Case& c) {
+  const RunConfig config = c.config.empty() ? ParseConfig("", c.overrides)
+                                            : LoadConfigFile((kRepo / c.config).string(), c.overrides);
+  std::unique_ptr<Task> task = MakeTask(config.task_name);
+  std::unique_ptr<Model> model = MakeModel(config.model, task->observation_space(), task->action_space());
+  Fingerprint f;
+  f.genes = model->layout().size();
+  Hash hash;
+  // No statistics yet: observations are clipped to +-5, otherwise unchanged.
+  const ObsNormalizer normalizer(task->observation_space().vector_size(), true, 5.0);
+  for (int g = 0; g < kGenomes; ++g) {
+    RandomStream rng(0x5eed, static_cast<uint64_t>(g));
+    // One genome inside the unit box, one mostly outside (folded back).
+    std::vector<double> genome(f.genes);
+    for (double& x : genome) x = g == 0 ? rng.Uniform() : rng.Uniform(-1.5, 2.5);
+    std::unique_ptr<Policy> policy = model->Decode(genome);
+    for (int e = 0; e < kEpisodes; ++e) {
+      std::atomic<bool> stop{false};
+      EpisodeOptions options;
+      options.abort = &stop;
+      options.on_step = [&](const StepRecord& s) {
+        for (float y : policy->outputs()) hash.Add(static_cast<double>(y));
+        for (double a : s.action) hash.Add(a);
+        hash.Add(s.result.reward);
+        if (s.step >= kMaxSteps) stop = true;
+      };
+      const EpisodeResult r = RunEpisode(*policy, *task, normalizer, 100 + e, 7 + 13 * e + g, options);
+      hash.Add(r.total_reward);
+      hash.Add(r.steps);
+      hash.Add(static_cast<long long>(r.failed));
+    }
+  }
+  f.behaviour = fmt::format("{:016x}", hash.h);
+  return f;
+}
+
+TEST(ModelFingerprint, EveryShippedConfigAndVariantBehavesAsRecorded) {
+  const bool record = std::getenv("NEUREVO_RECORD_FINGERPRINTS") != nullptr;
+  nlohmann::json stored = nlohmann::json::object();
+  if (!record) {
+    std::ifstream in(kStore);
+    ASSERT_TRUE(in) << kStore << " is missing; record it (see the comment at the top of this file)";
+    stored = nlohmann::json::parse(in);
+  }
+  nlohmann::json measured = nlohmann::json::object();
+  int compared = 0;
+  for (const Case& c : Cases()) {
+    SCOPED_TRACE(c.name);
+    const Fingerprint f = Measure(c);
+    measured[c.name] = {{"genes", f.genes}, {"behaviour", f.behaviour}};
+    if (record) continue;
+    ASSERT_TRUE(stored.contains(c.name)) << "no recorded fingerprint for " << c.name;
+    EXPECT_EQ(f.genes, stored[c.name]["genes"].get<long long>());
+    EXPECT_EQ(f.behaviour, stored[c.name]["behaviour"].get<std::string>());
+    ++compared;
+  }
+  if (record) {
+    std::ofstream(kStore) << measured.dump(2) << "\n";
+    GTEST_SKIP() << "recorded " << measured.size() << " fingerprints in " << kStore;
+  }
+  // Every recorded config still exists (a deleted config would otherwise
+  // silently stop being checked).
+  EXPECT_EQ(compared, static_cast<int>(stored.size()));
+  EXPECT_GT(compared, 50);
+}
+
+// The fingerprint would catch a change: a one-ulp change of one gene, or one
+// option, changes the hash.
+TEST(ModelFingerprint, HashSeesSmallChanges) {
+  const Case base{"base", "", {}};
+  const Fingerprint a = Measure(base);
+  EXPECT_EQ(a.behaviour, Measure(base).behaviour);
+  EXPECT_NE(a.behaviour, Measure({"tau", "", {"model.tau_m_ms=20.000001"}}).behaviour);
+  EXPECT_NE(a.behaviour, Measure({"noise", "", {"model.noise_interval_substeps=11"}}).behaviour);
+}
+
+}  // namespace
+}  // namespace neurevo
