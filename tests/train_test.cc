@@ -238,5 +238,46 @@ TEST(Train, EveryModelAndOptimizerRunsOnEveryClassicTask) {
       }
 }
 
+// Issue 17: a run in which every episode failed has no result: it says so
+// (RunFailed, exit 1) and writes no summary.json, never "mean 0.00".
+TEST(Train, ARunInWhichEveryEpisodeFailedSaysSoAndWritesNoSummary) {
+  for (const std::string validation : {"10", "0"}) {
+    const std::string out = TempDir("all_failed" + validation);
+    TrainOptions o;
+    o.quiet = true;
+    o.out_dir = out;
+    o.faults.nan_action_rate = 1.0;  // every training episode ends with a NaN action
+    const RunConfig c = ParseConfig("", {"budget.generations=3", "eval.episodes=5", "model.excitatory=4",
+                                         "model.inhibitory=4", "train.validation_episodes=" + validation});
+    if (validation == "10") {
+      try {
+        Train(c, o);
+        ADD_FAILURE() << "a run without a single finished episode reported a result";
+      } catch (const RunFailed& e) {
+        EXPECT_NE(std::string(e.what()).find("every individual's episodes failed in all 3 generations"),
+                  std::string::npos) << e.what();
+      }
+      EXPECT_FALSE(fs::exists(fs::path(out) / "summary.json"));
+      EXPECT_FALSE(fs::exists(fs::path(out) / "best_genome.json"));
+    } else {
+      // Without validation the best "failed" genome is still the best
+      // training fitness; its held-out episodes run without faults and the
+      // summary reports them honestly.
+      const auto s = Train(c, o);
+      EXPECT_EQ(s["eval_failed_episodes"], 0);
+      EXPECT_TRUE(fs::exists(fs::path(out) / "summary.json"));
+    }
+    fs::remove_all(out);
+  }
+  // No generation fits the budget: no genome, no summary.
+  const std::string out = TempDir("no_generation");
+  TrainOptions o;
+  o.quiet = true;
+  o.out_dir = out;
+  EXPECT_THROW(Train(ParseConfig("", {"budget.env_steps=100"}), o), RunFailed);
+  EXPECT_FALSE(fs::exists(fs::path(out) / "summary.json"));
+  fs::remove_all(out);
+}
+
 }  // namespace
 }  // namespace neurevo

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
+#include <new>
 #include <optional>
 #include <sstream>
 #include <spdlog/spdlog.h>
@@ -29,16 +30,29 @@
 namespace {
 
 std::atomic<bool> g_stop{false};
+// What the tool is doing, for the last-resort out-of-memory message.
+const char* g_doing = "reading the command line";
 
-extern "C" void OnSignal(int sig) {
+extern "C" void OnSignal(int) {
   if (g_stop.exchange(true)) {
-    // A second Ctrl-C: leave at once. Every file is written atomically, so
-    // the last checkpoint is intact.
-    std::_Exit(128 + sig);
+    // A second Ctrl-C (or SIGTERM): leave at once, with the README's status
+    // for an interrupted run. Every file is written atomically, so the last
+    // checkpoint is intact.
+    std::_Exit(130);
   }
   static const char kMessage[] =
       "\nneurevo: stopping: abandoning the generation in flight and checkpointing (Ctrl-C again to exit at once)\n";
   [[maybe_unused]] const auto n = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+}
+
+// An error message as printed: one line, and never a whole huge input (the
+// messages quote values through neurevo::Echo; this bounds the rest).
+std::string Shorten(std::string message) {
+  constexpr size_t kMax = 2000;
+  for (char& ch : message)
+    if (ch == '\n' || ch == '\r') ch = ' ';
+  if (message.size() > kMax) message = fmt::format("{}… ({} bytes)", message.substr(0, kMax), message.size());
+  return message;
 }
 
 int Run(int argc, char** argv, neurevo::Cluster& cluster) {
@@ -99,6 +113,7 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   }
 
   if (*train) {
+    g_doing = "reading the config";
     std::vector<std::string> overrides = sets;
     if (threads) overrides.push_back(fmt::format("run.threads={}", *threads));
     if (train_seed) overrides.push_back(fmt::format("run.seed={}", *train_seed));
@@ -112,6 +127,7 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
     nlohmann::json summary;
     if (!resume_dir.empty()) {
       options.out_dir = resume_dir;
+      g_doing = "resuming the run";
       summary = neurevo::ResumeTraining(overrides, options);
     } else {
       // Everything is validated before the run directory is created.
@@ -119,6 +135,7 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
                                             ? neurevo::ParseConfig("", overrides, "default config")
                                             : neurevo::LoadConfigFile(config_path, overrides);
       options.out_dir = out_dir.empty() ? neurevo::DefaultRunDir(config) : out_dir;
+      g_doing = "training";
       summary = neurevo::Train(config, options);
     }
     if (!cluster.root()) return summary["stop_reason"] == "interrupted" ? 130 : 0;  // rank 0 reports
@@ -126,6 +143,12 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
       fmt::print(stderr, "interrupted after {} complete generations; continue with: neurevo train --resume {}\n",
                  summary["generations"].get<long long>(), options.out_dir);
       return 130;
+    }
+    const int eval_episodes_run = summary["eval_episodes"].get<int>();
+    if (eval_episodes_run > 0 && summary["eval_failed_episodes"].get<int>() == eval_episodes_run) {
+      fmt::print(stderr, "neurevo: error: every one of the {} held-out episodes of the best genome failed (its state "
+                 "became non-finite); summary.json records it; check the model.* parameters\n", eval_episodes_run);
+      return 1;
     }
     fmt::print("best training fitness {:.2f} after {} generations and {} env steps ({})\n",
                summary["best_fitness"].get<double>(), summary["generations"].get<long long>(),
@@ -139,12 +162,19 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   // The other subcommands are single-process work: other ranks stand by.
   if (!cluster.root()) return 0;
   if (*eval) {
+    g_doing = "evaluating the run's best genome";
     const auto result = neurevo::EvaluateRun(eval_dir, eval_episodes, eval_seed ? &*eval_seed : nullptr,
                                              eval_threads.value_or(0));
     fmt::print("{}\n", result.dump(2));
+    if (result["failed_episodes"].get<int>() == eval_episodes) {
+      fmt::print(stderr, "neurevo: error: every one of the {} episodes failed (the network's state became "
+                 "non-finite)\n", eval_episodes);
+      return 1;
+    }
     return 0;
   }
   if (*rollout) {
+    g_doing = "running the rollout";
     if (rollout_out.empty()) {
       neurevo::RolloutRun(rollout_dir, rollout_episodes, rollout_seed ? &*rollout_seed : nullptr, std::cout);
     } else {
@@ -173,10 +203,18 @@ int main(int argc, char** argv) {
   try {
     return Run(argc, argv, *cluster);
   } catch (const neurevo::ConfigError& e) {
-    fmt::print(stderr, "neurevo: error: {}\n", e.what());
+    fmt::print(stderr, "neurevo: error: {}\n", Shorten(e.what()));
     return 2;
+  } catch (const neurevo::RunFailed& e) {
+    fmt::print(stderr, "neurevo: error: {}\n", Shorten(e.what()));
+    return 1;
+  } catch (const std::bad_alloc&) {
+    // The memory estimate refuses configs that cannot fit before any work;
+    // this is the last line of defence (another process took the memory).
+    fmt::print(stderr, "neurevo: fatal: out of memory while {}\n", g_doing);
+    return 1;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "neurevo: fatal: {}\n", e.what());
+    fmt::print(stderr, "neurevo: fatal: {}\n", Shorten(e.what()));
     return 1;
   }
 }

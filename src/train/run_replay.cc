@@ -27,7 +27,7 @@ LoadedRun LoadRun(const std::string& run_dir) {
   r.task = MakeTask(r.config.task_name);
   r.model = MakeModel(r.config.model, r.task->observation_space(), r.task->action_space());
   r.genome = ParseGenomeFile((fs::path(run_dir) / "best_genome.json").string(), r.model->layout(),
-                             r.task->observation_space().vector_size());
+                             r.task->observation_space().vector_size(), &r.config);
   return r;
 }
 }  // namespace
@@ -37,7 +37,13 @@ nlohmann::json EvaluateRun(const std::string& run_dir, int episodes, const uint6
   const uint64_t s = seed ? *seed : run.config.seed;
   ThreadPool pool(threads);
   Evaluator evaluator(*run.model, run.config.task_name, pool);
-  const EvalStats e = Summarise(evaluator.EvaluateHeldOut(run.genome.genes, run.genome.normalizer, s, episodes));
+  bool aborted = false;
+  const EvalStats e = StreamEpisodes(
+      episodes,
+      [&](int first, int count) {
+        return evaluator.EvaluateHeldOut(run.genome.genes, run.genome.normalizer, s, count, {}, first);
+      },
+      &aborted);
   return {{"run_dir", run_dir}, {"task", run.config.task_name}, {"model", run.config.model.kind},
           {"episodes", episodes}, {"seed", s},           {"mean", e.mean},
           {"std", e.std},         {"min", e.min},        {"max", e.max},

@@ -10,6 +10,7 @@
 #include "neurevo/error.h"
 #include "neurevo/random.h"
 #include "train/eval_stats.h"
+#include "train/memory_estimate.h"
 #include "train/run_files.h"
 
 namespace neurevo {
@@ -531,20 +532,36 @@ nlohmann::json Trainer::Run() {
   EvalStats eval;
   if (config_.eval_episodes > 0 && state_.best && stop_reason_ != "interrupted") {
     progress_.Message(fmt::format("evaluating the best genome on {} held-out episodes", config_.eval_episodes));
-    const auto episodes = EvaluateEpisodes(config_.eval_episodes, [&](Range range) {
-      return evaluator_.EvaluateHeldOut(state_.best->genes, state_.best->normalizer, config_.seed,
-                                        config_.eval_episodes, range);
-    });
+    bool aborted = false;
+    eval = StreamEpisodes(
+        config_.eval_episodes,
+        [&](int first, int count) {
+          return EvaluateEpisodes(count, [&](Range range) {
+            return evaluator_.EvaluateHeldOut(state_.best->genes, state_.best->normalizer, config_.seed, count,
+                                              range, first);
+          });
+        },
+        &aborted);
     // Stopped during the evaluation: the training state is checkpointed,
     // and a resumed run evaluates again.
-    if (std::ranges::any_of(episodes, [](const EpisodeResult& e) { return e.aborted; })) stop_reason_ = "interrupted";
-    eval = Summarise(episodes);
+    if (aborted) stop_reason_ = "interrupted";
   }
   if (stop_reason_ == "interrupted")
     return {{"stop_reason", stop_reason_},
             {"generations", state_.generation},
             {"env_steps", state_.env_steps},
             {"run_dir", dir_}};
+  // A run with nothing to show: no genome ever finished its episodes (every
+  // one failed, or no generation fit in the budget). There is no result to
+  // summarise, so there is no summary.json; the checkpoint stays.
+  if (!state_.best)
+    throw RunFailed(state_.generation == 0
+                        ? fmt::format("no generation fit in the budget (budget.env_steps = {}): no best genome, "
+                                      "no summary.json", config_.budget.env_steps)
+                        : fmt::format("every individual's episodes failed in all {} generations ({} failed "
+                                      "episodes: the network's state became non-finite): no best genome, no "
+                                      "summary.json; check the model.* parameters",
+                                      state_.generation, state_.failed_episodes));
   const std::optional<SavedGenome>& best = state_.best;
   nlohmann::json summary = {
       {"task", config_.task_name},
@@ -578,6 +595,7 @@ nlohmann::json Trainer::Run() {
 }
 
 nlohmann::json Train(const RunConfig& config, const TrainOptions& options) {
+  CheckMemoryFits(config);  // before the run directory exists
   Trainer trainer(config, options);
   trainer.Start();
   return trainer.Run();
@@ -609,6 +627,7 @@ nlohmann::json ResumeTraining(const std::vector<std::string>& overrides, const T
   if (options.cluster && options.cluster->size() > 1) read = nlohmann::json::parse(options.cluster->Broadcast(read.dump()));
   if (!read["error"].get<std::string>().empty()) throw ConfigError(read["error"].get<std::string>());
   const RunConfig config = ParseConfig(read["text"].get<std::string>(), overrides, config_path);
+  CheckMemoryFits(config);
   Trainer trainer(config, options);
   trainer.Resume(!overrides.empty());
   return trainer.Run();
