@@ -61,9 +61,15 @@ TEST(Train, SeedsChangeTheResult) {
 }
 
 TEST(Train, EnvStepBudgetIsNeverExceeded) {
-  for (long long budget : {3000LL, 7777LL, 20000LL}) {
+  for (long long budget : {3000LL, 7777LL, 20000LL, 33333LL}) {
     RunConfig c = ParseConfig("", {"budget.env_steps=" + std::to_string(budget), "eval.episodes=0",
                                    "model.kind=mlp", "model.mlp_hidden=[16]"});
+    // A generation's worst case is (10 + 2 x 10 validation) x 500 steps: a
+    // smaller budget runs none, and a run without a genome has no result.
+    if (budget < 15000) {
+      EXPECT_THROW(Quiet(c), RunFailed) << budget;
+      continue;
+    }
     const auto s = Quiet(c);
     EXPECT_LE(s["env_steps"].get<long long>(), budget);
     EXPECT_EQ(s["stop_reason"], "env_steps");

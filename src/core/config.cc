@@ -223,7 +223,9 @@ const std::vector<Entry>& Schema() {
     s.push_back(Float("model.graded_halfwidth_mV", FIELD(model.graded_halfwidth_mV), 0.001, 1000, false,
                       "Graded signal rises from V_th - w to V_th + w (smoothstep)."));
     s.push_back(Float("model.weight_max_nS", FIELD(model.weight_max_nS), 0, 1e6, false,
-                      "Steady conductance of a weight gene of 1 at presynaptic activation 1."));
+                      "Steady conductance of a weight gene of 1 at presynaptic activation 1 (bnn, snn: "
+                      "dt_ms * weight_max_nS * max(1, inhibitory_weight_scale) / c_m_pF <= 1, forward-Euler "
+                      "stability)."));
     s.push_back(Float("model.inhibitory_weight_scale", FIELD(model.inhibitory_weight_scale), 0, 1e6, false,
                       "GABA weight genes map to [0, weight_max_nS * scale] (relative inhibition)."));
     s.push_back(Float("model.input_fan_in_reference", FIELD(model.input_fan_in_reference), 0, 1e6, false,
@@ -232,7 +234,7 @@ const std::vector<Entry>& Schema() {
     s.push_back(Choice("model.snn_readout", FIELD(model.snn_readout), {"potential", "rate"},
                        "snn: non-spiking output integrators read by potential, or spiking outputs read by rate."));
     s.push_back(Float("model.spike_reference_hz", FIELD(model.spike_reference_hz), 10, 10000, false,
-                      "snn: firing rate that counts as activation 1 (weights and readout)."));
+                      "snn: firing rate that counts as activation 1 (weights and readout; at most one spike per substep)."));
     s.push_back(Float("model.min_delay_ms", FIELD(model.min_delay_ms), 0, 1000, true, "Shortest synaptic delay (>= one substep)."));
     s.push_back(Float("model.max_delay_ms", FIELD(model.max_delay_ms), 0, 1000, true, "Longest synaptic delay."));
     s.push_back(Choice("model.binary_readout", FIELD(model.binary_readout), {"argmax", "threshold"},
