@@ -148,7 +148,8 @@ constexpr bool kSanitized = false;
 TEST(Cli, ThreadsTheSystemRefusesAreAClearErrorNotAHang) {
   if (kSanitized) GTEST_SKIP() << "sanitizers reserve more address space than the limit allows";
   const fs::path dir = Scratch() / "threads";
-  const std::string cmd = "bash -c 'ulimit -v 700000; exec timeout 60 " + std::string(NEUREVO_BINARY) +
+  // The estimate is told there is plenty, so that the pool itself meets the limit.
+  const std::string cmd = "bash -c 'ulimit -v 700000; NEUREVO_MEMORY_LIMIT_BYTES=1e15 exec timeout 60 " + std::string(NEUREVO_BINARY) +
                           " train --quiet --threads 200 --set budget.generations=1 --out " + dir.string() + "'";
   const std::string full = cmd + " > " + (Scratch() / "out").string() + " 2> " + (Scratch() / "err").string();
   const int raw = std::system(full.c_str());
@@ -187,6 +188,37 @@ TEST(Cli, EvalAndRolloutRefuseAGenomeOfAnotherConfig) {
   }
   std::ofstream(run / "config.toml") << original;
   EXPECT_EQ(RunNeurevo("eval " + run.string() + " --episodes 2").status, 0);
+}
+
+// Issue 17: under an address-space limit a large config is refused by the
+// memory estimate (exit 2, naming its keys); and if memory still runs out
+// (here the estimate is told there is plenty) the last line of defence says
+// "out of memory while training" (exit 1), not "std::bad_alloc" or a crash.
+TEST(Cli, OutOfMemoryIsRefusedOrReportedInOneLine) {
+  if (kSanitized) GTEST_SKIP() << "sanitizers reserve more address space than the limit allows";
+  const std::string big = " train --quiet --threads 1 --set model.excitatory=1500 --set model.inhibitory=0 --set "
+                          "optimizer.kind=sep_cma_es --set budget.generations=1 --out ";
+  for (const std::string env : {"", "NEUREVO_MEMORY_LIMIT_BYTES=1e15 "}) {
+    const fs::path dir = Scratch() / ("oom" + std::to_string(env.size()));
+    fs::remove_all(dir);
+    const std::string cmd = "bash -c 'ulimit -v 1000000; " + env + "exec timeout 120 " + std::string(NEUREVO_BINARY) +
+                            big + dir.string() + "' > " + (Scratch() / "out").string() + " 2> " +
+                            (Scratch() / "err").string();
+    const int raw = std::system(cmd.c_str());
+    ASSERT_TRUE(WIFEXITED(raw));
+    const std::string err = Slurp(Scratch() / "err");
+    EXPECT_EQ(Lines(err), 1) << err;
+    if (env.empty()) {
+      EXPECT_EQ(WEXITSTATUS(raw), 2) << err;
+      EXPECT_NE(err.find("model.excitatory=1500, model.inhibitory=0, optimizer.kind=sep_cma_es: needs about"),
+                std::string::npos) << err;
+      EXPECT_NE(err.find("(ulimit -v)"), std::string::npos) << err;
+      EXPECT_FALSE(fs::exists(dir));
+    } else {
+      EXPECT_EQ(WEXITSTATUS(raw), 1) << err;
+      EXPECT_NE(err.find("out of memory while training"), std::string::npos) << err;
+    }
+  }
 }
 
 }  // namespace

@@ -12,6 +12,8 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <exception>
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
@@ -194,9 +196,35 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   return 0;
 }
 
+// Out of memory where no catch can help (a destructor that allocates, such
+// as nlohmann::json's, runs out while unwinding; or a worker thread): say so
+// in one line instead of "terminate called" and an abort.
+[[noreturn]] void OnTerminate() {
+  bool out_of_memory = false;
+  if (const std::exception_ptr e = std::current_exception()) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::bad_alloc&) {
+      out_of_memory = true;
+    } catch (...) {
+    }
+  }
+  if (out_of_memory) {
+    static const char kPrefix[] = "neurevo: fatal: out of memory while ";
+    [[maybe_unused]] auto n = ::write(STDERR_FILENO, kPrefix, sizeof kPrefix - 1);
+    n = ::write(STDERR_FILENO, g_doing, std::strlen(g_doing));
+    n = ::write(STDERR_FILENO, "\n", 1);
+    std::_Exit(1);
+  }
+  static const char kMessage[] = "neurevo: fatal: internal error (terminate)\n";
+  [[maybe_unused]] const auto n = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+  std::abort();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::set_terminate(OnTerminate);
   spdlog::set_pattern("[%H:%M:%S] %v");
   // Before any thread starts: MPI is initialised here when mpirun started us.
   const std::unique_ptr<neurevo::Cluster> cluster = neurevo::MakeProcessCluster(&argc, &argv);

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <sys/resource.h>
 #include <thread>
 #include <vector>
 
@@ -136,6 +137,16 @@ double AvailableMemoryBytes(std::string* source) {
     const double used = ReadNumberFile("/sys/fs/cgroup/memory/memory.usage_in_bytes");
     const double left = v1 - (std::isfinite(used) ? used : 0);
     if (left < available) available = left, from = "the cgroup's memory limit";
+  }
+  // An address-space limit (ulimit -v) less what the process has mapped.
+  rlimit as{};
+  if (::getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY) {
+    double mapped = 0;
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);)
+      if (line.starts_with("VmSize:")) mapped = std::atof(line.c_str() + 7) * 1024;
+    const double left = static_cast<double>(as.rlim_cur) - mapped;
+    if (left < available) available = left, from = "the address-space limit (ulimit -v)";
   }
   if (source) *source = from;
   return std::max(available, 0.0);

@@ -33,8 +33,9 @@ struct MemoryEstimate {
 // The estimate for training `config` (run.threads = 0 counts the hardware threads).
 MemoryEstimate EstimateMemory(const RunConfig& config);
 
-// Memory this process may still use: the smaller of MemAvailable
-// (/proc/meminfo) and the cgroup's limit less its usage; or the environment's
+// Memory this process may still use: the smallest of MemAvailable
+// (/proc/meminfo), the cgroup's limit less its usage and the address-space
+// limit (ulimit -v) less what is mapped; or the environment's
 // NEUREVO_MEMORY_LIMIT_BYTES (for tests). `source` says which. Infinity when
 // nothing is known.
 double AvailableMemoryBytes(std::string* source = nullptr);
