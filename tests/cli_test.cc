@@ -111,7 +111,8 @@ TEST(Cli, HostileConfigsAreRefusedNamingTheirKey) {
   const std::string huge(100000, 'x');  // one argument may have at most 128 KB
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"--set model.excitatory=4000 --set model.inhibitory=0 --set optimizer.kind=sep_cma_es", "model.excitatory=4000"},
-      {"--set islands.count=100000", "islands.count=100000"},
+      {"--set islands.count=100000 --set budget.env_steps=0 --set budget.generations=1", "islands.count=100000"},
+      {"--set optimizer.population=1000000", "budget.env_steps: 500000 is less than one generation's worst case"},
       {"--set model.input_gain_pA=inf", "model.input_gain_pA"},
       {"--set model.input_bias_pA=-inf", "model.input_bias_pA"},
       {"--set model.tau_m_ms=1e-300", "model.tau_m_ms"},

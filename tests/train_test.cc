@@ -62,14 +62,15 @@ TEST(Train, SeedsChangeTheResult) {
 
 TEST(Train, EnvStepBudgetIsNeverExceeded) {
   for (long long budget : {3000LL, 7777LL, 20000LL, 33333LL}) {
-    RunConfig c = ParseConfig("", {"budget.env_steps=" + std::to_string(budget), "eval.episodes=0",
-                                   "model.kind=mlp", "model.mlp_hidden=[16]"});
+    const std::vector<std::string> sets = {"budget.env_steps=" + std::to_string(budget), "eval.episodes=0",
+                                           "model.kind=mlp", "model.mlp_hidden=[16]"};
     // A generation's worst case is (10 + 2 x 10 validation) x 500 steps: a
-    // smaller budget runs none, and a run without a genome has no result.
+    // smaller budget could run none and is refused with the config.
     if (budget < 15000) {
-      EXPECT_THROW(Quiet(c), RunFailed) << budget;
+      EXPECT_THROW(ParseConfig("", sets), ConfigError) << budget;
       continue;
     }
+    RunConfig c = ParseConfig("", sets);
     const auto s = Quiet(c);
     EXPECT_LE(s["env_steps"].get<long long>(), budget);
     EXPECT_EQ(s["stop_reason"], "env_steps");
@@ -275,12 +276,12 @@ TEST(Train, ARunInWhichEveryEpisodeFailedSaysSoAndWritesNoSummary) {
     }
     fs::remove_all(out);
   }
-  // No generation fits the budget: no genome, no summary.
+  // No generation ran (the wall-clock budget ended first): no genome, no summary.
   const std::string out = TempDir("no_generation");
   TrainOptions o;
   o.quiet = true;
   o.out_dir = out;
-  EXPECT_THROW(Train(ParseConfig("", {"budget.env_steps=100"}), o), RunFailed);
+  EXPECT_THROW(Train(ParseConfig("", {"budget.wall_seconds=1e-9"}), o), RunFailed);
   EXPECT_FALSE(fs::exists(fs::path(out) / "summary.json"));
   fs::remove_all(out);
 }

@@ -314,7 +314,8 @@ const std::vector<Entry>& Schema() {
                     "enomad: genes per refined subset (0: the variant's default)."));
     // Budget.
     s.push_back(Int("budget.env_steps", FIELD(budget.env_steps), 0, kNoMax,
-                    "Training env steps (0: no limit). A generation starts only if its worst case fits."));
+                    "Training env steps (0: no limit). A generation starts only if its worst case fits; a budget "
+                    "below the first generation's worst case is refused."));
     s.push_back(Int("budget.generations", FIELD(budget.generations), 0, 1000000000, "Generations (0: no limit)."));
     s.push_back(Float("budget.target_fitness", FIELD(budget.target_fitness), -1e300, 1e300, false,
                       "Stop once a generation's best fitness reaches this (inf: never).", "never"));
@@ -529,6 +530,21 @@ void Validate(const RunConfig& c) {
   // Connectivity and task/model compatibility are checked as building them
   // would, without building (a refused network must be refused quickly).
   const long long genes = CountGenes(c.model, task->observation_space(), task->action_space());
+  // A generation starts only if its worst case fits the env-step budget
+  // (trainer.cc): a budget below the first generation's runs nothing.
+  if (c.budget.env_steps > 0) {
+    const double first_population =
+        o.kind == "mads" && o.mads_poll == "complete" ? 2.0 * genes + 1 : static_cast<double>(o.population);
+    const double worst = (c.islands * first_population * c.train_episodes + 2.0 * c.validation_episodes) *
+                         task->max_episode_steps();
+    if (worst > static_cast<double>(c.budget.env_steps))
+      Fail("budget.env_steps",
+           fmt::format("{} is less than one generation's worst case, {:.0f} env steps ((islands.count {} x "
+                       "optimizer.population {} x train.episodes {} + 2 x train.validation_episodes {}) x {}'s "
+                       "{}-step limit): no generation could run; allowed: 0 (no limit) or >= {:.0f}",
+                       c.budget.env_steps, worst, c.islands, first_population, c.train_episodes,
+                       c.validation_episodes, c.task_name, task->max_episode_steps(), worst));
+  }
   if (c.optimizer.kind == "cma_es" && genes > kMaxFullCmaGenes)
     Fail("optimizer.kind", fmt::format("cma_es keeps {0} x {0} matrices ({1:.1f} GB) for {0} genes; allowed: "
                                        "at most {2} genes with full covariance; use a separable strategy",

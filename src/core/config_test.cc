@@ -45,13 +45,14 @@ TEST(Config, FileAndOverridesApplyInOrder) {
 
 TEST(Config, ResolvedTomlRoundTrips) {
   RunConfig c = ParseConfig("", {"model.kind=snn", "optimizer.sigma0=0.123456789012345",
-                                 "run.seed=18446744073709", "budget.env_steps=12345"});
+                                 "run.seed=18446744073709", "budget.env_steps=123457"});
   const std::string toml = ConfigToToml(c);
   const RunConfig back = ParseConfig(toml, {});
   EXPECT_EQ(ConfigToToml(back), toml);
   EXPECT_EQ(back.model.kind, "snn");
   EXPECT_EQ(back.optimizer.sigma0, 0.123456789012345);
   EXPECT_EQ(back.seed, 18446744073709u);
+  EXPECT_EQ(back.budget.env_steps, 123457);
   // Every key of the schema is in the resolved file.
   for (const auto& key : ConfigKeys()) {
     const std::string leaf = key.key.substr(key.key.find('.') + 1);
@@ -215,6 +216,21 @@ TEST(ConfigHostile, DegenerateModelParametersAreRefused) {
   EXPECT_EQ(ErrorOf("", {"model.kind=snn", "model.tau_m_ms=5", "model.graded_halfwidth_mV=20"}), "");
   // rnn and mlp have no conductances: their LIF keys do not bind them.
   EXPECT_EQ(ErrorOf("", {"model.kind=mlp", "model.weight_max_nS=100"}), "");
+}
+
+// A budget that no generation fits (the probe's λ = 10^6 spent minutes
+// sampling 10^9 genes before finding out) is refused with the config.
+TEST(ConfigHostile, ABudgetBelowOneGenerationIsRefused) {
+  for (const std::vector<std::string>& sets : std::vector<std::vector<std::string>>{
+           {"optimizer.population=1000000"}, {"islands.count=100000"}, {"budget.env_steps=14999"},
+           {"train.episodes=1000000"}, {"train.validation_episodes=1000000"},
+           {"optimizer.kind=mads", "budget.env_steps=100000"}}) {
+    const std::string e = ErrorOf("", sets);
+    EXPECT_EQ(e.rfind("budget.env_steps:", 0), 0u) << sets.front() << ": " << e;
+    EXPECT_NE(e.find("no generation could run"), std::string::npos) << e;
+  }
+  EXPECT_EQ(ErrorOf("", {"budget.env_steps=15000"}), "");  // (10 + 2 x 10) x 500
+  EXPECT_EQ(ErrorOf("", {"optimizer.population=1000000", "budget.env_steps=0", "budget.generations=1"}), "");
 }
 
 TEST(ConfigHostile, EmptyUnknownTablesAreRefused) {

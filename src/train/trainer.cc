@@ -556,8 +556,8 @@ nlohmann::json Trainer::Run() {
   // summarise, so there is no summary.json; the checkpoint stays.
   if (!state_.best)
     throw RunFailed(state_.generation == 0
-                        ? fmt::format("no generation fit in the budget (budget.env_steps = {}): no best genome, "
-                                      "no summary.json", config_.budget.env_steps)
+                        ? fmt::format("the run stopped ({}) before its first generation: no best genome, no "
+                                      "summary.json", stop_reason_)
                         : fmt::format("every individual's episodes failed in all {} generations ({} failed "
                                       "episodes: the network's state became non-finite): no best genome, no "
                                       "summary.json; check the model.* parameters",
