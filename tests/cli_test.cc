@@ -184,4 +184,122 @@ TEST(Cli, RolloutOfABadRunDirectoryLeavesTheOutputFileAlone) {
   EXPECT_EQ(Slurp(keep), "precious\n");
 }
 
+// Issue 17, the hostile configs of the outside probe: each exits 2 with one
+// line naming its key, and creates no run directory.
+TEST(Cli, HostileConfigsAreRefusedNamingTheirKey) {
+  const fs::path dir = Scratch() / "never";
+  const std::string huge(100000, 'x');  // one argument may have at most 128 KB
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"--set model.excitatory=4000 --set model.inhibitory=0 --set optimizer.kind=sep_cma_es", "model.excitatory=4000"},
+      {"--set islands.count=100000 --set budget.env_steps=0 --set budget.generations=1", "islands.count=100000"},
+      {"--set optimizer.population=1000000", "budget.env_steps: 500000 is less than one generation's worst case"},
+      {"--set model.input_gain_pA=inf", "model.input_gain_pA"},
+      {"--set model.input_bias_pA=-inf", "model.input_bias_pA"},
+      {"--set model.tau_m_ms=1e-300", "model.tau_m_ms"},
+      {"--set model.c_m_pF=1e-300", "model.c_m_pF"},
+      {"--set model.weight_max_nS=1e308", "model.weight_max_nS"},
+      {"--seed 18446744073709551615", "run.seed: 18446744073709551615 is out of range"},
+      {"--set run.seed=99999999999999999999", "run.seed: 99999999999999999999 is out of range"},
+      {"--set \"$(printf 'task.name=CartPole-v1\\nmodel.kind=snn')\"", "a value must be one line"},
+      {"--set task.name=" + huge, "(100000 bytes)"},
+  };
+  for (const auto& [args, says] : cases) {
+    const Result r = RunNeurevo("train --quiet --out " + dir.string() + " " + args);
+    EXPECT_EQ(r.status, 2) << args.substr(0, 100) << ": " << r.err.substr(0, 300);
+    EXPECT_EQ(Lines(r.err), 1) << r.err.substr(0, 300);
+    EXPECT_LT(r.err.size(), 3000u);
+    EXPECT_NE(r.err.find(says), std::string::npos) << args.substr(0, 100) << ": " << r.err.substr(0, 300);
+    EXPECT_FALSE(fs::exists(dir));
+  }
+  std::ofstream(Scratch() / "empty_table.toml") << "[foo]\n";
+  const Result r = RunNeurevo("train --quiet --out " + dir.string() + " " + (Scratch() / "empty_table.toml").string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("foo: unknown key"), std::string::npos) << r.err;
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+
+// Issue 17: more threads than the system allows (here an address-space
+// limit, as `ulimit -v`, too small for 200 stacks) is a clear error naming
+// run.threads, not a hang; no run directory is left.
+TEST(Cli, ThreadsTheSystemRefusesAreAClearErrorNotAHang) {
+  if (kSanitized) GTEST_SKIP() << "sanitizers reserve more address space than the limit allows";
+  const fs::path dir = Scratch() / "threads";
+  // The estimate is told there is plenty, so that the pool itself meets the limit.
+  const std::string cmd = "bash -c 'ulimit -v 700000; NEUREVO_MEMORY_LIMIT_BYTES=1e15 exec timeout 60 " + std::string(NEUREVO_BINARY) +
+                          " train --quiet --threads 200 --set budget.generations=1 --out " + dir.string() + "'";
+  const std::string full = cmd + " > " + (Scratch() / "out").string() + " 2> " + (Scratch() / "err").string();
+  const int raw = std::system(full.c_str());
+  ASSERT_TRUE(WIFEXITED(raw));
+  const std::string err = Slurp(Scratch() / "err");
+  EXPECT_EQ(WEXITSTATUS(raw), 2) << err;
+  EXPECT_NE(err.find("run.threads (--threads) = 200"), std::string::npos) << err;
+  EXPECT_EQ(Lines(err), 1) << err;
+  EXPECT_FALSE(fs::exists(dir));
+}
+
+// Issue 17: eval and rollout refuse a genome whose run's config.toml was
+// edited to another model or task (bnn to snn kept every size and evaluated).
+TEST(Cli, EvalAndRolloutRefuseAGenomeOfAnotherConfig) {
+  const fs::path run = Scratch() / "edited";
+  fs::remove_all(run);
+  Result r = RunNeurevo("train --quiet --set budget.generations=1 --set eval.episodes=1 --set model.excitatory=4 "
+                        "--set model.inhibitory=4 --out " + run.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string original = Slurp(run / "config.toml");
+  // The first line that sets `from` (model.kind comes before optimizer.kind) becomes `to`.
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"kind = ", "kind = 'snn'"}, {"name = ", "name = 'Acrobot-v1'"},
+           {"obs_clip = ", "obs_clip = 4.0"}, {"weight_max_nS = ", "weight_max_nS = 0.06"}}) {
+    std::string edited = original;
+    const size_t at = edited.find("\n" + from);
+    ASSERT_NE(at, std::string::npos) << from << " in " << original;
+    edited.replace(at + 1, edited.find('\n', at + 1) - at - 1, to);
+    std::ofstream(run / "config.toml") << edited;
+    for (const std::string cmd : {"eval ", "rollout "}) {
+      r = RunNeurevo(cmd + run.string());
+      EXPECT_EQ(r.status, 2) << cmd << to << ": " << r.err;
+      EXPECT_NE(r.err.find("best_genome.json"), std::string::npos) << r.err;
+      EXPECT_EQ(Lines(r.err), 1) << r.err;
+    }
+  }
+  std::ofstream(run / "config.toml") << original;
+  EXPECT_EQ(RunNeurevo("eval " + run.string() + " --episodes 2").status, 0);
+}
+
+// Issue 17: under an address-space limit a large config is refused by the
+// memory estimate (exit 2, naming its keys); and if memory still runs out
+// (here the estimate is told there is plenty) the last line of defence says
+// "out of memory while training" (exit 1), not "std::bad_alloc" or a crash.
+TEST(Cli, OutOfMemoryIsRefusedOrReportedInOneLine) {
+  if (kSanitized) GTEST_SKIP() << "sanitizers reserve more address space than the limit allows";
+  const std::string big = " train --quiet --threads 1 --set model.excitatory=1500 --set model.inhibitory=0 --set "
+                          "optimizer.kind=sep_cma_es --set budget.generations=1 --out ";
+  for (const std::string env : {"", "NEUREVO_MEMORY_LIMIT_BYTES=1e15 "}) {
+    const fs::path dir = Scratch() / ("oom" + std::to_string(env.size()));
+    fs::remove_all(dir);
+    const std::string cmd = "bash -c 'ulimit -v 1000000; " + env + "exec timeout 120 " + std::string(NEUREVO_BINARY) +
+                            big + dir.string() + "' > " + (Scratch() / "out").string() + " 2> " +
+                            (Scratch() / "err").string();
+    const int raw = std::system(cmd.c_str());
+    ASSERT_TRUE(WIFEXITED(raw));
+    const std::string err = Slurp(Scratch() / "err");
+    EXPECT_EQ(Lines(err), 1) << err;
+    if (env.empty()) {
+      EXPECT_EQ(WEXITSTATUS(raw), 2) << err;
+      EXPECT_NE(err.find("model.excitatory=1500, model.inhibitory=0, optimizer.kind=sep_cma_es: needs about"),
+                std::string::npos) << err;
+      EXPECT_NE(err.find("(ulimit -v)"), std::string::npos) << err;
+      EXPECT_FALSE(fs::exists(dir));
+    } else {
+      EXPECT_EQ(WEXITSTATUS(raw), 1) << err;
+      EXPECT_NE(err.find("out of memory while training"), std::string::npos) << err;
+    }
+  }
+}
+
 }  // namespace

@@ -165,3 +165,47 @@ TEST(Kill, SigintStopsGracefullyWithStatus130AndAResumeHint) {
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 17: a second signal exits at once with the README's 130 whichever
+// signal it is (SIGTERM gave 143). The first arrives while the run is still
+// building a large network, so the graceful stop cannot finish first.
+TEST(Kill, ASecondSignalThatIsSigtermExits130) {
+  for (const int second : {SIGTERM, SIGINT}) {
+    const fs::path dir = Scratch() / ("second" + std::to_string(second));
+    const pid_t pid = Spawn({"train", "--quiet", "--threads", "1", "--out", dir.string(), "--set",
+                             "model.excitatory=600", "--set", "model.inhibitory=0", "--set",
+                             "optimizer.kind=sep_cma_es", "--set", "budget.generations=1000"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ::kill(pid, SIGINT);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ::kill(pid, second);
+    EXPECT_EQ(Wait(pid), 130) << "second signal " << second;
+    EXPECT_FALSE(fs::exists(dir / "summary.json"));
+  }
+}
+
+// Issue 17: Ctrl-C during a final evaluation of 10^8 episodes (an allowed
+// value; it took more than 60 s to stop) stops between episodes: exit 130,
+// no summary.json, and a resume hint, within a few seconds.
+TEST(Kill, SigintDuringAHugeFinalEvaluationStopsAtOnce) {
+  const fs::path dir = Scratch() / "huge_eval";
+  const pid_t pid = Spawn({"train", "--threads", "2", "--out", dir.string(), "--set", "budget.generations=1",
+                           "--set", "eval.episodes=100000000", "--set", "model.excitatory=4", "--set",
+                           "model.inhibitory=4"});
+  // Wait until the evaluation has started (its message is on stderr).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (Slurp(Scratch() / "stderr").find("held-out episodes") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto sent = std::chrono::steady_clock::now();
+  ::kill(pid, SIGINT);
+  EXPECT_EQ(Wait(pid), 130);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count(), 5.0);
+  EXPECT_FALSE(fs::exists(dir / "summary.json"));
+  EXPECT_NE(Slurp(Scratch() / "stderr").find("--resume"), std::string::npos);
+}
+
+}  // namespace

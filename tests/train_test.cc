@@ -133,12 +133,14 @@ TEST(Train, SkippedEvaluationIsNotReportedAsANumber) {
   std::ifstream sf(fs::path(dir) / "summary.json");
   EXPECT_EQ(nlohmann::json::parse(sf), s);
   fs::remove_all(dir);
-  // A wall-clock limit spent before the first generation: nothing to evaluate.
-  const auto none = Quiet(ParseConfig("", {"budget.wall_seconds=1e-9", "eval.episodes=5"}));
-  EXPECT_EQ(none["generations"], 0);
-  EXPECT_TRUE(none["eval_mean"].is_null()) << none;
-  EXPECT_TRUE(none["best_generation"].is_null()) << none;
-  EXPECT_EQ(none["eval_skipped"], "no generation completed");
+  // A wall-clock limit spent before the first generation: nothing to
+  // evaluate and nothing to summarise; the run fails, saying why.
+  try {
+    Quiet(ParseConfig("", {"budget.wall_seconds=1e-9", "eval.episodes=5"}));
+    ADD_FAILURE() << "a run without a generation succeeded";
+  } catch (const RunFailed& e) {
+    EXPECT_NE(std::string(e.what()).find("before its first generation"), std::string::npos) << e.what();
+  }
 }
 
 // Strategies whose population changes between generations (restarts, MADS
@@ -383,6 +385,47 @@ TEST(Train, EveryModelAndOptimizerRunsOnEveryClassicTask) {
         EXPECT_EQ(s["generations"], 1) << task << model << opt;
         EXPECT_EQ(s["failed_episodes"], 0) << task << model << opt;
       }
+}
+
+// Issue 17: a run in which every episode failed has no result: it says so
+// (RunFailed, exit 1) and writes no summary.json, never "mean 0.00".
+TEST(Train, ARunInWhichEveryEpisodeFailedSaysSoAndWritesNoSummary) {
+  for (const std::string validation : {"10", "0"}) {
+    const std::string out = TempDir("all_failed" + validation);
+    TrainOptions o;
+    o.quiet = true;
+    o.out_dir = out;
+    o.faults.nan_action_rate = 1.0;  // every training episode ends with a NaN action
+    const RunConfig c = ParseConfig("", {"budget.generations=3", "eval.episodes=5", "model.excitatory=4",
+                                         "model.inhibitory=4", "train.validation_episodes=" + validation});
+    if (validation == "10") {
+      try {
+        Train(c, o);
+        ADD_FAILURE() << "a run without a single finished episode reported a result";
+      } catch (const RunFailed& e) {
+        EXPECT_NE(std::string(e.what()).find("every individual's episodes failed in all 3 generations"),
+                  std::string::npos) << e.what();
+      }
+      EXPECT_FALSE(fs::exists(fs::path(out) / "summary.json"));
+      EXPECT_FALSE(fs::exists(fs::path(out) / "best_genome.json"));
+    } else {
+      // Without validation the best "failed" genome is still the best
+      // training fitness; its held-out episodes run without faults and the
+      // summary reports them honestly.
+      const auto s = Train(c, o);
+      EXPECT_EQ(s["eval_failed_episodes"], 0);
+      EXPECT_TRUE(fs::exists(fs::path(out) / "summary.json"));
+    }
+    fs::remove_all(out);
+  }
+  // No generation ran (the wall-clock budget ended first): no genome, no summary.
+  const std::string out = TempDir("no_generation");
+  TrainOptions o;
+  o.quiet = true;
+  o.out_dir = out;
+  EXPECT_THROW(Train(ParseConfig("", {"budget.wall_seconds=1e-9"}), o), RunFailed);
+  EXPECT_FALSE(fs::exists(fs::path(out) / "summary.json"));
+  fs::remove_all(out);
 }
 
 }  // namespace

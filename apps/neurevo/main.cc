@@ -12,9 +12,12 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <exception>
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
+#include <new>
 #include <optional>
 #include <sstream>
 #include <spdlog/spdlog.h>
@@ -29,12 +32,15 @@
 namespace {
 
 std::atomic<bool> g_stop{false};
+// What the tool is doing, for the last-resort out-of-memory message.
+const char* g_doing = "reading the command line";
 
-extern "C" void OnSignal(int sig) {
+extern "C" void OnSignal(int) {
   if (g_stop.exchange(true)) {
-    // A second Ctrl-C: leave at once. Every file is written atomically, so
-    // the last checkpoint is intact.
-    std::_Exit(128 + sig);
+    // A second Ctrl-C (or SIGTERM): leave at once, with the README's status
+    // for an interrupted run. Every file is written atomically, so the last
+    // checkpoint is intact.
+    std::_Exit(130);
   }
   static const char kMessage[] =
       "\nneurevo: stopping: abandoning the generation in flight and checkpointing (Ctrl-C again to exit at once)\n";
@@ -62,6 +68,16 @@ void PrintResult(const nlohmann::json& s) {
                s["eval_mean"].get<double>(), s["eval_std"].get<double>());
   else
     fmt::print("no held-out evaluation ({})\n", s["eval_skipped"].get<std::string>());
+}
+
+// An error message as printed: one line, and never a whole huge input (the
+// messages quote values through neurevo::Echo; this bounds the rest).
+std::string Shorten(std::string message) {
+  constexpr size_t kMax = 2000;
+  for (char& ch : message)
+    if (ch == '\n' || ch == '\r') ch = ' ';
+  if (message.size() > kMax) message = fmt::format("{}… ({} bytes)", message.substr(0, kMax), message.size());
+  return message;
 }
 
 int Run(int argc, char** argv, neurevo::Cluster& cluster) {
@@ -122,6 +138,7 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   }
 
   if (*train) {
+    g_doing = "reading the config";
     std::vector<std::string> overrides = sets;
     if (threads) overrides.push_back(fmt::format("run.threads={}", *threads));
     if (train_seed) overrides.push_back(fmt::format("run.seed={}", *train_seed));
@@ -135,6 +152,7 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
     nlohmann::json summary;
     if (!resume_dir.empty()) {
       options.out_dir = resume_dir;
+      g_doing = "resuming the run";
       summary = neurevo::ResumeTraining(overrides, options);
     } else {
       // Everything is validated before the run directory is created.
@@ -142,6 +160,7 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
                                             ? neurevo::ParseConfig("", overrides, "default config")
                                             : neurevo::LoadConfigFile(config_path, overrides);
       options.out_dir = out_dir.empty() ? neurevo::DefaultRunDir(config) : out_dir;
+      g_doing = "training";
       summary = neurevo::Train(config, options);
     }
     if (!cluster.root()) return summary["stop_reason"] == "interrupted" ? 130 : 0;  // rank 0 reports
@@ -150,6 +169,12 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
                  summary["generations"].get<long long>(), options.out_dir);
       return 130;
     }
+    const int eval_episodes_run = summary["eval_episodes"].get<int>();
+    if (eval_episodes_run > 0 && summary["eval_failed_episodes"].get<int>() == eval_episodes_run) {
+      fmt::print(stderr, "neurevo: error: every one of the {} held-out episodes of the best genome failed (its state "
+                 "became non-finite); summary.json records it; check the model.* parameters\n", eval_episodes_run);
+      return 1;
+    }
     PrintResult(summary);
     fmt::print("run directory: {}\n", options.out_dir);
     return 0;
@@ -157,12 +182,19 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   // The other subcommands are single-process work: other ranks stand by.
   if (!cluster.root()) return 0;
   if (*eval) {
+    g_doing = "evaluating the run's best genome";
     const auto result = neurevo::EvaluateRun(eval_dir, eval_episodes ? &*eval_episodes : nullptr, eval_seed ? &*eval_seed : nullptr,
                                              eval_threads.value_or(0));
     fmt::print("{}\n", result.dump(2));
+    if (result["failed_episodes"].get<int>() == result["episodes"].get<int>()) {
+      fmt::print(stderr, "neurevo: error: every one of the {} episodes failed (the network's state became "
+                 "non-finite)\n", result["episodes"].get<int>());
+      return 1;
+    }
     return 0;
   }
   if (*rollout) {
+    g_doing = "running the rollout";
     if (rollout_out.empty())
       neurevo::RolloutRun(rollout_dir, rollout_episodes, rollout_seed ? &*rollout_seed : nullptr, std::cout);
     else
@@ -177,19 +209,53 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   return 0;
 }
 
+// Out of memory where no catch can help (a destructor that allocates, such
+// as nlohmann::json's, runs out while unwinding; or a worker thread): say so
+// in one line instead of "terminate called" and an abort.
+[[noreturn]] void OnTerminate() {
+  bool out_of_memory = false;
+  if (const std::exception_ptr e = std::current_exception()) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::bad_alloc&) {
+      out_of_memory = true;
+    } catch (...) {
+    }
+  }
+  if (out_of_memory) {
+    static const char kPrefix[] = "neurevo: fatal: out of memory while ";
+    [[maybe_unused]] auto n = ::write(STDERR_FILENO, kPrefix, sizeof kPrefix - 1);
+    n = ::write(STDERR_FILENO, g_doing, std::strlen(g_doing));
+    n = ::write(STDERR_FILENO, "\n", 1);
+    std::_Exit(1);
+  }
+  static const char kMessage[] = "neurevo: fatal: internal error (terminate)\n";
+  [[maybe_unused]] const auto n = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+  std::abort();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::set_terminate(OnTerminate);
   spdlog::set_pattern("[%H:%M:%S] %v");
   // Before any thread starts: MPI is initialised here when mpirun started us.
   const std::unique_ptr<neurevo::Cluster> cluster = neurevo::MakeProcessCluster(&argc, &argv);
   try {
     return Run(argc, argv, *cluster);
   } catch (const neurevo::ConfigError& e) {
-    fmt::print(stderr, "neurevo: error: {}\n", e.what());
+    fmt::print(stderr, "neurevo: error: {}\n", Shorten(e.what()));
     return 2;
+  } catch (const neurevo::RunFailed& e) {
+    fmt::print(stderr, "neurevo: error: {}\n", Shorten(e.what()));
+    return 1;
+  } catch (const std::bad_alloc&) {
+    // The memory estimate refuses configs that cannot fit before any work;
+    // this is the last line of defence (another process took the memory).
+    fmt::print(stderr, "neurevo: fatal: out of memory while {}\n", g_doing);
+    return 1;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "neurevo: fatal: {}\n", e.what());
+    fmt::print(stderr, "neurevo: fatal: {}\n", Shorten(e.what()));
     return 1;
   }
 }

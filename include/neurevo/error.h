@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace neurevo {
 
@@ -16,5 +17,17 @@ class ConfigError : public std::runtime_error {
  public:
   explicit ConfigError(const std::string& what) : std::runtime_error(what) {}
 };
+
+// A run ended without a result worth reporting (no genome ever finished its
+// episodes). The command-line tool maps it to exit status 1.
+class RunFailed : public std::runtime_error {
+ public:
+  explicit RunFailed(const std::string& what) : std::runtime_error(what) {}
+};
+
+// A user's value as error messages quote it: on one line (control characters
+// escaped) and at most 80 characters, then "… (N bytes)". Every message that
+// echoes user input goes through this, so a 100 MB value is never echoed whole.
+std::string Echo(std::string_view value);
 
 }  // namespace neurevo

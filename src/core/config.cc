@@ -6,6 +6,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <toml++/toml.h>
 
@@ -25,7 +26,7 @@ struct Entry {
 };
 
 [[noreturn]] void Fail(const std::string& key, const std::string& message) {
-  throw ConfigError(fmt::format("{}: {}", key, message));
+  throw ConfigError(fmt::format("{}: {}", Echo(key), message));
 }
 
 std::string TypeName(const toml::node& node) {
@@ -80,23 +81,27 @@ Entry Int(std::string key, Acc acc, long long min, long long max, std::string do
   return e;
 }
 
-// Floats; `min_open` excludes `min` itself. Integers are accepted.
+// Floats in [min, max] (`min_open` excludes `min` itself); integers are
+// accepted. Every bound is finite: NaN and the infinities are refused, except
+// +inf where `inf_means` says what it means (budget.target_fitness: never).
 template <class Acc>
-Entry Float(std::string key, Acc acc, double min, double max, bool min_open, std::string doc) {
-  std::string allowed;
-  if (std::isinf(min) && std::isinf(max)) allowed = "any number";
-  else if (std::isinf(max)) allowed = fmt::format("{} {}", min_open ? ">" : ">=", FormatNumber(min));
-  else allowed = fmt::format("{} {} .. {}", FormatNumber(min), min_open ? "(exclusive)" : "", FormatNumber(max));
+Entry Float(std::string key, Acc acc, double min, double max, bool min_open, std::string doc,
+            std::string inf_means = "") {
+  std::string allowed =
+      fmt::format("{} {} .. {}", FormatNumber(min), min_open ? "(exclusive)" : "", FormatNumber(max));
+  if (!inf_means.empty()) allowed += fmt::format(", or inf ({})", inf_means);
   RunConfig defaults;
   Entry e{{key, "float", FormatNumber(acc(defaults)), allowed, std::move(doc)}, {}, {}};
-  e.set = [key, acc, min, max, min_open, allowed](RunConfig& c, const toml::node& n) {
+  const bool inf_ok = !inf_means.empty();
+  e.set = [key, acc, min, max, min_open, allowed, inf_ok](RunConfig& c, const toml::node& n) {
     double v;
     if (n.is_floating_point()) v = n.as_floating_point()->get();
     else if (n.is_integer()) v = static_cast<double>(n.as_integer()->get());
     else Fail(key, fmt::format("expected a number ({}), got {}", allowed, TypeName(n)));
     const bool below = min_open ? !(v > min) : !(v >= min);
-    if (std::isnan(v) || below || v > max)
-      Fail(key, fmt::format("{} is out of range; allowed: {}", FormatNumber(v), allowed));
+    const bool allowed_inf = inf_ok && std::isinf(v) && v > 0;
+    if (!allowed_inf && (!std::isfinite(v) || below || v > max))
+      Fail(key, fmt::format("{} is out of range; allowed: {}", std::isnan(v) ? "nan" : FormatNumber(v), allowed));
     acc(c) = v;
   };
   e.put = [acc](const RunConfig& c, toml::table& t, const std::string& k) {
@@ -129,7 +134,7 @@ Entry Choice(std::string key, Acc acc, std::vector<std::string> choices, std::st
     if (!n.is_string()) Fail(key, fmt::format("expected a string ({}), got {}", allowed, TypeName(n)));
     const std::string v = n.as_string()->get();
     if (!choices.empty() && std::find(choices.begin(), choices.end(), v) == choices.end())
-      Fail(key, fmt::format("unknown value '{}'; allowed: {}", v, allowed));
+      Fail(key, fmt::format("unknown value '{}'; allowed: {}", Echo(v), allowed));
     acc(c) = v;
   };
   e.put = [acc](const RunConfig& c, toml::table& t, const std::string& k) {
@@ -214,7 +219,6 @@ Entry TaskOptionsTable(std::string key, std::string doc) {
   return e;
 }
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr long long kNoMax = std::numeric_limits<long long>::max();
 
 const std::vector<Entry>& Schema() {
@@ -240,27 +244,29 @@ const std::vector<Entry>& Schema() {
     s.push_back(Float("model.v_reset_mV", FIELD(model.v_reset_mV), -200, 100, false, "Reset potential after a spike."));
     s.push_back(Float("model.v_init_mV", FIELD(model.v_init_mV), -200, 100, false, "Potential at the start of each episode."));
     s.push_back(Float("model.v_threshold_mV", FIELD(model.v_threshold_mV), -200, 100, false, "Spike threshold; centre of the graded signal."));
-    s.push_back(Float("model.c_m_pF", FIELD(model.c_m_pF), 0, kInf, true, "Membrane capacitance."));
-    s.push_back(Float("model.tau_m_ms", FIELD(model.tau_m_ms), 0, kInf, true, "Membrane time constant."));
-    s.push_back(Float("model.input_tau_m_ms", FIELD(model.input_tau_m_ms), 0, kInf, true,
+    s.push_back(Float("model.c_m_pF", FIELD(model.c_m_pF), 0.001, 1e6, false, "Membrane capacitance."));
+    s.push_back(Float("model.tau_m_ms", FIELD(model.tau_m_ms), 0, 1e6, true, "Membrane time constant (>= 2 dt)."));
+    s.push_back(Float("model.input_tau_m_ms", FIELD(model.input_tau_m_ms), 0, 1e6, true,
                       "Membrane time constant of input neurons (fast sensory relays; >= 2 dt)."));
-    s.push_back(Float("model.tau_syn_ms", FIELD(model.tau_syn_ms), 0, kInf, true, "Synaptic (AMPA and GABA) time constant."));
-    s.push_back(Float("model.tau_ref_ms", FIELD(model.tau_ref_ms), 0, kInf, false, "Refractory period (snn)."));
+    s.push_back(Float("model.tau_syn_ms", FIELD(model.tau_syn_ms), 0, 1e6, true, "Synaptic (AMPA and GABA) time constant."));
+    s.push_back(Float("model.tau_ref_ms", FIELD(model.tau_ref_ms), 0, 10000, false, "Refractory period (snn)."));
     s.push_back(Float("model.e_exc_mV", FIELD(model.e_exc_mV), -200, 200, false, "AMPA reversal potential."));
     s.push_back(Float("model.e_inh_mV", FIELD(model.e_inh_mV), -200, 200, false, "GABA reversal potential."));
-    s.push_back(Float("model.graded_halfwidth_mV", FIELD(model.graded_halfwidth_mV), 0, kInf, true,
+    s.push_back(Float("model.graded_halfwidth_mV", FIELD(model.graded_halfwidth_mV), 0.001, 1000, false,
                       "Graded signal rises from V_th - w to V_th + w (smoothstep)."));
-    s.push_back(Float("model.weight_max_nS", FIELD(model.weight_max_nS), 0, kInf, false,
-                      "Steady conductance of a weight gene of 1 at presynaptic activation 1."));
-    s.push_back(Float("model.inhibitory_weight_scale", FIELD(model.inhibitory_weight_scale), 0, kInf, false,
+    s.push_back(Float("model.weight_max_nS", FIELD(model.weight_max_nS), 0, 1e6, false,
+                      "Steady conductance of a weight gene of 1 at presynaptic activation 1 (bnn, snn: "
+                      "dt_ms * weight_max_nS * max(1, inhibitory_weight_scale) / c_m_pF <= 1, forward-Euler "
+                      "stability)."));
+    s.push_back(Float("model.inhibitory_weight_scale", FIELD(model.inhibitory_weight_scale), 0, 1e6, false,
                       "GABA weight genes map to [0, weight_max_nS * scale] (relative inhibition)."));
-    s.push_back(Float("model.input_fan_in_reference", FIELD(model.input_fan_in_reference), 0, kInf, false,
+    s.push_back(Float("model.input_fan_in_reference", FIELD(model.input_fan_in_reference), 0, 1e6, false,
                       "With more input neurons than this, input synapse weights scale by reference / inputs "
                       "(total input drive bounded); 0: never."));
     s.push_back(Choice("model.snn_readout", FIELD(model.snn_readout), {"potential", "rate"},
                        "snn: non-spiking output integrators read by potential, or spiking outputs read by rate."));
-    s.push_back(Float("model.spike_reference_hz", FIELD(model.spike_reference_hz), 0, kInf, true,
-                      "snn: firing rate that counts as activation 1 (weights and readout)."));
+    s.push_back(Float("model.spike_reference_hz", FIELD(model.spike_reference_hz), 10, 10000, false,
+                      "snn: firing rate that counts as activation 1 (weights and readout; at most one spike per substep)."));
     s.push_back(Float("model.min_delay_ms", FIELD(model.min_delay_ms), 0, 1000, true, "Shortest synaptic delay (>= one substep)."));
     s.push_back(Float("model.max_delay_ms", FIELD(model.max_delay_ms), 0, 1000, true, "Longest synaptic delay."));
     s.push_back(Choice("model.binary_readout", FIELD(model.binary_readout), {"argmax", "threshold"},
@@ -278,19 +284,19 @@ const std::vector<Entry>& Schema() {
                        "single: one input neuron per observation; pair: two, driven by bias +- gain x; "
                        "current: no input neurons, each neuron that `in` projects to gets a signed evolved "
                        "weighted sum of the observations as injected current."));
-    s.push_back(Float("model.input_gain_pA", FIELD(model.input_gain_pA), -kInf, kInf, false,
+    s.push_back(Float("model.input_gain_pA", FIELD(model.input_gain_pA), -1e6, 1e6, false,
                       "Input current per unit of (normalised) observation (current encoding: input weights "
                       "in +-2 gain / sqrt(observations))."));
-    s.push_back(Float("model.input_bias_pA", FIELD(model.input_bias_pA), -kInf, kInf, false, "Input current at observation 0."));
-    s.push_back(Float("model.offset_max_pA", FIELD(model.offset_max_pA), 0, kInf, false, "Offset genes map to [-max, +max]."));
-    s.push_back(Float("model.noise_max_pA", FIELD(model.noise_max_pA), 0, kInf, false, "Noise genes map to [0, max] (std of the noise current)."));
+    s.push_back(Float("model.input_bias_pA", FIELD(model.input_bias_pA), -1e6, 1e6, false, "Input current at observation 0."));
+    s.push_back(Float("model.offset_max_pA", FIELD(model.offset_max_pA), 0, 1e6, false, "Offset genes map to [-max, +max]."));
+    s.push_back(Float("model.noise_max_pA", FIELD(model.noise_max_pA), 0, 1e6, false, "Noise genes map to [0, max] (std of the noise current)."));
     s.push_back(Int("model.noise_interval_substeps", FIELD(model.noise_interval_substeps), 1, 1000000,
                     "Noise current is redrawn every this many substeps."));
     s.push_back(Bool("model.evolve_delays", FIELD(model.evolve_delays), "Evolve per-synapse delays (else all = min delay)."));
     s.push_back(Bool("model.evolve_offsets", FIELD(model.evolve_offsets), "Evolve per-neuron offset currents (else 0)."));
     s.push_back(Bool("model.evolve_noise", FIELD(model.evolve_noise), "Evolve per-neuron noise amplitudes (else no noise)."));
     s.push_back(IntList("model.mlp_hidden", FIELD(model.mlp_hidden), 1, "mlp: hidden layer sizes."));
-    s.push_back(Float("model.baseline_weight_scale", FIELD(model.baseline_weight_scale), 0, kInf, true,
+    s.push_back(Float("model.baseline_weight_scale", FIELD(model.baseline_weight_scale), 0, 1e6, true,
                       "rnn/mlp: weights and biases in +-scale/sqrt(fan_in)."));
     // Optimizer.
     s.push_back(Choice("optimizer.kind", FIELD(optimizer.kind), OptimizerKinds(),
@@ -301,14 +307,14 @@ const std::vector<Entry>& Schema() {
     s.push_back(Int("optimizer.parents", FIELD(optimizer.parents), 0, 1000000,
                     "cma_es, sep_cma_es: parents mu (0: lambda / 2); ga, enomad: truncation size T "
                     "(0: lambda / 5, lambda / 2)."));
-    s.push_back(Float("optimizer.sigma0", FIELD(optimizer.sigma0), 0, kInf, true,
+    s.push_back(Float("optimizer.sigma0", FIELD(optimizer.sigma0), 0, 1e3, true,
                       "Initial step size (CMA-ES, NES), noise std (openai_es, pgpe), mutation std "
                       "(ga, enomad) or poll size (mads), in gene units."));
     s.push_back(Choice("optimizer.init_mean", FIELD(optimizer.init_mean), {"uniform", "center"},
                        "Initial mean: uniform draws U[0,1] per gene; center puts 0.5."));
-    s.push_back(Float("optimizer.learning_rate", FIELD(optimizer.learning_rate), 0, kInf, true,
+    s.push_back(Float("optimizer.learning_rate", FIELD(optimizer.learning_rate), 0, 1e3, true,
                       "openai_es: Adam step size; pgpe: the centre's step size."));
-    s.push_back(Float("optimizer.weight_decay", FIELD(optimizer.weight_decay), 0, kInf, false, "openai_es: L2 coefficient."));
+    s.push_back(Float("optimizer.weight_decay", FIELD(optimizer.weight_decay), 0, 1e3, false, "openai_es: L2 coefficient."));
     s.push_back(Float("optimizer.adam_beta1", FIELD(optimizer.adam_beta1), 0, 0.999999, false, "openai_es, pgpe (adam): Adam beta1."));
     s.push_back(Float("optimizer.adam_beta2", FIELD(optimizer.adam_beta2), 0, 0.999999999, false, "openai_es, pgpe (adam): Adam beta2."));
     s.push_back(Bool("optimizer.active", FIELD(optimizer.active),
@@ -321,7 +327,7 @@ const std::vector<Entry>& Schema() {
                        "openai_es and pgpe, nes for xnes and snes)."));
     s.push_back(Choice("optimizer.pgpe_optimizer", FIELD(optimizer.pgpe_optimizer), {"clipup", "adam", "sgd"},
                        "pgpe: update of the centre."));
-    s.push_back(Float("optimizer.pgpe_sigma_lr", FIELD(optimizer.pgpe_sigma_lr), 0, kInf, false,
+    s.push_back(Float("optimizer.pgpe_sigma_lr", FIELD(optimizer.pgpe_sigma_lr), 0, 1e3, false,
                       "pgpe: learning rate of the per-gene sigma."));
     s.push_back(Int("optimizer.elites", FIELD(optimizer.elites), 0, 1000000,
                     "ga, enomad: best individuals carried unmutated (< population)."));
@@ -340,11 +346,12 @@ const std::vector<Entry>& Schema() {
                     "enomad: genes per refined subset (0: the variant's default)."));
     // Budget.
     s.push_back(Int("budget.env_steps", FIELD(budget.env_steps), 0, kNoMax,
-                    "Training env steps (0: no limit). A generation starts only if its worst case fits."));
+                    "Training env steps (0: no limit). A generation starts only if its worst case fits; a budget "
+                    "below the first generation's worst case is refused."));
     s.push_back(Int("budget.generations", FIELD(budget.generations), 0, 1000000000, "Generations (0: no limit)."));
-    s.push_back(Float("budget.target_fitness", FIELD(budget.target_fitness), -kInf, kInf, false,
-                      "Stop once a generation's best fitness reaches this (inf: never)."));
-    s.push_back(Float("budget.wall_seconds", FIELD(budget.wall_seconds), 0, kInf, false, "Wall-clock limit (0: none)."));
+    s.push_back(Float("budget.target_fitness", FIELD(budget.target_fitness), -1e300, 1e300, false,
+                      "Stop once a generation's best fitness reaches this (inf: never).", "never"));
+    s.push_back(Float("budget.wall_seconds", FIELD(budget.wall_seconds), 0, 1e9, false, "Wall-clock limit (0: none)."));
     // Training and evaluation.
     s.push_back(Int("train.episodes", FIELD(train_episodes), 1, 1000000, "Episodes per individual per generation (fitness = mean return)."));
     s.push_back(Int("train.validation_episodes", FIELD(validation_episodes), 0, 1000000,
@@ -358,7 +365,7 @@ const std::vector<Entry>& Schema() {
                      "keeps the full reward."));
     s.push_back(Bool("train.obs_normalization", FIELD(obs_normalization),
                      "Normalise observations by running mean/std shared by the population."));
-    s.push_back(Float("train.obs_clip", FIELD(obs_clip), 0, kInf, true, "Clip normalised observations to [-clip, clip]."));
+    s.push_back(Float("train.obs_clip", FIELD(obs_clip), 0, 1e6, true, "Clip normalised observations to [-clip, clip]."));
     s.push_back(Int("eval.episodes", FIELD(eval_episodes), 0, 100000000, "Held-out episodes for the final evaluation (0: skip)."));
     s.push_back(Int("islands.count", FIELD(islands), 1, 100000, "Islands (independent optimizers) in this process."));
     s.push_back(Int("islands.migration_interval", FIELD(migration_interval), 1, 1000000000,
@@ -382,6 +389,14 @@ const Entry* FindEntry(const std::string& key) {
   return nullptr;
 }
 
+// Whether some key of the schema lives under the table `prefix`.
+bool IsKeyPrefix(const std::string& prefix) {
+  for (const auto& e : Schema())
+    if (e.info.key.size() > prefix.size() && e.info.key.starts_with(prefix) && e.info.key[prefix.size()] == '.')
+      return true;
+  return false;
+}
+
 [[noreturn]] void UnknownKey(const std::string& key) {
   const std::string section = key.substr(0, key.find('.'));
   std::vector<std::string> same_section, sections;
@@ -400,9 +415,10 @@ void ApplyTable(RunConfig& c, const toml::table& table, const std::string& prefi
     const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
     if (const Entry* e = FindEntry(key)) {
       e->set(c, node);
-    } else if (const toml::table* sub = node.as_table()) {
+    } else if (const toml::table* sub = node.as_table(); sub && IsKeyPrefix(key)) {
       ApplyTable(c, *sub, key);
     } else {
+      // Also a table that no key lives in, even an empty one ([foo]).
       UnknownKey(key);
     }
   }
@@ -411,9 +427,12 @@ void ApplyTable(RunConfig& c, const toml::table& table, const std::string& prefi
 void ApplyOverride(RunConfig& c, const std::string& assignment) {
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0)
-    throw ConfigError(fmt::format("--set '{}': expected key=value", assignment));
+    throw ConfigError(fmt::format("--set '{}': expected key=value", Echo(assignment)));
   const std::string key = assignment.substr(0, eq);
   const std::string value = assignment.substr(eq + 1);
+  // TOML would end the value at a line break and silently drop the rest.
+  if (value.find_first_of("\r\n") != std::string::npos)
+    Fail(Echo(key), "--set: a value must be one line");
   if (key.starts_with("task.options.") && key.size() > 13) {  // one task option
     toml::table parsed;
     try {
@@ -426,10 +445,20 @@ void ApplyOverride(RunConfig& c, const std::string& assignment) {
   }
   const Entry* e = FindEntry(key);
   if (!e) UnknownKey(key);
+  std::optional<toml::table> parsed;
   try {
-    toml::table parsed = toml::parse("v = " + value);
-    e->set(c, *parsed.get("v"));
+    parsed = toml::parse("v = " + value);
   } catch (const toml::parse_error&) {
+    // An integer TOML cannot hold (beyond 64 bits) is not a bare word.
+    const size_t digits = !value.empty() && (value[0] == '+' || value[0] == '-') ? 1 : 0;
+    const bool integer =
+        value.size() > digits && value.find_first_not_of("0123456789_", digits) == std::string::npos;
+    if (e->info.type == "int" && integer)
+      Fail(key, fmt::format("{} is out of range; allowed: {}", Echo(value), e->info.allowed));
+  }
+  if (parsed) {
+    e->set(c, *parsed->get("v"));
+  } else {
     // Bare words (task names, kinds) are strings.
     toml::table t;
     t.insert("v", value);
@@ -480,6 +509,26 @@ void Validate(const RunConfig& c) {
   if (m.input_tau_m_ms < 2 * m.dt_ms)
     Fail("model.input_tau_m_ms", fmt::format("{} is below two substeps (forward Euler would be unstable); "
                                              "allowed: >= 2 * model.dt_ms ({})", m.input_tau_m_ms, 2 * m.dt_ms));
+  // Forward Euler (lif_network.cc): V += dt / C_m * (g_L (V_rest - V) + g_E (E_E - V) + g_I (E_I - V) + I),
+  // with g_L = C_m / tau_m. Per substep V moves by the fraction dt (g_L + g_E + g_I) / C_m of its distance
+  // to the conductances' equilibrium: above 1 it overshoots, above 2 it oscillates and diverges. The
+  // leak alone takes dt / tau_m; keep it at most 1/2, as for input neurons.
+  if (m.tau_m_ms < 2 * m.dt_ms)
+    Fail("model.tau_m_ms", fmt::format("{} is below two substeps (forward Euler would be unstable); "
+                                       "allowed: >= 2 * model.dt_ms ({})", m.tau_m_ms, 2 * m.dt_ms));
+  // One synapse at full activation must not by itself push V past its reversal potential in one
+  // substep (the network's total depends on evolved genes; a rollout that diverges anyway fails).
+  const double synapse_step = m.dt_ms * m.weight_max_nS * std::max(1.0, m.inhibitory_weight_scale) / m.c_m_pF;
+  if ((m.kind == "bnn" || m.kind == "snn") && synapse_step > 1)
+    Fail("model.weight_max_nS",
+         fmt::format("model.dt_ms * model.weight_max_nS * max(1, model.inhibitory_weight_scale) / model.c_m_pF "
+                     "is {:.3g}: one synapse would move the potential past its reversal potential in one "
+                     "substep (forward Euler unstable); allowed: at most 1", synapse_step));
+  // snn: the reference rate is at most one spike per substep.
+  if (m.kind == "snn" && m.spike_reference_hz * 1e-3 * m.dt_ms > 1)
+    Fail("model.spike_reference_hz", fmt::format("{} Hz is more than one spike per substep of model.dt_ms = {}; "
+                                                 "allowed: <= 1000 / dt_ms ({} Hz)",
+                                                 m.spike_reference_hz, m.dt_ms, 1000 / m.dt_ms));
   if (m.max_delay_ms < m.min_delay_ms)
     Fail("model.max_delay_ms", fmt::format("{} is below model.min_delay_ms ({}); allowed: >= min delay",
                                            m.max_delay_ms, m.min_delay_ms));
@@ -523,6 +572,22 @@ void Validate(const RunConfig& c) {
   // Connectivity and task/model compatibility are checked as building them
   // would, without building (a refused network must be refused quickly).
   const long long genes = CountGenes(c.model, task->observation_space(), task->action_space());
+  // A generation starts only if its worst case fits the env-step budget
+  // (trainer.cc): a budget below the first generation's runs nothing, and is
+  // refused here, before any optimizer or thread exists.
+  if (c.budget.env_steps > 0) {
+    const double first_population =
+        o.kind == "mads" && o.mads_poll == "complete" ? 2.0 * genes + 1 : static_cast<double>(o.population);
+    const double worst = (c.islands * first_population * c.train_episodes + 2.0 * c.validation_episodes) *
+                         task->max_episode_steps();
+    if (worst > static_cast<double>(c.budget.env_steps))
+      Fail("budget.env_steps",
+           fmt::format("{} is less than one generation's worst case, {:.0f} env steps ((islands.count {} x "
+                       "optimizer.population {} x train.episodes {} + 2 x train.validation_episodes {}) x {}'s "
+                       "{}-step limit): no generation could run; allowed: 0 (no limit) or >= {:.0f}",
+                       c.budget.env_steps, worst, c.islands, first_population, c.train_episodes,
+                       c.validation_episodes, c.task_name, task->max_episode_steps(), worst));
+  }
   if (c.optimizer.kind == "cma_es" && genes > kMaxFullCmaGenes)
     Fail("optimizer.kind", fmt::format("cma_es keeps {0} x {0} matrices ({1:.1f} GB) for {0} genes; allowed: "
                                        "at most {2} genes with full covariance; use a separable strategy",

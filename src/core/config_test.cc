@@ -45,13 +45,14 @@ TEST(Config, FileAndOverridesApplyInOrder) {
 
 TEST(Config, ResolvedTomlRoundTrips) {
   RunConfig c = ParseConfig("", {"model.kind=snn", "optimizer.sigma0=0.123456789012345",
-                                 "run.seed=18446744073709", "budget.env_steps=12345"});
+                                 "run.seed=18446744073709", "budget.env_steps=123457"});
   const std::string toml = ConfigToToml(c);
   const RunConfig back = ParseConfig(toml, {});
   EXPECT_EQ(ConfigToToml(back), toml);
   EXPECT_EQ(back.model.kind, "snn");
   EXPECT_EQ(back.optimizer.sigma0, 0.123456789012345);
   EXPECT_EQ(back.seed, 18446744073709u);
+  EXPECT_EQ(back.budget.env_steps, 123457);
   // Every key of the schema is in the resolved file.
   for (const auto& key : ConfigKeys()) {
     const std::string leaf = key.key.substr(key.key.find('.') + 1);
@@ -145,6 +146,140 @@ TEST(Config, SyntaxErrorsNameFileAndLine) {
 TEST(Config, ReferenceListsEveryKey) {
   const std::string md = ConfigReferenceMarkdown();
   for (const auto& key : ConfigKeys()) EXPECT_NE(md.find("`" + key.key + "`"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace neurevo
+
+namespace neurevo {
+namespace {
+
+// Issue 17: every float key refuses NaN and both infinities (only
+// budget.target_fitness keeps inf, "never"), whatever "allowed" says.
+TEST(ConfigHostile, NonFiniteFloatsAreRefusedInEveryKey) {
+  int cases = 0;
+  for (const auto& key : ConfigKeys()) {
+    if (key.type != "float") continue;
+    for (const std::string v : {"nan", "inf", "-inf", "+nan", "-nan"}) {
+      if (key.key == "budget.target_fitness" && v == "inf") continue;
+      ++cases;
+      const std::string e = ErrorOf("", {key.key + "=" + v});
+      EXPECT_NE(e.find(key.key), std::string::npos) << key.key << "=" << v << ": " << e;
+      EXPECT_NE(e.find("out of range"), std::string::npos) << key.key << "=" << v << ": " << e;
+      // The same in a file.
+      const std::string section = key.key.substr(0, key.key.find('.'));
+      const std::string leaf = key.key.substr(key.key.find('.') + 1);
+      EXPECT_NE(ErrorOf("[" + section + "]\n" + leaf + " = " + v + "\n"), "") << key.key << "=" << v;
+    }
+  }
+  EXPECT_GT(cases, 100);
+  EXPECT_TRUE(std::isinf(ParseConfig("", {"budget.target_fitness=inf"}).budget.target_fitness));
+}
+
+// Degenerate physical parameters that made every rollout fail are refused
+// by range or by the forward-Euler stability conditions, naming the key.
+TEST(ConfigHostile, DegenerateModelParametersAreRefused) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"model.tau_m_ms=1e-300"}, "model.tau_m_ms"},
+      {{"model.tau_m_ms=0.15"}, "model.tau_m_ms"},  // below 2 dt
+      {{"model.tau_m_ms=1e300"}, "model.tau_m_ms"},
+      {{"model.c_m_pF=1e-300"}, "model.c_m_pF"},
+      {{"model.c_m_pF=0.01"}, "model.weight_max_nS"},  // dt * 0.05 * 4 / 0.01 = 2: unstable
+      {{"model.weight_max_nS=1e308"}, "model.weight_max_nS"},
+      {{"model.weight_max_nS=3"}, "model.weight_max_nS"},
+      {{"model.inhibitory_weight_scale=1000"}, "model.weight_max_nS"},
+      {{"model.kind=snn", "model.weight_max_nS=2.6"}, "model.weight_max_nS"},
+      {{"model.dt_ms=1", "model.min_delay_ms=1", "model.tau_m_ms=20", "model.input_tau_m_ms=2",
+        "model.weight_max_nS=0.3"}, "model.weight_max_nS"},
+      {{"model.input_gain_pA=1e300"}, "model.input_gain_pA"},
+      {{"model.input_bias_pA=-1e300"}, "model.input_bias_pA"},
+      {{"model.graded_halfwidth_mV=1e-300"}, "model.graded_halfwidth_mV"},
+      {{"model.tau_ref_ms=1e300"}, "model.tau_ref_ms"},
+      {{"model.spike_reference_hz=1e-300"}, "model.spike_reference_hz"},
+      {{"model.kind=snn", "model.dt_ms=1", "model.min_delay_ms=1", "model.input_tau_m_ms=2",
+        "model.spike_reference_hz=2000"}, "model.spike_reference_hz"},
+      {{"model.offset_max_pA=1e300"}, "model.offset_max_pA"},
+      {{"model.noise_max_pA=1e300"}, "model.noise_max_pA"},
+      {{"optimizer.sigma0=1e300"}, "optimizer.sigma0"},
+      {{"optimizer.learning_rate=1e300"}, "optimizer.learning_rate"},
+      {{"budget.wall_seconds=1e300"}, "budget.wall_seconds"},
+      {{"train.obs_clip=1e300"}, "train.obs_clip"},
+      {{"model.baseline_weight_scale=1e300"}, "model.baseline_weight_scale"},
+  };
+  for (const auto& [sets, key] : cases) {
+    const std::string e = ErrorOf("", sets);
+    EXPECT_EQ(e.rfind(key + ":", 0), 0u) << sets.front() << " -> " << e;
+  }
+  // The paper's values and the Table 2 ones stay allowed.
+  EXPECT_EQ(ErrorOf("", {"model.tau_m_ms=0.2"}), "");
+  EXPECT_EQ(ErrorOf("", {"model.weight_max_nS=2.5"}), "");  // 0.1 * 2.5 * 4 / 1 = 1
+  EXPECT_EQ(ErrorOf("", {"model.kind=snn", "model.tau_m_ms=5", "model.graded_halfwidth_mV=20"}), "");
+  // rnn and mlp have no conductances: their LIF keys do not bind them.
+  EXPECT_EQ(ErrorOf("", {"model.kind=mlp", "model.weight_max_nS=100"}), "");
+}
+
+// A budget that no generation fits (the probe's λ = 10^6 spent minutes
+// sampling 10^9 genes before finding out) is refused with the config.
+TEST(ConfigHostile, ABudgetBelowOneGenerationIsRefused) {
+  for (const std::vector<std::string>& sets : std::vector<std::vector<std::string>>{
+           {"optimizer.population=1000000"}, {"islands.count=100000"}, {"budget.env_steps=14999"},
+           {"train.episodes=1000000"}, {"train.validation_episodes=1000000"},
+           {"optimizer.kind=mads", "budget.env_steps=100000"}}) {
+    const std::string e = ErrorOf("", sets);
+    EXPECT_EQ(e.rfind("budget.env_steps:", 0), 0u) << sets.front() << ": " << e;
+    EXPECT_NE(e.find("no generation could run"), std::string::npos) << e;
+  }
+  EXPECT_EQ(ErrorOf("", {"budget.env_steps=15000"}), "");  // (10 + 2 x 10) x 500
+  EXPECT_EQ(ErrorOf("", {"optimizer.population=1000000", "budget.env_steps=0", "budget.generations=1"}), "");
+}
+
+TEST(ConfigHostile, EmptyUnknownTablesAreRefused) {
+  for (const std::string toml : {"[foo]\n", "[model.foo]\n", "[foo.bar]\n", "[model]\n[model.kind2]\n",
+                                 "[run.seed2]\nx = 1\n", "foo = {}\n"}) {
+    const std::string e = ErrorOf(toml);
+    EXPECT_NE(e.find("unknown key"), std::string::npos) << toml << ": " << e;
+  }
+  // Known tables may be empty.
+  EXPECT_EQ(ErrorOf("[model]\n[task]\n[budget]\n"), "");
+}
+
+TEST(ConfigHostile, SetValuesMustBeOneLine) {
+  for (const std::string set : {"task.name=CartPole-v1\nmodel.kind=snn", "model.kind=bnn\r\nx", "run.seed=1\n",
+                                "model.connectivity=[\"in->E\",\n\"E->out\"]"}) {
+    const std::string e = ErrorOf("", {set});
+    EXPECT_NE(e.find("a value must be one line"), std::string::npos) << e;
+  }
+}
+
+TEST(ConfigHostile, IntegersBeyond64BitsAreOutOfRangeNotStrings) {
+  for (const std::string set : {"run.seed=99999999999999999999", "run.seed=18446744073709551615",
+                                "model.excitatory=-99999999999999999999", "eval.episodes=1_000_000_000_000_000_000_000",
+                                "run.threads=+99999999999999999999", "run.seed=-1"}) {
+    const std::string e = ErrorOf("", {set});
+    const std::string key = set.substr(0, set.find('='));
+    EXPECT_EQ(e.rfind(key + ":", 0), 0u) << e;
+    EXPECT_NE(e.find("out of range"), std::string::npos) << e;
+    EXPECT_EQ(e.find("a string"), std::string::npos) << e;
+  }
+}
+
+// A huge value or key is quoted in at most 80 characters plus its size.
+TEST(ConfigHostile, EchoedValuesAreTruncated) {
+  const std::string huge(1 << 22, 'A');
+  for (const std::vector<std::string>& sets :
+       std::vector<std::vector<std::string>>{{"task.name=" + huge}, {"model.kind=" + huge},
+                                             {"model." + huge + "=1"}, {huge}, {huge + "=1"},
+                                             {"optimizer.kind=" + huge}}) {
+    const std::string e = ErrorOf("", sets);
+    EXPECT_FALSE(e.empty());
+    EXPECT_LT(e.size(), 2000u) << e.substr(0, 300);
+    EXPECT_NE(e.find("bytes)"), std::string::npos) << e.substr(0, 300);
+  }
+  EXPECT_LT(ErrorOf("task.name = \"" + huge + "\"\n").size(), 2000u);
+  EXPECT_LT(ErrorOf(huge + " = 1\n").size(), 2000u);
+  EXPECT_EQ(Echo("a\nb"), "a\\nb");
+  EXPECT_EQ(Echo(std::string(80, 'x')), std::string(80, 'x'));
+  EXPECT_EQ(Echo(std::string(81, 'x')), std::string(80, 'x') + "… (81 bytes)");
 }
 
 }  // namespace

@@ -1,20 +1,39 @@
 #include "core/thread_pool.h"
 
+#include <fmt/format.h>
+#include <system_error>
+
+#include "neurevo/error.h"
+
 namespace neurevo {
 
 ThreadPool::ThreadPool(int threads) {
   size_ = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  // Worker 0 is the calling thread; the pool starts size_ - 1 more.
-  for (int w = 1; w < size_; ++w) threads_.emplace_back([this, w] { WorkerLoop(w); });
+  // Worker 0 is the calling thread; the pool starts size_ - 1 more. The
+  // process or memory limit may refuse one: stop the ones started and say so
+  // (the destructor does not run for a constructor that throws).
+  for (int w = 1; w < size_; ++w) {
+    try {
+      threads_.emplace_back([this, w] { WorkerLoop(w); });
+    } catch (const std::system_error& e) {
+      StopAll();
+      throw ConfigError(fmt::format("run.threads (--threads) = {}: could not start worker thread {} ({}); the "
+                                    "process or memory limit allows fewer threads; allowed: fewer threads",
+                                    size_, w + 1, e.what()));
+    }
+  }
 }
 
-ThreadPool::~ThreadPool() {
+ThreadPool::~ThreadPool() { StopAll(); }
+
+void ThreadPool::StopAll() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
   }
   wake_.notify_all();
   for (auto& t : threads_) t.join();
+  threads_.clear();
 }
 
 void ThreadPool::RunIndices(int worker) {

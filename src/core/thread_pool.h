@@ -18,7 +18,8 @@ namespace neurevo {
 
 class ThreadPool {
  public:
-  // threads <= 0: all hardware threads.
+  // threads <= 0: all hardware threads. Throws ConfigError naming run.threads
+  // if the system refuses to start that many threads.
   explicit ThreadPool(int threads);
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;
@@ -30,6 +31,7 @@ class ThreadPool {
 
  private:
   void WorkerLoop(int worker);
+  void StopAll();  // ends and joins every started worker
   void RunIndices(int worker);
 
   int size_;

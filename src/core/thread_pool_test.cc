@@ -2,9 +2,18 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cstring>
+#include <fstream>
 #include <stdexcept>
+#include <string>
 #include <vector>
+
+#include "neurevo/error.h"
 
 namespace neurevo {
 namespace {
@@ -40,6 +49,60 @@ TEST(ThreadPool, ExceptionsReachTheCallerAndThePoolStaysUsable) {
 TEST(ThreadPool, EmptyLoopsReturn) {
   ThreadPool pool(2);
   pool.ParallelFor(0, [](int, int) { FAIL(); });
+}
+
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
+
+// Issue 17: a pool whose threads the system refuses (here: an address-space
+// limit too small for their stacks, as under `ulimit -v`) fails with an
+// error naming run.threads instead of waiting forever in its constructor.
+// Runs in a forked child, whose limit does not touch the test process; a
+// hang is ended by alarm() and fails the test.
+TEST(ThreadPool, RefusedThreadsGiveAClearErrorNotAHang) {
+  if (kSanitized) GTEST_SKIP() << "sanitizers reserve more address space than the limit allows";
+  for (const int threads : {64, 1000, 4096}) {
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      ::alarm(20);
+      long vm_kb = 0;
+      std::ifstream status("/proc/self/status");
+      for (std::string line; std::getline(status, line);)
+        if (line.rfind("VmSize:", 0) == 0) vm_kb = std::stol(line.substr(7));
+      // Room for a few 8 MB thread stacks, not for `threads` of them.
+      const rlimit limit{static_cast<rlim_t>(vm_kb + 48 * 1024) * 1024, static_cast<rlim_t>(vm_kb + 48 * 1024) * 1024};
+      if (::setrlimit(RLIMIT_AS, &limit) != 0) ::_exit(10);
+      try {
+        ThreadPool pool(threads);
+        ::_exit(11);  // every thread started: the limit did not bite
+      } catch (const ConfigError& e) {
+        const bool named = std::strstr(e.what(), "run.threads") != nullptr;
+        ::_exit(named ? 0 : 12);
+      } catch (...) {
+        ::_exit(13);
+      }
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status)) << threads << " threads: ended by signal " << WTERMSIG(status) << " (a hang)";
+    EXPECT_EQ(WEXITSTATUS(status), 0) << threads << " threads";
+  }
+  // The process itself is unharmed and can still start threads.
+  ThreadPool pool(4);
+  std::atomic<int> n{0};
+  pool.ParallelFor(100, [&](int, int) { ++n; });
+  EXPECT_EQ(n, 100);
 }
 
 }  // namespace

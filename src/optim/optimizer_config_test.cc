@@ -24,7 +24,9 @@ std::string ErrorOf(const std::vector<std::string>& overrides) {
 
 TEST(OptimizerConfig, EveryKindParsesAndBuilds) {
   for (const std::string& kind : OptimizerKinds()) {
-    const RunConfig c = ParseConfig("", {"optimizer.kind=" + kind}, "test.toml");
+    // (mads polls 2n + 1 points at once: no budget limit, so that every kind fits.)
+    const RunConfig c =
+        ParseConfig("", {"optimizer.kind=" + kind, "budget.env_steps=0", "budget.generations=1"}, "test.toml");
     auto es = MakeOptimizer(c.optimizer, 8, 1);
     EXPECT_EQ(es->name(), kind);
     EXPECT_EQ(static_cast<int>(es->Ask().size()), es->population());

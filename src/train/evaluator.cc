@@ -79,6 +79,12 @@ std::vector<EpisodeResult> Evaluator::EvaluateEpisodes(std::span<const double> g
   const Range r = range.Clamp(static_cast<int>(env_seeds.size()));
   pool_.ParallelFor(r.end - r.begin, [&](int k, int worker) {
     const int e = r.begin + k;
+    // Once a stop is requested, the rest are skipped without decoding a
+    // network (a long evaluation then ends in milliseconds).
+    if (abort_ && abort_->load(std::memory_order_relaxed)) {
+      results[e].aborted = true;
+      return;
+    }
     auto policy = model_.Decode(genome);
     EpisodeOptions options;
     options.abort = abort_;
@@ -90,9 +96,10 @@ std::vector<EpisodeResult> Evaluator::EvaluateEpisodes(std::span<const double> g
 
 std::vector<EpisodeResult> Evaluator::EvaluateHeldOut(std::span<const double> genome,
                                                       const ObsNormalizer& normalizer,
-                                                      uint64_t seed, int episodes, Range range) {
+                                                      uint64_t seed, int episodes, Range range,
+                                                      int first_episode) {
   std::vector<uint64_t> env_seeds, noise_keys;
-  for (int e = 0; e < episodes; ++e) {
+  for (int e = first_episode; e < first_episode + episodes; ++e) {
     env_seeds.push_back(HeldOutEnvSeed(seed, e));
     noise_keys.push_back(HeldOutNoiseKey(seed, e));
   }

@@ -58,11 +58,12 @@ class Evaluator {
                                                    long long generation, int episodes,
                                                    std::vector<ObsStats>* seen, Range range = {});
 
-  // Evaluates one genome on held-out episodes [range.begin, range.end)
-  // (parallel over episodes; the others stay empty).
+  // Evaluates one genome on held-out episodes first_episode + [range.begin,
+  // range.end) of `episodes` (parallel over episodes; the others stay empty).
+  // Once the abort flag is raised the remaining episodes come back aborted.
   std::vector<EpisodeResult> EvaluateHeldOut(std::span<const double> genome,
                                              const ObsNormalizer& normalizer, uint64_t seed,
-                                             int episodes, Range range = {});
+                                             int episodes, Range range = {}, int first_episode = 0);
   // Evaluates one genome on the validation episodes of a generation (elite
   // validation during training; seeds disjoint from training and held-out).
   std::vector<EpisodeResult> EvaluateValidation(std::span<const double> genome,

@@ -30,6 +30,7 @@ class ObsNormalizer {
   ObsNormalizer() = default;
   ObsNormalizer(int dim, bool enabled, double clip);
   bool enabled() const { return enabled_; }
+  double clip() const { return clip_; }
   int dim() const { return static_cast<int>(stats_.mean.size()); }
   const ObsStats& stats() const { return stats_; }
   void Update(const ObsStats& batch) { stats_.Merge(batch); }

@@ -30,12 +30,13 @@ nlohmann::json GenomeFileJson(const RunConfig& config, const GenomeLayout& layou
           {"obs_normalizer", g.normalizer.ToJson()}};
 }
 
-SavedGenome ParseGenomeFile(const std::string& path, const GenomeLayout& layout, int obs_dim) {
-  return ParseGenomeText(ReadFile(path), path, layout, obs_dim);
+SavedGenome ParseGenomeFile(const std::string& path, const GenomeLayout& layout, int obs_dim,
+                            const RunConfig* config) {
+  return ParseGenomeText(ReadFile(path), path, layout, obs_dim, config);
 }
 
 SavedGenome ParseGenomeText(const std::string& text, const std::string& path, const GenomeLayout& layout,
-                            int obs_dim) {
+                            int obs_dim, const RunConfig* config) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
@@ -49,26 +50,65 @@ SavedGenome ParseGenomeText(const std::string& text, const std::string& path, co
     if (version < 1 || version > kGenomeFormatVersion)
       throw ConfigError(fmt::format("{}: genome format version {} is not supported (this build reads 1 .. {})",
                                     path, version, kGenomeFormatVersion));
+    // The model the genome was trained for, against the one the config builds.
+    if (config) {
+      const std::string task = j.at("task").get<std::string>(), model = j.at("model").get<std::string>();
+      if (task != config->task_name || model != config->model.kind)
+        throw ConfigError(fmt::format("{}: a genome of task {} and model {}, but the run's config builds task {} "
+                                      "and model {}; allowed: the config the genome was trained with",
+                                      path, Echo(task), Echo(model), config->task_name, config->model.kind));
+    }
     SavedGenome g;
-    g.genes = j.at("genome").at("genes").get<std::vector<double>>();
-    if (static_cast<int>(g.genes.size()) != layout.size())
-      throw ConfigError(fmt::format("{}: {} genes, but the run's model has {}", path, g.genes.size(),
-                                    layout.size()));
-    const auto& families = j.at("genome").at("families");
+    const auto& genome = j.at("genome");
+    g.genes = genome.at("genes").get<std::vector<double>>();
+    const long long declared = genome.at("size").get<long long>();
+    if (static_cast<long long>(g.genes.size()) != layout.size() || declared != layout.size())
+      throw ConfigError(fmt::format("{}: {} genes (size {}), but the run's model has {}", path, g.genes.size(),
+                                    declared, layout.size()));
+    // Every family, as GenomeLayout::GenomeToJson wrote it: same name, place,
+    // size, unit, range and labels, and its genes the same slice of `genes`.
+    // A genome evolved for other ranges (an edited weight_max_nS) or another
+    // topology would decode into a different network.
+    const auto& families = genome.at("families");
     if (families.size() != layout.families().size())
-      throw ConfigError(fmt::format("{}: gene families do not match the run's model", path));
-    for (size_t i = 0; i < families.size(); ++i)
-      if (families[i].at("name").get<std::string>() != layout.families()[i].name ||
-          families[i].at("size").get<int>() != layout.families()[i].size)
-        throw ConfigError(fmt::format("{}: gene family {} ('{}') does not match the run's model ('{}')",
-                                      path, i, families[i].at("name").get<std::string>(),
-                                      layout.families()[i].name));
+      throw ConfigError(fmt::format("{}: {} gene families, but the run's model has {}", path, families.size(),
+                                    layout.families().size()));
+    for (size_t i = 0; i < families.size(); ++i) {
+      const auto& f = families[i];
+      const GeneFamily& want = layout.families()[i];
+      const std::string name = f.at("name").get<std::string>();
+      const auto mismatch = [&](const std::string& what) {
+        return ConfigError(fmt::format("{}: gene family {} ('{}'): its {} does not match the run's model ('{}')",
+                                       path, i, Echo(name), what, want.name));
+      };
+      if (name != want.name) throw mismatch("name");
+      if (f.at("size").get<long long>() != want.size || f.at("offset").get<long long>() != want.offset)
+        throw mismatch("size or offset");
+      if (f.at("unit").get<std::string>() != want.unit) throw mismatch("unit");
+      if (f.at("low").get<double>() != want.low || f.at("high").get<double>() != want.high)
+        throw mismatch("range");
+      const std::vector<double> slice = f.at("genes").get<std::vector<double>>();
+      if (!std::equal(slice.begin(), slice.end(), g.genes.begin() + want.offset,
+                      g.genes.begin() + want.offset + want.size) ||
+          static_cast<long long>(slice.size()) != want.size ||
+          static_cast<long long>(f.at("values").size()) != want.size)
+        throw mismatch("genes");
+      if (f.contains("labels") ? f.at("labels").get<std::vector<std::string>>() != want.labels
+                               : !want.labels.empty())
+        throw mismatch("labels (its topology)");
+    }
     for (double x : g.genes)
       if (!std::isfinite(x)) throw ConfigError(fmt::format("{}: a gene is not a finite number", path));
     g.fitness = j.at("fitness").get<double>();
     // Version 1 counted generations from 0; version 2 from 1.
     g.generation = j.at("generation").get<long long>() - (version >= 2 ? 1 : 0);
     g.normalizer = ObsNormalizer::FromJson(j.at("obs_normalizer"), obs_dim, path);
+    if (config && (g.normalizer.enabled() != config->obs_normalization ||
+                   (config->obs_normalization && g.normalizer.clip() != config->obs_clip)))
+      throw ConfigError(fmt::format("{}: its observation normaliser (enabled {}, clip {}) does not match the run's "
+                                    "config (train.obs_normalization = {}, train.obs_clip = {})",
+                                    path, g.normalizer.enabled(), g.normalizer.clip(), config->obs_normalization,
+                                    config->obs_clip));
     return g;
   } catch (const nlohmann::json::exception& e) {
     throw ConfigError(fmt::format("{}: malformed genome file ({})", path, e.what()));

@@ -30,12 +30,16 @@ struct SavedGenome {
 
 nlohmann::json GenomeFileJson(const RunConfig& config, const GenomeLayout& layout,
                               const SavedGenome& genome);
-// Validates format, version, layout and values against `layout`; throws
-// ConfigError naming `path` and the problem.
-SavedGenome ParseGenomeFile(const std::string& path, const GenomeLayout& layout, int obs_dim);
+// Validates format, version, layout and values against `layout` (every
+// family's name, place, size, unit, range, labels and genes, and the file's
+// own counts against each other); with `config`, also the task, model kind
+// and observation normaliser settings it records. Throws ConfigError naming
+// `path` and the problem.
+SavedGenome ParseGenomeFile(const std::string& path, const GenomeLayout& layout, int obs_dim,
+                            const RunConfig* config = nullptr);
 // The same for a genome file's text; `what` names it in errors.
 SavedGenome ParseGenomeText(const std::string& text, const std::string& what, const GenomeLayout& layout,
-                            int obs_dim);
+                            int obs_dim, const RunConfig* config = nullptr);
 
 // The resolved config of a run directory.
 RunConfig LoadRunConfig(const std::string& run_dir);

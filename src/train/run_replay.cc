@@ -34,7 +34,7 @@ LoadedRun LoadRun(const std::string& run_dir) {
   r.task = MakeTask(r.config.task_name, r.config.task_options);
   r.model = MakeModel(r.config.model, r.task->observation_space(), r.task->action_space());
   r.genome = ParseGenomeFile((fs::path(run_dir) / "best_genome.json").string(), r.model->layout(),
-                             r.task->observation_space().vector_size());
+                             r.task->observation_space().vector_size(), &r.config);
   return r;
 }
 }  // namespace
@@ -51,7 +51,13 @@ nlohmann::json EvaluateRun(const std::string& run_dir, const int* episodes_or_nu
                                   (fs::path(run_dir) / "config.toml").string()));
   ThreadPool pool(threads);
   Evaluator evaluator(*run.model, run.config.task_name, pool, nullptr, nullptr, false, run.config.task_options);
-  const EvalStats e = Summarise(evaluator.EvaluateHeldOut(run.genome.genes, run.genome.normalizer, s, episodes));
+  bool aborted = false;
+  const EvalStats e = StreamEpisodes(
+      episodes,
+      [&](int first, int count) {
+        return evaluator.EvaluateHeldOut(run.genome.genes, run.genome.normalizer, s, count, {}, first);
+      },
+      &aborted);
   return {{"run_dir", run_dir}, {"task", run.config.task_name}, {"model", run.config.model.kind},
           {"episodes", episodes}, {"seed", s},           {"mean", e.mean},
           {"std", e.std},         {"min", e.min},        {"max", e.max},

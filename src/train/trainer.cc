@@ -10,6 +10,7 @@
 #include "neurevo/error.h"
 #include "neurevo/random.h"
 #include "train/eval_stats.h"
+#include "train/memory_estimate.h"
 #include "train/run_files.h"
 
 namespace neurevo {
@@ -100,24 +101,8 @@ long long Trainer::WorstCaseSteps(long long individuals) const {
          task_probe_->max_episode_steps();
 }
 
-void Trainer::RefuseBudgetBelowOneGeneration() const {
-  const long long budget = config_.budget.env_steps;
-  if (budget == 0) return;  // no limit
-  long long individuals = 0;
-  for (const auto& o : optimizers_) individuals += o->population();
-  const long long needed = WorstCaseSteps(individuals);
-  if (budget >= needed) return;
-  throw ConfigError(fmt::format(
-      "budget.env_steps: {} cannot hold one generation, whose worst case is {} env steps ({} individual(s) x {} "
-      "episode(s) + 2 x {} validation episode(s), at {}'s limit of {} steps); allowed: 0 (no limit) or >= {}",
-      budget, needed, individuals, config_.train_episodes, config_.validation_episodes, config_.task_name,
-      task_probe_->max_episode_steps(), needed));
-}
-
 void Trainer::Start() {
   optimizers_ = MakeOptimizers();
-  // Every rank decides alike (the same config), before anything is written.
-  RefuseBudgetBelowOneGeneration();
   state_ = FreshState();
   OnRootFirst([&] {
     if (!write_) return;
@@ -552,23 +537,39 @@ nlohmann::json Trainer::Run() {
   std::string eval_skipped;
   if (stop_reason_ == "interrupted") eval_skipped = "interrupted";
   else if (config_.eval_episodes == 0) eval_skipped = "eval.episodes = 0";
-  else if (!state_.best) eval_skipped = state_.generation == 0 ? "no generation completed" : "no best genome";
+  else if (!state_.best) eval_skipped = "no best genome";  // the run fails below
   if (eval_skipped.empty()) {
     progress_.Message(fmt::format("evaluating the best genome on {} held-out episodes", config_.eval_episodes));
-    const auto episodes = EvaluateEpisodes(config_.eval_episodes, [&](Range range) {
-      return evaluator_.EvaluateHeldOut(state_.best->genes, state_.best->normalizer, config_.seed,
-                                        config_.eval_episodes, range);
-    });
+    bool aborted = false;
+    eval = StreamEpisodes(
+        config_.eval_episodes,
+        [&](int first, int count) {
+          return EvaluateEpisodes(count, [&](Range range) {
+            return evaluator_.EvaluateHeldOut(state_.best->genes, state_.best->normalizer, config_.seed, count,
+                                              range, first);
+          });
+        },
+        &aborted);
     // Stopped during the evaluation: the training state is checkpointed,
     // and a resumed run evaluates again.
-    if (std::ranges::any_of(episodes, [](const EpisodeResult& e) { return e.aborted; })) stop_reason_ = "interrupted";
-    eval = Summarise(episodes);
+    if (aborted) stop_reason_ = "interrupted";
   }
   if (stop_reason_ == "interrupted")
     return {{"stop_reason", stop_reason_},
             {"generations", state_.generation},
             {"env_steps", state_.env_steps},
             {"run_dir", dir_}};
+  // A run with nothing to show: no genome ever finished its episodes (every
+  // one failed, or no generation fit in the budget). There is no result to
+  // summarise, so there is no summary.json; the checkpoint stays.
+  if (!state_.best)
+    throw RunFailed(state_.generation == 0
+                        ? fmt::format("the run stopped ({}) before its first generation: no best genome, no "
+                                      "summary.json", stop_reason_)
+                        : fmt::format("every individual's episodes failed in all {} generations ({} failed "
+                                      "episodes: the network's state became non-finite): no best genome, no "
+                                      "summary.json; check the model.* parameters",
+                                      state_.generation, state_.failed_episodes));
   const std::optional<SavedGenome>& best = state_.best;
   const bool evaluated = eval_skipped.empty();
   auto number_or_null = [](bool present, double x) { return present ? nlohmann::json(x) : nlohmann::json(nullptr); };
@@ -608,6 +609,7 @@ nlohmann::json Trainer::Run() {
 }
 
 nlohmann::json Train(const RunConfig& config, const TrainOptions& options) {
+  CheckMemoryFits(config);  // before the run directory exists
   Trainer trainer(config, options);
   trainer.Start();
   return trainer.Run();
@@ -639,6 +641,7 @@ nlohmann::json ResumeTraining(const std::vector<std::string>& overrides, const T
   if (options.cluster && options.cluster->size() > 1) read = nlohmann::json::parse(options.cluster->Broadcast(read.dump()));
   if (!read["error"].get<std::string>().empty()) throw ConfigError(read["error"].get<std::string>());
   const RunConfig config = ParseConfig(read["text"].get<std::string>(), overrides, config_path);
+  CheckMemoryFits(config);
   Trainer trainer(config, options);
   trainer.Resume(!overrides.empty());
   return trainer.Run();

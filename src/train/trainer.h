@@ -28,8 +28,8 @@ class Trainer {
  public:
   Trainer(const RunConfig& config, const TrainOptions& options);
 
-  // A new run: refuses a budget too small for one generation, then creates
-  // the run directory (if options.out_dir is set) and writes config.toml.
+  // A new run (config validation has refused a budget too small for one
+  // generation): creates the run directory (if options.out_dir is set) and writes config.toml.
   void Start();
   // Continues the run in options.out_dir from its newest usable checkpoint
   // (from the start if it has none yet). Everything is verified before any
@@ -56,10 +56,6 @@ class Trainer {
   // incumbent, each at the task's step limit. A generation starts only if
   // this fits in what is left of budget.env_steps.
   long long WorstCaseSteps(long long individuals) const;
-  // A fresh run whose budget.env_steps cannot hold its first generation
-  // would train nothing: refused (ConfigError naming the key and the
-  // smallest budget that fits) before anything is written.
-  void RefuseBudgetBelowOneGeneration() const;
   // Rank 0 runs `fn`; a ConfigError it throws is thrown on every rank.
   void OnRootFirst(const std::function<void()>& fn);
   // This rank's share of [0, n) (all of it in one process).
