@@ -9,6 +9,8 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "core/files.h"
+#include "core/nesting_guard.h"
 #include "neurevo/error.h"
 #include "neurevo/task.h"
 #include "optim/fitness_shaping.h"
@@ -385,6 +387,7 @@ void ApplyOverride(RunConfig& c, const std::string& assignment) {
   const Entry* e = FindEntry(key);
   if (!e) UnknownKey(key);
   try {
+    CheckTomlNesting(value, fmt::format("--set {}", key));  // toml++ recurses per level
     toml::table parsed = toml::parse("v = " + value);
     e->set(c, *parsed.get("v"));
   } catch (const toml::parse_error&) {
@@ -498,6 +501,7 @@ std::vector<ConfigKeyInfo> ConfigKeys() {
 RunConfig ParseConfig(const std::string& toml_text, const std::vector<std::string>& overrides,
                       const std::string& source) {
   RunConfig c;
+  CheckTomlNesting(toml_text, source);  // toml++ recurses per level: bound it first
   try {
     toml::table root = toml::parse(toml_text, source);
     ApplyTable(c, root, "");
@@ -514,11 +518,7 @@ RunConfig ParseConfig(const std::string& toml_text, const std::vector<std::strin
 }
 
 RunConfig LoadConfigFile(const std::string& path, const std::vector<std::string>& overrides) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(fmt::format("{}: cannot read the config file", path));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParseConfig(ss.str(), overrides, path);
+  return ParseConfig(ReadFile(path, kConfigFileMaxBytes), overrides, path);
 }
 
 std::string ConfigToToml(const RunConfig& c) {

@@ -12,6 +12,7 @@
 #include "neurevo/error.h"
 #include "neurevo/random.h"
 #include "optim/state_json.h"
+#include "optim/state_invariants.h"
 
 namespace neurevo {
 namespace {
@@ -310,6 +311,33 @@ void CmaEs::LoadState(const nlohmann::json& state) {
     Eigen::VectorXd d = VectorFromJson(state, n_, "D");
     Eigen::MatrixXd c = MatrixFromJson(state, n_, "C");
     Eigen::MatrixXd b = MatrixFromJson(state, n_, "B");
+    namespace inv = state_invariants;
+    const std::string what = "cma_es";
+    inv::StepSize(sigma0, what, "sigma0");
+    inv::StepSize(sigma, what, "sigma");
+    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
+    inv::Counter(eigen_generation, generation, what, "eigen_generation");
+    inv::Counter(resets, generation, what, "resets");
+    inv::Finite(mean, what, "mean");
+    inv::Finite(ps, what, "ps");
+    inv::Finite(pc, what, "pc");
+    // D and B: the eigendecomposition samples are drawn from; its condition
+    // is capped as UpdateEigensystem caps it (eigenvalue ratio 1e14).
+    inv::StepSizes(d, what, "D");
+    if (d.maxCoeff() > 1e7 * (1 + 1e-9) * d.minCoeff()) inv::Fail(what, "D", "has a condition above 1e7");
+    inv::Orthonormal(b, what, "B");
+    // C is positive definite after every update without active CMA; with it
+    // an update may leave C indefinite until the next eigendecomposition
+    // resets it, so only symmetry and a positive diagonal are required.
+    if (active()) {
+      inv::Finite(c, what, "C");
+      for (int i = 0; i < n_; ++i)
+        for (int k = 0; k <= i; ++k)
+          if (c(i, k) != c(k, i) || (i == k && !(c(i, i) > 0.0)))
+            inv::Fail(what, "C", "is not symmetric with a positive diagonal");
+    } else {
+      inv::Covariance(c, what, "C");
+    }
     seed_ = seed;
     sigma0_ = sigma0;
     generation_ = generation;

@@ -13,6 +13,7 @@
 #include "neurevo/random.h"
 #include "optim/mads.h"
 #include "optim/state_json.h"
+#include "optim/state_invariants.h"
 
 namespace neurevo {
 namespace {
@@ -282,6 +283,15 @@ void Enomad::LoadState(const nlohmann::json& state) {
     if (refining && (frames.empty() || ranked.cols() == 0)) throw ConfigError("enomad state: refining without frames");
     Eigen::VectorXd best = state_json::ToVector(state, n_, what, "best");
     const double best_f = FromNumber(state.at("best_fitness"));
+    namespace inv = state_invariants;
+    inv::StepSize(poll0, what, "poll0");
+    inv::Probability(crossover, what, "crossover");
+    inv::StepSize(sigma, what, "sigma");
+    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
+    inv::Counter(refine_iteration, iterations_, what, "refine_iteration");
+    inv::Finite(candidates, what, "candidates");
+    inv::Finite(ranked, what, "ranked");
+    inv::Finite(best, what, "best");
     poll0_ = poll0;
     crossover_ = crossover;
     sigma_ = sigma;

@@ -11,6 +11,7 @@
 #include "neurevo/error.h"
 #include "neurevo/random.h"
 #include "optim/state_json.h"
+#include "optim/state_invariants.h"
 
 namespace neurevo {
 
@@ -113,6 +114,12 @@ void Ga::LoadState(const nlohmann::json& state) {
     const int generation = state.at("generation").get<int>();
     Eigen::VectorXd best = state_json::ToVector(state, n_, what, "best");
     Eigen::MatrixXd candidates = state_json::ToMatrix(state, n_, lambda_, what, "candidates");
+    namespace inv = state_invariants;
+    inv::Probability(crossover, what, "crossover");
+    inv::StepSize(sigma, what, "sigma");
+    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
+    inv::Finite(best, what, "best");
+    inv::Finite(candidates, what, "candidates");
     crossover_ = crossover;
     sigma_ = sigma;
     seed_ = seed;

@@ -11,6 +11,7 @@
 #include "neurevo/error.h"
 #include "neurevo/random.h"
 #include "optim/state_json.h"
+#include "optim/state_invariants.h"
 
 namespace neurevo {
 namespace {
@@ -150,6 +151,10 @@ void Mads::LoadState(const nlohmann::json& state) {
     }
     const int generation = state.at("generation").get<int>();
     if (batch_start < 0 || batch_start >= 2 * n_) throw ConfigError("mads state: bad batch_start");
+    namespace inv = state_invariants;
+    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
+    inv::Counter(poll, std::numeric_limits<int>::max(), what, "poll");
+    if (has_poll_best) inv::Finite(poll_best, what, "poll_best");
     seed_ = seed;
     frame_ = std::move(frame);
     center_known_ = center_known;

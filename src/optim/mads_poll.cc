@@ -8,6 +8,7 @@
 
 #include "neurevo/error.h"
 #include "optim/state_json.h"
+#include "optim/state_invariants.h"
 
 namespace neurevo {
 
@@ -95,6 +96,12 @@ MadsFrame MadsFrame::Load(const nlohmann::json& j, int dimension) {
     f.lower(static_cast<Eigen::Index>(i)) = lo[i].is_null() ? -kInf : lo[i].get<double>();
     f.upper(static_cast<Eigen::Index>(i)) = hi[i].is_null() ? kInf : hi[i].get<double>();
   }
+  namespace inv = state_invariants;
+  inv::Finite(f.x, "mads frame", "x");
+  inv::StepSize(f.poll_size, "mads frame", "poll_size");
+  for (Eigen::Index i = 0; i < f.lower.size(); ++i)
+    if (std::isnan(f.lower(i)) || std::isnan(f.upper(i)) || f.lower(i) > f.upper(i))
+      inv::Fail("mads frame", "lower", "is above 'upper' or not a number");
   return f;
 }
 

@@ -12,6 +12,7 @@
 #include "neurevo/error.h"
 #include "neurevo/random.h"
 #include "optim/fitness_shaping.h"
+#include "optim/state_invariants.h"
 
 namespace neurevo {
 namespace {
@@ -162,6 +163,13 @@ void OpenAiEs::LoadState(const nlohmann::json& state) {
     Eigen::VectorXd theta = VectorFromJson(state, n_, "theta");
     Eigen::VectorXd m = VectorFromJson(state, n_, "adam_m");
     Eigen::VectorXd v = VectorFromJson(state, n_, "adam_v");
+    namespace inv = state_invariants;
+    const std::string what = "openai_es";
+    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
+    inv::Counter(adam_t, generation, what, "adam_t");
+    inv::Finite(theta, what, "theta");
+    inv::Finite(m, what, "adam_m");
+    inv::NonNegative(v, what, "adam_v");
     seed_ = seed;
     shaping_ = shaping;
     generation_ = generation;

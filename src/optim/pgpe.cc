@@ -3,6 +3,7 @@
 #include "optim/pgpe.h"
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 #include <stdexcept>
 
@@ -10,6 +11,7 @@
 #include "neurevo/random.h"
 #include "optim/fitness_shaping.h"
 #include "optim/state_json.h"
+#include "optim/state_invariants.h"
 
 namespace neurevo {
 
@@ -158,6 +160,14 @@ void Pgpe::LoadState(const nlohmann::json& state) {
     Eigen::VectorXd velocity = state_json::ToVector(state, n_, what, "velocity");
     Eigen::VectorXd m = state_json::ToVector(state, n_, what, "adam_m");
     Eigen::VectorXd v = state_json::ToVector(state, n_, what, "adam_v");
+    namespace inv = state_invariants;
+    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
+    inv::Counter(adam_t, generation, what, "adam_t");
+    inv::Finite(mean, what, "mean");
+    inv::StepSizes(sigma, what, "sigma");
+    inv::Finite(velocity, what, "velocity");
+    inv::Finite(m, what, "adam_m");
+    inv::NonNegative(v, what, "adam_v");
     seed_ = seed;
     shaping_ = shaping;
     generation_ = generation;

@@ -13,6 +13,7 @@
 #include "neurevo/random.h"
 #include "optim/cma_es.h"
 #include "optim/state_json.h"
+#include "optim/state_invariants.h"
 
 namespace neurevo {
 namespace {
@@ -205,6 +206,16 @@ void SepCmaEs::LoadState(const nlohmann::json& state) {
     Eigen::VectorXd ps = state_json::ToVector(state, n_, what, "ps");
     Eigen::VectorXd pc = state_json::ToVector(state, n_, what, "pc");
     Eigen::VectorXd c = state_json::ToVector(state, n_, what, "C");
+    namespace inv = state_invariants;
+    inv::StepSize(sigma0, what, "sigma0");
+    inv::StepSize(sigma, what, "sigma");
+    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
+    inv::Counter(resets, generation, what, "resets");
+    inv::Finite(mean, what, "mean");
+    inv::Finite(ps, what, "ps");
+    inv::Finite(pc, what, "pc");
+    inv::StepSizes(c, what, "C");  // a diagonal covariance: positive variances
+    if (c.maxCoeff() > 1e14 * (1 + 1e-9) * c.minCoeff()) inv::Fail(what, "C", "has a condition above 1e14");
     seed_ = seed;
     sigma0_ = sigma0;
     generation_ = generation;

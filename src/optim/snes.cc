@@ -3,12 +3,14 @@
 #include "optim/snes.h"
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "neurevo/error.h"
 #include "neurevo/random.h"
 #include "optim/fitness_shaping.h"
 #include "optim/state_json.h"
+#include "optim/state_invariants.h"
 
 namespace neurevo {
 
@@ -111,6 +113,12 @@ void Snes::LoadState(const nlohmann::json& state) {
     const int resets = state.at("resets").get<int>();
     Eigen::VectorXd mean = state_json::ToVector(state, n_, what, "mean");
     Eigen::VectorXd sigma = state_json::ToVector(state, n_, what, "sigma");
+    namespace inv = state_invariants;
+    inv::StepSize(sigma0, what, "sigma0");
+    inv::StepSizes(sigma, what, "sigma");
+    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
+    inv::Counter(resets, generation, what, "resets");
+    inv::Finite(mean, what, "mean");
     seed_ = seed;
     sigma0_ = sigma0;
     shaping_ = shaping;

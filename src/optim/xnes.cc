@@ -3,12 +3,14 @@
 #include "optim/xnes.h"
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "neurevo/error.h"
 #include "neurevo/random.h"
 #include "optim/fitness_shaping.h"
 #include "optim/state_json.h"
+#include "optim/state_invariants.h"
 
 namespace neurevo {
 
@@ -132,6 +134,13 @@ void Xnes::LoadState(const nlohmann::json& state) {
     const double sigma = state.at("sigma").get<double>();
     Eigen::VectorXd mean = state_json::ToVector(state, n_, what, "mean");
     Eigen::MatrixXd b = state_json::ToMatrix(state, n_, n_, what, "B");
+    namespace inv = state_invariants;
+    inv::StepSize(sigma0, what, "sigma0");
+    inv::StepSize(sigma, what, "sigma");
+    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
+    inv::Counter(resets, generation, what, "resets");
+    inv::Finite(mean, what, "mean");
+    inv::Invertible(b, what, "B");  // the covariance is sigma^2 B B^T
     seed_ = seed;
     sigma0_ = sigma0;
     shaping_ = shaping;

@@ -7,7 +7,9 @@
 #include <fmt/format.h>
 #include <zlib.h>
 
+#include "core/checked_math.h"
 #include "core/files.h"
+#include "core/nesting_guard.h"
 #include "neurevo/error.h"
 #include "optim/state_json.h"
 
@@ -195,6 +197,7 @@ RunState DecodeCheckpoint(std::string_view bytes, const std::string& what) {
     throw fail(fmt::format("truncated or padded checkpoint: payload is {} bytes, header says {}",
                            payload.size(), length));
   if (Crc32(payload) != GetLE(bytes, 12, 4)) throw fail("checksum mismatch (the file is corrupt)");
+  CheckCborNesting(payload, what);  // the CBOR reader recurses per level
 
   RunState s;
   try {
@@ -235,11 +238,34 @@ RunState DecodeCheckpoint(std::string_view bytes, const std::string& what) {
   } catch (const nlohmann::json::exception& e) {
     throw fail(fmt::format("malformed checkpoint ({})", e.what()));
   }
-  if (s.generation < 0 || s.env_steps < 0 || s.failed_episodes < 0 || s.failed_individuals < 0 ||
-      s.optimizer_restores < 0 || s.restore_generation < 0 || s.restore_generation > s.generation)
-    throw fail("negative or inconsistent counters");
+  // Every counter within 0 .. 2^53 and consistent with the others (the
+  // trainer checks them against the config in Trainer::Adopt): a counter
+  // near 2^63 would otherwise overflow the budget arithmetic.
+  auto counter = [&](long long v, const char* name) {
+    if (v < 0 || v > kMaxSavedCount)
+      throw fail(fmt::format("counter '{}' is {}; allowed: 0 .. 2^53", name, v));
+  };
+  counter(s.generation, "generation");
+  counter(s.env_steps, "env_steps");
+  counter(s.failed_episodes, "failed_episodes");
+  counter(s.failed_individuals, "failed_individuals");
+  counter(s.optimizer_restores, "optimizer_restores");
+  counter(s.restore_generation, "restore_generation");
+  counter(static_cast<long long>(std::min<uint64_t>(s.metrics_bytes, uint64_t{1} << 62)), "metrics_bytes");
+  if (s.restore_generation > s.generation) throw fail("restore_generation is after generation");
+  if (s.failed_individuals > s.failed_episodes)
+    throw fail("more failed individuals than failed episodes");
   if (s.optimizers.empty() || s.optimizers.size() != s.restore_points.size())
     throw fail("optimizer states missing or inconsistent");
+  if (s.optimizer_restores > s.generation * static_cast<long long>(s.optimizers.size()))
+    throw fail("more optimizer restores than island generations");
+  if (s.best) {
+    counter(s.best->generation, "best.generation");
+    counter(s.best->validation_episodes, "best.validation_episodes");
+    if (s.best->generation >= s.generation) throw fail("the best genome is from a generation not yet complete");
+  }
+  if (s.generation == 0 && (s.env_steps != 0 || s.failed_episodes != 0 || s.best || s.metrics_bytes != 0))
+    throw fail("counters or a best genome before the first generation");
   for (const auto& o : s.optimizers)
     if (!AllFinite(o)) throw fail("an optimizer state holds a non-finite number");
   for (const auto& o : s.restore_points)

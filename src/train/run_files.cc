@@ -2,12 +2,14 @@
 
 #include "neurevo/train.h"
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 #include <filesystem>
 #include <fmt/format.h>
 
 #include "core/files.h"
+#include "core/nesting_guard.h"
 #include "neurevo/error.h"
 
 namespace neurevo {
@@ -29,11 +31,17 @@ nlohmann::json GenomeFileJson(const RunConfig& config, const GenomeLayout& layou
 }
 
 SavedGenome ParseGenomeFile(const std::string& path, const GenomeLayout& layout, int obs_dim) {
-  return ParseGenomeText(ReadFile(path), path, layout, obs_dim);
+  // A genome file holds each gene as one line of JSON (about 30 bytes) plus
+  // its model's description and the normalizer: anything far larger is not
+  // one (and /dev/zero is refused as not a regular file).
+  const uint64_t cap = (uint64_t{16} << 20) + 64ull * static_cast<uint64_t>(layout.size()) +
+                       128ull * static_cast<uint64_t>(std::max(obs_dim, 0));
+  return ParseGenomeText(ReadFile(path, cap), path, layout, obs_dim);
 }
 
 SavedGenome ParseGenomeText(const std::string& text, const std::string& path, const GenomeLayout& layout,
                             int obs_dim) {
+  CheckJsonNesting(text, path);
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
@@ -95,11 +103,13 @@ void CreateRunDir(const std::string& dir) {
     if (!fs::is_directory(dir, ec))
       throw ConfigError(fmt::format("--out {}: exists and is not a directory", dir));
     // Only leftovers of a run killed while creating this directory (a
-    // half-written temporary file) do not count.
+    // half-written temporary file of neurevo's own naming) do not count; any
+    // other file is a user's, and is never touched.
     for (const auto& entry : fs::directory_iterator(dir, ec))
-      if (entry.path().extension() != ".tmp")
+      if (!IsNeurevoTempFile(entry.path().filename().string()))
         throw ConfigError(fmt::format("--out {}: directory exists and is not empty; choose a new one", dir));
-    for (const auto& entry : fs::directory_iterator(dir, ec)) fs::remove(entry.path(), ec);
+    if (ec) throw ConfigError(fmt::format("--out {}: cannot list: {}", dir, ec.message()));
+    RemoveStaleTempFiles(dir);
     return;
   }
   fs::create_directories(dir, ec);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <limits>
 
+#include "core/checked_math.h"
 #include "core/files.h"
 #include "neurevo/error.h"
 #include "neurevo/random.h"
@@ -180,6 +181,7 @@ std::vector<std::unique_ptr<Optimizer>> Trainer::Adopt(const RunState& s, const 
   if (s.best && static_cast<int>(s.best->genes.size()) != model_->layout().size())
     throw ConfigError(fmt::format("{}: best genome has {} genes, the model has {}", what, s.best->genes.size(),
                                   model_->layout().size()));
+  CheckCounters(s, what);
   auto optimizers = MakeOptimizers();
   for (size_t k = 0; k < optimizers.size(); ++k) {
     try {
@@ -193,6 +195,35 @@ std::vector<std::unique_ptr<Optimizer>> Trainer::Adopt(const RunState& s, const 
     }
   }
   return optimizers;
+}
+
+void Trainer::CheckCounters(const RunState& s, const std::string& what) const {
+  // What the config allows per generation: every training episode of the
+  // largest population the optimizer may use, and the validation of a
+  // challenger and of the incumbent, each at most the task's step limit.
+  // Populations vary with restarts (up to the config's cap of 10^6), mads
+  // and enomad (polls of up to 2 x genes per frame); a generous bound there.
+  // Doubles: the bounds need not be exact, only free of overflow.
+  const OptimizerOptions& o = config_.optimizer;
+  const bool varies = (o.restarts != "none" && !o.restarts.empty()) || o.kind == "mads" || o.kind == "enomad";
+  const double population = static_cast<double>(o.population);
+  const double individuals =
+      config_.islands *
+      (varies ? std::max(1e6, (2.0 * model_->layout().size() + 1) * std::max(population, 1.0)) : population);
+  const double train_episodes = individuals * config_.train_episodes;
+  const double episodes = train_episodes + 2.0 * config_.validation_episodes;
+  const auto g = static_cast<double>(s.generation);
+  auto within = [&](double value, double bound, const char* name) {
+    if (value > bound)
+      throw ConfigError(fmt::format("{}: counter '{}' is {}, more than {} generations of this config allow ({})",
+                                    what, name, value, s.generation, bound));
+  };
+  within(static_cast<double>(s.env_steps), g * episodes * task_probe_->max_episode_steps(), "env_steps");
+  within(static_cast<double>(s.failed_episodes), g * train_episodes, "failed_episodes");
+  within(static_cast<double>(s.failed_individuals), g * individuals, "failed_individuals");
+  if (s.best)
+    within(static_cast<double>(s.best->validation_episodes), g * config_.validation_episodes,
+           "best.validation_episodes");
 }
 
 void Trainer::Resume(bool config_changed) {
@@ -212,13 +243,32 @@ void Trainer::Resume(bool config_changed) {
 
 void Trainer::ResumeOnRoot(bool config_changed) {
   const fs::path dir(dir_);
+  const std::string metrics_path = (dir / "metrics.jsonl").string();
+  // A run directory whose checkpoints/ is not a directory (or cannot be
+  // listed) is not one that stopped before its first checkpoint: refuse,
+  // before anything is changed.
+  const fs::path checkpoints = dir / "checkpoints";
+  std::error_code ec;
+  const auto kind = fs::symlink_status(checkpoints, ec).type();
+  if (kind != fs::file_type::not_found && !fs::is_directory(checkpoints, ec))
+    throw ConfigError(fmt::format("{}: not a directory (a run directory's checkpoints/ must be one)",
+                                  checkpoints.string()));
+  if (kind != fs::file_type::not_found) {
+    fs::directory_iterator probe(checkpoints, ec);
+    if (ec) throw ConfigError(fmt::format("{}: cannot list: {}", checkpoints.string(), ec.message()));
+  }
   std::vector<std::string> problems;
   std::vector<std::string> unusable;
   bool found = false;
   for (const std::string& file : ListCheckpoints(dir_)) {
     try {
-      RunState s = DecodeCheckpoint(ReadFile(file), file);
-      optimizers_ = Adopt(s, file);
+      // A checkpoint larger than the machine's memory could not be loaded.
+      RunState s = DecodeCheckpoint(ReadFile(file, MachineMemoryBytes()), file);
+      auto optimizers = Adopt(s, file);
+      // The newest checkpoint whose metrics prefix still matches wins (the
+      // file may have been cut between two checkpoints).
+      MetricsLog::Check(metrics_path, s.metrics_bytes, s.metrics_crc);
+      optimizers_ = std::move(optimizers);
       state_ = std::move(s);
       found = true;
       break;
@@ -230,14 +280,17 @@ void Trainer::ResumeOnRoot(bool config_changed) {
   if (!found && !problems.empty())
     throw ConfigError(fmt::format("{}: no usable checkpoint: {}", dir_, fmt::join(problems, "; ")));
   if (!found) {
+    MetricsLog::Check(metrics_path, 0, 0);  // a FIFO or directory in its place is refused here too
     optimizers_ = MakeOptimizers();
     state_ = FreshState();
   }
   // Every check has passed; from here on the directory is brought in line
-  // with the state (the metrics check may still refuse, before writing).
-  metrics_.Resume((dir / "metrics.jsonl").string(), state_.metrics_bytes, state_.metrics_crc);
+  // with the state. Leftover temporary files (a write that failed, e.g. on a
+  // full disk) go first.
+  RemoveStaleTempFiles(dir_);
+  if (kind != fs::file_type::not_found) RemoveStaleTempFiles(checkpoints.string());
+  metrics_.Resume(metrics_path, state_.metrics_bytes, state_.metrics_crc);
   for (const std::string& p : problems) progress_.Message("skipping a checkpoint: " + p);
-  std::error_code ec;
   for (const std::string& file : unusable) fs::rename(file, file + ".unusable", ec);
   if (config_changed) WriteFileAtomic((dir / "config.toml").string(), ConfigToToml(config_));
   // best_genome.json may hold a best found after the checkpoint; the rerun
@@ -312,9 +365,11 @@ Trainer::Outcome Trainer::RunGeneration(long long& max_steps) {
   // (population sizes may change between generations, e.g. with restarts):
   // every training episode, and the validation of a challenger and of the
   // incumbent, at the task's step limit.
-  max_steps = (static_cast<long long>(genomes.size()) * config_.train_episodes + 2LL * config_.validation_episodes) *
-              task_probe_->max_episode_steps();
-  if (config_.budget.env_steps > 0 && state_.env_steps + max_steps > config_.budget.env_steps) {
+  max_steps = SaturatingMul(SaturatingAdd(SaturatingMul(static_cast<long long>(genomes.size()),
+                                                       config_.train_episodes),
+                                         2LL * config_.validation_episodes),
+                            task_probe_->max_episode_steps());
+  if (config_.budget.env_steps > 0 && SaturatingAdd(state_.env_steps, max_steps) > config_.budget.env_steps) {
     stop_reason_ = "env_steps";
     return Outcome::kAbandoned;
   }
@@ -383,7 +438,7 @@ Trainer::Outcome Trainer::RunGeneration(long long& max_steps) {
   }
 
   // The generation is complete: from here on the state changes.
-  state_.env_steps += steps;
+  state_.env_steps = SaturatingAdd(state_.env_steps, steps);
   state_.failed_episodes += failed_episodes;
   state_.failed_individuals += failed_individuals;
   if (incumbent_revalidated) {
@@ -601,7 +656,7 @@ nlohmann::json ResumeTraining(const std::vector<std::string>& overrides, const T
       read["error"] = fmt::format("{}: not a run directory (no config.toml)", dir);
     else
       try {
-        read["text"] = ReadFile(config_path);
+        read["text"] = ReadFile(config_path, kConfigFileMaxBytes);
       } catch (const ConfigError& e) {
         read["error"] = e.what();
       }
