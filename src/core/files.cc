@@ -103,13 +103,16 @@ bool IsNeurevoTempFile(const std::string& filename) {
 void RemoveStaleTempFiles(const std::string& dir) {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec))
-    if (IsNeurevoTempFile(entry.path().filename().string()) && entry.is_regular_file(ec))
+    if (IsNeurevoTempFile(entry.path().filename().string()) && !entry.is_directory(ec))
       fs::remove(entry.path(), ec);
 }
 
 void WriteFileAtomic(const std::string& path, const std::string& content) {
   const std::string tmp = TempFileName(path);
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // A fresh file: whatever stands at the temporary name (a stale file, or a
+  // FIFO that an open for writing would block on) is removed first.
+  ::unlink(tmp.c_str());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0) throw std::runtime_error(fmt::format("{}: cannot write: {}", tmp, std::strerror(errno)));
   const bool written = WriteAll(fd, content) && ::fsync(fd) == 0;
   const int saved_errno = errno;

@@ -76,7 +76,13 @@ TEST(Files, TemporaryNamesAreNeurevosOwnAndStaleOnesGo) {
     EXPECT_FALSE(IsNeurevoTempFile(user)) << user;
   std::ofstream(dir / "notes.tmp") << "precious";
   std::ofstream(dir / ".neurevo-config.toml.tmp") << "stale";
+  ASSERT_EQ(::mkfifo((dir / ".neurevo-metrics.jsonl.tmp").c_str(), 0644), 0);
   RemoveStaleTempFiles(dir.string());
+  EXPECT_FALSE(fs::exists(dir / ".neurevo-metrics.jsonl.tmp"));
+  // A FIFO at the temporary name does not block a write.
+  ASSERT_EQ(::mkfifo((dir / ".neurevo-x.json.tmp").c_str(), 0644), 0);
+  WriteFileAtomic((dir / "x.json").string(), "{}");
+  EXPECT_EQ(ReadFile((dir / "x.json").string(), 10), "{}");
   EXPECT_TRUE(fs::exists(dir / "notes.tmp"));
   EXPECT_FALSE(fs::exists(dir / ".neurevo-config.toml.tmp"));
   fs::remove_all(dir);
