@@ -41,6 +41,17 @@ std::string ComparableToml(RunConfig c, const RunConfig& like) {
   return ConfigToToml(c);
 }
 
+// An optimizer tells once per generation of the run: its generation counter,
+// as stored (an integer that a narrowing read did not wrap) and as loaded,
+// is at most the run's.
+void CheckOptimizerGeneration(const Optimizer& optimizer, const nlohmann::json& state, long long run_generation) {
+  const nlohmann::json* stored = state.is_object() && state.contains("generation") ? &state["generation"] : nullptr;
+  if (!stored || !stored->is_number_integer() || stored->get<long long>() != optimizer.generation() ||
+      optimizer.generation() > run_generation)
+    throw ConfigError(fmt::format("optimizer state: 'generation' is {}; allowed: 0 .. the run's generation ({})",
+                                  stored ? stored->dump() : "missing", run_generation));
+}
+
 }  // namespace
 
 Trainer::Trainer(const RunConfig& config, const TrainOptions& options)
@@ -187,7 +198,9 @@ std::vector<std::unique_ptr<Optimizer>> Trainer::Adopt(const RunState& s, const 
     try {
       // Both must load: a restore point is used after a fault.
       optimizers[k]->LoadState(s.restore_points[k]);
+      CheckOptimizerGeneration(*optimizers[k], s.restore_points[k], s.restore_generation);
       optimizers[k]->LoadState(s.optimizers[k]);
+      CheckOptimizerGeneration(*optimizers[k], s.optimizers[k], s.generation);
     } catch (const ConfigError& e) {
       throw ConfigError(fmt::format("{}: island {}: {}", what, k, e.what()));
     } catch (const std::exception& e) {
