@@ -257,7 +257,7 @@ RunState DecodeCheckpoint(std::string_view bytes, const std::string& what) {
     throw fail("more failed individuals than failed episodes");
   if (s.optimizers.empty() || s.optimizers.size() != s.restore_points.size())
     throw fail("optimizer states missing or inconsistent");
-  if (s.optimizer_restores > s.generation * static_cast<long long>(s.optimizers.size()))
+  if (s.optimizer_restores > SaturatingMul(s.generation, static_cast<long long>(s.optimizers.size())))
     throw fail("more optimizer restores than island generations");
   if (s.best) {
     counter(s.best->generation, "best.generation");

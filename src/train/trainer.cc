@@ -189,6 +189,10 @@ std::vector<std::unique_ptr<Optimizer>> Trainer::Adopt(const RunState& s, const 
   if (s.normalizer.dim() != obs_dim)
     throw ConfigError(fmt::format("{}: observation size {} does not match the task's {}", what,
                                   s.normalizer.dim(), obs_dim));
+  if (s.normalizer.enabled() != config_.obs_normalization ||
+      (s.best && s.best->normalizer.enabled() != config_.obs_normalization))
+    throw ConfigError(fmt::format("{}: observation normalisation is {} in the checkpoint, {} in the config", what,
+                                  s.normalizer.enabled() ? "on" : "off", config_.obs_normalization ? "on" : "off"));
   if (s.best && static_cast<int>(s.best->genes.size()) != model_->layout().size())
     throw ConfigError(fmt::format("{}: best genome has {} genes, the model has {}", what, s.best->genes.size(),
                                   model_->layout().size()));

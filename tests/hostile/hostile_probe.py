@@ -2,8 +2,9 @@
 """Hostile-input probe (issue 17): generates hostile configs, run directories
 and checkpoints, runs the real `neurevo` binary on each, and counts crashes
 (a signal or an unexpected status), hangs (no exit within the time limit),
-silent acceptances (status 0 where a refusal was due) and data losses (a file
-the user had, changed or gone). Prints one line per class and exits 1 if any
+silent acceptances (status 0 where a refusal was due), data losses (a file
+the user had, changed or gone) and missed fall-backs (a refusal or failure
+where resuming from an older checkpoint was due). Prints one line per class and exits 1 if any
 count is not zero. Usage: hostile_probe.py PATH/TO/neurevo  (about 30 s)."""
 import os
 import shutil
@@ -16,7 +17,7 @@ import zlib
 import faulthandler
 
 NEUREVO = sys.argv[1]
-TIMEOUT = 30
+TIMEOUT = int(os.environ.get("PROBE_TIMEOUT", "30"))
 SMALL = ["--set", "model.excitatory=3", "--set", "model.inhibitory=3", "--set", "budget.generations=4",
          "--set", "checkpoint.interval=2", "--set", "eval.episodes=1", "--threads", "1"]
 counts = {}  # class -> [cases, crashes, hangs, silent, losses]
@@ -53,7 +54,7 @@ def snapshot(d):
 def record(cls, name, expect, rc, err, lost=False):
     if os.environ.get("PROBE_VERBOSE"):
         print(f"{cls}: {name}: {rc}", file=sys.stderr, flush=True)
-    c = counts.setdefault(cls, [0, 0, 0, 0, 0])
+    c = counts.setdefault(cls, [0, 0, 0, 0, 0, 0])
     c[0] += 1
     if rc is None:
         c[2] += 1
@@ -65,7 +66,7 @@ def record(cls, name, expect, rc, err, lost=False):
         c[3] += 1
         problems.append(f"{cls}: {name}: status {rc}, expected a refusal (2)")
     elif expect == "resume" and rc != 0:
-        c[3 if rc == 0 else 1] += 1
+        c[5] += 1  # refused or failed where a fall-back (or a clean resume) was due
         problems.append(f"{cls}: {name}: status {rc}, expected a fall-back and exit 0: {err.strip()[-200:]}")
     elif expect == "refuse" and err.count("\n") != 1:
         c[3] += 1
@@ -299,11 +300,12 @@ def main():
             d = copy("special")
             make(os.path.join(d, "checkpoints"))
             refused_unchanged("special files", f"checkpoints is {what}", ["train", "--quiet", "--resume", d], d)
-        f = os.path.join(tmp, "a-file")
+        d = os.path.join(tmp, "holder")
+        os.mkdir(d)
+        f = os.path.join(d, "a-file")
         open(f, "w").write("x")
         for cmd in (["eval", f], ["rollout", f], ["train", "--quiet", "--resume", f]):
-            refused_unchanged("special files", f"run dir is a file: {cmd[0]}", cmd + ([] if cmd[0] == "train" else []),
-                              os.path.join(tmp, "base"))
+            refused_unchanged("special files", f"run dir is a file: {cmd[0]}", cmd, d)
 
         # 3 and 4. Counters and optimizer state, edited inside a checkpoint
         # with a valid checksum: the newest is set aside, the older used.
@@ -327,6 +329,9 @@ def main():
                       lambda p: p["best"].__setitem__("validation_episodes", -1)))
         edits.append(("counters", "best validation episodes huge",
                       lambda p: p["best"].__setitem__("validation_episodes", 2 ** 40)))
+        edits.append(("counters", "normaliser switched off", lambda p: p["normalizer"].__setitem__("enabled", False)))
+        edits.append(("counters", "normaliser count -1", lambda p: p["normalizer"].__setitem__("count", -1.0)))
+        edits.append(("counters", "normaliser of another size", lambda p: p.__setitem__("obs_dim", p["obs_dim"] + 1)))
         o = lambda p: p["optimizers"][0]
         for key, value in (("sigma", 0.0), ("sigma", -1.0), ("sigma", 1e300), ("sigma", float("inf")),
                            ("sigma", float("nan")), ("sigma0", 0.0), ("sigma0", -2.0), ("generation", -1),
@@ -407,9 +412,9 @@ def main():
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    print(f"{'class':<20} {'cases':>5} {'crashes':>7} {'hangs':>5} {'silent':>6} {'losses':>6}")
-    for cls, (n, crash, hang, silent, loss) in counts.items():
-        print(f"{cls:<20} {n:>5} {crash:>7} {hang:>5} {silent:>6} {loss:>6}")
+    print(f"{'class':<20} {'cases':>5} {'crashes':>7} {'hangs':>5} {'silent':>6} {'losses':>6} {'no-fallback':>11}")
+    for cls, (n, crash, hang, silent, loss, nofb) in counts.items():
+        print(f"{cls:<20} {n:>5} {crash:>7} {hang:>5} {silent:>6} {loss:>6} {nofb:>11}")
     for p in problems:
         print("PROBLEM", p)
     return 1 if problems else 0
