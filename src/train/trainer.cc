@@ -52,6 +52,22 @@ void CheckOptimizerGeneration(const Optimizer& optimizer, const nlohmann::json& 
                                   stored ? stored->dump() : "missing", run_generation));
 }
 
+// The largest checkpoint this config can write, with a wide margin (4x, and
+// 16 bytes for each double CBOR stores in 8 or 9): per island an optimizer
+// state and its restore point (vectors of n genes; full CMA-ES's two n x n
+// matrices; ga's and enomad's population matrices, enomad's refinement
+// frames), the best genome, the normaliser; and never more than the
+// machine's memory. A larger file is not one of this run's checkpoints.
+uint64_t CheckpointBytesBound(const RunConfig& c, double n) {
+  const OptimizerOptions& o = c.optimizer;
+  double doubles = 64 * n + 1e6;
+  if (o.kind == "cma_es") doubles += 2 * n * n;
+  if (o.kind == "ga" || o.kind == "enomad") doubles += 2 * n * o.population;
+  if (o.kind == "enomad") doubles += 5 * n * o.enomad_refine;
+  const double bytes = 4 * 16 * doubles * 2 * c.islands + (256 << 20);
+  return static_cast<uint64_t>(std::min(bytes, static_cast<double>(MachineMemoryBytes())));
+}
+
 }  // namespace
 
 Trainer::Trainer(const RunConfig& config, const TrainOptions& options)
@@ -279,8 +295,7 @@ void Trainer::ResumeOnRoot(bool config_changed) {
   bool found = false;
   for (const std::string& file : ListCheckpoints(dir_)) {
     try {
-      // A checkpoint larger than the machine's memory could not be loaded.
-      RunState s = DecodeCheckpoint(ReadFile(file, MachineMemoryBytes()), file);
+      RunState s = DecodeCheckpoint(ReadFile(file, CheckpointBytesBound(config_, model_->layout().size())), file);
       auto optimizers = Adopt(s, file);
       // The newest checkpoint whose metrics prefix still matches wins (the
       // file may have been cut between two checkpoints).
