@@ -291,19 +291,19 @@ void CmaEs::LoadState(const nlohmann::json& state) {
     if (state.at("kind").get<std::string>() != "cma_es") {
       throw ConfigError("cma_es state: kind is '" + state.at("kind").get<std::string>() + "'");
     }
-    if (state.at("dimension").get<int>() != n_ ||
-        state.at("population").get<int>() != params_.lambda ||
-        state.at("parents").get<int>() != params_.mu ||
+    if (state_json::Integer<int>(state, "dimension", "cma_es state") != n_ ||
+        state_json::Integer<int>(state, "population", "cma_es state") != params_.lambda ||
+        state_json::Integer<int>(state, "parents", "cma_es state") != params_.mu ||
         state.value("active", false) != active()) {
       throw ConfigError(
           "cma_es state: dimension/population/parents/active do not match this optimizer");
     }
     // Parse everything before assigning, so a bad state leaves *this intact.
-    const uint64_t seed = state.at("seed").get<uint64_t>();
+    const uint64_t seed = state_json::Integer<uint64_t>(state, "seed", "cma_es state");
     const double sigma0 = state.at("sigma0").get<double>();
-    const int generation = state.at("generation").get<int>();
-    const int eigen_generation = state.at("eigen_generation").get<int>();
-    const int resets = state.at("resets").get<int>();
+    const int generation = state_json::Integer<int>(state, "generation", "cma_es state");
+    const int eigen_generation = state_json::Integer<int>(state, "eigen_generation", "cma_es state");
+    const int resets = state_json::Integer<int>(state, "resets", "cma_es state");
     const double sigma = state.at("sigma").get<double>();
     Eigen::VectorXd mean = VectorFromJson(state, n_, "mean");
     Eigen::VectorXd ps = VectorFromJson(state, n_, "ps");

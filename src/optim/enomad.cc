@@ -254,19 +254,19 @@ void Enomad::LoadState(const nlohmann::json& state) {
   const std::string what = "enomad";
   try {
     state_json::CheckKind(state, what);
-    if (state.at("dimension").get<int>() != n_ || state.at("population").get<int>() != lambda_ ||
-        state.at("truncation").get<int>() != truncation_ || state.at("elites").get<int>() != elites_ ||
-        state.at("refine").get<int>() != refine_count_ ||
-        state.at("iterations").get<int>() != iterations_ || state.at("subset").get<int>() != subset_)
+    if (state_json::Integer<int>(state, "dimension", "enomad state") != n_ || state_json::Integer<int>(state, "population", "enomad state") != lambda_ ||
+        state_json::Integer<int>(state, "truncation", "enomad state") != truncation_ || state_json::Integer<int>(state, "elites", "enomad state") != elites_ ||
+        state_json::Integer<int>(state, "refine", "enomad state") != refine_count_ ||
+        state_json::Integer<int>(state, "iterations", "enomad state") != iterations_ || state_json::Integer<int>(state, "subset", "enomad state") != subset_)
       throw ConfigError("enomad state: its options (dimension, population, parents, elites, "
                         "enomad_refine, mads_iterations, subset) do not match this optimizer");
     const double poll0 = state.at("poll0").get<double>();
     const double crossover = state.at("crossover").get<double>();
     const double sigma = state.at("sigma").get<double>();
-    const uint64_t seed = state.at("seed").get<uint64_t>();
-    const int generation = state.at("generation").get<int>();
+    const uint64_t seed = state_json::Integer<uint64_t>(state, "seed", "enomad state");
+    const int generation = state_json::Integer<int>(state, "generation", "enomad state");
     const bool refining = state.at("refining").get<bool>();
-    const int refine_iteration = state.at("refine_iteration").get<int>();
+    const int refine_iteration = state_json::Integer<int>(state, "refine_iteration", "enomad state");
     Eigen::MatrixXd candidates = state_json::ToMatrix(state, n_, lambda_, what, "candidates");
     Eigen::MatrixXd ranked;
     std::vector<double> ranked_fitness;

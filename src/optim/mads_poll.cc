@@ -83,7 +83,11 @@ MadsFrame MadsFrame::Load(const nlohmann::json& j, int dimension) {
   f.x = state_json::ToVector(j, dimension, "mads frame", "x");
   f.fx = j.at("fx").is_null() ? -kInf : j.at("fx").get<double>();
   f.poll_size = j.at("poll_size").get<double>();
-  f.coords = j.at("coords").get<std::vector<int>>();
+  for (const auto& c : j.at("coords")) {
+    if (!c.is_number_integer() || c.get<int64_t>() < 0 || c.get<int64_t>() >= dimension)
+      throw ConfigError("mads frame state: coordinate out of range");
+    f.coords.push_back(static_cast<int>(c.get<int64_t>()));
+  }
   const auto& lo = j.at("lower");
   const auto& hi = j.at("upper");
   if (lo.size() != f.coords.size() || hi.size() != f.coords.size())

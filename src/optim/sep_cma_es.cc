@@ -190,17 +190,17 @@ void SepCmaEs::LoadState(const nlohmann::json& state) {
   const std::string what = "sep_cma_es";
   try {
     state_json::CheckKind(state, what);
-    if (state.at("dimension").get<int>() != n_ ||
-        state.at("population").get<int>() != params_.lambda ||
-        state.at("parents").get<int>() != params_.mu ||
+    if (state_json::Integer<int>(state, "dimension", "sep_cma_es state") != n_ ||
+        state_json::Integer<int>(state, "population", "sep_cma_es state") != params_.lambda ||
+        state_json::Integer<int>(state, "parents", "sep_cma_es state") != params_.mu ||
         state.at("active").get<bool>() != active()) {
       throw ConfigError(
           "sep_cma_es state: dimension/population/parents/active do not match this optimizer");
     }
-    const uint64_t seed = state.at("seed").get<uint64_t>();
+    const uint64_t seed = state_json::Integer<uint64_t>(state, "seed", "sep_cma_es state");
     const double sigma0 = state.at("sigma0").get<double>();
-    const int generation = state.at("generation").get<int>();
-    const int resets = state.at("resets").get<int>();
+    const int generation = state_json::Integer<int>(state, "generation", "sep_cma_es state");
+    const int resets = state_json::Integer<int>(state, "resets", "sep_cma_es state");
     const double sigma = state.at("sigma").get<double>();
     Eigen::VectorXd mean = state_json::ToVector(state, n_, what, "mean");
     Eigen::VectorXd ps = state_json::ToVector(state, n_, what, "ps");

@@ -104,13 +104,13 @@ void Snes::LoadState(const nlohmann::json& state) {
   const std::string what = "snes";
   try {
     state_json::CheckKind(state, what);
-    if (state.at("dimension").get<int>() != n_ || state.at("population").get<int>() != lambda_)
+    if (state_json::Integer<int>(state, "dimension", "snes state") != n_ || state_json::Integer<int>(state, "population", "snes state") != lambda_)
       throw ConfigError("snes state: dimension/population do not match this optimizer");
-    const uint64_t seed = state.at("seed").get<uint64_t>();
+    const uint64_t seed = state_json::Integer<uint64_t>(state, "seed", "snes state");
     const double sigma0 = state.at("sigma0").get<double>();
     const std::string shaping = state.at("fitness_shaping").get<std::string>();
-    const int generation = state.at("generation").get<int>();
-    const int resets = state.at("resets").get<int>();
+    const int generation = state_json::Integer<int>(state, "generation", "snes state");
+    const int resets = state_json::Integer<int>(state, "resets", "snes state");
     Eigen::VectorXd mean = state_json::ToVector(state, n_, what, "mean");
     Eigen::VectorXd sigma = state_json::ToVector(state, n_, what, "sigma");
     namespace inv = state_invariants;

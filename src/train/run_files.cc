@@ -11,6 +11,7 @@
 #include "core/files.h"
 #include "core/nesting_guard.h"
 #include "neurevo/error.h"
+#include "optim/state_json.h"
 
 namespace neurevo {
 
@@ -51,7 +52,7 @@ SavedGenome ParseGenomeText(const std::string& text, const std::string& path, co
   try {
     if (j.value("format", "") != "neurevo-genome")
       throw ConfigError(fmt::format("{}: not a neurevo genome file", path));
-    const int version = j.at("version").get<int>();
+    const int version = state_json::Integer<int>(j, "version", path);
     if (version != kGenomeFormatVersion)
       throw ConfigError(fmt::format("{}: genome format version {} is not supported (this build reads {})",
                                     path, version, kGenomeFormatVersion));
@@ -65,14 +66,14 @@ SavedGenome ParseGenomeText(const std::string& text, const std::string& path, co
       throw ConfigError(fmt::format("{}: gene families do not match the run's model", path));
     for (size_t i = 0; i < families.size(); ++i)
       if (families[i].at("name").get<std::string>() != layout.families()[i].name ||
-          families[i].at("size").get<int>() != layout.families()[i].size)
+          state_json::Integer<int>(families[i], "size", path) != layout.families()[i].size)
         throw ConfigError(fmt::format("{}: gene family {} ('{}') does not match the run's model ('{}')",
                                       path, i, families[i].at("name").get<std::string>(),
                                       layout.families()[i].name));
     for (double x : g.genes)
       if (!std::isfinite(x)) throw ConfigError(fmt::format("{}: a gene is not a finite number", path));
     g.fitness = j.at("fitness").get<double>();
-    g.generation = j.at("generation").get<long long>();
+    g.generation = state_json::Integer<long long>(j, "generation", path);
     g.normalizer = ObsNormalizer::FromJson(j.at("obs_normalizer"), obs_dim, path);
     return g;
   } catch (const nlohmann::json::exception& e) {

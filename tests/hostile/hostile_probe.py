@@ -317,7 +317,7 @@ def main():
         edits = []
         for key in ("generation", "env_steps", "failed_episodes", "failed_individuals", "optimizer_restores",
                     "restore_generation", "metrics_bytes"):
-            for value in (-1, 2 ** 53 + 1, 2 ** 63 - 1, -2 ** 63):
+            for value in (-1, 2 ** 53 + 1, 2 ** 63 - 1, -2 ** 63, 1e300):
                 edits.append(("counters", f"{key} = {value}", lambda p, k=key, v=value: p.__setitem__(k, v)))
         edits.append(("counters", "env_steps beyond the config",
                       lambda p: p.__setitem__("env_steps", p["generation"] * 50 * 500 + 1)))
@@ -335,7 +335,8 @@ def main():
         o = lambda p: p["optimizers"][0]
         for key, value in (("sigma", 0.0), ("sigma", -1.0), ("sigma", 1e300), ("sigma", float("inf")),
                            ("sigma", float("nan")), ("sigma0", 0.0), ("sigma0", -2.0), ("generation", -1),
-                           ("generation", 2 ** 31 - 1), ("generation", 2 ** 40), ("eigen_generation", gen + 1000),
+                           ("generation", 2 ** 31 - 1), ("generation", 2 ** 40), ("generation", 1e300),
+                           ("generation", 3.5), ("seed", -1), ("eigen_generation", gen + 1000),
                            ("eigen_generation", -1), ("resets", -1), ("resets", 10 ** 6), ("dimension", n + 1),
                            ("population", 3), ("population", 2 ** 31 - 1), ("parents", 0)):
             edits.append(("optimizer state", f"cma_es {key} = {value}",
