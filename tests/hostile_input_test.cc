@@ -144,11 +144,6 @@ void ExpectFallBack(const std::string& what, const std::function<void(const fs::
   fs::remove_all(dir);
 }
 
-RunState NewestState(const fs::path& dir) {
-  const std::string file = ListCheckpoints(dir.string()).at(0);
-  return DecodeCheckpoint(Slurp(file), file);
-}
-
 TEST(HostileInput, DeepAndSpecialConfigsAreRefusedWithStatus2) {
   const fs::path dir = Scratch("configs");
   fs::create_directories(dir);
@@ -249,12 +244,14 @@ TEST(HostileInput, BadNewestCheckpointFallsBackToTheOlderOne) {
       {"best from the future", [](RunState& s) { s.best->generation = s.generation; }},
       {"best validated too often", [](RunState& s) { s.best->validation_episodes = 1000; }},
   };
-  for (const auto& [what, mutate] : counters)
+  for (const auto& [what, mutate_state] : counters) {
+    const auto& mutate = mutate_state;  // (clang 14 lambdas cannot capture structured bindings)
     ExpectFallBack(what, [&](const fs::path& p) {
       RunState s = DecodeCheckpoint(Slurp(p), p.string());
       mutate(s);
       Write(p, EncodeCheckpoint(s));
     });
+  }
 }
 
 TEST(HostileInput, OverflowingCountersInEveryCheckpointAreRefused) {

@@ -44,9 +44,10 @@ TEST(NestingGuard, DeepTomlIsRefusedBeforeParsing) {
       {"multi-line array", "x = [\n" + Repeat("[\n", n) + Repeat("]\n", n) + "]\n"},
       {"just over the limit", "a" + Repeat(".a", 64) + " = 1\n"},
   };
-  for (const auto& [what, text] : cases) {
-    ExpectTooDeep([&] { CheckTomlNesting(text, "t.toml"); }, what);
-    ExpectTooDeep([&] { ParseConfig(text, {}, "t.toml"); }, what);
+  for (const auto& c : cases) {
+    const std::string& text = c.second;  // (clang 14 lambdas cannot capture structured bindings)
+    ExpectTooDeep([&] { CheckTomlNesting(text, "t.toml"); }, c.first);
+    ExpectTooDeep([&] { ParseConfig(text, {}, "t.toml"); }, c.first);
   }
   ExpectTooDeep([&] { ParseConfig("", {"budget.generations=1\n" + Repeat("a.", n) + "a=1"}, "t"); }, "--set");
 }

@@ -601,7 +601,7 @@ TEST_P(Conformance, LoadStateRefusesBrokenInvariants) {
   };
   walk(good, "");
   for (const auto& leaf : leaves)
-    for (const nlohmann::json value : {nlohmann::json(-1), nlohmann::json(0), nlohmann::json(1e300),
+    for (const nlohmann::json& value : {nlohmann::json(-1), nlohmann::json(0), nlohmann::json(1e300),
                                        nlohmann::json(-1e300), nlohmann::json(2147483647),
                                        nlohmann::json(std::nan(""))}) {
       auto fresh = MakeOptimizer(o, n, 5);
