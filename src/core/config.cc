@@ -387,8 +387,9 @@ void ApplyOverride(RunConfig& c, const std::string& assignment) {
   const Entry* e = FindEntry(key);
   if (!e) UnknownKey(key);
   try {
-    CheckTomlNesting(value, fmt::format("--set {}", key));  // toml++ recurses per level
-    toml::table parsed = toml::parse("v = " + value);
+    const std::string text = "v = " + value;
+    CheckTomlNesting(text, fmt::format("--set {}", key));  // toml++ recurses per level
+    toml::table parsed = toml::parse(text);
     e->set(c, *parsed.get("v"));
   } catch (const toml::parse_error&) {
     // Bare words (task names, kinds) are strings.
