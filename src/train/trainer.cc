@@ -286,6 +286,13 @@ void Trainer::ResumeOnRoot(bool config_changed) {
   if (kind != fs::file_type::not_found && !fs::is_directory(checkpoints, ec))
     throw ConfigError(fmt::format("{}: not a directory (a run directory's checkpoints/ must be one)",
                                   checkpoints.string()));
+  // The files a resume rewrites must be regular files (or missing): a
+  // directory or FIFO in their place is refused now, not half-way.
+  for (const char* name : {"best_genome.json", "summary.json", "metrics.jsonl", "config.toml"}) {
+    const auto type = fs::symlink_status(dir / name, ec).type();
+    if (type != fs::file_type::not_found && type != fs::file_type::regular)
+      throw ConfigError(fmt::format("{}: not a regular file; a run directory's files must be", (dir / name).string()));
+  }
   if (kind != fs::file_type::not_found) {
     fs::directory_iterator probe(checkpoints, ec);
     if (ec) throw ConfigError(fmt::format("{}: cannot list: {}", checkpoints.string(), ec.message()));
