@@ -194,9 +194,9 @@ TEST(Kill, SigintDuringAHugeFinalEvaluationStopsAtOnce) {
   const pid_t pid = Spawn({"train", "--threads", "2", "--out", dir.string(), "--set", "budget.generations=1",
                            "--set", "eval.episodes=100000000", "--set", "model.excitatory=4", "--set",
                            "model.inhibitory=4"});
-  // Wait until the evaluation has started (its message is on stderr).
+  // Wait until the evaluation has started (its log line: stdout when not on a terminal).
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (Slurp(Scratch() / "stderr").find("held-out episodes") == std::string::npos &&
+  while ((Slurp(Scratch() / "stdout") + Slurp(Scratch() / "stderr")).find("held-out episodes") == std::string::npos &&
          std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -206,6 +206,7 @@ TEST(Kill, SigintDuringAHugeFinalEvaluationStopsAtOnce) {
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count(), 5.0);
   EXPECT_FALSE(fs::exists(dir / "summary.json"));
   EXPECT_NE(Slurp(Scratch() / "stderr").find("--resume"), std::string::npos);
+  EXPECT_LT(std::chrono::steady_clock::now(), deadline) << "the evaluation's log line never came";
 }
 
 }  // namespace

@@ -92,7 +92,9 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   std::optional<int> threads;
   std::optional<uint64_t> train_seed;
   bool quiet = false;
-  train->add_option("config", config_path, "TOML config file")->check(CLI::ExistingFile);
+  // Checked when read (core/files.h): a missing, special or oversized file is
+  // refused there, in one line naming it.
+  train->add_option("config", config_path, "TOML config file");
   train->add_option("--set", sets, "Override a key: --set model.kind=snn (repeatable)")->allow_extra_args(false);
   train->add_option("--out", out_dir, "Run directory (default: runs/<task>-<model>-<optimizer>-seed<S>-<time>)");
   train->add_option("--threads", threads, "Worker threads (default: run.threads; 0 = all)")->check(CLI::Range(0, 4096));

@@ -10,6 +10,8 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "core/files.h"
+#include "core/nesting_guard.h"
 #include "neurevo/error.h"
 #include "neurevo/task.h"
 #include "optim/fitness_shaping.h"
@@ -430,13 +432,15 @@ void ApplyOverride(RunConfig& c, const std::string& assignment) {
     throw ConfigError(fmt::format("--set '{}': expected key=value", Echo(assignment)));
   const std::string key = assignment.substr(0, eq);
   const std::string value = assignment.substr(eq + 1);
+  const std::string text = "v = " + value;
+  CheckTomlNesting(text, fmt::format("--set {}", Echo(key)));  // toml++ recurses per level
   // TOML would end the value at a line break and silently drop the rest.
   if (value.find_first_of("\r\n") != std::string::npos)
     Fail(Echo(key), "--set: a value must be one line");
   if (key.starts_with("task.options.") && key.size() > 13) {  // one task option
     toml::table parsed;
     try {
-      parsed = toml::parse("v = " + value);
+      parsed = toml::parse(text);
     } catch (const toml::parse_error&) {
       parsed.insert("v", value);  // a bare word is a string
     }
@@ -447,7 +451,7 @@ void ApplyOverride(RunConfig& c, const std::string& assignment) {
   if (!e) UnknownKey(key);
   std::optional<toml::table> parsed;
   try {
-    parsed = toml::parse("v = " + value);
+    parsed = toml::parse(text);
   } catch (const toml::parse_error&) {
     // An integer TOML cannot hold (beyond 64 bits) is not a bare word.
     const size_t digits = !value.empty() && (value[0] == '+' || value[0] == '-') ? 1 : 0;
@@ -605,6 +609,7 @@ std::vector<ConfigKeyInfo> ConfigKeys() {
 RunConfig ParseConfig(const std::string& toml_text, const std::vector<std::string>& overrides,
                       const std::string& source) {
   RunConfig c;
+  CheckTomlNesting(toml_text, source);  // toml++ recurses per level: bound it first
   try {
     toml::table root = toml::parse(toml_text, source);
     ApplyTable(c, root, "");
@@ -621,11 +626,7 @@ RunConfig ParseConfig(const std::string& toml_text, const std::vector<std::strin
 }
 
 RunConfig LoadConfigFile(const std::string& path, const std::vector<std::string>& overrides) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(fmt::format("{}: cannot read the config file", path));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParseConfig(ss.str(), overrides, path);
+  return ParseConfig(ReadFile(path, kConfigFileMaxBytes), overrides, path);
 }
 
 namespace {

@@ -12,6 +12,7 @@
 #include "neurevo/error.h"
 #include "neurevo/random.h"
 #include "optim/state_json.h"
+#include "optim/state_invariants.h"
 
 namespace neurevo {
 namespace {
@@ -290,19 +291,19 @@ void CmaEs::LoadState(const nlohmann::json& state) {
     if (state.at("kind").get<std::string>() != "cma_es") {
       throw ConfigError("cma_es state: kind is '" + state.at("kind").get<std::string>() + "'");
     }
-    if (state.at("dimension").get<int>() != n_ ||
-        state.at("population").get<int>() != params_.lambda ||
-        state.at("parents").get<int>() != params_.mu ||
+    if (state_json::Integer<int>(state, "dimension", "cma_es state") != n_ ||
+        state_json::Integer<int>(state, "population", "cma_es state") != params_.lambda ||
+        state_json::Integer<int>(state, "parents", "cma_es state") != params_.mu ||
         state.value("active", false) != active()) {
       throw ConfigError(
           "cma_es state: dimension/population/parents/active do not match this optimizer");
     }
     // Parse everything before assigning, so a bad state leaves *this intact.
-    const uint64_t seed = state.at("seed").get<uint64_t>();
+    const uint64_t seed = state_json::Integer<uint64_t>(state, "seed", "cma_es state");
     const double sigma0 = state.at("sigma0").get<double>();
-    const int generation = state.at("generation").get<int>();
-    const int eigen_generation = state.at("eigen_generation").get<int>();
-    const int resets = state.at("resets").get<int>();
+    const int generation = state_json::Integer<int>(state, "generation", "cma_es state");
+    const int eigen_generation = state_json::Integer<int>(state, "eigen_generation", "cma_es state");
+    const int resets = state_json::Integer<int>(state, "resets", "cma_es state");
     const double sigma = state.at("sigma").get<double>();
     Eigen::VectorXd mean = VectorFromJson(state, n_, "mean");
     Eigen::VectorXd ps = VectorFromJson(state, n_, "ps");
@@ -310,6 +311,33 @@ void CmaEs::LoadState(const nlohmann::json& state) {
     Eigen::VectorXd d = VectorFromJson(state, n_, "D");
     Eigen::MatrixXd c = MatrixFromJson(state, n_, "C");
     Eigen::MatrixXd b = MatrixFromJson(state, n_, "B");
+    namespace inv = state_invariants;
+    const std::string what = "cma_es";
+    inv::StepSize(sigma0, what, "sigma0");
+    inv::StepSize(sigma, what, "sigma");
+    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
+    inv::Counter(eigen_generation, generation, what, "eigen_generation");
+    inv::Counter(resets, generation, what, "resets");
+    inv::Finite(mean, what, "mean");
+    inv::Finite(ps, what, "ps");
+    inv::Finite(pc, what, "pc");
+    // D and B: the eigendecomposition samples are drawn from; its condition
+    // is capped as UpdateEigensystem caps it (eigenvalue ratio 1e14).
+    inv::StepSizes(d, what, "D");
+    if (d.maxCoeff() > 1e7 * (1 + 1e-9) * d.minCoeff()) inv::Fail(what, "D", "has a condition above 1e7");
+    inv::Orthonormal(b, what, "B");
+    // C is positive definite after every update without active CMA; with it
+    // an update may leave C indefinite until the next eigendecomposition
+    // resets it, so only symmetry and a positive diagonal are required.
+    if (active()) {
+      inv::Finite(c, what, "C");
+      for (int i = 0; i < n_; ++i)
+        for (int k = 0; k <= i; ++k)
+          if (c(i, k) != c(k, i) || (i == k && !(c(i, i) > 0.0)))
+            inv::Fail(what, "C", "is not symmetric with a positive diagonal");
+    } else {
+      inv::Covariance(c, what, "C");
+    }
     seed_ = seed;
     sigma0_ = sigma0;
     generation_ = generation;

@@ -4,17 +4,22 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "neurevo/error.h"
+#include "optim/state_json.h"
 #include "neurevo/random.h"
 #include "optim/cma_es.h"
 #include "optim/sep_cma_es.h"
+#include "optim/state_invariants.h"
 
 namespace neurevo {
 namespace {
 
 constexpr int kMaxPopulation = 1000000;  // the config's cap on optimizer.population
+// Evaluations a saved state may count: 2^53 (exact as a double).
+constexpr long long kMaxSavedEvaluations = 1LL << 53;
 
 }  // namespace
 
@@ -160,29 +165,48 @@ void CmaRestarts::LoadState(const nlohmann::json& state) {
       throw ConfigError("cma restarts state: kind, inner kind or restart mode do not match (" +
                         kind_ + ", " + mode_ + ")");
     }
-    if (state.at("dimension").get<int>() != n_ || state.at("population0").get<int>() != lambda0_ ||
-        state.at("parents0").get<int>() != mu0_) {
+    if (state_json::Integer<int>(state, "dimension", "cma restarts state") != n_ || state_json::Integer<int>(state, "population0", "cma restarts state") != lambda0_ ||
+        state_json::Integer<int>(state, "parents0", "cma restarts state") != mu0_) {
       throw ConfigError("cma restarts state: dimension/population/parents do not match");
     }
-    const int lambda = state.at("population").get<int>();
-    const int mu = state.at("parents").get<int>();
+    const int lambda = state_json::Integer<int>(state, "population", "cma restarts state");
+    const int mu = state_json::Integer<int>(state, "parents", "cma restarts state");
     const double run_sigma0 = state.at("run_sigma0").get<double>();
-    const uint64_t run_seed = state.at("run_seed").get<uint64_t>();
+    const uint64_t run_seed = state_json::Integer<uint64_t>(state, "run_seed", "cma restarts state");
     auto initial_mean = state.at("initial_mean").get<std::vector<double>>();
     if (static_cast<int>(initial_mean.size()) != n_)
       throw ConfigError("cma restarts state: 'initial_mean' has the wrong size");
+    // Checked before the inner strategy is built (its population is sized
+    // from them): the population grows by restarts up to kMaxPopulation.
+    namespace inv = state_invariants;
+    const std::string what = "cma restarts";
+    const int generation = state_json::Integer<int>(state, "generation", "cma restarts state");
+    const int restarts = state_json::Integer<int>(state, "restarts", "cma restarts state");
+    const int large_runs = state_json::Integer<int>(state, "large_runs", "cma restarts state");
+    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
+    inv::Counter(restarts, generation, what, "restarts");
+    inv::Counter(large_runs, restarts, what, "large_runs");
+    inv::Counter(state_json::Integer<long long>(state, "evals_small", "cma restarts state"), kMaxSavedEvaluations, what, "evals_small");
+    inv::Counter(state_json::Integer<long long>(state, "evals_large", "cma restarts state"), kMaxSavedEvaluations, what, "evals_large");
+    if (lambda < 2 || lambda > std::max(kMaxPopulation, lambda0_))
+      inv::Fail(what, "population", "is " + std::to_string(lambda) + "; allowed: 2 .. the population cap");
+    inv::Counter(mu - 1, lambda - 1, what, "parents");
+    inv::StepSize(run_sigma0, what, "run_sigma0");
+    for (double x : initial_mean)
+      if (!std::isfinite(x)) inv::Fail(what, "initial_mean", "holds a non-finite number");
     auto inner = MakeInner(lambda, mu, run_sigma0, run_seed, initial_mean);
     inner->LoadState(state.at("inner"));
+    if (inner->generation() > generation) inv::Fail(what, "inner", "has told more generations than the restarts");
     CmaTermination termination(n_, lambda);
     termination.LoadState(state.at("termination"));
-    seed_ = state.at("seed").get<uint64_t>();
+    seed_ = state_json::Integer<uint64_t>(state, "seed", "cma restarts state");
     initial_mean_ = std::move(initial_mean);
     redraw_uniform_mean_ = state.at("redraw_uniform_mean").get<bool>();
-    generation_ = state.at("generation").get<int>();
-    restarts_ = state.at("restarts").get<int>();
-    large_runs_ = state.at("large_runs").get<int>();
-    evals_small_ = state.at("evals_small").get<long long>();
-    evals_large_ = state.at("evals_large").get<long long>();
+    generation_ = generation;
+    restarts_ = restarts;
+    large_runs_ = large_runs;
+    evals_small_ = state_json::Integer<long long>(state, "evals_small", "cma restarts state");
+    evals_large_ = state_json::Integer<long long>(state, "evals_large", "cma restarts state");
     small_ = state.at("small").get<bool>();
     lambda_ = lambda;
     mu_ = mu;

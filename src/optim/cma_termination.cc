@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "neurevo/error.h"
+#include "optim/state_json.h"
 
 namespace neurevo {
 namespace {
@@ -133,8 +134,14 @@ void CmaTermination::LoadState(const nlohmann::json& state) {
   const double range = state.at("current_range").is_null()
                            ? std::numeric_limits<double>::infinity()
                            : state.at("current_range").get<double>();
-  recorded_ = state.at("recorded").get<int>();
-  resets_seen_ = state.at("resets_seen").get<int>();
+  const int recorded = state_json::Integer<int>(state, "recorded", "cma restarts state");
+  const int resets_seen = state_json::Integer<int>(state, "resets_seen", "cma restarts state");
+  if (recorded < 0 || resets_seen < 0 || std::isnan(range))
+    throw ConfigError("cma restarts state: 'termination' has a negative counter or a range that is not a number");
+  for (double v : best) if (std::isnan(v)) throw ConfigError("cma restarts state: 'best_history' holds NaN");
+  for (double v : median) if (std::isnan(v)) throw ConfigError("cma restarts state: 'median_history' holds NaN");
+  recorded_ = recorded;
+  resets_seen_ = resets_seen;
   have_resets_ = state.at("have_resets").get<bool>();
   best_history_ = std::move(best);
   median_history_ = std::move(median);

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
 #include <ostream>
@@ -28,6 +29,7 @@
 #include "optim/cma_es.h"
 #include "optim/cma_restarts.h"
 #include "optim/sep_cma_es.h"
+#include "optim/state_json.h"
 #include "optim/snes.h"
 #include "optim/test_functions.h"
 #include "optim/xnes.h"
@@ -517,6 +519,100 @@ TEST(ConformanceGuards, ActiveCmaWithoutNegativeWeightsMissesItsBudget) {
     if (EvalsWithBrokenUpdate(es, Ellipsoid, 5000) > 0) ++reached;
   }
   EXPECT_LT(reached, 2);
+}
+
+}  // namespace
+}  // namespace neurevo
+
+namespace neurevo {
+namespace {
+
+// A saved state whose numbers break the strategy's invariants (what a
+// checkpoint edited with a valid checksum could hold) is refused by
+// LoadState, never resumed; and no number anywhere in a state crashes the
+// load or the next Ask (state_invariants.h).
+nlohmann::json Mutated(nlohmann::json state, const std::string& pointer, const nlohmann::json& value) {
+  state[nlohmann::json::json_pointer(pointer)] = value;
+  return state;
+}
+
+TEST_P(Conformance, LoadStateRefusesBrokenInvariants) {
+  const Variant& v = GetParam();
+  const int n = 4;
+  const OptimizerOptions o = ForDimension(v.options, n);
+  auto es = MakeOptimizer(o, n, 5);
+  for (int g = 0; g < 3; ++g) Step(*es);
+  const nlohmann::json good = es->SaveState();
+  const std::string kind = good.at("kind").get<std::string>();
+  const int gen = good.at("generation").get<int>();
+  ASSERT_NO_THROW(MakeOptimizer(o, n, 5)->LoadState(good)) << v.name;
+
+  using Cases = std::vector<std::pair<std::string, nlohmann::json>>;
+  const Eigen::MatrixXd id = Eigen::MatrixXd::Identity(n, n);
+  Eigen::MatrixXd asym = id;
+  asym(0, 1) = 0.5;
+  Eigen::MatrixXd indefinite = id;  // positive diagonal, eigenvalues 3 and -1
+  indefinite(0, 1) = indefinite(1, 0) = 2.0;
+  auto packed = [](const Eigen::MatrixXd& m) { return state_json::FromMatrix(m); };
+  std::map<std::string, Cases> broken = {
+      {"cma_es",
+       {{"/sigma", 0.0}, {"/sigma", -1.0}, {"/sigma", 1e300}, {"/sigma", std::nan("")}, {"/sigma0", 0.0},
+        {"/generation", -1}, {"/eigen_generation", gen + 1}, {"/eigen_generation", -1}, {"/resets", -1},
+        {"/resets", gen + 1}, {"/D/0", 0.0}, {"/D/0", -1.0}, {"/D/0", 1e300}, {"/C", packed(0 * id)},
+        {"/C", packed(-id)}, {"/C", packed(asym)}, {"/B", packed(0 * id)}, {"/B", packed(2 * id)},
+        {"/mean/0", std::numeric_limits<double>::infinity()}}},
+      {"sep_cma_es",
+       {{"/sigma", 0.0}, {"/sigma", 1e300}, {"/sigma0", -1.0}, {"/generation", -1}, {"/resets", gen + 1},
+        {"/C/0", 0.0}, {"/C/0", -1.0}, {"/C/1", 1e300}}},
+      {"cma_restarts",
+       {{"/population", 1}, {"/population", 1 << 30}, {"/run_sigma0", 0.0}, {"/restarts", -1},
+        {"/large_runs", 1000}, {"/generation", -1}, {"/evals_small", -1}, {"/inner/sigma", 0.0},
+        {"/inner/sigma", 1e300}, {"/inner/generation", gen + 1}, {"/termination/recorded", -1}}},
+      {"openai_es", {{"/generation", -1}, {"/adam_t", -1}, {"/adam_t", gen + 1}, {"/adam_v/0", -1.0}}},
+      {"xnes", {{"/sigma", 0.0}, {"/sigma", 1e300}, {"/generation", -1}, {"/resets", -1}, {"/B", packed(0 * id)}}},
+      {"snes", {{"/sigma/0", 0.0}, {"/sigma/0", -1.0}, {"/sigma/1", 1e300}, {"/sigma0", 0.0}, {"/resets", gen + 1}}},
+      {"pgpe", {{"/sigma/0", 0.0}, {"/sigma/0", 1e300}, {"/adam_t", gen + 1}, {"/adam_v/0", -1.0}, {"/generation", -1}}},
+      {"ga", {{"/sigma", 0.0}, {"/sigma", -1.0}, {"/crossover", 2.0}, {"/crossover", -0.5}, {"/generation", -1}}},
+      {"mads", {{"/frame/poll_size", 0.0}, {"/frame/poll_size", -1.0}, {"/frame/poll_size", 1e300},
+                {"/poll", -1}, {"/generation", -1}}},
+      {"enomad", {{"/poll0", 0.0}, {"/sigma", -1.0}, {"/crossover", 3.0}, {"/refine_iteration", -1},
+                  {"/generation", -1}}},
+  };
+  if (kind == "cma_es" && !o.active) broken[kind].push_back({"/C", packed(indefinite)});
+  ASSERT_TRUE(broken.count(kind)) << "no invariant cases for " << kind;
+  for (const auto& [pointer, value] : broken[kind]) {
+    auto fresh = MakeOptimizer(o, n, 5);
+    const auto mean = fresh->Mean();
+    EXPECT_THROW(fresh->LoadState(Mutated(good, pointer, value)), ConfigError)
+        << v.name << ": accepted " << pointer << " = " << value.dump();
+    EXPECT_EQ(fresh->Mean(), mean) << v.name << ": a refused state half-loaded";
+  }
+
+  // Every number of the state, set to each absurd value: refused with
+  // ConfigError, or accepted and then usable (Ask gives candidates).
+  std::vector<std::string> leaves;
+  std::function<void(const nlohmann::json&, const std::string&)> walk = [&](const nlohmann::json& j,
+                                                                            const std::string& at) {
+    if (j.is_number()) leaves.push_back(at);
+    if (j.is_object())
+      for (const auto& [k, x] : j.items()) walk(x, at + "/" + k);
+    if (j.is_array())
+      for (size_t i = 0; i < j.size(); ++i) walk(j[i], at + "/" + std::to_string(i));
+  };
+  walk(good, "");
+  for (const auto& leaf : leaves)
+    for (const nlohmann::json& value : {nlohmann::json(-1), nlohmann::json(0), nlohmann::json(1e300),
+                                       nlohmann::json(-1e300), nlohmann::json(2147483647),
+                                       nlohmann::json(std::nan(""))}) {
+      auto fresh = MakeOptimizer(o, n, 5);
+      try {
+        fresh->LoadState(Mutated(good, leaf, value));
+      } catch (const ConfigError&) {
+        continue;
+      }
+      const auto candidates = fresh->Ask();
+      EXPECT_EQ(static_cast<int>(candidates.size()), fresh->population()) << v.name << " " << leaf;
+    }
 }
 
 }  // namespace

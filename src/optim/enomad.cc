@@ -13,6 +13,7 @@
 #include "neurevo/random.h"
 #include "optim/mads.h"
 #include "optim/state_json.h"
+#include "optim/state_invariants.h"
 
 namespace neurevo {
 namespace {
@@ -253,19 +254,19 @@ void Enomad::LoadState(const nlohmann::json& state) {
   const std::string what = "enomad";
   try {
     state_json::CheckKind(state, what);
-    if (state.at("dimension").get<int>() != n_ || state.at("population").get<int>() != lambda_ ||
-        state.at("truncation").get<int>() != truncation_ || state.at("elites").get<int>() != elites_ ||
-        state.at("refine").get<int>() != refine_count_ ||
-        state.at("iterations").get<int>() != iterations_ || state.at("subset").get<int>() != subset_)
+    if (state_json::Integer<int>(state, "dimension", "enomad state") != n_ || state_json::Integer<int>(state, "population", "enomad state") != lambda_ ||
+        state_json::Integer<int>(state, "truncation", "enomad state") != truncation_ || state_json::Integer<int>(state, "elites", "enomad state") != elites_ ||
+        state_json::Integer<int>(state, "refine", "enomad state") != refine_count_ ||
+        state_json::Integer<int>(state, "iterations", "enomad state") != iterations_ || state_json::Integer<int>(state, "subset", "enomad state") != subset_)
       throw ConfigError("enomad state: its options (dimension, population, parents, elites, "
                         "enomad_refine, mads_iterations, subset) do not match this optimizer");
     const double poll0 = state.at("poll0").get<double>();
     const double crossover = state.at("crossover").get<double>();
     const double sigma = state.at("sigma").get<double>();
-    const uint64_t seed = state.at("seed").get<uint64_t>();
-    const int generation = state.at("generation").get<int>();
+    const uint64_t seed = state_json::Integer<uint64_t>(state, "seed", "enomad state");
+    const int generation = state_json::Integer<int>(state, "generation", "enomad state");
     const bool refining = state.at("refining").get<bool>();
-    const int refine_iteration = state.at("refine_iteration").get<int>();
+    const int refine_iteration = state_json::Integer<int>(state, "refine_iteration", "enomad state");
     Eigen::MatrixXd candidates = state_json::ToMatrix(state, n_, lambda_, what, "candidates");
     Eigen::MatrixXd ranked;
     std::vector<double> ranked_fitness;
@@ -282,6 +283,15 @@ void Enomad::LoadState(const nlohmann::json& state) {
     if (refining && (frames.empty() || ranked.cols() == 0)) throw ConfigError("enomad state: refining without frames");
     Eigen::VectorXd best = state_json::ToVector(state, n_, what, "best");
     const double best_f = FromNumber(state.at("best_fitness"));
+    namespace inv = state_invariants;
+    inv::StepSize(poll0, what, "poll0");
+    inv::Probability(crossover, what, "crossover");
+    inv::StepSize(sigma, what, "sigma");
+    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
+    inv::Counter(refine_iteration, iterations_, what, "refine_iteration");
+    inv::Finite(candidates, what, "candidates");
+    inv::Finite(ranked, what, "ranked");
+    inv::Finite(best, what, "best");
     poll0_ = poll0;
     crossover_ = crossover;
     sigma_ = sigma;

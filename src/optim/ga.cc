@@ -11,6 +11,7 @@
 #include "neurevo/error.h"
 #include "neurevo/random.h"
 #include "optim/state_json.h"
+#include "optim/state_invariants.h"
 
 namespace neurevo {
 
@@ -104,15 +105,21 @@ void Ga::LoadState(const nlohmann::json& state) {
   const std::string what = "ga";
   try {
     state_json::CheckKind(state, what);
-    if (state.at("dimension").get<int>() != n_ || state.at("population").get<int>() != lambda_ ||
-        state.at("truncation").get<int>() != truncation_ || state.at("elites").get<int>() != elites_)
+    if (state_json::Integer<int>(state, "dimension", "ga state") != n_ || state_json::Integer<int>(state, "population", "ga state") != lambda_ ||
+        state_json::Integer<int>(state, "truncation", "ga state") != truncation_ || state_json::Integer<int>(state, "elites", "ga state") != elites_)
       throw ConfigError("ga state: dimension/population/parents/elites do not match this optimizer");
     const double crossover = state.at("crossover").get<double>();
     const double sigma = state.at("sigma").get<double>();
-    const uint64_t seed = state.at("seed").get<uint64_t>();
-    const int generation = state.at("generation").get<int>();
+    const uint64_t seed = state_json::Integer<uint64_t>(state, "seed", "ga state");
+    const int generation = state_json::Integer<int>(state, "generation", "ga state");
     Eigen::VectorXd best = state_json::ToVector(state, n_, what, "best");
     Eigen::MatrixXd candidates = state_json::ToMatrix(state, n_, lambda_, what, "candidates");
+    namespace inv = state_invariants;
+    inv::Probability(crossover, what, "crossover");
+    inv::StepSize(sigma, what, "sigma");
+    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
+    inv::Finite(best, what, "best");
+    inv::Finite(candidates, what, "candidates");
     crossover_ = crossover;
     sigma_ = sigma;
     seed_ = seed;

@@ -11,6 +11,7 @@
 #include "neurevo/error.h"
 #include "neurevo/random.h"
 #include "optim/state_json.h"
+#include "optim/state_invariants.h"
 
 namespace neurevo {
 namespace {
@@ -131,15 +132,15 @@ void Mads::LoadState(const nlohmann::json& state) {
   const std::string what = "mads";
   try {
     state_json::CheckKind(state, what);
-    if (state.at("dimension").get<int>() != n_ ||
+    if (state_json::Integer<int>(state, "dimension", "mads state") != n_ ||
         state.at("opportunistic").get<bool>() != opportunistic_ ||
-        state.at("batch_size").get<int>() != batch_size_)
+        state_json::Integer<int>(state, "batch_size", "mads state") != batch_size_)
       throw ConfigError("mads state: dimension/mads_poll/population do not match this optimizer");
-    const uint64_t seed = state.at("seed").get<uint64_t>();
+    const uint64_t seed = state_json::Integer<uint64_t>(state, "seed", "mads state");
     MadsFrame frame = MadsFrame::Load(state.at("frame"), n_);
     const bool center_known = state.at("center_known").get<bool>();
-    const int poll = state.at("poll").get<int>();
-    const int batch_start = state.at("batch_start").get<int>();
+    const int poll = state_json::Integer<int>(state, "poll", "mads state");
+    const int batch_start = state_json::Integer<int>(state, "batch_start", "mads state");
     const bool has_poll_best = state.at("has_poll_best").get<bool>();
     Eigen::VectorXd poll_best;
     double poll_best_f = 0.0;
@@ -148,8 +149,12 @@ void Mads::LoadState(const nlohmann::json& state) {
       poll_best_f = state.at("poll_best_f").is_null() ? -std::numeric_limits<double>::infinity()
                                                       : state.at("poll_best_f").get<double>();
     }
-    const int generation = state.at("generation").get<int>();
+    const int generation = state_json::Integer<int>(state, "generation", "mads state");
     if (batch_start < 0 || batch_start >= 2 * n_) throw ConfigError("mads state: bad batch_start");
+    namespace inv = state_invariants;
+    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
+    inv::Counter(poll, std::numeric_limits<int>::max(), what, "poll");
+    if (has_poll_best) inv::Finite(poll_best, what, "poll_best");
     seed_ = seed;
     frame_ = std::move(frame);
     center_known_ = center_known;

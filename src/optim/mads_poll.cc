@@ -8,6 +8,7 @@
 
 #include "neurevo/error.h"
 #include "optim/state_json.h"
+#include "optim/state_invariants.h"
 
 namespace neurevo {
 
@@ -82,7 +83,11 @@ MadsFrame MadsFrame::Load(const nlohmann::json& j, int dimension) {
   f.x = state_json::ToVector(j, dimension, "mads frame", "x");
   f.fx = j.at("fx").is_null() ? -kInf : j.at("fx").get<double>();
   f.poll_size = j.at("poll_size").get<double>();
-  f.coords = j.at("coords").get<std::vector<int>>();
+  for (const auto& c : j.at("coords")) {
+    if (!c.is_number_integer() || c.get<int64_t>() < 0 || c.get<int64_t>() >= dimension)
+      throw ConfigError("mads frame state: coordinate out of range");
+    f.coords.push_back(static_cast<int>(c.get<int64_t>()));
+  }
   const auto& lo = j.at("lower");
   const auto& hi = j.at("upper");
   if (lo.size() != f.coords.size() || hi.size() != f.coords.size())
@@ -95,6 +100,12 @@ MadsFrame MadsFrame::Load(const nlohmann::json& j, int dimension) {
     f.lower(static_cast<Eigen::Index>(i)) = lo[i].is_null() ? -kInf : lo[i].get<double>();
     f.upper(static_cast<Eigen::Index>(i)) = hi[i].is_null() ? kInf : hi[i].get<double>();
   }
+  namespace inv = state_invariants;
+  inv::Finite(f.x, "mads frame", "x");
+  inv::StepSize(f.poll_size, "mads frame", "poll_size");
+  for (Eigen::Index i = 0; i < f.lower.size(); ++i)
+    if (std::isnan(f.lower(i)) || std::isnan(f.upper(i)) || f.lower(i) > f.upper(i))
+      inv::Fail("mads frame", "lower", "is above 'upper' or not a number");
   return f;
 }
 

@@ -10,8 +10,10 @@
 #include <string>
 
 #include "neurevo/error.h"
+#include "optim/state_json.h"
 #include "neurevo/random.h"
 #include "optim/fitness_shaping.h"
+#include "optim/state_invariants.h"
 
 namespace neurevo {
 namespace {
@@ -150,18 +152,25 @@ void OpenAiEs::LoadState(const nlohmann::json& state) {
       throw ConfigError("openai_es state: kind is '" + state.at("kind").get<std::string>() +
                         "'");
     }
-    if (state.at("dimension").get<int>() != n_ ||
-        state.at("population").get<int>() != population_) {
+    if (state_json::Integer<int>(state, "dimension", "openai_es state") != n_ ||
+        state_json::Integer<int>(state, "population", "openai_es state") != population_) {
       throw ConfigError("openai_es state: dimension/population do not match this optimizer");
     }
-    const uint64_t seed = state.at("seed").get<uint64_t>();
+    const uint64_t seed = state_json::Integer<uint64_t>(state, "seed", "openai_es state");
     // States written before fitness shaping was configurable used centred ranks.
     const std::string shaping = state.value("fitness_shaping", std::string("centered_rank"));
-    const int generation = state.at("generation").get<int>();
-    const int adam_t = state.at("adam_t").get<int>();
+    const int generation = state_json::Integer<int>(state, "generation", "openai_es state");
+    const int adam_t = state_json::Integer<int>(state, "adam_t", "openai_es state");
     Eigen::VectorXd theta = VectorFromJson(state, n_, "theta");
     Eigen::VectorXd m = VectorFromJson(state, n_, "adam_m");
     Eigen::VectorXd v = VectorFromJson(state, n_, "adam_v");
+    namespace inv = state_invariants;
+    const std::string what = "openai_es";
+    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
+    inv::Counter(adam_t, generation, what, "adam_t");
+    inv::Finite(theta, what, "theta");
+    inv::Finite(m, what, "adam_m");
+    inv::NonNegative(v, what, "adam_v");
     seed_ = seed;
     shaping_ = shaping;
     generation_ = generation;

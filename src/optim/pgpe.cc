@@ -3,6 +3,7 @@
 #include "optim/pgpe.h"
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 #include <stdexcept>
 
@@ -10,6 +11,7 @@
 #include "neurevo/random.h"
 #include "optim/fitness_shaping.h"
 #include "optim/state_json.h"
+#include "optim/state_invariants.h"
 
 namespace neurevo {
 
@@ -146,18 +148,26 @@ void Pgpe::LoadState(const nlohmann::json& state) {
   const std::string what = "pgpe";
   try {
     state_json::CheckKind(state, what);
-    if (state.at("dimension").get<int>() != n_ || state.at("population").get<int>() != lambda_ ||
+    if (state_json::Integer<int>(state, "dimension", "pgpe state") != n_ || state_json::Integer<int>(state, "population", "pgpe state") != lambda_ ||
         state.at("pgpe_optimizer").get<std::string>() != center_optimizer_)
       throw ConfigError("pgpe state: dimension/population/pgpe_optimizer do not match this optimizer");
-    const uint64_t seed = state.at("seed").get<uint64_t>();
+    const uint64_t seed = state_json::Integer<uint64_t>(state, "seed", "pgpe state");
     const std::string shaping = state.at("fitness_shaping").get<std::string>();
-    const int generation = state.at("generation").get<int>();
-    const int adam_t = state.at("adam_t").get<int>();
+    const int generation = state_json::Integer<int>(state, "generation", "pgpe state");
+    const int adam_t = state_json::Integer<int>(state, "adam_t", "pgpe state");
     Eigen::VectorXd mean = state_json::ToVector(state, n_, what, "mean");
     Eigen::VectorXd sigma = state_json::ToVector(state, n_, what, "sigma");
     Eigen::VectorXd velocity = state_json::ToVector(state, n_, what, "velocity");
     Eigen::VectorXd m = state_json::ToVector(state, n_, what, "adam_m");
     Eigen::VectorXd v = state_json::ToVector(state, n_, what, "adam_v");
+    namespace inv = state_invariants;
+    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
+    inv::Counter(adam_t, generation, what, "adam_t");
+    inv::Finite(mean, what, "mean");
+    inv::StepSizes(sigma, what, "sigma");
+    inv::Finite(velocity, what, "velocity");
+    inv::Finite(m, what, "adam_m");
+    inv::NonNegative(v, what, "adam_v");
     seed_ = seed;
     shaping_ = shaping;
     generation_ = generation;

@@ -13,6 +13,7 @@
 #include "neurevo/random.h"
 #include "optim/cma_es.h"
 #include "optim/state_json.h"
+#include "optim/state_invariants.h"
 
 namespace neurevo {
 namespace {
@@ -189,22 +190,32 @@ void SepCmaEs::LoadState(const nlohmann::json& state) {
   const std::string what = "sep_cma_es";
   try {
     state_json::CheckKind(state, what);
-    if (state.at("dimension").get<int>() != n_ ||
-        state.at("population").get<int>() != params_.lambda ||
-        state.at("parents").get<int>() != params_.mu ||
+    if (state_json::Integer<int>(state, "dimension", "sep_cma_es state") != n_ ||
+        state_json::Integer<int>(state, "population", "sep_cma_es state") != params_.lambda ||
+        state_json::Integer<int>(state, "parents", "sep_cma_es state") != params_.mu ||
         state.at("active").get<bool>() != active()) {
       throw ConfigError(
           "sep_cma_es state: dimension/population/parents/active do not match this optimizer");
     }
-    const uint64_t seed = state.at("seed").get<uint64_t>();
+    const uint64_t seed = state_json::Integer<uint64_t>(state, "seed", "sep_cma_es state");
     const double sigma0 = state.at("sigma0").get<double>();
-    const int generation = state.at("generation").get<int>();
-    const int resets = state.at("resets").get<int>();
+    const int generation = state_json::Integer<int>(state, "generation", "sep_cma_es state");
+    const int resets = state_json::Integer<int>(state, "resets", "sep_cma_es state");
     const double sigma = state.at("sigma").get<double>();
     Eigen::VectorXd mean = state_json::ToVector(state, n_, what, "mean");
     Eigen::VectorXd ps = state_json::ToVector(state, n_, what, "ps");
     Eigen::VectorXd pc = state_json::ToVector(state, n_, what, "pc");
     Eigen::VectorXd c = state_json::ToVector(state, n_, what, "C");
+    namespace inv = state_invariants;
+    inv::StepSize(sigma0, what, "sigma0");
+    inv::StepSize(sigma, what, "sigma");
+    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
+    inv::Counter(resets, generation, what, "resets");
+    inv::Finite(mean, what, "mean");
+    inv::Finite(ps, what, "ps");
+    inv::Finite(pc, what, "pc");
+    inv::StepSizes(c, what, "C");  // a diagonal covariance: positive variances
+    if (c.maxCoeff() > 1e14 * (1 + 1e-9) * c.minCoeff()) inv::Fail(what, "C", "has a condition above 1e14");
     seed_ = seed;
     sigma0_ = sigma0;
     generation_ = generation;

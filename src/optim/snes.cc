@@ -3,12 +3,14 @@
 #include "optim/snes.h"
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "neurevo/error.h"
 #include "neurevo/random.h"
 #include "optim/fitness_shaping.h"
 #include "optim/state_json.h"
+#include "optim/state_invariants.h"
 
 namespace neurevo {
 
@@ -102,15 +104,21 @@ void Snes::LoadState(const nlohmann::json& state) {
   const std::string what = "snes";
   try {
     state_json::CheckKind(state, what);
-    if (state.at("dimension").get<int>() != n_ || state.at("population").get<int>() != lambda_)
+    if (state_json::Integer<int>(state, "dimension", "snes state") != n_ || state_json::Integer<int>(state, "population", "snes state") != lambda_)
       throw ConfigError("snes state: dimension/population do not match this optimizer");
-    const uint64_t seed = state.at("seed").get<uint64_t>();
+    const uint64_t seed = state_json::Integer<uint64_t>(state, "seed", "snes state");
     const double sigma0 = state.at("sigma0").get<double>();
     const std::string shaping = state.at("fitness_shaping").get<std::string>();
-    const int generation = state.at("generation").get<int>();
-    const int resets = state.at("resets").get<int>();
+    const int generation = state_json::Integer<int>(state, "generation", "snes state");
+    const int resets = state_json::Integer<int>(state, "resets", "snes state");
     Eigen::VectorXd mean = state_json::ToVector(state, n_, what, "mean");
     Eigen::VectorXd sigma = state_json::ToVector(state, n_, what, "sigma");
+    namespace inv = state_invariants;
+    inv::StepSize(sigma0, what, "sigma0");
+    inv::StepSizes(sigma, what, "sigma");
+    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
+    inv::Counter(resets, generation, what, "resets");
+    inv::Finite(mean, what, "mean");
     seed_ = seed;
     sigma0_ = sigma0;
     shaping_ = shaping;

@@ -9,6 +9,7 @@
 #include <Eigen/Dense>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -111,6 +112,26 @@ inline Eigen::MatrixXd ToMatrix(const nlohmann::json& j, int rows, int cols,
     for (int i = 0; i < rows; ++i) m(i, k) = c[static_cast<size_t>(i)];
   }
   return m;
+}
+
+// An integer field of type T. A float, or an integer outside T's range, is
+// refused with ConfigError: nlohmann's get<T>() would wrap it, or (a float
+// beyond T's range) have undefined behaviour.
+template <typename T>
+T Integer(const nlohmann::json& j, const char* key, const std::string& what) {
+  const nlohmann::json& v = j.at(key);
+  if (v.is_number_unsigned()) {
+    const auto u = v.get<uint64_t>();
+    if (u <= static_cast<uint64_t>(std::numeric_limits<T>::max())) return static_cast<T>(u);
+  } else if (v.is_number_integer()) {
+    const auto i = v.get<int64_t>();
+    if (i >= static_cast<int64_t>(std::numeric_limits<T>::min()) &&
+        (i < 0 || static_cast<uint64_t>(i) <= static_cast<uint64_t>(std::numeric_limits<T>::max())))
+      return static_cast<T>(i);
+  }
+  throw ConfigError(what + ": '" + key + "' is " + v.dump() + "; allowed: an integer in " +
+                    std::to_string(std::numeric_limits<T>::min()) + " .. " +
+                    std::to_string(std::numeric_limits<T>::max()));
 }
 
 // Checks kind and the structural sizes every state carries.

@@ -7,7 +7,9 @@
 #include <fmt/format.h>
 #include <zlib.h>
 
+#include "core/checked_math.h"
 #include "core/files.h"
+#include "core/nesting_guard.h"
 #include "neurevo/error.h"
 #include "optim/state_json.h"
 
@@ -195,21 +197,22 @@ RunState DecodeCheckpoint(std::string_view bytes, const std::string& what) {
     throw fail(fmt::format("truncated or padded checkpoint: payload is {} bytes, header says {}",
                            payload.size(), length));
   if (Crc32(payload) != GetLE(bytes, 12, 4)) throw fail("checksum mismatch (the file is corrupt)");
+  CheckCborNesting(payload, what);  // the CBOR reader recurses per level
 
   RunState s;
   try {
     const nlohmann::json p =
         nlohmann::json::from_cbor(payload, true, true, nlohmann::json::cbor_tag_handler_t::store);
     s.config_toml = p.at("config").get<std::string>();
-    s.generation = p.at("generation").get<long long>();
-    s.env_steps = p.at("env_steps").get<long long>();
-    s.failed_episodes = p.at("failed_episodes").get<long long>();
-    s.failed_individuals = p.at("failed_individuals").get<long long>();
-    s.optimizer_restores = p.at("optimizer_restores").get<long long>();
+    s.generation = state_json::Integer<long long>(p, "generation", what);
+    s.env_steps = state_json::Integer<long long>(p, "env_steps", what);
+    s.failed_episodes = state_json::Integer<long long>(p, "failed_episodes", what);
+    s.failed_individuals = state_json::Integer<long long>(p, "failed_individuals", what);
+    s.optimizer_restores = state_json::Integer<long long>(p, "optimizer_restores", what);
     s.train_seconds = p.at("train_seconds").get<double>();
     s.last_generation_best = p.at("last_generation_best").get<double>();
     s.best_score = p.at("best_score").get<double>();
-    const int obs_dim = p.at("obs_dim").get<int>();
+    const int obs_dim = state_json::Integer<int>(p, "obs_dim", what);
     if (obs_dim < 0 || obs_dim > (1 << 24)) throw fail("observation size out of range");
     s.normalizer = ObsNormalizer::FromJson(p.at("normalizer"), obs_dim, what);
     if (const auto& b = p.at("best"); !b.is_null()) {
@@ -217,29 +220,52 @@ RunState DecodeCheckpoint(std::string_view bytes, const std::string& what) {
       g.genes = b.at("genes").get<std::vector<double>>();
       g.fitness = b.at("fitness").get<double>();
       g.validation = b.at("validation").get<double>();
-      g.validation_episodes = b.at("validation_episodes").get<long long>();
+      g.validation_episodes = state_json::Integer<long long>(b, "validation_episodes", what);
       if (g.validation_episodes < 0) throw fail("negative validation episode count");
-      g.generation = b.at("generation").get<long long>();
+      g.generation = state_json::Integer<long long>(b, "generation", what);
       g.normalizer = ObsNormalizer::FromJson(b.at("normalizer"), obs_dim, what);
       for (double x : g.genes)
         if (!std::isfinite(x)) throw fail("the best genome has a non-finite gene");
       s.best = std::move(g);
     }
     s.optimizers = UnpackAll(p.at("optimizers"));
-    s.restore_generation = p.at("restore_generation").get<long long>();
+    s.restore_generation = state_json::Integer<long long>(p, "restore_generation", what);
     const auto& restore = p.at("restore_points");
     s.restore_points = restore.is_null() && s.restore_generation == s.generation ? s.optimizers
                                                                                  : UnpackAll(restore);
-    s.metrics_bytes = p.at("metrics_bytes").get<uint64_t>();
-    s.metrics_crc = p.at("metrics_crc").get<uint32_t>();
+    s.metrics_bytes = state_json::Integer<uint64_t>(p, "metrics_bytes", what);
+    s.metrics_crc = state_json::Integer<uint32_t>(p, "metrics_crc", what);
   } catch (const nlohmann::json::exception& e) {
     throw fail(fmt::format("malformed checkpoint ({})", e.what()));
   }
-  if (s.generation < 0 || s.env_steps < 0 || s.failed_episodes < 0 || s.failed_individuals < 0 ||
-      s.optimizer_restores < 0 || s.restore_generation < 0 || s.restore_generation > s.generation)
-    throw fail("negative or inconsistent counters");
+  // Every counter within 0 .. 2^53 and consistent with the others (the
+  // trainer checks them against the config in Trainer::Adopt): a counter
+  // near 2^63 would otherwise overflow the budget arithmetic.
+  auto counter = [&](long long v, const char* name) {
+    if (v < 0 || v > kMaxSavedCount)
+      throw fail(fmt::format("counter '{}' is {}; allowed: 0 .. 2^53", name, v));
+  };
+  counter(s.generation, "generation");
+  counter(s.env_steps, "env_steps");
+  counter(s.failed_episodes, "failed_episodes");
+  counter(s.failed_individuals, "failed_individuals");
+  counter(s.optimizer_restores, "optimizer_restores");
+  counter(s.restore_generation, "restore_generation");
+  counter(static_cast<long long>(std::min<uint64_t>(s.metrics_bytes, uint64_t{1} << 62)), "metrics_bytes");
+  if (s.restore_generation > s.generation) throw fail("restore_generation is after generation");
+  if (s.failed_individuals > s.failed_episodes)
+    throw fail("more failed individuals than failed episodes");
   if (s.optimizers.empty() || s.optimizers.size() != s.restore_points.size())
     throw fail("optimizer states missing or inconsistent");
+  if (s.optimizer_restores > SaturatingMul(s.generation, static_cast<long long>(s.optimizers.size())))
+    throw fail("more optimizer restores than island generations");
+  if (s.best) {
+    counter(s.best->generation, "best.generation");
+    counter(s.best->validation_episodes, "best.validation_episodes");
+    if (s.best->generation >= s.generation) throw fail("the best genome is from a generation not yet complete");
+  }
+  if (s.generation == 0 && (s.env_steps != 0 || s.failed_episodes != 0 || s.best || s.metrics_bytes != 0))
+    throw fail("counters or a best genome before the first generation");
   for (const auto& o : s.optimizers)
     if (!AllFinite(o)) throw fail("an optimizer state holds a non-finite number");
   for (const auto& o : s.restore_points)

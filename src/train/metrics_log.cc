@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <fmt/format.h>
 #include <stdexcept>
 #include <unistd.h>
@@ -29,23 +30,39 @@ void MetricsLog::Create(const std::string& path) {
   crc_ = 0;
 }
 
-void MetricsLog::Resume(const std::string& path, uint64_t bytes, uint32_t crc) {
-  std::string text;
-  try {
-    text = ReadFile(path);
-  } catch (const ConfigError&) {
-    if (bytes > 0) throw;
-  }
-  if (text.size() < bytes)
+namespace {
+// The checkpoint's prefix of the log, checked; `size` receives the file's
+// size (0 if it is missing, allowed only when the prefix is empty).
+std::string CheckedPrefix(const std::string& path, uint64_t bytes, uint32_t crc, uint64_t* size) {
+  std::error_code ec;
+  *size = 0;
+  if (bytes == 0 && std::filesystem::symlink_status(path, ec).type() == std::filesystem::file_type::not_found)
+    return "";
+  if (bytes > MachineMemoryBytes())
+    throw ConfigError(fmt::format("{}: the checkpoint claims {} bytes of metrics, more than this machine's memory",
+                                  path, bytes));
+  std::string prefix = ReadFileHead(path, bytes, size);  // refuses FIFOs, devices, directories
+  if (*size < bytes)
     throw ConfigError(fmt::format("{}: {} bytes, but the checkpoint holds {} bytes of metrics; the file was "
                                   "truncated or replaced",
-                                  path, text.size(), bytes));
-  const std::string_view prefix(text.data(), bytes);
+                                  path, *size, bytes));
   if (Crc32(prefix) != crc)
     throw ConfigError(fmt::format("{}: its first {} bytes differ from those the checkpoint recorded; the file "
                                   "was edited",
                                   path, bytes));
-  if (text.size() != bytes) WriteFileAtomic(path, std::string(prefix));
+  return prefix;
+}
+}  // namespace
+
+void MetricsLog::Check(const std::string& path, uint64_t bytes, uint32_t crc) {
+  uint64_t size = 0;
+  CheckedPrefix(path, bytes, crc, &size);
+}
+
+void MetricsLog::Resume(const std::string& path, uint64_t bytes, uint32_t crc) {
+  uint64_t size = 0;
+  const std::string prefix = CheckedPrefix(path, bytes, crc, &size);
+  if (size != bytes) WriteFileAtomic(path, prefix);
   Open(path, false);
   bytes_ = bytes;
   crc_ = crc;

@@ -17,9 +17,12 @@ class MetricsLog {
 
   // Starts a new, empty log at `path`.
   void Create(const std::string& path);
-  // Reopens the log of a resumed run: the file must start with the `bytes`
-  // bytes whose CRC-32 is `crc` (ConfigError naming the file otherwise);
-  // anything after them (lines of generations the checkpoint does not hold,
+  // Checks, reading only, that the regular file at `path` starts with the
+  // `bytes` bytes whose CRC-32 is `crc` (with `bytes` 0 it may be missing);
+  // ConfigError naming the file otherwise.
+  static void Check(const std::string& path, uint64_t bytes, uint32_t crc);
+  // Reopens the log of a resumed run after Check: anything after the
+  // checkpoint's prefix (lines of generations the checkpoint does not hold,
   // or half a line) is cut away atomically before appending resumes.
   void Resume(const std::string& path, uint64_t bytes, uint32_t crc);
 

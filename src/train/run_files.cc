@@ -2,13 +2,16 @@
 
 #include "neurevo/train.h"
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 #include <filesystem>
 #include <fmt/format.h>
 
 #include "core/files.h"
+#include "core/nesting_guard.h"
 #include "neurevo/error.h"
+#include "optim/state_json.h"
 
 namespace neurevo {
 
@@ -32,11 +35,17 @@ nlohmann::json GenomeFileJson(const RunConfig& config, const GenomeLayout& layou
 
 SavedGenome ParseGenomeFile(const std::string& path, const GenomeLayout& layout, int obs_dim,
                             const RunConfig* config) {
-  return ParseGenomeText(ReadFile(path), path, layout, obs_dim, config);
+  // A genome file holds each gene as one line of JSON (about 30 bytes) plus
+  // its model's description and the normalizer: anything far larger is not
+  // one (and /dev/zero is refused as not a regular file).
+  const uint64_t cap = (uint64_t{16} << 20) + 64ull * static_cast<uint64_t>(layout.size()) +
+                       128ull * static_cast<uint64_t>(std::max(obs_dim, 0));
+  return ParseGenomeText(ReadFile(path, cap), path, layout, obs_dim, config);
 }
 
 SavedGenome ParseGenomeText(const std::string& text, const std::string& path, const GenomeLayout& layout,
                             int obs_dim, const RunConfig* config) {
+  CheckJsonNesting(text, path);
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
@@ -46,7 +55,7 @@ SavedGenome ParseGenomeText(const std::string& text, const std::string& path, co
   try {
     if (j.value("format", "") != "neurevo-genome")
       throw ConfigError(fmt::format("{}: not a neurevo genome file", path));
-    const int version = j.at("version").get<int>();
+    const int version = state_json::Integer<int>(j, "version", path);
     if (version < 1 || version > kGenomeFormatVersion)
       throw ConfigError(fmt::format("{}: genome format version {} is not supported (this build reads 1 .. {})",
                                     path, version, kGenomeFormatVersion));
@@ -82,15 +91,22 @@ SavedGenome ParseGenomeText(const std::string& text, const std::string& path, co
                                        path, i, Echo(name), what, want.name));
       };
       if (name != want.name) throw mismatch("name");
-      if (f.at("size").get<long long>() != want.size || f.at("offset").get<long long>() != want.offset)
+      if (state_json::Integer<long long>(f, "size", path) != want.size ||
+          state_json::Integer<long long>(f, "offset", path) != want.offset)
         throw mismatch("size or offset");
       if (f.at("unit").get<std::string>() != want.unit) throw mismatch("unit");
-      if (f.at("low").get<double>() != want.low || f.at("high").get<double>() != want.high)
+      // A family's range: one number, or one per gene (GeneFamily::lows).
+      const auto range_matches = [&](const char* key, double one, const std::vector<double>& per_gene) {
+        const auto& v = f.at(key);
+        return per_gene.empty() ? v.is_number() && v.get<double>() == one
+                                : v.is_array() && v.get<std::vector<double>>() == per_gene;
+      };
+      if (!range_matches("low", want.low, want.lows) || !range_matches("high", want.high, want.highs))
         throw mismatch("range");
       const std::vector<double> slice = f.at("genes").get<std::vector<double>>();
-      if (!std::equal(slice.begin(), slice.end(), g.genes.begin() + want.offset,
+      if (static_cast<long long>(slice.size()) != want.size ||
+          !std::equal(slice.begin(), slice.end(), g.genes.begin() + want.offset,
                       g.genes.begin() + want.offset + want.size) ||
-          static_cast<long long>(slice.size()) != want.size ||
           static_cast<long long>(f.at("values").size()) != want.size)
         throw mismatch("genes");
       if (f.contains("labels") ? f.at("labels").get<std::vector<std::string>>() != want.labels
@@ -101,7 +117,7 @@ SavedGenome ParseGenomeText(const std::string& text, const std::string& path, co
       if (!std::isfinite(x)) throw ConfigError(fmt::format("{}: a gene is not a finite number", path));
     g.fitness = j.at("fitness").get<double>();
     // Version 1 counted generations from 0; version 2 from 1.
-    g.generation = j.at("generation").get<long long>() - (version >= 2 ? 1 : 0);
+    g.generation = state_json::Integer<long long>(j, "generation", path) - (version >= 2 ? 1 : 0);
     g.normalizer = ObsNormalizer::FromJson(j.at("obs_normalizer"), obs_dim, path);
     if (config && (g.normalizer.enabled() != config->obs_normalization ||
                    (config->obs_normalization && g.normalizer.clip() != config->obs_clip)))
@@ -138,11 +154,13 @@ void CreateRunDir(const std::string& dir) {
     if (!fs::is_directory(dir, ec))
       throw ConfigError(fmt::format("--out {}: exists and is not a directory", dir));
     // Only leftovers of a run killed while creating this directory (a
-    // half-written temporary file) do not count.
+    // half-written temporary file of neurevo's own naming) do not count; any
+    // other file is a user's, and is never touched.
     for (const auto& entry : fs::directory_iterator(dir, ec))
-      if (entry.path().extension() != ".tmp")
+      if (!IsNeurevoTempFile(entry.path().filename().string()))
         throw ConfigError(fmt::format("--out {}: directory exists and is not empty; choose a new one", dir));
-    for (const auto& entry : fs::directory_iterator(dir, ec)) fs::remove(entry.path(), ec);
+    if (ec) throw ConfigError(fmt::format("--out {}: cannot list: {}", dir, ec.message()));
+    RemoveStaleTempFiles(dir);
     return;
   }
   fs::create_directories(dir, ec);

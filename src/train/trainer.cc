@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <limits>
 
+#include "core/checked_math.h"
 #include "core/files.h"
 #include "neurevo/error.h"
 #include "neurevo/random.h"
@@ -39,6 +40,33 @@ std::string ComparableToml(RunConfig c, const RunConfig& like) {
   c.budget = like.budget;
   c.threads = like.threads;
   return ConfigToToml(c);
+}
+
+// An optimizer tells once per generation of the run: its generation counter,
+// as stored (an integer that a narrowing read did not wrap) and as loaded,
+// is at most the run's.
+void CheckOptimizerGeneration(const Optimizer& optimizer, const nlohmann::json& state, long long run_generation) {
+  const nlohmann::json* stored = state.is_object() && state.contains("generation") ? &state["generation"] : nullptr;
+  if (!stored || !stored->is_number_integer() || stored->get<long long>() != optimizer.generation() ||
+      optimizer.generation() > run_generation)
+    throw ConfigError(fmt::format("optimizer state: 'generation' is {}; allowed: 0 .. the run's generation ({})",
+                                  stored ? stored->dump() : "missing", run_generation));
+}
+
+// The largest checkpoint this config can write, with a wide margin (4x, and
+// 16 bytes for each double CBOR stores in 8 or 9): per island an optimizer
+// state and its restore point (vectors of n genes; full CMA-ES's two n x n
+// matrices; ga's and enomad's population matrices, enomad's refinement
+// frames), the best genome, the normaliser; and never more than the
+// machine's memory. A larger file is not one of this run's checkpoints.
+uint64_t CheckpointBytesBound(const RunConfig& c, double n) {
+  const OptimizerOptions& o = c.optimizer;
+  double doubles = 64 * n + 1e6;
+  if (o.kind == "cma_es") doubles += 2 * n * n;
+  if (o.kind == "ga" || o.kind == "enomad") doubles += 2 * n * o.population;
+  if (o.kind == "enomad") doubles += 5 * n * o.enomad_refine;
+  const double bytes = 4 * 16 * doubles * 2 * c.islands + (256 << 20);
+  return static_cast<uint64_t>(std::min(bytes, static_cast<double>(MachineMemoryBytes())));
 }
 
 }  // namespace
@@ -97,8 +125,9 @@ Range Trainer::Share(int n, int rank) const {
 }
 
 long long Trainer::WorstCaseSteps(long long individuals) const {
-  return (individuals * config_.train_episodes + 2LL * config_.validation_episodes) *
-         task_probe_->max_episode_steps();
+  return SaturatingMul(SaturatingAdd(SaturatingMul(individuals, config_.train_episodes),
+                                     2LL * config_.validation_episodes),
+                       task_probe_->max_episode_steps());
 }
 
 void Trainer::Start() {
@@ -183,15 +212,22 @@ std::vector<std::unique_ptr<Optimizer>> Trainer::Adopt(const RunState& s, const 
   if (s.normalizer.dim() != obs_dim)
     throw ConfigError(fmt::format("{}: observation size {} does not match the task's {}", what,
                                   s.normalizer.dim(), obs_dim));
+  if (s.normalizer.enabled() != config_.obs_normalization ||
+      (s.best && s.best->normalizer.enabled() != config_.obs_normalization))
+    throw ConfigError(fmt::format("{}: observation normalisation is {} in the checkpoint, {} in the config", what,
+                                  s.normalizer.enabled() ? "on" : "off", config_.obs_normalization ? "on" : "off"));
   if (s.best && static_cast<int>(s.best->genes.size()) != model_->layout().size())
     throw ConfigError(fmt::format("{}: best genome has {} genes, the model has {}", what, s.best->genes.size(),
                                   model_->layout().size()));
+  CheckCounters(s, what);
   auto optimizers = MakeOptimizers();
   for (size_t k = 0; k < optimizers.size(); ++k) {
     try {
       // Both must load: a restore point is used after a fault.
       optimizers[k]->LoadState(s.restore_points[k]);
+      CheckOptimizerGeneration(*optimizers[k], s.restore_points[k], s.restore_generation);
       optimizers[k]->LoadState(s.optimizers[k]);
+      CheckOptimizerGeneration(*optimizers[k], s.optimizers[k], s.generation);
     } catch (const ConfigError& e) {
       throw ConfigError(fmt::format("{}: island {}: {}", what, k, e.what()));
     } catch (const std::exception& e) {
@@ -199,6 +235,35 @@ std::vector<std::unique_ptr<Optimizer>> Trainer::Adopt(const RunState& s, const 
     }
   }
   return optimizers;
+}
+
+void Trainer::CheckCounters(const RunState& s, const std::string& what) const {
+  // What the config allows per generation: every training episode of the
+  // largest population the optimizer may use, and the validation of a
+  // challenger and of the incumbent, each at most the task's step limit.
+  // Populations vary with restarts (up to the config's cap of 10^6), mads
+  // and enomad (polls of up to 2 x genes per frame); a generous bound there.
+  // Doubles: the bounds need not be exact, only free of overflow.
+  const OptimizerOptions& o = config_.optimizer;
+  const bool varies = (o.restarts != "none" && !o.restarts.empty()) || o.kind == "mads" || o.kind == "enomad";
+  const double population = static_cast<double>(o.population);
+  const double individuals =
+      config_.islands *
+      (varies ? std::max(1e6, (2.0 * model_->layout().size() + 1) * std::max(population, 1.0)) : population);
+  const double train_episodes = individuals * config_.train_episodes;
+  const double episodes = train_episodes + 2.0 * config_.validation_episodes;
+  const auto g = static_cast<double>(s.generation);
+  auto within = [&](double value, double bound, const char* name) {
+    if (value > bound)
+      throw ConfigError(fmt::format("{}: counter '{}' is {}, more than {} generations of this config allow ({})",
+                                    what, name, value, s.generation, bound));
+  };
+  within(static_cast<double>(s.env_steps), g * episodes * task_probe_->max_episode_steps(), "env_steps");
+  within(static_cast<double>(s.failed_episodes), g * train_episodes, "failed_episodes");
+  within(static_cast<double>(s.failed_individuals), g * individuals, "failed_individuals");
+  if (s.best)
+    within(static_cast<double>(s.best->validation_episodes), g * config_.validation_episodes,
+           "best.validation_episodes");
 }
 
 void Trainer::Resume(bool config_changed) {
@@ -218,13 +283,38 @@ void Trainer::Resume(bool config_changed) {
 
 void Trainer::ResumeOnRoot(bool config_changed) {
   const fs::path dir(dir_);
+  const std::string metrics_path = (dir / "metrics.jsonl").string();
+  // A run directory whose checkpoints/ is not a directory (or cannot be
+  // listed) is not one that stopped before its first checkpoint: refuse,
+  // before anything is changed.
+  const fs::path checkpoints = dir / "checkpoints";
+  std::error_code ec;
+  const auto kind = fs::symlink_status(checkpoints, ec).type();
+  if (kind != fs::file_type::not_found && !fs::is_directory(checkpoints, ec))
+    throw ConfigError(fmt::format("{}: not a directory (a run directory's checkpoints/ must be one)",
+                                  checkpoints.string()));
+  // The files a resume rewrites must be regular files (or missing): a
+  // directory or FIFO in their place is refused now, not half-way.
+  for (const char* name : {"best_genome.json", "summary.json", "metrics.jsonl", "config.toml"}) {
+    const auto type = fs::symlink_status(dir / name, ec).type();
+    if (type != fs::file_type::not_found && type != fs::file_type::regular)
+      throw ConfigError(fmt::format("{}: not a regular file; a run directory's files must be", (dir / name).string()));
+  }
+  if (kind != fs::file_type::not_found) {
+    fs::directory_iterator probe(checkpoints, ec);
+    if (ec) throw ConfigError(fmt::format("{}: cannot list: {}", checkpoints.string(), ec.message()));
+  }
   std::vector<std::string> problems;
   std::vector<std::string> unusable;
   bool found = false;
   for (const std::string& file : ListCheckpoints(dir_)) {
     try {
-      RunState s = DecodeCheckpoint(ReadFile(file), file);
-      optimizers_ = Adopt(s, file);
+      RunState s = DecodeCheckpoint(ReadFile(file, CheckpointBytesBound(config_, model_->layout().size())), file);
+      auto optimizers = Adopt(s, file);
+      // The newest checkpoint whose metrics prefix still matches wins (the
+      // file may have been cut between two checkpoints).
+      MetricsLog::Check(metrics_path, s.metrics_bytes, s.metrics_crc);
+      optimizers_ = std::move(optimizers);
       state_ = std::move(s);
       found = true;
       break;
@@ -236,14 +326,17 @@ void Trainer::ResumeOnRoot(bool config_changed) {
   if (!found && !problems.empty())
     throw ConfigError(fmt::format("{}: no usable checkpoint: {}", dir_, fmt::join(problems, "; ")));
   if (!found) {
+    MetricsLog::Check(metrics_path, 0, 0);  // a FIFO or directory in its place is refused here too
     optimizers_ = MakeOptimizers();
     state_ = FreshState();
   }
   // Every check has passed; from here on the directory is brought in line
-  // with the state (the metrics check may still refuse, before writing).
-  metrics_.Resume((dir / "metrics.jsonl").string(), state_.metrics_bytes, state_.metrics_crc);
+  // with the state. Leftover temporary files (a write that failed, e.g. on a
+  // full disk) go first.
+  RemoveStaleTempFiles(dir_);
+  if (kind != fs::file_type::not_found) RemoveStaleTempFiles(checkpoints.string());
+  metrics_.Resume(metrics_path, state_.metrics_bytes, state_.metrics_crc);
   for (const std::string& p : problems) progress_.Message("skipping a checkpoint: " + p);
-  std::error_code ec;
   for (const std::string& file : unusable) fs::rename(file, file + ".unusable", ec);
   if (config_changed) WriteFileAtomic((dir / "config.toml").string(), ConfigToToml(config_));
   // best_genome.json may hold a best found after the checkpoint; the rerun
@@ -317,7 +410,7 @@ Trainer::Outcome Trainer::RunGeneration(long long& max_steps) {
   // A generation starts only if its worst case fits the env-step budget
   // (population sizes may change between generations, e.g. with restarts).
   max_steps = WorstCaseSteps(static_cast<long long>(genomes.size()));
-  if (config_.budget.env_steps > 0 && state_.env_steps + max_steps > config_.budget.env_steps) {
+  if (config_.budget.env_steps > 0 && SaturatingAdd(state_.env_steps, max_steps) > config_.budget.env_steps) {
     stop_reason_ = "env_steps";
     return Outcome::kAbandoned;
   }
@@ -386,7 +479,7 @@ Trainer::Outcome Trainer::RunGeneration(long long& max_steps) {
   }
 
   // The generation is complete: from here on the state changes.
-  state_.env_steps += steps;
+  state_.env_steps = SaturatingAdd(state_.env_steps, steps);
   state_.failed_episodes += failed_episodes;
   state_.failed_individuals += failed_individuals;
   if (incumbent_revalidated) {
@@ -633,7 +726,7 @@ nlohmann::json ResumeTraining(const std::vector<std::string>& overrides, const T
       read["error"] = fmt::format("{}: not a run directory (no config.toml)", dir);
     else
       try {
-        read["text"] = ReadFile(config_path);
+        read["text"] = ReadFile(config_path, kConfigFileMaxBytes);
       } catch (const ConfigError& e) {
         read["error"] = e.what();
       }

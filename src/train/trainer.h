@@ -49,6 +49,9 @@ class Trainer {
   // optimizers; throws ConfigError naming `what`.
   std::vector<std::unique_ptr<Optimizer>> Adopt(const RunState& state, const std::string& what) const;
   std::vector<std::unique_ptr<Optimizer>> MakeOptimizers() const;
+  // Every counter of `state` within what its generations of this config
+  // allow; throws ConfigError naming `what` and the counter.
+  void CheckCounters(const RunState& state, const std::string& what) const;
 
   std::string StopReason();  // empty: run another generation
   // The most env steps a generation of `individuals` can take: every
