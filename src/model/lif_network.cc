@@ -199,18 +199,29 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   net.offset_current.resize(n);
   net.noise_std.resize(n);
   net.spiking_per_neuron.resize(n);
-  for (const InstancePopulation& p : t.populations)
+  net.current_based_per_neuron.assign(n, 0.f);
+  for (const InstancePopulation& p : t.populations) {
     std::fill_n(net.spiking_per_neuron.begin() + p.begin, p.size, static_cast<uint8_t>(p.spiking));
+    if (p.model == "lif_curr" && p.size > 0) {
+      std::fill_n(net.current_based_per_neuron.begin() + p.begin, p.size, 1.f);
+      net.has_current_based = true;
+    }
+  }
+  const NeuronParameter* resistance_p = t.Parameter("resistance_GOhm");
   const NeuronParameter *c_m_p = t.Parameter("c_m_pF"), *tau_m_p = t.Parameter("tau_m_ms"),
                         *v_th_p = t.Parameter("v_threshold_mV"), *halfwidth_p = t.Parameter("graded_halfwidth_mV"),
                         *v_rest_p = t.Parameter("v_rest_mV"), *v_reset_p = t.Parameter("v_reset_mV"),
                         *v_init_p = t.Parameter("v_init_mV"), *tau_ref_p = t.Parameter("tau_ref_ms"),
                         *offset_p = t.Parameter("offset_pA"), *noise_p = t.Parameter("noise_pA");
   for (int i = 0; i < n; ++i) {
-    const double c_m = NeuronValue(genome, c_m_p, i), tau_m = NeuronValue(genome, tau_m_p, i);
+    // lif_curr: C_m = tau_m / R and g_L = 1 / R (README, "Neuron models").
+    const bool current_based = net.current_based_per_neuron[i] != 0.f;
+    const double tau_m = NeuronValue(genome, tau_m_p, i);
+    const double resistance = current_based ? NeuronValue(genome, resistance_p, i) : 0.0;
+    const double c_m = current_based ? tau_m / resistance : NeuronValue(genome, c_m_p, i);
     const double v_th = NeuronValue(genome, v_th_p, i), halfwidth = NeuronValue(genome, halfwidth_p, i);
     net.dt_over_c_per_neuron[i] = static_cast<float>(o.dt_ms / c_m);
-    net.g_leak_per_neuron[i] = static_cast<float>(c_m / tau_m);
+    net.g_leak_per_neuron[i] = static_cast<float>(current_based ? 1.0 / resistance : c_m / tau_m);
     net.v_rest_per_neuron[i] = static_cast<float>(NeuronValue(genome, v_rest_p, i));
     net.v_reset_per_neuron[i] = static_cast<float>(NeuronValue(genome, v_reset_p, i));
     net.v_init_per_neuron[i] = static_cast<float>(NeuronValue(genome, v_init_p, i));
@@ -276,6 +287,11 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
       else
         sums.push_back({net.gaba_begin[post], net.syn_end[post], target});
     }
+  for (const GapJunction& g : t.gaps) {
+    net.gap_a.push_back(g.a);
+    net.gap_b.push_back(g.b);
+    net.gap_g.push_back(static_cast<float>(g.weight_gene >= 0 ? Gene(genome, g.weight_gene) : g.weight));
+  }
   net.pass = SynapsePass(sums, net.weight, net.offset, /*zero_offset=*/n * net.stride - 1, net.padded);
   return net;
 }
@@ -292,6 +308,8 @@ LifState::LifState(const LifNetwork& net)
       v_rest_(net.padded, net.v_rest),
       graded_low_(net.padded, net.graded_low),
       graded_inv_width_(net.padded, net.graded_inv_width),
+      current_based_(net.padded, 0.f),
+      gap_current_(net.padded, 0.f),
       trace_(net.neurons),
       out_acc_(net.outputs),
       refractory_(net.neurons),
@@ -309,6 +327,7 @@ LifState::LifState(const LifNetwork& net)
   pad(net.v_rest_per_neuron, v_rest_);
   pad(net.graded_low_per_neuron, graded_low_);
   pad(net.graded_inv_width_per_neuron, graded_inv_width_);
+  std::copy(net.current_based_per_neuron.begin(), net.current_based_per_neuron.end(), current_based_.begin());
   Reset(0);
 }
 
@@ -441,7 +460,16 @@ void LifState::WriteHistory(int block) {
 // time in the outer loop, so that their state stays in registers across the
 // substeps. Forward Euler; dt * g_total / C stays far below 1 for the bounded
 // weights (README, "Model").
-void LifState::Advance(int b_begin, int b_end, const float* const* noise) {
+// Advances every neuron through substeps [b_begin, b_end) of the block:
+// conductances, forward-Euler potential, graded signal. Neurons go 8 at a
+// time in the outer loop, so that their state stays in registers across the
+// substeps. Forward Euler; dt * g_total / C stays far below 1 for the bounded
+// weights (README, "Model"). kCurrentBased: some neurons are current-based
+// (their synapses drive with +1 / -1 instead of E - V); kGaps: gap-junction
+// currents (computed before each substep) join the sum. Each variant is
+// compiled on its own, so a network without them runs the plain loop.
+template <bool kCurrentBased, bool kGaps>
+void LifState::AdvanceNeurons(int b_begin, int b_end, const float* const* noise) {
   const LifNetwork& net = net_;
   const int padded = net.padded;
   const float decay = net.syn_decay;
@@ -454,17 +482,44 @@ void LifState::Advance(int b_begin, int b_end, const float* const* noise) {
     const Float8 dt_over_c = Load8(dt_over_c_.data() + j), g_leak = Load8(g_leak_.data() + j),
                  v_rest = Load8(v_rest_.data() + j), low = Load8(graded_low_.data() + j),
                  inv_width = Load8(graded_inv_width_.data() + j);
+    [[maybe_unused]] const Float8 current_based = Load8(current_based_.data() + j);
     for (int b = b_begin; b < b_end; ++b) {
       ge = ge * decay + Load8(in_e + b * padded + j);
       gi = gi * decay + Load8(in_i + b * padded + j);
-      const Float8 current = g_leak * (v_rest - v) + ge * (e_exc - v) + gi * (e_inh - v) + i_off +
-                             i_inj + Load8(noise[b] + j);
+      Float8 drive_e = e_exc - v, drive_i = e_inh - v;
+      if constexpr (kCurrentBased) {
+        drive_e = current_based > 0.5f ? Float8{} + 1.f : drive_e;
+        drive_i = current_based > 0.5f ? Float8{} - 1.f : drive_i;
+      }
+      Float8 current = g_leak * (v_rest - v) + ge * drive_e + gi * drive_i + i_off + i_inj + Load8(noise[b] + j);
+      if constexpr (kGaps) current += Load8(gap_current_.data() + j);
       v += dt_over_c * current;
       Store8(signal_.data() + b * padded + j, GradedSignal8(v, low, inv_width));
     }
     Store8(v_.data() + j, v);
     Store8(g_exc_.data() + j, ge);
     Store8(g_inh_.data() + j, gi);
+  }
+}
+
+void LifState::Advance(int b_begin, int b_end, const float* const* noise) {
+  const bool gaps = !net_.gap_g.empty();
+  if (net_.has_current_based)
+    gaps ? AdvanceNeurons<true, true>(b_begin, b_end, noise) : AdvanceNeurons<true, false>(b_begin, b_end, noise);
+  else
+    gaps ? AdvanceNeurons<false, true>(b_begin, b_end, noise) : AdvanceNeurons<false, false>(b_begin, b_end, noise);
+}
+
+// Gap-junction currents from the potentials at the start of a substep:
+// each junction (a, b, g) adds g (V_b - V_a) to a and g (V_a - V_b) to b.
+void LifState::GapCurrents() {
+  std::fill(gap_current_.begin(), gap_current_.end(), 0.f);
+  const LifNetwork& net = net_;
+  for (size_t k = 0; k < net.gap_g.size(); ++k) {
+    const int a = net.gap_a[k], b = net.gap_b[k];
+    const float i = net.gap_g[k] * (v_[b] - v_[a]);
+    gap_current_[a] += i;
+    gap_current_[b] -= i;
   }
 }
 
@@ -509,9 +564,16 @@ void LifState::Step(std::span<const double> observation, std::span<float> output
     }
     // 3. Advance the neurons (snn: substep by substep, as spikes reset
     //    potentials; SpikeAndRead replaces the spiking neurons' signals).
-    if (net.spiking) {
+    //    Gap junctions couple potentials within a substep: also substep by substep.
+    const bool gaps = !net.gap_g.empty();
+    if (net.spiking || gaps) {
       for (int b = 0; b < block; ++b) {
+        if (gaps) GapCurrents();
         Advance(b, b + 1, noise);
+        if (!net.spiking) {
+          for (int o = 0; o < n_out; ++o) out_acc[o] += signal_[b * padded + net.output_begin + o];
+          continue;
+        }
         SpikeAndRead(signal_.data() + b * padded, out_acc, n_out);
       }
     } else {

@@ -76,6 +76,12 @@ struct LifNetwork {
       v_threshold_per_neuron, graded_low_per_neuron, graded_inv_width_per_neuron;
   std::vector<int> refractory_per_neuron;
   std::vector<uint8_t> spiking_per_neuron;  // 1: spikes (in a spiking network); 0: graded
+  // 1 for current-based neurons (lif_curr: synapses drive +1 / -1, not E - V).
+  std::vector<float> current_based_per_neuron;
+  bool has_current_based = false;
+  // Gap junctions: junction k couples gap_a[k] and gap_b[k] with gap_g[k] nS.
+  std::vector<int> gap_a, gap_b;
+  std::vector<float> gap_g;
 
   // Constants derived from the options (the values of every non-input
   // neuron in the presets; see the per-neuron arrays).
@@ -153,6 +159,9 @@ class LifState {
  private:
   void ResampleNoise(float* noise);
   void Advance(int b_begin, int b_end, const float* const* noise);
+  template <bool kCurrentBased, bool kGaps>
+  void AdvanceNeurons(int b_begin, int b_end, const float* const* noise);
+  void GapCurrents();
   void SpikeAndRead(float* signal, float* out_acc, int n_out);
   void WriteHistory(int block);
 
@@ -161,7 +170,9 @@ class LifState {
   // never read).
   std::vector<float> v_, g_exc_, g_inh_, input_current_;
   // net_'s per-neuron constants, padded (padding lanes copy the last neuron's).
-  std::vector<float> offset_current_, dt_over_c_, g_leak_, v_rest_, graded_low_, graded_inv_width_;
+  std::vector<float> offset_current_, dt_over_c_, g_leak_, v_rest_, graded_low_, graded_inv_width_,
+      current_based_;
+  std::vector<float> gap_current_;  // padded: this substep's gap-junction current
   std::vector<float> trace_;
   std::vector<float> out_acc_;  // per neuron read: the step's summed signal
   std::vector<int> refractory_;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "model/neuron_models.h"
 #include "model/topology.h"
 #include "neurevo/error.h"
 
@@ -93,20 +94,9 @@ InstanceOptions LifInstanceOptions(const ModelOptions& o, uint64_t seed) {
   InstanceOptions options;
   options.seed = seed;
   options.dt_ms = o.dt_ms;
-  options.parameters = {"offset_pA", "noise_pA", "c_m_pF", "tau_m_ms", "v_rest_mV", "v_reset_mV", "v_init_mV",
-                        "v_threshold_mV", "tau_ref_ms", "graded_halfwidth_mV"};
-  options.parameter_default = [o](const std::string& model, const std::string& name) -> double {
-    if (model != "lif_cond") throw ConfigError(fmt::format("unknown neuron model '{}'", model));
-    if (name == "offset_pA" || name == "noise_pA") return 0.0;
-    if (name == "c_m_pF") return o.c_m_pF;
-    if (name == "tau_m_ms") return o.tau_m_ms;
-    if (name == "v_rest_mV") return o.v_rest_mV;
-    if (name == "v_reset_mV") return o.v_reset_mV;
-    if (name == "v_init_mV") return o.v_init_mV;
-    if (name == "v_threshold_mV") return o.v_threshold_mV;
-    if (name == "tau_ref_ms") return o.tau_ref_ms;
-    if (name == "graded_halfwidth_mV") return o.graded_halfwidth_mV;
-    throw ConfigError(fmt::format("neuron model lif_cond has no parameter '{}'", name));
+  options.parameters = AllNeuronParameters();
+  options.parameter_default = [o](const std::string& model, const std::string& name) {
+    return NeuronParameterDefault(o, model, name);
   };
   return options;
 }

@@ -25,8 +25,8 @@ std::vector<int> LifPresetCurrentTargets(const ModelOptions& options, const Netw
 LifDecoder LifPresetDecoder(const ModelOptions& options, int inputs, int outputs, int readout_outputs = 0,
                             int observations = 0);
 
-// The conductance LIF's parameters, in gene-family order (offsets, noise,
-// then the rest), with `options`' values as defaults.
+// Every neuron model's parameters (neuron_models.h), in gene-family order
+// (offsets, noise, then the rest), with `options`' values as defaults.
 InstanceOptions LifInstanceOptions(const ModelOptions& options, uint64_t seed);
 
 }  // namespace neurevo

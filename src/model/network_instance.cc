@@ -157,12 +157,16 @@ NetworkInstance Instantiate(const NetworkSpec& spec, const InstanceOptions& opti
       const std::string what = fmt::format("population '{}': {}", p.name, name);
       const auto given = std::find_if(p.params.begin(), p.params.end(), [&](const auto& e) { return e.first == name; });
       ValueSpec value;
+      const std::optional<double> fallback =
+          options.parameter_default ? options.parameter_default(p.model, name) : std::nullopt;
       if (given != p.params.end()) {
+        if (options.parameter_default && !fallback)
+          throw ConfigError(fmt::format("population '{}': neuron model {} has no parameter '{}'", p.name, p.model,
+                                        name.substr(0, 40)));
         value = given->second;
-        if (options.parameter_default) options.parameter_default(p.model, name);  // throws for a foreign parameter
       } else {
-        if (!options.parameter_default) continue;
-        value = ValueSpec::Constant(options.parameter_default(p.model, name));
+        if (!fallback) continue;  // not a parameter of this population's model
+        value = ValueSpec::Constant(*fallback);
       }
       CheckValueSpec(value, what);
       if (value.evolved()) {

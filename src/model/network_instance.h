@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -89,8 +90,10 @@ struct NetworkInstance {
 };
 
 // Default value of a neuron model's parameter (the caller's neuron section);
-// throws ConfigError for a parameter the model does not have.
-using ParameterDefault = std::function<double(const std::string& model, const std::string& parameter)>;
+// nullopt for a parameter the model does not have; throws ConfigError for an
+// unknown model.
+using ParameterDefault =
+    std::function<std::optional<double>(const std::string& model, const std::string& parameter)>;
 // The text of a list connector's file (the caller reads and checks it).
 using ListReader = std::function<std::string(const std::string& path)>;
 

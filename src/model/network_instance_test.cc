@@ -173,7 +173,7 @@ TEST(NetworkInstance, FrozenRandomWeightsAndEvolvedNeuronParameters) {
   InstanceOptions options;
   options.seed = 7;
   options.parameters = {"tau_m_ms", "v_threshold_mV"};
-  options.parameter_default = [](const std::string&, const std::string& name) {
+  options.parameter_default = [](const std::string&, const std::string& name) -> std::optional<double> {
     return name == "tau_m_ms" ? 20.0 : -50.0;
   };
   const NetworkInstance a = Instantiate(spec, options);
@@ -298,7 +298,7 @@ TEST(NetworkInstance, BadDescriptionsNameWhatIsWrong) {
   NetworkSpec spec = base();
   spec.populations[1].params.emplace_back("colour", ValueSpec::Constant(1.0));
   ModelOptions o;
-  EXPECT_NE(ErrorOf([&] { Instantiate(spec, LifInstanceOptions(o, 1)); }).find("has no parameter 'colour'"),
+  EXPECT_NE(ErrorOf([&] { Instantiate(spec, LifInstanceOptions(o, 1)); }).find("population 'E': neuron model lif_cond has no parameter 'colour'"),
             std::string::npos);
 }
 
