@@ -1,5 +1,6 @@
 #include "model/lif_reference.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace neurevo {
