@@ -1,0 +1,65 @@
+#include "model/lif_reference.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace neurevo {
+
+nlohmann::json LifReferenceJson(const LifNetwork& net) {
+  if (!net.spiking || net.inputs != 0 || net.has_noise || net.readout_outputs != 0 ||
+      !net.current_targets.empty())
+    throw std::invalid_argument(
+        "LifReferenceJson: only spiking networks without inputs, noise, readout or current targets");
+  for (int j = 0; j < net.neurons; ++j)
+    if (!net.spiking_per_neuron[j]) throw std::invalid_argument("LifReferenceJson: a neuron does not spike");
+  nlohmann::json out;
+  out["neurons"] = net.neurons;
+  out["syn_decay"] = net.syn_decay;
+  out["e_exc"] = net.e_exc;
+  out["e_inh"] = net.e_inh;
+  out["dt_over_c"] = net.dt_over_c_per_neuron;
+  out["g_leak"] = net.g_leak_per_neuron;
+  out["v_rest"] = net.v_rest_per_neuron;
+  out["v_reset"] = net.v_reset_per_neuron;
+  out["v_init"] = net.v_init_per_neuron;
+  out["v_threshold"] = net.v_threshold_per_neuron;
+  out["refractory"] = net.refractory_per_neuron;
+  out["offset"] = net.offset_current;
+  std::vector<int> pre, post, receptor;
+  for (int j = 0; j < net.neurons; ++j)
+    for (int k = net.ampa_begin[j]; k < net.syn_end[j]; ++k) {
+      // offset[k] = pre * stride - delay (lif_network.h).
+      pre.push_back((net.offset[k] + net.delay[k]) / net.stride);
+      post.push_back(j);
+      receptor.push_back(k < net.gaba_begin[j] ? 0 : 1);
+    }
+  out["pre"] = pre;
+  out["post"] = post;
+  out["receptor"] = receptor;
+  out["weight"] = net.weight;
+  out["delay"] = net.delay;
+  return out;
+}
+
+std::vector<Spike> RecordLifSpikes(const LifNetwork& net, int substeps) {
+  if (net.substeps != 1) throw std::invalid_argument("RecordLifSpikes: the network must step one substep at a time");
+  LifState state(net);
+  std::vector<float> outputs(static_cast<size_t>(std::max(net.outputs, 1)));
+  std::vector<int> refractory(net.neurons, 0);
+  std::vector<Spike> spikes;
+  for (int s = 0; s < substeps; ++s) {
+    state.Step({}, std::span<float>(outputs.data(), static_cast<size_t>(net.outputs)));
+    const std::span<const float> v = state.potentials();
+    for (int j = 0; j < net.neurons; ++j) {
+      if (refractory[j] > 0) {
+        --refractory[j];
+      } else if (v[j] == net.v_reset_per_neuron[j]) {
+        spikes.push_back({s, j});
+        refractory[j] = net.refractory_per_neuron[j];
+      }
+    }
+  }
+  return spikes;
+}
+
+}  // namespace neurevo

@@ -1,0 +1,44 @@
+// A decoded spiking LIF network as an independent simulator sees it, and
+// its spike times: what the Brian2 spike-time test (tests/brian2_parity_test.cc)
+// and the simulator benchmark (bench/simulator_compare.py) hand to Brian2
+// and NEST.
+//
+// The JSON holds exactly what LifState::Step integrates (lif_network.cc):
+// per substep of dt,
+//   g_E <- g_E * syn_decay + sum of weight[k] over AMPA synapses k whose
+//          presynaptic neuron spiked delay[k] substeps earlier (g_I: GABA);
+//   V   <- V + dt_over_c * (g_leak (v_rest - V) + g_E (e_exc - V) + g_I (e_inh - V) + offset);
+//   refractory (counter > 0): counter - 1, V <- v_reset;
+//   else V > v_threshold: spike, V <- v_reset, counter <- refractory.
+// Only networks of spiking neurons without input neurons, noise, readout or
+// current targets are described (the reference simulators model no more).
+//
+// Thread safety: free functions of their arguments.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <utility>
+#include <vector>
+
+#include "model/lif_network.h"
+
+namespace neurevo {
+
+// The network's constants, per-neuron parameters (arrays over neurons) and
+// synapses (arrays pre, post, receptor 0 = AMPA / 1 = GABA, weight, delay in
+// substeps), every float written exactly. Throws std::invalid_argument for a
+// network outside the described class.
+nlohmann::json LifReferenceJson(const LifNetwork& net);
+
+struct Spike {
+  int substep = 0, neuron = 0;
+  bool operator==(const Spike&) const = default;
+};
+
+// Every spike of the first `substeps` substeps from the reset state, in
+// (substep, neuron) order. `net.substeps` must be 1: each Step() is then one
+// substep, and a spike shows as a potential reset to v_reset outside the
+// neuron's refractory period (during it the potential is held at v_reset).
+std::vector<Spike> RecordLifSpikes(const LifNetwork& net, int substeps);
+
+}  // namespace neurevo
