@@ -7,9 +7,10 @@ namespace neurevo {
 
 nlohmann::json LifReferenceJson(const LifNetwork& net) {
   if (!net.spiking || net.inputs != 0 || net.has_noise || net.readout_outputs != 0 ||
-      !net.current_targets.empty())
+      !net.current_targets.empty() || net.has_current_based || !net.gap_g.empty())
     throw std::invalid_argument(
-        "LifReferenceJson: only spiking networks without inputs, noise, readout or current targets");
+        "LifReferenceJson: only spiking conductance-based networks without inputs, noise, readout, current "
+        "targets or gap junctions");
   for (int j = 0; j < net.neurons; ++j)
     if (!net.spiking_per_neuron[j]) throw std::invalid_argument("LifReferenceJson: a neuron does not spike");
   nlohmann::json out;
