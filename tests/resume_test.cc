@@ -152,6 +152,33 @@ TEST(Resume, ExtendingTheBudgetEqualsTheLongerRun) {
   fs::remove_all(ref_dir);
 }
 
+// Every strategy's state survives a checkpoint (long arrays are stored as
+// float64 blobs, integer ones too): extending a finished run's budget equals
+// the longer run.
+TEST(Resume, EveryStrategyResumesExactly) {
+  for (const std::vector<std::string> strategy :
+       {std::vector<std::string>{"optimizer.kind=cma_es", "optimizer.restarts=ipop"}, {"optimizer.kind=sep_cma_es"},
+        {"optimizer.kind=openai_es"}, {"optimizer.kind=xnes"}, {"optimizer.kind=snes"}, {"optimizer.kind=pgpe"},
+        {"optimizer.kind=ga"}, {"optimizer.kind=mads"}, {"optimizer.kind=mads", "optimizer.mads_poll=opportunistic"},
+        {"optimizer.kind=enomad"}}) {
+    SCOPED_TRACE(strategy[0]);
+    std::vector<std::string> sets = {"model.excitatory=3", "model.inhibitory=3", "budget.env_steps=0",
+                                     "budget.generations=2", "checkpoint.interval=1", "eval.episodes=2",
+                                     "train.validation_episodes=2", "run.threads=2"};
+    sets.insert(sets.end(), strategy.begin(), strategy.end());
+    RunConfig c = ParseConfig("", sets);
+    const std::string dir = TempDir("strategy"), ref_dir = TempDir("strategy_ref");
+    Train(c, Options(dir));
+    const auto extended = ResumeTraining({"budget.generations=4"}, Options(dir));
+    c.budget.generations = 4;
+    const auto reference = Train(c, Options(ref_dir));
+    EXPECT_EQ(Deterministic(extended), Deterministic(reference));
+    EXPECT_EQ(Metrics(dir), Metrics(ref_dir));
+    fs::remove_all(dir);
+    fs::remove_all(ref_dir);
+  }
+}
+
 // Damage to the newest checkpoint: the run resumes from the previous one
 // and still ends with the uninterrupted result; damage to both: refused,
 // naming the files, with nothing on disk changed.

@@ -83,10 +83,13 @@ MadsFrame MadsFrame::Load(const nlohmann::json& j, int dimension) {
   f.x = state_json::ToVector(j, dimension, "mads frame", "x");
   f.fx = j.at("fx").is_null() ? -kInf : j.at("fx").get<double>();
   f.poll_size = j.at("poll_size").get<double>();
+  // Checkpoints store long numeric arrays as float64 blobs, so a coordinate
+  // comes back as an integer or as an integral double.
   for (const auto& c : j.at("coords")) {
-    if (!c.is_number_integer() || c.get<int64_t>() < 0 || c.get<int64_t>() >= dimension)
+    const double v = c.is_number() ? c.get<double>() : -1.0;
+    if (!(v >= 0 && v < dimension && v == std::floor(v)))
       throw ConfigError("mads frame state: coordinate out of range");
-    f.coords.push_back(static_cast<int>(c.get<int64_t>()));
+    f.coords.push_back(static_cast<int>(v));
   }
   const auto& lo = j.at("lower");
   const auto& hi = j.at("upper");
