@@ -214,8 +214,9 @@ Entry TaskOptionsTable(std::string key, std::string doc) {
   };
   e.put = [](const RunConfig& c, toml::table& t, const std::string& k) {
     toml::table options;
-    for (const auto& [name, value] : c.task_options)
-      std::visit([&](const auto& v) { options.insert(name, v); }, value);
+    // (not a structured binding: clang 14 cannot capture one in a lambda)
+    for (const auto& option : c.task_options)
+      std::visit([&](const auto& v) { options.insert(option.first, v); }, option.second);
     PutAt(t, k, std::move(options));
   };
   return e;
