@@ -149,9 +149,11 @@ NetworkInstance Instantiate(const NetworkSpec& spec, const InstanceOptions& opti
                                                             std::vector<const ValueSpec*>(spec.populations.size()));
   for (size_t pi = 0; pi < spec.populations.size(); ++pi) {
     const PopulationSpec& p = spec.populations[pi];
-    for (const auto& [name, value] : p.params)
+    for (const auto& param : p.params) {
+      const std::string& name = param.first;  // a plain reference: lambdas below capture it (clang 14)
       if (std::count_if(p.params.begin(), p.params.end(), [&](const auto& e) { return e.first == name; }) > 1)
         throw ConfigError(fmt::format("population '{}': parameter {} is given twice", p.name, name));
+    }
     for (size_t k = 0; k < parameter_names.size(); ++k) {
       const std::string& name = parameter_names[k];
       const std::string what = fmt::format("population '{}': {}", p.name, name);

@@ -79,7 +79,8 @@ std::unique_ptr<Task> MakeTask(std::string_view name, const TaskOptions& options
   for (const Entry& e : kEntries) {
     if (e.name != name) continue;
     const auto accepted = e.options();
-    for (const auto& [option, value] : options) {
+    for (const auto& entry : options) {
+      const auto& option = entry.first;  // a plain reference: the lambda below captures it (clang 14)
       if (std::none_of(accepted.begin(), accepted.end(), [&](const TaskOptionInfo& o) { return o.name == option; })) {
         std::vector<std::string> names;
         for (const auto& o : accepted) names.push_back(o.name);
