@@ -217,8 +217,16 @@ TEST(Cli, HostileConfigsAreRefusedNamingTheirKey) {
   EXPECT_NE(r.err.find("foo: unknown key"), std::string::npos) << r.err;
 }
 
+// GCC defines __SANITIZE_*__; clang (which builds the sanitizer suites) has
+// __has_feature.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
 #else
 constexpr bool kSanitized = false;
 #endif

@@ -14,8 +14,9 @@
 //   NEUREVO_RECORD_FINGERPRINTS=1 build/tests/neurevo_tests --gtest_filter='ModelFingerprint.*'
 //
 // The hashes depend on the float arithmetic the compiler emits for the
-// network (fused multiply-adds are used where the CPU has them: every x86-64
-// CPU with AVX2), not on thread count or scheduling.
+// network (GCC's Release build, with fused multiply-adds where the CPU has
+// them: every x86-64 CPU with AVX2), not on thread count or scheduling; a
+// clang build skips the comparison.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -142,6 +143,12 @@ Fingerprint Measure(const Case& c) {
 }
 
 TEST(ModelFingerprint, EveryShippedConfigAndVariantBehavesAsRecorded) {
+#if defined(__clang__) || !defined(__GNUC__)
+  // The hashes are GCC's Release build's (the suite CI runs first); clang,
+  // which builds the sanitizer suites, fuses floating-point operations
+  // differently, so its bits differ.
+  GTEST_SKIP() << "fingerprints are recorded with GCC";
+#endif
   const bool record = std::getenv("NEUREVO_RECORD_FINGERPRINTS") != nullptr;
   nlohmann::json stored = nlohmann::json::object();
   if (!record) {
