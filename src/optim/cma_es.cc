@@ -107,7 +107,7 @@ std::vector<double> CmaEs::ActiveWeights(int dimension, int lambda, int mu, doub
 
 CmaEs::CmaEs(const OptimizerOptions& options, int dimension, uint64_t seed,
              std::vector<double> initial_mean)
-    : n_(dimension), seed_(seed), sigma0_(options.sigma0) {
+    : Strategy("cma_es", dimension, seed), sigma0_(options.sigma0) {
   const int lambda = options.population;
   const int mu = options.parents > 0 ? options.parents : lambda / 2;
   params_ = DefaultParameters(n_, lambda, std::max(1, mu), options.active);
@@ -264,16 +264,12 @@ void CmaEs::Reset(const Eigen::VectorXd& fallback_mean) {
 std::vector<double> CmaEs::Mean() const { return {mean_.data(), mean_.data() + n_}; }
 
 nlohmann::json CmaEs::SaveState() const {
-  nlohmann::json j;
-  j["kind"] = "cma_es";
+  nlohmann::json j = BookkeepingState();
   j["version"] = 1;
-  j["dimension"] = n_;
   j["population"] = params_.lambda;
   j["parents"] = params_.mu;
-  j["seed"] = seed_;
   j["sigma0"] = sigma0_;
   j["active"] = active();
-  j["generation"] = generation_;
   j["eigen_generation"] = eigen_generation_;
   j["resets"] = resets_;
   j["sigma"] = sigma_;
@@ -299,9 +295,8 @@ void CmaEs::LoadState(const nlohmann::json& state) {
           "cma_es state: dimension/population/parents/active do not match this optimizer");
     }
     // Parse everything before assigning, so a bad state leaves *this intact.
-    const uint64_t seed = state_json::Integer<uint64_t>(state, "seed", "cma_es state");
+    const auto [seed, generation] = ReadBookkeeping(state, "cma_es");
     const double sigma0 = state.at("sigma0").get<double>();
-    const int generation = state_json::Integer<int>(state, "generation", "cma_es state");
     const int eigen_generation = state_json::Integer<int>(state, "eigen_generation", "cma_es state");
     const int resets = state_json::Integer<int>(state, "resets", "cma_es state");
     const double sigma = state.at("sigma").get<double>();
@@ -315,7 +310,6 @@ void CmaEs::LoadState(const nlohmann::json& state) {
     const std::string what = "cma_es";
     inv::StepSize(sigma0, what, "sigma0");
     inv::StepSize(sigma, what, "sigma");
-    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
     inv::Counter(eigen_generation, generation, what, "eigen_generation");
     inv::Counter(resets, generation, what, "resets");
     inv::Finite(mean, what, "mean");

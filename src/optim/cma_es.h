@@ -54,10 +54,11 @@
 #include <vector>
 
 #include "neurevo/optimizer.h"
+#include "optim/strategy.h"
 
 namespace neurevo {
 
-class CmaEs final : public Optimizer {
+class CmaEs final : public Strategy {
  public:
   // Strategy parameters derived from (n, lambda, mu); see the header comment.
   struct Parameters {
@@ -85,9 +86,6 @@ class CmaEs final : public Optimizer {
   CmaEs(const OptimizerOptions& options, int dimension, uint64_t seed,
         std::vector<double> initial_mean);
 
-  std::string_view name() const override { return "cma_es"; }
-  int dimension() const override { return n_; }
-  int generation() const override { return generation_; }
   int population() const override { return params_.lambda; }
   std::vector<std::vector<double>> Ask() override;
   void Tell(std::span<const double> fitness) override;
@@ -116,8 +114,6 @@ class CmaEs final : public Optimizer {
   void UpdateEigensystem();
   void Reset(const Eigen::VectorXd& fallback_mean);
 
-  int n_;
-  uint64_t seed_;
   double sigma0_;
   Parameters params_;
 
@@ -128,7 +124,6 @@ class CmaEs final : public Optimizer {
   Eigen::VectorXd d_;  // sqrt of eigenvalues of C
   Eigen::VectorXd ps_;
   Eigen::VectorXd pc_;
-  int generation_ = 0;
   int eigen_generation_ = 0;  // generation of the last eigendecomposition
   int resets_ = 0;
 

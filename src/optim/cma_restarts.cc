@@ -25,11 +25,10 @@ constexpr long long kMaxSavedEvaluations = 1LL << 53;
 
 CmaRestarts::CmaRestarts(const OptimizerOptions& options, int dimension, uint64_t seed,
                          std::vector<double> initial_mean, bool redraw_uniform_mean)
-    : options_(options),
+    : Strategy("cma_restarts", dimension, seed),
+      options_(options),
       kind_(options.kind),
       mode_(options.restarts),
-      n_(dimension),
-      seed_(seed),
       initial_mean_(std::move(initial_mean)),
       redraw_uniform_mean_(redraw_uniform_mean),
       lambda0_(options.population),
@@ -130,18 +129,14 @@ void CmaRestarts::Restart() {
 }
 
 nlohmann::json CmaRestarts::SaveState() const {
-  nlohmann::json j;
-  j["kind"] = "cma_restarts";
+  nlohmann::json j = BookkeepingState();
   j["version"] = 1;
   j["inner_kind"] = kind_;
   j["restarts_mode"] = mode_;
-  j["dimension"] = n_;
   j["population0"] = lambda0_;
   j["parents0"] = mu0_;
-  j["seed"] = seed_;
   j["initial_mean"] = initial_mean_;
   j["redraw_uniform_mean"] = redraw_uniform_mean_;
-  j["generation"] = generation_;
   j["restarts"] = restarts_;
   j["large_runs"] = large_runs_;
   j["evals_small"] = evals_small_;
@@ -180,10 +175,9 @@ void CmaRestarts::LoadState(const nlohmann::json& state) {
     // from them): the population grows by restarts up to kMaxPopulation.
     namespace inv = state_invariants;
     const std::string what = "cma restarts";
-    const int generation = state_json::Integer<int>(state, "generation", "cma restarts state");
+    const auto [seed, generation] = ReadBookkeeping(state, "cma restarts");
     const int restarts = state_json::Integer<int>(state, "restarts", "cma restarts state");
     const int large_runs = state_json::Integer<int>(state, "large_runs", "cma restarts state");
-    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
     inv::Counter(restarts, generation, what, "restarts");
     inv::Counter(large_runs, restarts, what, "large_runs");
     inv::Counter(state_json::Integer<long long>(state, "evals_small", "cma restarts state"), kMaxSavedEvaluations, what, "evals_small");
@@ -199,7 +193,7 @@ void CmaRestarts::LoadState(const nlohmann::json& state) {
     if (inner->generation() > generation) inv::Fail(what, "inner", "has told more generations than the restarts");
     CmaTermination termination(n_, lambda);
     termination.LoadState(state.at("termination"));
-    seed_ = state_json::Integer<uint64_t>(state, "seed", "cma restarts state");
+    seed_ = seed;
     initial_mean_ = std::move(initial_mean);
     redraw_uniform_mean_ = state.at("redraw_uniform_mean").get<bool>();
     generation_ = generation;

@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "neurevo/optimizer.h"
+#include "optim/strategy.h"
 #include "optim/cma_termination.h"
 
 namespace neurevo {
@@ -46,16 +47,14 @@ inline constexpr uint64_t kRestartMeanChannel = 2;
 inline constexpr uint64_t kRestartDrawChannel = 3;
 inline constexpr uint64_t kRestartSeedSalt = 0x5245535441525453ULL;  // "RESTARTS"
 
-class CmaRestarts final : public Optimizer {
+class CmaRestarts final : public Strategy {
  public:
   // options.kind is cma_es or sep_cma_es, options.restarts ipop or bipop.
   // `redraw_uniform_mean`: start each new run from a fresh U[0,1]^n mean.
   CmaRestarts(const OptimizerOptions& options, int dimension, uint64_t seed,
               std::vector<double> initial_mean, bool redraw_uniform_mean);
 
-  std::string_view name() const override { return kind_; }
-  int dimension() const override { return n_; }
-  int generation() const override { return generation_; }
+  std::string_view name() const override { return kind_; }  // the inner strategy; states say cma_restarts
   int population() const override { return inner_->population(); }
   std::vector<std::vector<double>> Ask() override { return inner_->Ask(); }
   void Tell(std::span<const double> fitness) override;
@@ -80,14 +79,11 @@ class CmaRestarts final : public Optimizer {
   OptimizerOptions options_;
   std::string kind_;
   std::string mode_;  // ipop | bipop
-  int n_;
-  uint64_t seed_;
   std::vector<double> initial_mean_;
   bool redraw_uniform_mean_;
   int lambda0_;
   int mu0_;
 
-  int generation_ = 0;
   int restarts_ = 0;
   int large_runs_ = 0;  // large-regime restarts so far (lambda_l = lambda0 2^large_runs_)
   long long evals_small_ = 0;

@@ -29,8 +29,7 @@ double FromNumber(const nlohmann::json& j) { return j.is_null() ? -kInf : j.get<
 
 Enomad::Enomad(const OptimizerOptions& options, int dimension, uint64_t seed,
                std::vector<double> initial_mean)
-    : n_(dimension),
-      seed_(seed),
+    : Strategy("enomad", dimension, seed),
       lambda_(options.population),
       truncation_(options.parents > 0 ? options.parents : std::max(1, options.population / 2)),
       elites_(options.elites),
@@ -218,10 +217,8 @@ void Enomad::Breed() {
 std::vector<double> Enomad::Mean() const { return {best_.data(), best_.data() + n_}; }
 
 nlohmann::json Enomad::SaveState() const {
-  nlohmann::json j;
-  j["kind"] = "enomad";
+  nlohmann::json j = BookkeepingState();
   j["version"] = 1;
-  j["dimension"] = n_;
   j["population"] = lambda_;
   j["truncation"] = truncation_;
   j["elites"] = elites_;
@@ -231,8 +228,6 @@ nlohmann::json Enomad::SaveState() const {
   j["poll0"] = poll0_;
   j["crossover"] = crossover_;
   j["sigma"] = sigma_;
-  j["seed"] = seed_;
-  j["generation"] = generation_;
   j["refining"] = refining_;
   j["refine_iteration"] = refine_iteration_;
   j["candidates"] = state_json::FromMatrix(population_);
@@ -263,8 +258,7 @@ void Enomad::LoadState(const nlohmann::json& state) {
     const double poll0 = state.at("poll0").get<double>();
     const double crossover = state.at("crossover").get<double>();
     const double sigma = state.at("sigma").get<double>();
-    const uint64_t seed = state_json::Integer<uint64_t>(state, "seed", "enomad state");
-    const int generation = state_json::Integer<int>(state, "generation", "enomad state");
+    const auto [seed, generation] = ReadBookkeeping(state, "enomad");
     const bool refining = state.at("refining").get<bool>();
     const int refine_iteration = state_json::Integer<int>(state, "refine_iteration", "enomad state");
     Eigen::MatrixXd candidates = state_json::ToMatrix(state, n_, lambda_, what, "candidates");
@@ -287,7 +281,6 @@ void Enomad::LoadState(const nlohmann::json& state) {
     inv::StepSize(poll0, what, "poll0");
     inv::Probability(crossover, what, "crossover");
     inv::StepSize(sigma, what, "sigma");
-    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
     inv::Counter(refine_iteration, iterations_, what, "refine_iteration");
     inv::Finite(candidates, what, "candidates");
     inv::Finite(ranked, what, "ranked");

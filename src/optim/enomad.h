@@ -47,20 +47,18 @@
 #include <vector>
 
 #include "neurevo/optimizer.h"
+#include "optim/strategy.h"
 #include "optim/mads_poll.h"
 
 namespace neurevo {
 
 inline constexpr uint64_t kEnomadSubsetChannel = 6;
 
-class Enomad final : public Optimizer {
+class Enomad final : public Strategy {
  public:
   Enomad(const OptimizerOptions& options, int dimension, uint64_t seed,
          std::vector<double> initial_mean);
 
-  std::string_view name() const override { return "enomad"; }
-  int dimension() const override { return n_; }
-  int generation() const override { return generation_; }
   int population() const override;
   std::vector<std::vector<double>> Ask() override;
   void Tell(std::span<const double> fitness) override;
@@ -79,8 +77,6 @@ class Enomad final : public Optimizer {
   void StartRefinement();
   void Breed();
 
-  int n_;
-  uint64_t seed_;
   int lambda_;
   int truncation_;
   int elites_;
@@ -99,7 +95,6 @@ class Enomad final : public Optimizer {
   std::vector<MadsFrame> frames_;
   Eigen::VectorXd best_;
   double best_f_;
-  int generation_ = 0;
 
   bool has_candidates_ = false;
   Eigen::MatrixXd candidates_;

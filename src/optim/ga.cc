@@ -17,8 +17,7 @@ namespace neurevo {
 
 Ga::Ga(const OptimizerOptions& options, int dimension, uint64_t seed,
        std::vector<double> initial_mean)
-    : n_(dimension),
-      seed_(seed),
+    : Strategy("ga", dimension, seed),
       lambda_(options.population),
       truncation_(options.parents > 0 ? options.parents : std::max(1, options.population / 5)),
       elites_(options.elites),
@@ -85,17 +84,13 @@ void Ga::Tell(std::span<const double> fitness) {
 std::vector<double> Ga::Mean() const { return {best_.data(), best_.data() + n_}; }
 
 nlohmann::json Ga::SaveState() const {
-  nlohmann::json j;
-  j["kind"] = "ga";
+  nlohmann::json j = BookkeepingState();
   j["version"] = 1;
-  j["dimension"] = n_;
   j["population"] = lambda_;
   j["truncation"] = truncation_;
   j["elites"] = elites_;
   j["crossover"] = crossover_;
   j["sigma"] = sigma_;
-  j["seed"] = seed_;
-  j["generation"] = generation_;
   j["best"] = state_json::FromVector(best_);
   j["candidates"] = state_json::FromMatrix(population_);
   return j;
@@ -110,14 +105,12 @@ void Ga::LoadState(const nlohmann::json& state) {
       throw ConfigError("ga state: dimension/population/parents/elites do not match this optimizer");
     const double crossover = state.at("crossover").get<double>();
     const double sigma = state.at("sigma").get<double>();
-    const uint64_t seed = state_json::Integer<uint64_t>(state, "seed", "ga state");
-    const int generation = state_json::Integer<int>(state, "generation", "ga state");
+    const auto [seed, generation] = ReadBookkeeping(state, "ga");
     Eigen::VectorXd best = state_json::ToVector(state, n_, what, "best");
     Eigen::MatrixXd candidates = state_json::ToMatrix(state, n_, lambda_, what, "candidates");
     namespace inv = state_invariants;
     inv::Probability(crossover, what, "crossover");
     inv::StepSize(sigma, what, "sigma");
-    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
     inv::Finite(best, what, "best");
     inv::Finite(candidates, what, "candidates");
     crossover_ = crossover;

@@ -29,17 +29,15 @@
 #include <vector>
 
 #include "neurevo/optimizer.h"
+#include "optim/strategy.h"
 
 namespace neurevo {
 
-class Ga final : public Optimizer {
+class Ga final : public Strategy {
  public:
   Ga(const OptimizerOptions& options, int dimension, uint64_t seed,
      std::vector<double> initial_mean);
 
-  std::string_view name() const override { return "ga"; }
-  int dimension() const override { return n_; }
-  int generation() const override { return generation_; }
   int population() const override { return lambda_; }
   std::vector<std::vector<double>> Ask() override;
   void Tell(std::span<const double> fitness) override;
@@ -53,8 +51,6 @@ class Ga final : public Optimizer {
   double crossover() const { return crossover_; }
 
  private:
-  int n_;
-  uint64_t seed_;
   int lambda_;
   int truncation_;
   int elites_;
@@ -63,7 +59,6 @@ class Ga final : public Optimizer {
 
   Eigen::MatrixXd population_;  // n x lambda, the candidates of this generation
   Eigen::VectorXd best_;
-  int generation_ = 0;
 };
 
 }  // namespace neurevo

@@ -22,8 +22,7 @@ double Ordered(double f) { return std::isnan(f) ? -std::numeric_limits<double>::
 
 Mads::Mads(const OptimizerOptions& options, int dimension, uint64_t seed,
            std::vector<double> initial_mean)
-    : n_(dimension),
-      seed_(seed),
+    : Strategy("mads", dimension, seed),
       opportunistic_(options.mads_poll == "opportunistic"),
       batch_size_(options.population) {
   if (static_cast<int>(initial_mean.size()) != n_)
@@ -108,13 +107,10 @@ void Mads::Tell(std::span<const double> fitness) {
 std::vector<double> Mads::Mean() const { return {frame_.x.data(), frame_.x.data() + n_}; }
 
 nlohmann::json Mads::SaveState() const {
-  nlohmann::json j;
-  j["kind"] = "mads";
+  nlohmann::json j = BookkeepingState();
   j["version"] = 1;
-  j["dimension"] = n_;
   j["opportunistic"] = opportunistic_;
   j["batch_size"] = batch_size_;
-  j["seed"] = seed_;
   j["frame"] = frame_.Save();
   j["center_known"] = center_known_;
   j["poll"] = poll_;
@@ -124,7 +120,6 @@ nlohmann::json Mads::SaveState() const {
     j["poll_best"] = state_json::FromVector(poll_best_);
     j["poll_best_f"] = std::isfinite(poll_best_f_) ? nlohmann::json(poll_best_f_) : nlohmann::json(nullptr);
   }
-  j["generation"] = generation_;
   return j;
 }
 
@@ -136,7 +131,7 @@ void Mads::LoadState(const nlohmann::json& state) {
         state.at("opportunistic").get<bool>() != opportunistic_ ||
         state_json::Integer<int>(state, "batch_size", "mads state") != batch_size_)
       throw ConfigError("mads state: dimension/mads_poll/population do not match this optimizer");
-    const uint64_t seed = state_json::Integer<uint64_t>(state, "seed", "mads state");
+    const auto [seed, generation] = ReadBookkeeping(state, "mads");
     MadsFrame frame = MadsFrame::Load(state.at("frame"), n_);
     const bool center_known = state.at("center_known").get<bool>();
     const int poll = state_json::Integer<int>(state, "poll", "mads state");
@@ -149,10 +144,8 @@ void Mads::LoadState(const nlohmann::json& state) {
       poll_best_f = state.at("poll_best_f").is_null() ? -std::numeric_limits<double>::infinity()
                                                       : state.at("poll_best_f").get<double>();
     }
-    const int generation = state_json::Integer<int>(state, "generation", "mads state");
     if (batch_start < 0 || batch_start >= 2 * n_) throw ConfigError("mads state: bad batch_start");
     namespace inv = state_invariants;
-    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
     inv::Counter(poll, std::numeric_limits<int>::max(), what, "poll");
     if (has_poll_best) inv::Finite(poll_best, what, "poll_best");
     seed_ = seed;

@@ -33,20 +33,18 @@
 #include <vector>
 
 #include "neurevo/optimizer.h"
+#include "optim/strategy.h"
 #include "optim/mads_poll.h"
 
 namespace neurevo {
 
 inline constexpr uint64_t kMadsPollChannel = 5;
 
-class Mads final : public Optimizer {
+class Mads final : public Strategy {
  public:
   Mads(const OptimizerOptions& options, int dimension, uint64_t seed,
        std::vector<double> initial_mean);
 
-  std::string_view name() const override { return "mads"; }
-  int dimension() const override { return n_; }
-  int generation() const override { return generation_; }
   int population() const override;
   std::vector<std::vector<double>> Ask() override;
   void Tell(std::span<const double> fitness) override;
@@ -63,8 +61,6 @@ class Mads final : public Optimizer {
   void EnsureCandidates();
   int BatchEnd() const;
 
-  int n_;
-  uint64_t seed_;
   bool opportunistic_;
   int batch_size_;
 
@@ -75,7 +71,6 @@ class Mads final : public Optimizer {
   bool has_poll_best_ = false;
   Eigen::VectorXd poll_best_;
   double poll_best_f_ = 0.0;
-  int generation_ = 0;
 
   // Candidates of the current Ask (columns), valid until Tell.
   bool has_candidates_ = false;

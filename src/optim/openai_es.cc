@@ -34,8 +34,7 @@ Eigen::VectorXd VectorFromJson(const nlohmann::json& j, int n, const char* key) 
 
 OpenAiEs::OpenAiEs(const OptimizerOptions& options, int dimension, uint64_t seed,
                    std::vector<double> initial_mean)
-    : n_(dimension),
-      seed_(seed),
+    : Strategy("openai_es", dimension, seed),
       population_(options.population),
       shaping_(ResolveFitnessShaping(options.fitness_shaping, "openai_es")),
       sigma_(options.sigma0),
@@ -131,14 +130,10 @@ void OpenAiEs::ReplaceCandidate(int index, std::span<const double> x) {
 std::vector<double> OpenAiEs::Mean() const { return {theta_.data(), theta_.data() + n_}; }
 
 nlohmann::json OpenAiEs::SaveState() const {
-  nlohmann::json j;
-  j["kind"] = "openai_es";
+  nlohmann::json j = BookkeepingState();
   j["version"] = 1;
-  j["dimension"] = n_;
   j["population"] = population_;
-  j["seed"] = seed_;
   j["fitness_shaping"] = shaping_;
-  j["generation"] = generation_;
   j["adam_t"] = adam_t_;
   j["theta"] = VectorToJson(theta_);
   j["adam_m"] = VectorToJson(adam_m_);
@@ -156,17 +151,15 @@ void OpenAiEs::LoadState(const nlohmann::json& state) {
         state_json::Integer<int>(state, "population", "openai_es state") != population_) {
       throw ConfigError("openai_es state: dimension/population do not match this optimizer");
     }
-    const uint64_t seed = state_json::Integer<uint64_t>(state, "seed", "openai_es state");
+    const auto [seed, generation] = ReadBookkeeping(state, "openai_es");
     // States written before fitness shaping was configurable used centred ranks.
     const std::string shaping = state.value("fitness_shaping", std::string("centered_rank"));
-    const int generation = state_json::Integer<int>(state, "generation", "openai_es state");
     const int adam_t = state_json::Integer<int>(state, "adam_t", "openai_es state");
     Eigen::VectorXd theta = VectorFromJson(state, n_, "theta");
     Eigen::VectorXd m = VectorFromJson(state, n_, "adam_m");
     Eigen::VectorXd v = VectorFromJson(state, n_, "adam_v");
     namespace inv = state_invariants;
     const std::string what = "openai_es";
-    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
     inv::Counter(adam_t, generation, what, "adam_t");
     inv::Finite(theta, what, "theta");
     inv::Finite(m, what, "adam_m");

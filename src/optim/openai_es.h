@@ -29,18 +29,16 @@
 #include <vector>
 
 #include "neurevo/optimizer.h"
+#include "optim/strategy.h"
 
 namespace neurevo {
 
-class OpenAiEs final : public Optimizer {
+class OpenAiEs final : public Strategy {
  public:
   // Options must already be validated (MakeOptimizer does it).
   OpenAiEs(const OptimizerOptions& options, int dimension, uint64_t seed,
            std::vector<double> initial_mean);
 
-  std::string_view name() const override { return "openai_es"; }
-  int dimension() const override { return n_; }
-  int generation() const override { return generation_; }
   int population() const override { return population_; }
   std::vector<std::vector<double>> Ask() override;
   void Tell(std::span<const double> fitness) override;
@@ -57,8 +55,6 @@ class OpenAiEs final : public Optimizer {
  private:
   void SampleNoise();
 
-  int n_;
-  uint64_t seed_;
   int population_;
   std::string shaping_;  // resolved fitness-shaping mode
   double sigma_;
@@ -72,7 +68,6 @@ class OpenAiEs final : public Optimizer {
   Eigen::VectorXd adam_m_;
   Eigen::VectorXd adam_v_;
   int adam_t_ = 0;
-  int generation_ = 0;
 
   bool has_noise_ = false;
   std::map<int, Eigen::VectorXd> replaced_;  // candidates replaced since Ask

@@ -17,8 +17,7 @@ namespace neurevo {
 
 Pgpe::Pgpe(const OptimizerOptions& options, int dimension, uint64_t seed,
            std::vector<double> initial_mean)
-    : n_(dimension),
-      seed_(seed),
+    : Strategy("pgpe", dimension, seed),
       lambda_(options.population),
       shaping_(ResolveFitnessShaping(options.fitness_shaping, "pgpe")),
       center_optimizer_(options.pgpe_optimizer),
@@ -126,15 +125,11 @@ void Pgpe::Tell(std::span<const double> fitness) {
 std::vector<double> Pgpe::Mean() const { return {mu_.data(), mu_.data() + n_}; }
 
 nlohmann::json Pgpe::SaveState() const {
-  nlohmann::json j;
-  j["kind"] = "pgpe";
+  nlohmann::json j = BookkeepingState();
   j["version"] = 1;
-  j["dimension"] = n_;
   j["population"] = lambda_;
-  j["seed"] = seed_;
   j["fitness_shaping"] = shaping_;
   j["pgpe_optimizer"] = center_optimizer_;
-  j["generation"] = generation_;
   j["adam_t"] = adam_t_;
   j["mean"] = state_json::FromVector(mu_);
   j["sigma"] = state_json::FromVector(sigma_);
@@ -151,9 +146,8 @@ void Pgpe::LoadState(const nlohmann::json& state) {
     if (state_json::Integer<int>(state, "dimension", "pgpe state") != n_ || state_json::Integer<int>(state, "population", "pgpe state") != lambda_ ||
         state.at("pgpe_optimizer").get<std::string>() != center_optimizer_)
       throw ConfigError("pgpe state: dimension/population/pgpe_optimizer do not match this optimizer");
-    const uint64_t seed = state_json::Integer<uint64_t>(state, "seed", "pgpe state");
+    const auto [seed, generation] = ReadBookkeeping(state, "pgpe");
     const std::string shaping = state.at("fitness_shaping").get<std::string>();
-    const int generation = state_json::Integer<int>(state, "generation", "pgpe state");
     const int adam_t = state_json::Integer<int>(state, "adam_t", "pgpe state");
     Eigen::VectorXd mean = state_json::ToVector(state, n_, what, "mean");
     Eigen::VectorXd sigma = state_json::ToVector(state, n_, what, "sigma");
@@ -161,7 +155,6 @@ void Pgpe::LoadState(const nlohmann::json& state) {
     Eigen::VectorXd m = state_json::ToVector(state, n_, what, "adam_m");
     Eigen::VectorXd v = state_json::ToVector(state, n_, what, "adam_v");
     namespace inv = state_invariants;
-    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
     inv::Counter(adam_t, generation, what, "adam_t");
     inv::Finite(mean, what, "mean");
     inv::StepSizes(sigma, what, "sigma");

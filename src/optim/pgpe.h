@@ -35,17 +35,15 @@
 #include <vector>
 
 #include "neurevo/optimizer.h"
+#include "optim/strategy.h"
 
 namespace neurevo {
 
-class Pgpe final : public Optimizer {
+class Pgpe final : public Strategy {
  public:
   Pgpe(const OptimizerOptions& options, int dimension, uint64_t seed,
        std::vector<double> initial_mean);
 
-  std::string_view name() const override { return "pgpe"; }
-  int dimension() const override { return n_; }
-  int generation() const override { return generation_; }
   int population() const override { return lambda_; }
   std::vector<std::vector<double>> Ask() override;
   void Tell(std::span<const double> fitness) override;
@@ -59,8 +57,6 @@ class Pgpe final : public Optimizer {
  private:
   void Sample();
 
-  int n_;
-  uint64_t seed_;
   int lambda_;
   std::string shaping_;
   std::string center_optimizer_;  // clipup | adam | sgd
@@ -76,7 +72,6 @@ class Pgpe final : public Optimizer {
   Eigen::VectorXd velocity_;  // clipup
   Eigen::VectorXd adam_m_, adam_v_;
   int adam_t_ = 0;
-  int generation_ = 0;
 
   bool has_noise_ = false;
   Eigen::MatrixXd eps_;  // n x lambda/2

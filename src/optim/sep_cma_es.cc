@@ -48,7 +48,7 @@ SepCmaEs::Parameters SepCmaEs::DefaultParameters(int dimension, int lambda, int 
 
 SepCmaEs::SepCmaEs(const OptimizerOptions& options, int dimension, uint64_t seed,
                    std::vector<double> initial_mean)
-    : n_(dimension), seed_(seed), sigma0_(options.sigma0) {
+    : Strategy("sep_cma_es", dimension, seed), sigma0_(options.sigma0) {
   const int lambda = options.population;
   const int mu = options.parents > 0 ? options.parents : lambda / 2;
   params_ = DefaultParameters(n_, lambda, std::max(1, mu), options.active);
@@ -167,16 +167,12 @@ void SepCmaEs::Reset(const Eigen::VectorXd& fallback_mean) {
 std::vector<double> SepCmaEs::Mean() const { return {mean_.data(), mean_.data() + n_}; }
 
 nlohmann::json SepCmaEs::SaveState() const {
-  nlohmann::json j;
-  j["kind"] = "sep_cma_es";
+  nlohmann::json j = BookkeepingState();
   j["version"] = 1;
-  j["dimension"] = n_;
   j["population"] = params_.lambda;
   j["parents"] = params_.mu;
   j["active"] = active();
-  j["seed"] = seed_;
   j["sigma0"] = sigma0_;
-  j["generation"] = generation_;
   j["resets"] = resets_;
   j["sigma"] = sigma_;
   j["mean"] = state_json::FromVector(mean_);
@@ -197,9 +193,8 @@ void SepCmaEs::LoadState(const nlohmann::json& state) {
       throw ConfigError(
           "sep_cma_es state: dimension/population/parents/active do not match this optimizer");
     }
-    const uint64_t seed = state_json::Integer<uint64_t>(state, "seed", "sep_cma_es state");
+    const auto [seed, generation] = ReadBookkeeping(state, "sep_cma_es");
     const double sigma0 = state.at("sigma0").get<double>();
-    const int generation = state_json::Integer<int>(state, "generation", "sep_cma_es state");
     const int resets = state_json::Integer<int>(state, "resets", "sep_cma_es state");
     const double sigma = state.at("sigma").get<double>();
     Eigen::VectorXd mean = state_json::ToVector(state, n_, what, "mean");
@@ -209,7 +204,6 @@ void SepCmaEs::LoadState(const nlohmann::json& state) {
     namespace inv = state_invariants;
     inv::StepSize(sigma0, what, "sigma0");
     inv::StepSize(sigma, what, "sigma");
-    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
     inv::Counter(resets, generation, what, "resets");
     inv::Finite(mean, what, "mean");
     inv::Finite(ps, what, "ps");

@@ -34,10 +34,11 @@
 #include <vector>
 
 #include "neurevo/optimizer.h"
+#include "optim/strategy.h"
 
 namespace neurevo {
 
-class SepCmaEs final : public Optimizer {
+class SepCmaEs final : public Strategy {
  public:
   struct Parameters {
     int lambda = 0;
@@ -57,9 +58,6 @@ class SepCmaEs final : public Optimizer {
   SepCmaEs(const OptimizerOptions& options, int dimension, uint64_t seed,
            std::vector<double> initial_mean);
 
-  std::string_view name() const override { return "sep_cma_es"; }
-  int dimension() const override { return n_; }
-  int generation() const override { return generation_; }
   int population() const override { return params_.lambda; }
   std::vector<std::vector<double>> Ask() override;
   void Tell(std::span<const double> fitness) override;
@@ -82,8 +80,6 @@ class SepCmaEs final : public Optimizer {
   void SamplePopulation();
   void Reset(const Eigen::VectorXd& fallback_mean);
 
-  int n_;
-  uint64_t seed_;
   double sigma0_;
   Parameters params_;
 
@@ -93,7 +89,6 @@ class SepCmaEs final : public Optimizer {
   Eigen::VectorXd d_;  // sqrt(c_)
   Eigen::VectorXd ps_;
   Eigen::VectorXd pc_;
-  int generation_ = 0;
   int resets_ = 0;
 
   bool has_population_ = false;

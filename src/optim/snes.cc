@@ -16,8 +16,7 @@ namespace neurevo {
 
 Snes::Snes(const OptimizerOptions& options, int dimension, uint64_t seed,
            std::vector<double> initial_mean)
-    : n_(dimension),
-      seed_(seed),
+    : Strategy("snes", dimension, seed),
       lambda_(options.population),
       sigma0_(options.sigma0),
       shaping_(ResolveFitnessShaping(options.fitness_shaping, "snes")) {
@@ -85,15 +84,11 @@ void Snes::Tell(std::span<const double> fitness) {
 std::vector<double> Snes::Mean() const { return {mu_.data(), mu_.data() + n_}; }
 
 nlohmann::json Snes::SaveState() const {
-  nlohmann::json j;
-  j["kind"] = "snes";
+  nlohmann::json j = BookkeepingState();
   j["version"] = 1;
-  j["dimension"] = n_;
   j["population"] = lambda_;
-  j["seed"] = seed_;
   j["sigma0"] = sigma0_;
   j["fitness_shaping"] = shaping_;
-  j["generation"] = generation_;
   j["resets"] = resets_;
   j["mean"] = state_json::FromVector(mu_);
   j["sigma"] = state_json::FromVector(sigma_);
@@ -106,17 +101,15 @@ void Snes::LoadState(const nlohmann::json& state) {
     state_json::CheckKind(state, what);
     if (state_json::Integer<int>(state, "dimension", "snes state") != n_ || state_json::Integer<int>(state, "population", "snes state") != lambda_)
       throw ConfigError("snes state: dimension/population do not match this optimizer");
-    const uint64_t seed = state_json::Integer<uint64_t>(state, "seed", "snes state");
+    const auto [seed, generation] = ReadBookkeeping(state, "snes");
     const double sigma0 = state.at("sigma0").get<double>();
     const std::string shaping = state.at("fitness_shaping").get<std::string>();
-    const int generation = state_json::Integer<int>(state, "generation", "snes state");
     const int resets = state_json::Integer<int>(state, "resets", "snes state");
     Eigen::VectorXd mean = state_json::ToVector(state, n_, what, "mean");
     Eigen::VectorXd sigma = state_json::ToVector(state, n_, what, "sigma");
     namespace inv = state_invariants;
     inv::StepSize(sigma0, what, "sigma0");
     inv::StepSizes(sigma, what, "sigma");
-    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
     inv::Counter(resets, generation, what, "resets");
     inv::Finite(mean, what, "mean");
     seed_ = seed;

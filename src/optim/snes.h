@@ -26,17 +26,15 @@
 #include <vector>
 
 #include "neurevo/optimizer.h"
+#include "optim/strategy.h"
 
 namespace neurevo {
 
-class Snes final : public Optimizer {
+class Snes final : public Strategy {
  public:
   Snes(const OptimizerOptions& options, int dimension, uint64_t seed,
        std::vector<double> initial_mean);
 
-  std::string_view name() const override { return "snes"; }
-  int dimension() const override { return n_; }
-  int generation() const override { return generation_; }
   int population() const override { return lambda_; }
   std::vector<std::vector<double>> Ask() override;
   void Tell(std::span<const double> fitness) override;
@@ -55,8 +53,6 @@ class Snes final : public Optimizer {
  private:
   void Sample();
 
-  int n_;
-  uint64_t seed_;
   int lambda_;
   double sigma0_;
   std::string shaping_;
@@ -64,7 +60,6 @@ class Snes final : public Optimizer {
 
   Eigen::VectorXd mu_;
   Eigen::VectorXd sigma_;
-  int generation_ = 0;
   int resets_ = 0;
 
   bool has_population_ = false;

@@ -16,8 +16,7 @@ namespace neurevo {
 
 Xnes::Xnes(const OptimizerOptions& options, int dimension, uint64_t seed,
            std::vector<double> initial_mean)
-    : n_(dimension),
-      seed_(seed),
+    : Strategy("xnes", dimension, seed),
       lambda_(options.population),
       sigma0_(options.sigma0),
       shaping_(ResolveFitnessShaping(options.fitness_shaping, "xnes")) {
@@ -104,15 +103,11 @@ void Xnes::Tell(std::span<const double> fitness) {
 std::vector<double> Xnes::Mean() const { return {mu_.data(), mu_.data() + n_}; }
 
 nlohmann::json Xnes::SaveState() const {
-  nlohmann::json j;
-  j["kind"] = "xnes";
+  nlohmann::json j = BookkeepingState();
   j["version"] = 1;
-  j["dimension"] = n_;
   j["population"] = lambda_;
-  j["seed"] = seed_;
   j["sigma0"] = sigma0_;
   j["fitness_shaping"] = shaping_;
-  j["generation"] = generation_;
   j["resets"] = resets_;
   j["sigma"] = sigma_;
   j["mean"] = state_json::FromVector(mu_);
@@ -126,10 +121,9 @@ void Xnes::LoadState(const nlohmann::json& state) {
     state_json::CheckKind(state, what);
     if (state_json::Integer<int>(state, "dimension", "xnes state") != n_ || state_json::Integer<int>(state, "population", "xnes state") != lambda_)
       throw ConfigError("xnes state: dimension/population do not match this optimizer");
-    const uint64_t seed = state_json::Integer<uint64_t>(state, "seed", "xnes state");
+    const auto [seed, generation] = ReadBookkeeping(state, "xnes");
     const double sigma0 = state.at("sigma0").get<double>();
     const std::string shaping = state.at("fitness_shaping").get<std::string>();
-    const int generation = state_json::Integer<int>(state, "generation", "xnes state");
     const int resets = state_json::Integer<int>(state, "resets", "xnes state");
     const double sigma = state.at("sigma").get<double>();
     Eigen::VectorXd mean = state_json::ToVector(state, n_, what, "mean");
@@ -137,7 +131,6 @@ void Xnes::LoadState(const nlohmann::json& state) {
     namespace inv = state_invariants;
     inv::StepSize(sigma0, what, "sigma0");
     inv::StepSize(sigma, what, "sigma");
-    inv::Counter(generation, std::numeric_limits<int>::max(), what, "generation");
     inv::Counter(resets, generation, what, "resets");
     inv::Finite(mean, what, "mean");
     inv::Invertible(b, what, "B");  // the covariance is sigma^2 B B^T

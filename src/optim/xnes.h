@@ -33,17 +33,15 @@
 #include <vector>
 
 #include "neurevo/optimizer.h"
+#include "optim/strategy.h"
 
 namespace neurevo {
 
-class Xnes final : public Optimizer {
+class Xnes final : public Strategy {
  public:
   Xnes(const OptimizerOptions& options, int dimension, uint64_t seed,
        std::vector<double> initial_mean);
 
-  std::string_view name() const override { return "xnes"; }
-  int dimension() const override { return n_; }
-  int generation() const override { return generation_; }
   int population() const override { return lambda_; }
   std::vector<std::vector<double>> Ask() override;
   void Tell(std::span<const double> fitness) override;
@@ -65,8 +63,6 @@ class Xnes final : public Optimizer {
  private:
   void Sample();
 
-  int n_;
-  uint64_t seed_;
   int lambda_;
   double sigma0_;
   std::string shaping_;
@@ -75,7 +71,6 @@ class Xnes final : public Optimizer {
   Eigen::VectorXd mu_;
   double sigma_;
   Eigen::MatrixXd b_;
-  int generation_ = 0;
   int resets_ = 0;
 
   bool has_population_ = false;

@@ -398,76 +398,94 @@ void Trainer::TellAndContain(std::vector<std::vector<double>>& told, int generat
   }
 }
 
-Trainer::Outcome Trainer::RunGeneration(long long& max_steps) {
-  const long long generation = state_.generation;  // 0-based index of this one
-  std::vector<std::vector<double>> genomes;
-  std::vector<int> offset(config_.islands + 1, 0);
+// One generation, as six steps. Each step reads what the earlier ones left
+// in `g`; none changes the run's state before the generation is complete
+// (an abandoned one leaves no trace), and the steps' order is the order of
+// every random draw and floating-point operation.
+Trainer::Outcome Trainer::RunGeneration() {
+  Generation g;
+  g.index = state_.generation;
+  if (!Ask(g)) return Outcome::kAbandoned;
+  if (!Evaluate(g)) return Outcome::kAbandoned;
+  if (!ValidateElites(g)) return Outcome::kAbandoned;
+  Migrate(g);
+  Tell(g);
+  Record(g);
+  return Outcome::kComplete;
+}
+
+bool Trainer::Ask(Generation& g) {
+  g.offset.assign(config_.islands + 1, 0);
   for (int k = 0; k < config_.islands; ++k) {
     auto pop = optimizers_[k]->Ask();
-    offset[k + 1] = offset[k] + static_cast<int>(pop.size());
-    for (auto& g : pop) genomes.push_back(std::move(g));
+    g.offset[k + 1] = g.offset[k] + static_cast<int>(pop.size());
+    for (auto& genome : pop) g.genomes.push_back(std::move(genome));
   }
   // A generation starts only if its worst case fits the env-step budget
   // (population sizes may change between generations, e.g. with restarts).
-  max_steps = WorstCaseSteps(static_cast<long long>(genomes.size()));
+  const long long max_steps = WorstCaseSteps(static_cast<long long>(g.genomes.size()));
   if (config_.budget.env_steps > 0 && SaturatingAdd(state_.env_steps, max_steps) > config_.budget.env_steps) {
     stop_reason_ = "env_steps";
-    return Outcome::kAbandoned;
+    return false;
   }
+  return true;
+}
 
-  std::vector<ObsStats> seen;
-  const auto results = EvaluatePopulation(genomes, seen);
-  std::vector<double> fitness(results.size());
-  long long steps = 0;
-  int failed_episodes = 0, failed_individuals = 0;
-  for (size_t i = 0; i < results.size(); ++i) {
-    if (results[i].aborted) return Outcome::kAbandoned;
-    fitness[i] = results[i].fitness;
-    steps += results[i].steps;
-    failed_episodes += results[i].failed_episodes;
-    failed_individuals += results[i].failed_episodes > 0 ? 1 : 0;
+bool Trainer::Evaluate(Generation& g) {
+  g.results = EvaluatePopulation(g.genomes, g.seen);
+  g.fitness.resize(g.results.size());
+  for (size_t i = 0; i < g.results.size(); ++i) {
+    if (g.results[i].aborted) return false;
+    g.fitness[i] = g.results[i].fitness;
+    g.steps += g.results[i].steps;
+    g.failed_episodes += g.results[i].failed_episodes;
+    g.failed_individuals += g.results[i].failed_episodes > 0 ? 1 : 0;
   }
+  g.best = ArgBest(g.fitness);
+  g.best_fitness = g.fitness[g.best];
+  g.score = g.best_fitness;
+  g.island_best.resize(config_.islands);
+  for (int k = 0; k < config_.islands; ++k) g.island_best[k] = *std::ranges::max_element(g.Island(g.fitness, k));
+  return true;
+}
 
-  // Best so far. Without validation: the best training fitness (a strictly
-  // better one replaces the incumbent). With elite validation (Such et al.
-  // 2018), a generation's best that could match the incumbent plays
-  // `validation_episodes` fresh episodes (counted in the budget); if it
-  // matches or beats the incumbent's score there, the incumbent replays the
-  // same episodes, which join its pooled mean, and the challenger replaces it
-  // only with a strictly better mean. At a capped return (CartPole's 500)
-  // ten episodes cannot tell a robust genome from one that fails now and
-  // then; pooling lets the incumbent's score fall to its true mean, so that a
-  // robust incumbent is kept and a brittle one is replaced. (Measured at the
-  // paper's budget, letting ties go to the newer genome kept whichever
-  // validated last; BENCHMARKS.md.)
-  const int gen_best = ArgBest(fitness);
-  const double gen_best_fitness = fitness[gen_best];
-  double score = gen_best_fitness;
-  bool validated = false, incumbent_revalidated = false;
-  double incumbent_score = state_.best_score, incumbent_replay = 0;
+// Best so far. Without validation: the best training fitness (a strictly
+// better one replaces the incumbent). With elite validation (Such et al.
+// 2018), a generation's best that could match the incumbent plays
+// `validation_episodes` fresh episodes (counted in the budget); if it
+// matches or beats the incumbent's score there, the incumbent replays the
+// same episodes, which join its pooled mean, and the challenger replaces it
+// only with a strictly better mean. At a capped return (CartPole's 500)
+// ten episodes cannot tell a robust genome from one that fails now and
+// then; pooling lets the incumbent's score fall to its true mean, so that a
+// robust incumbent is kept and a brittle one is replaced. (Measured at the
+// paper's budget, letting ties go to the newer genome kept whichever
+// validated last; BENCHMARKS.md.)
+bool Trainer::ValidateElites(Generation& g) {
+  double incumbent_score = state_.best_score;
   auto validate = [&](std::span<const double> genome, const ObsNormalizer& normalizer,
                       EvalStats& stats) -> bool {
     const auto episodes = EvaluateEpisodes(config_.validation_episodes, [&](Range range) {
-      return evaluator_.EvaluateValidation(genome, normalizer, config_.seed, generation,
-                                           config_.validation_episodes, range);
+      return evaluator_.EvaluateValidation(genome, normalizer, config_.seed, g.index, config_.validation_episodes,
+                                           range);
     });
     for (const auto& e : episodes)
       if (e.aborted) return false;
     stats = Summarise(episodes);
-    steps += stats.steps;
+    g.steps += stats.steps;
     return true;
   };
-  if (config_.validation_episodes > 0 && results[gen_best].failed_episodes == 0 &&
-      gen_best_fitness >= state_.best_score) {
+  if (config_.validation_episodes > 0 && g.results[g.best].failed_episodes == 0 &&
+      g.best_fitness >= state_.best_score) {
     EvalStats challenger;
-    if (!validate(genomes[gen_best], state_.normalizer, challenger)) return Outcome::kAbandoned;
-    score = challenger.failed > 0 ? kFailedFitness : challenger.mean;
-    validated = true;
-    if (state_.best && state_.best->validation_episodes > 0 && score >= incumbent_score) {
+    if (!validate(g.genomes[g.best], state_.normalizer, challenger)) return false;
+    g.score = challenger.failed > 0 ? kFailedFitness : challenger.mean;
+    g.validated = true;
+    if (state_.best && state_.best->validation_episodes > 0 && g.score >= incumbent_score) {
       EvalStats incumbent;
-      if (!validate(state_.best->genes, state_.best->normalizer, incumbent)) return Outcome::kAbandoned;
-      incumbent_revalidated = true;
-      incumbent_replay = incumbent.failed > 0 ? kFailedFitness : incumbent.mean;
+      if (!validate(state_.best->genes, state_.best->normalizer, incumbent)) return false;
+      g.incumbent_revalidated = true;
+      g.incumbent_replay = incumbent.failed > 0 ? kFailedFitness : incumbent.mean;
       if (incumbent.failed > 0) {
         incumbent_score = kFailedFitness;  // it broke on fresh episodes: any challenger beats it
       } else {
@@ -479,86 +497,92 @@ Trainer::Outcome Trainer::RunGeneration(long long& max_steps) {
   }
 
   // The generation is complete: from here on the state changes.
-  state_.env_steps = SaturatingAdd(state_.env_steps, steps);
-  state_.failed_episodes += failed_episodes;
-  state_.failed_individuals += failed_individuals;
-  if (incumbent_revalidated) {
+  if (g.incumbent_revalidated) {
     state_.best_score = incumbent_score;
     state_.best->validation = incumbent_score;
     state_.best->validation_episodes += config_.validation_episodes;
   }
-  const bool replaced = (config_.validation_episodes == 0 || validated) && score > state_.best_score;
+  const bool replaced = (config_.validation_episodes == 0 || g.validated) && g.score > state_.best_score;
   if (replaced) {
-    state_.best_score = score;
+    state_.best_score = g.score;
     SavedGenome best;
-    best.fitness = gen_best_fitness;
-    best.validation = validated ? score : std::numeric_limits<double>::quiet_NaN();
-    best.validation_episodes = validated ? config_.validation_episodes : 0;
-    best.genes = genomes[gen_best];
-    best.generation = generation;
+    best.fitness = g.best_fitness;
+    best.validation = g.validated ? g.score : std::numeric_limits<double>::quiet_NaN();
+    best.validation_episodes = g.validated ? config_.validation_episodes : 0;
+    best.genes = g.genomes[g.best];
+    best.generation = g.index;
     best.normalizer = state_.normalizer;
     state_.best = std::move(best);
   }
-  if ((replaced || incumbent_revalidated) && write_)
+  if ((replaced || g.incumbent_revalidated) && write_)
     WriteFileAtomic((fs::path(dir_) / "best_genome.json").string(),
                     GenomeFileJson(config_, model_->layout(), *state_.best).dump(1) + "\n");
+  return true;
+}
 
-  // Migration: with the ring topology island k's best replaces the worst of
-  // island k + 1; with all_to_all each island receives the best of all the
-  // other islands. Migrants come from the fitness before any replacement.
+// With the ring topology island k's best replaces the worst of island k + 1;
+// with all_to_all each island receives the best of all the other islands.
+// Migrants come from the fitness before any replacement.
+void Trainer::Migrate(Generation& g) {
   const int islands = config_.islands;
-  auto island = [&](std::vector<double>& f, int k) {
-    return std::span(f).subspan(offset[k], offset[k + 1] - offset[k]);
-  };
-  std::vector<double> island_best(islands);
-  for (int k = 0; k < islands; ++k) island_best[k] = *std::ranges::max_element(island(fitness, k));
-  if (islands > 1 && (generation + 1) % config_.migration_interval == 0) {
-    std::vector<int> best_index(islands);
-    for (int k = 0; k < islands; ++k) best_index[k] = offset[k] + ArgBest(island(fitness, k));
-    const std::vector<double> before = fitness;
-    for (int k = 0; k < islands; ++k) {
-      int from = best_index[(k + islands - 1) % islands];
-      if (config_.migration_topology == "all_to_all")
-        for (int j = 0; j < islands; ++j)
-          if (j != k && before[best_index[j]] > before[from]) from = best_index[j];
-      const int worst = ArgWorst(island(fitness, k));
-      if (before[from] <= fitness[offset[k] + worst]) continue;
-      optimizers_[k]->ReplaceCandidate(worst, genomes[from]);
-      fitness[offset[k] + worst] = before[from];
-    }
+  if (islands == 1 || (g.index + 1) % config_.migration_interval != 0) return;
+  std::vector<int> best_index(islands);
+  for (int k = 0; k < islands; ++k) best_index[k] = g.offset[k] + ArgBest(g.Island(g.fitness, k));
+  const std::vector<double> before = g.fitness;
+  for (int k = 0; k < islands; ++k) {
+    int from = best_index[(k + islands - 1) % islands];
+    if (config_.migration_topology == "all_to_all")
+      for (int j = 0; j < islands; ++j)
+        if (j != k && before[best_index[j]] > before[from]) from = best_index[j];
+    const int worst = ArgWorst(g.Island(g.fitness, k));
+    if (before[from] <= g.fitness[g.offset[k] + worst]) continue;
+    optimizers_[k]->ReplaceCandidate(worst, g.genomes[from]);
+    g.fitness[g.offset[k] + worst] = before[from];
   }
-  std::vector<std::vector<double>> told(islands);
-  for (int k = 0; k < islands; ++k) told[k].assign(island(fitness, k).begin(), island(fitness, k).end());
+}
+
+void Trainer::Tell(Generation& g) {
+  std::vector<std::vector<double>> told(config_.islands);
+  for (int k = 0; k < config_.islands; ++k) {
+    const auto island = g.Island(g.fitness, k);
+    told[k].assign(island.begin(), island.end());
+  }
   const long long restores_before = state_.optimizer_restores;
-  TellAndContain(told, static_cast<int>(generation));
+  TellAndContain(told, static_cast<int>(g.index));
+  g.restores = state_.optimizer_restores - restores_before;
   // Merged in individual order, so the statistics never depend on threads
   // or ranks.
   ObsStats merged(state_.normalizer.dim());
-  for (const ObsStats& st : seen) merged.Merge(st);
+  for (const ObsStats& st : g.seen) merged.Merge(st);
   state_.normalizer.Update(merged);
-  state_.last_generation_best = gen_best_fitness;
+}
+
+void Trainer::Record(const Generation& g) {
+  state_.env_steps = SaturatingAdd(state_.env_steps, g.steps);
+  state_.failed_episodes += g.failed_episodes;
+  state_.failed_individuals += g.failed_individuals;
+  state_.last_generation_best = g.best_fitness;
   ++state_.generation;
 
   double mean = 0;
   int counted = 0;
-  for (const auto& r : results)
+  for (const auto& r : g.results)
     if (r.failed_episodes == 0) mean += r.fitness, ++counted;
   mean = counted ? mean / counted : kFailedFitness;
   if (write_) {
     nlohmann::json line = {{"generation", state_.generation},
                            {"env_steps", state_.env_steps},
-                           {"best_fitness", gen_best_fitness},
+                           {"best_fitness", g.best_fitness},
                            {"mean_fitness", mean},
                            {"best_so_far", state_.best_score},
-                           {"failed_episodes", failed_episodes},
-                           {"failed_individuals", failed_individuals},
-                           {"individuals", static_cast<int>(genomes.size())},
+                           {"failed_episodes", g.failed_episodes},
+                           {"failed_individuals", g.failed_individuals},
+                           {"individuals", static_cast<int>(g.genomes.size())},
                            {"wall_seconds", Elapsed()}};
-    if (islands > 1) line["island_best"] = island_best;
-    if (validated) line["validation_mean"] = score;
-    if (incumbent_revalidated) line["incumbent_replay_mean"] = incumbent_replay;
-    if (state_.optimizer_restores > restores_before)
-      line["optimizer_restores"] = state_.optimizer_restores - restores_before;
+    if (config_.islands > 1) line["island_best"] = g.island_best;
+    if (g.validated) line["validation_mean"] = g.score;
+    if (g.incumbent_revalidated) line["incumbent_replay_mean"] = g.incumbent_replay;
+    if (g.restores > 0) line["optimizer_restores"] = g.restores;
     metrics_.Append(line.dump());
   }
   double fraction = 0;
@@ -568,7 +592,6 @@ Trainer::Outcome Trainer::RunGeneration(long long& max_steps) {
   if (budget.wall_seconds > 0) fraction = std::max(fraction, Elapsed() / budget.wall_seconds);
   progress_.Update({state_.generation, state_.env_steps, state_.best_score, config_.validation_episodes > 0, mean,
                     state_.env_steps / std::max(Elapsed(), 1e-9), std::min(fraction, 1.0), Elapsed()});
-  return Outcome::kComplete;
 }
 
 void Trainer::Checkpoint() {
@@ -613,8 +636,7 @@ nlohmann::json Trainer::Run() {
     // Rank 0 decides (the wall clock and signals differ between ranks).
     stop_reason_ = cluster_.Broadcast(StopReason());
     if (!stop_reason_.empty()) break;
-    long long max_steps = 0;
-    if (RunGeneration(max_steps) == Outcome::kAbandoned) {
+    if (RunGeneration() == Outcome::kAbandoned) {
       if (stop_reason_.empty()) stop_reason_ = "interrupted";
       break;
     }

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -68,7 +69,42 @@ class Trainer {
                                                    std::vector<ObsStats>& seen);
   std::vector<EpisodeResult> EvaluateEpisodes(int episodes,
                                               const std::function<std::vector<EpisodeResult>(Range)>& run);
-  Outcome RunGeneration(long long& max_generation_steps_out);
+  // What one generation's steps hand on to the next ones.
+  struct Generation {
+    long long index = 0;                        // 0-based
+    std::vector<std::vector<double>> genomes;   // every island's, island after island
+    std::vector<int> offset;                    // island k's are [offset[k], offset[k + 1])
+    std::vector<IndividualResult> results;
+    std::vector<ObsStats> seen;                 // each individual's observations
+    std::vector<double> fitness;                // training fitness; migrants replace entries
+    long long steps = 0;                        // training and validation env steps
+    int failed_episodes = 0, failed_individuals = 0;
+    int best = 0;                               // index of the best training fitness
+    double best_fitness = 0;
+    std::vector<double> island_best;            // before migration
+    double score = 0;                           // the best's validated mean (its fitness if not validated)
+    bool validated = false, incumbent_revalidated = false;
+    double incumbent_replay = 0;                // the incumbent's mean on this generation's validation episodes
+    long long restores = 0;                     // optimizer states restored after a fault
+
+    std::span<double> Island(std::vector<double>& f, int k) const {
+      return std::span(f).subspan(offset[k], offset[k + 1] - offset[k]);
+    }
+  };
+  // A generation, read as six calls: Ask, Evaluate, ValidateElites, Migrate, Tell, Record.
+  Outcome RunGeneration();
+  // Asks each island for its population; false (stop: env_steps) if the worst case would overrun the budget.
+  bool Ask(Generation& g);
+  // Plays every individual's training episodes, split over ranks; false if a stop came meanwhile.
+  bool Evaluate(Generation& g);
+  // Replays the generation's best (and the incumbent) on fresh episodes so luck never makes the best so far.
+  bool ValidateElites(Generation& g);
+  // Every migration_interval generations, islands swap their best for a neighbour's worst to share progress.
+  void Migrate(Generation& g);
+  // Tells the optimizers (restoring a non-finite one) and the normaliser, in individual order for determinism.
+  void Tell(Generation& g);
+  // Adds the generation to the run's counters, metrics.jsonl and progress line, which budgets and stops read.
+  void Record(const Generation& g);
   // Replaces failed individuals' fitness by a finite value below every
   // other, so no strategy (z-scores, raw fitness) sees -1e300.
   static void ShapeFailures(std::span<double> fitness);
