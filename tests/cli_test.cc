@@ -13,6 +13,8 @@
 #include <sstream>
 #include <string>
 
+#include "core/sanitizers.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -217,25 +219,11 @@ TEST(Cli, HostileConfigsAreRefusedNamingTheirKey) {
   EXPECT_NE(r.err.find("foo: unknown key"), std::string::npos) << r.err;
 }
 
-// GCC defines __SANITIZE_*__; clang (which builds the sanitizer suites) has
-// __has_feature.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
-
 // Issue 17: more threads than the system allows (here an address-space
 // limit, as `ulimit -v`, too small for 200 stacks) is a clear error naming
 // run.threads, not a hang; no run directory is left.
 TEST(Cli, ThreadsTheSystemRefusesAreAClearErrorNotAHang) {
-  if (kSanitized) GTEST_SKIP() << "sanitizers reserve more address space than the limit allows";
+  if (neurevo::kSanitized) GTEST_SKIP() << "sanitizers reserve more address space than the limit allows";
   const fs::path dir = Scratch() / "threads";
   // The estimate is told there is plenty, so that the pool itself meets the limit.
   const std::string cmd = "bash -c 'ulimit -v 700000; NEUREVO_MEMORY_LIMIT_BYTES=1e15 exec timeout 60 " + std::string(NEUREVO_BINARY) +
@@ -284,7 +272,7 @@ TEST(Cli, EvalAndRolloutRefuseAGenomeOfAnotherConfig) {
 // (here the estimate is told there is plenty) the last line of defence says
 // "out of memory while training" (exit 1), not "std::bad_alloc" or a crash.
 TEST(Cli, OutOfMemoryIsRefusedOrReportedInOneLine) {
-  if (kSanitized) GTEST_SKIP() << "sanitizers reserve more address space than the limit allows";
+  if (neurevo::kSanitized) GTEST_SKIP() << "sanitizers reserve more address space than the limit allows";
   const std::string big = " train --quiet --threads 1 --set model.excitatory=1500 --set model.inhibitory=0 --set "
                           "optimizer.kind=sep_cma_es --set budget.generations=1 --out ";
   for (const std::string env : {"", "NEUREVO_MEMORY_LIMIT_BYTES=1e15 "}) {

@@ -12,6 +12,7 @@
 
 #include "core/files.h"
 #include "core/nesting_guard.h"
+#include "model/network_toml.h"
 #include "neurevo/error.h"
 #include "neurevo/task.h"
 #include "optim/fitness_shaping.h"
@@ -29,18 +30,6 @@ struct Entry {
 
 [[noreturn]] void Fail(const std::string& key, const std::string& message) {
   throw ConfigError(fmt::format("{}: {}", Echo(key), message));
-}
-
-std::string TypeName(const toml::node& node) {
-  switch (node.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
-    default: return "a date/time";
-  }
 }
 
 std::string FormatNumber(double x) {
@@ -72,7 +61,7 @@ Entry Int(std::string key, Acc acc, long long min, long long max, std::string do
   RunConfig defaults;
   Entry e{{key, "int", std::to_string(acc(defaults)), allowed, std::move(doc)}, {}, {}};
   e.set = [key, acc, min, max, allowed](RunConfig& c, const toml::node& n) {
-    if (!n.is_integer()) Fail(key, fmt::format("expected an integer ({}), got {}", allowed, TypeName(n)));
+    if (!n.is_integer()) Fail(key, fmt::format("expected an integer ({}), got {}", allowed, TomlTypeName(n)));
     const long long v = n.as_integer()->get();
     if (v < min || v > max) Fail(key, fmt::format("{} is out of range; allowed: {}", v, allowed));
     acc(c) = static_cast<T>(v);
@@ -99,7 +88,7 @@ Entry Float(std::string key, Acc acc, double min, double max, bool min_open, std
     double v;
     if (n.is_floating_point()) v = n.as_floating_point()->get();
     else if (n.is_integer()) v = static_cast<double>(n.as_integer()->get());
-    else Fail(key, fmt::format("expected a number ({}), got {}", allowed, TypeName(n)));
+    else Fail(key, fmt::format("expected a number ({}), got {}", allowed, TomlTypeName(n)));
     const bool below = min_open ? !(v > min) : !(v >= min);
     const bool allowed_inf = inf_ok && std::isinf(v) && v > 0;
     if (!allowed_inf && (!std::isfinite(v) || below || v > max))
@@ -117,7 +106,7 @@ Entry Bool(std::string key, Acc acc, std::string doc) {
   RunConfig defaults;
   Entry e{{key, "bool", acc(defaults) ? "true" : "false", "true | false", std::move(doc)}, {}, {}};
   e.set = [key, acc](RunConfig& c, const toml::node& n) {
-    if (!n.is_boolean()) Fail(key, fmt::format("expected true or false, got {}", TypeName(n)));
+    if (!n.is_boolean()) Fail(key, fmt::format("expected true or false, got {}", TomlTypeName(n)));
     acc(c) = n.as_boolean()->get();
   };
   e.put = [acc](const RunConfig& c, toml::table& t, const std::string& k) {
@@ -133,7 +122,7 @@ Entry Choice(std::string key, Acc acc, std::vector<std::string> choices, std::st
   const std::string allowed = choices.empty() ? "any string" : fmt::format("{}", fmt::join(choices, " | "));
   Entry e{{key, "string", fmt::format("\"{}\"", acc(defaults)), allowed, std::move(doc)}, {}, {}};
   e.set = [key, acc, choices, allowed](RunConfig& c, const toml::node& n) {
-    if (!n.is_string()) Fail(key, fmt::format("expected a string ({}), got {}", allowed, TypeName(n)));
+    if (!n.is_string()) Fail(key, fmt::format("expected a string ({}), got {}", allowed, TomlTypeName(n)));
     const std::string v = n.as_string()->get();
     if (!choices.empty() && std::find(choices.begin(), choices.end(), v) == choices.end())
       Fail(key, fmt::format("unknown value '{}'; allowed: {}", Echo(v), allowed));
@@ -153,10 +142,10 @@ Entry StringList(std::string key, Acc acc, std::string allowed, std::string doc)
   Entry e{{key, "string list", fmt::format("[{}]", fmt::join(quoted, ", ")), allowed, std::move(doc)}, {}, {}};
   e.set = [key, acc](RunConfig& c, const toml::node& n) {
     const toml::array* a = n.as_array();
-    if (!a) Fail(key, fmt::format("expected an array of strings, got {}", TypeName(n)));
+    if (!a) Fail(key, fmt::format("expected an array of strings, got {}", TomlTypeName(n)));
     std::vector<std::string> out;
     for (const auto& item : *a) {
-      if (!item.is_string()) Fail(key, fmt::format("expected an array of strings, found {} in it", TypeName(item)));
+      if (!item.is_string()) Fail(key, fmt::format("expected an array of strings, found {} in it", TomlTypeName(item)));
       out.push_back(item.as_string()->get());
     }
     acc(c) = out;
@@ -201,14 +190,14 @@ void SetTaskOption(RunConfig& c, const std::string& name, const toml::node& n) {
   else if (n.is_integer()) c.task_options[name] = static_cast<long long>(n.as_integer()->get());
   else if (n.is_floating_point()) c.task_options[name] = n.as_floating_point()->get();
   else if (n.is_string()) c.task_options[name] = n.as_string()->get();
-  else Fail(key, fmt::format("expected a boolean, number or string, got {}", TypeName(n)));
+  else Fail(key, fmt::format("expected a boolean, number or string, got {}", TomlTypeName(n)));
 }
 
 Entry TaskOptionsTable(std::string key, std::string doc) {
   Entry e{{key, "table", "{}", "the task's options (README: Tasks)", std::move(doc)}, {}, {}};
   e.set = [key](RunConfig& c, const toml::node& n) {
     const toml::table* t = n.as_table();
-    if (!t) Fail(key, fmt::format("expected a table (e.g. {{ name = value }}), got {}", TypeName(n)));
+    if (!t) Fail(key, fmt::format("expected a table (e.g. {{ name = value }}), got {}", TomlTypeName(n)));
     c.task_options.clear();
     for (const auto& [name, value] : *t) SetTaskOption(c, std::string(name.str()), value);
   };

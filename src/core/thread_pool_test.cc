@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "neurevo/error.h"
+#include "core/sanitizers.h"
 
 namespace neurevo {
 namespace {
@@ -52,17 +53,6 @@ TEST(ThreadPool, EmptyLoopsReturn) {
 }
 
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
 
 // Issue 17: a pool whose threads the system refuses (here: an address-space
 // limit too small for their stacks, as under `ulimit -v`) fails with an

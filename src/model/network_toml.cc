@@ -23,36 +23,18 @@ constexpr size_t kMaxName = 64;
   throw ConfigError(fmt::format("{}: {}", key, message));
 }
 
-std::string Shown(std::string_view s) {
-  constexpr size_t kShown = 40;
-  if (s.size() <= kShown) return std::string(s);
-  return fmt::format("{}... ({} bytes)", s.substr(0, kShown), s.size());
-}
-
-std::string TypeOf(const toml::node& n) {
-  switch (n.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
-    default: return "a date/time";
-  }
-}
-
 double Number(const toml::node& n, const std::string& key) {
   if (const auto* i = n.as_integer()) return static_cast<double>(i->get());
   if (const auto* f = n.as_floating_point()) {
     if (!std::isfinite(f->get())) Fail(key, fmt::format("must be a finite number, not {}", f->get()));
     return f->get();
   }
-  Fail(key, fmt::format("must be a number, not {}", TypeOf(n)));
+  Fail(key, fmt::format("must be a number, not {}", TomlTypeName(n)));
 }
 
 std::string String(const toml::node& n, const std::string& key) {
   const auto* s = n.as_string();
-  if (!s) Fail(key, fmt::format("must be a string, not {}", TypeOf(n)));
+  if (!s) Fail(key, fmt::format("must be a string, not {}", TomlTypeName(n)));
   return s->get();
 }
 
@@ -62,12 +44,12 @@ std::string Choice(const toml::node& n, const std::string& key, std::initializer
     if (v == a) return v;
   std::string list;
   for (const char* a : allowed) list += (list.empty() ? "" : " / ") + std::string(a);
-  Fail(key, fmt::format("'{}' is not one of {}", Shown(v), list));
+  Fail(key, fmt::format("'{}' is not one of {}", Echo(v), list));
 }
 
 long long Integer(const toml::node& n, const std::string& key, long long low, long long high) {
   const auto* i = n.as_integer();
-  if (!i) Fail(key, fmt::format("must be an integer, not {}", TypeOf(n)));
+  if (!i) Fail(key, fmt::format("must be an integer, not {}", TomlTypeName(n)));
   if (i->get() < low || i->get() > high) Fail(key, fmt::format("{} is outside {} .. {}", i->get(), low, high));
   return i->get();
 }
@@ -95,7 +77,7 @@ ValueSpec ParseValue(const toml::node& n, const std::string& key) {
   if (!t)
     Fail(key, fmt::format("must be a number, a list of numbers or a table such as {{ evolve = [low, high] }}, "
                           "not {}",
-                          TypeOf(n)));
+                          TomlTypeName(n)));
   int forms = 0;
   for (const auto& [k, node] : *t) {
     const std::string name(k.str()), sub = key + "." + name;
@@ -129,7 +111,7 @@ ValueSpec ParseValue(const toml::node& n, const std::string& key) {
 const toml::array& Tables(const toml::node& n, const std::string& key) {
   const auto* a = n.as_array();
   if (!a || !(a->empty() || a->is_array_of_tables()))
-    Fail(key, fmt::format("must be an array of tables ([[{}]]), not {}", key, TypeOf(n)));
+    Fail(key, fmt::format("must be an array of tables ([[{}]]), not {}", key, TomlTypeName(n)));
   return *a;
 }
 
@@ -162,7 +144,7 @@ void ReadNeuronTable(const std::string& text, const std::string& path, Populatio
       for (size_t c = 0; c < cells.size(); ++c) {
         if (cells[c] == "label") label_col = static_cast<int>(c);
         else if (cells[c] == "dale") dale_col = static_cast<int>(c);
-        else Fail(where, fmt::format("unknown column '{}' (allowed: label, dale)", Shown(cells[c])));
+        else Fail(where, fmt::format("unknown column '{}' (allowed: label, dale)", Echo(cells[c])));
       }
       if (label_col < 0) Fail(where, "the header must name the column label");
       columns = cells.size();
@@ -178,7 +160,7 @@ void ReadNeuronTable(const std::string& text, const std::string& path, Populatio
       const std::string_view d = cells[dale_col];
       if (d == "E" || d == "excitatory") dale.push_back(DaleType::kExcitatory);
       else if (d == "I" || d == "inhibitory") dale.push_back(DaleType::kInhibitory);
-      else Fail(where, fmt::format("dale '{}' is not E, I, excitatory or inhibitory", Shown(d)));
+      else Fail(where, fmt::format("dale '{}' is not E, I, excitatory or inhibitory", Echo(d)));
     }
   }
   if (!header) Fail(path, "no header line (columns label[, dale])");
@@ -220,7 +202,7 @@ PopulationSpec ParsePopulation(const toml::table& t, const std::string& key,
       }
     } else if (name == "labels") {
       const auto* a = node.as_array();
-      if (!a) Fail(sub, fmt::format("must be a list of strings, not {}", TypeOf(node)));
+      if (!a) Fail(sub, fmt::format("must be a list of strings, not {}", TomlTypeName(node)));
       if (static_cast<long long>(a->size()) > kMaxListValues) Fail(sub, "too many labels");
       for (size_t i = 0; i < a->size(); ++i) p.labels.push_back(String(*a->get(i), fmt::format("{}[{}]", sub, i)));
     } else if (name == "table") {
@@ -267,7 +249,7 @@ ProjectionSpec ParseProjection(const toml::table& t, const std::string& key) {
       file = true;
     } else if (name == "allow_self") {
       const auto* b = node.as_boolean();
-      if (!b) Fail(sub, fmt::format("must be true or false, not {}", TypeOf(node)));
+      if (!b) Fail(sub, fmt::format("must be true or false, not {}", TomlTypeName(node)));
       p.connector.allow_self = b->get();
     } else if (name == "synapse") {
       p.kind = Choice(node, sub, {"chemical", "electrical"}) == "chemical" ? SynapseKind::kChemical
@@ -323,6 +305,18 @@ void PutValue(toml::table& t, const std::string& key, const ValueSpec& v) {
 }
 
 }  // namespace
+
+std::string TomlTypeName(const toml::node& n) {
+  switch (n.type()) {
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a float";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::table: return "a table";
+    default: return "a date/time";
+  }
+}
 
 NetworkSpec ParseNetworkSpec(const toml::table& network, const std::string& prefix,
                              const std::function<std::string(const std::string&)>& read_file) {

@@ -41,6 +41,9 @@ inline constexpr const char* kPopulationKeys[] = {"name", "size",   "model",    
 // A population's size taken from the task (input and output roles).
 inline constexpr int kSizeFromTask = -1;
 
+// "a string", "an integer", ... for messages about a value's TOML type.
+std::string TomlTypeName(const toml::node& node);
+
 // Reads `network` (the [network] table; `prefix` names it in messages, e.g.
 // "network"). `read_file` reads a population's table file. Throws
 // ConfigError naming the key (network.populations[1].size) or file:line.

@@ -28,12 +28,8 @@ std::vector<std::string_view> SplitCells(std::string_view line) {
   }
 }
 
-// At most this many characters of a cell appear in a message.
-std::string Quote(std::string_view cell) {
-  constexpr size_t kShown = 40;
-  if (cell.size() <= kShown) return fmt::format("'{}'", cell);
-  return fmt::format("'{}...' ({} bytes)", cell.substr(0, kShown), cell.size());
-}
+// A cell as messages quote it (Echo: control characters escaped, long cells cut).
+std::string Quote(std::string_view cell) { return fmt::format("'{}'", Echo(cell)); }
 
 // A neuron of `pop` by index or label.
 class NeuronNames {
