@@ -143,8 +143,10 @@ TEST(Kill, SigkillAtRandomMomentsThenResumeGivesTheUninterruptedResult) {
 
 TEST(Kill, SigintStopsGracefullyWithStatus130AndAResumeHint) {
   const fs::path dir = Scratch() / "sigint";
+  // No env-step limit: on a fast machine the default budget's remainder
+  // could finish within the resumed run's 500 ms below, before its signal.
   const std::vector<std::string> args =
-      With(kArgs, {"--out", dir.string(), "--set", "budget.generations=100000"});
+      With(kArgs, {"--out", dir.string(), "--set", "budget.generations=100000", "--set", "budget.env_steps=0"});
   ASSERT_EQ(RunFor(args, 700, SIGINT), 130);
   const std::string err = Slurp(Scratch() / "stderr");
   EXPECT_NE(err.find("continue with: neurevo train --resume " + dir.string()), std::string::npos) << err;

@@ -4,7 +4,9 @@
 //   neurevo train --resume RUN_DIR [--set budget.KEY=value]... [--threads N]
 //   neurevo eval RUN_DIR [--episodes N] [--seed S]
 //   neurevo rollout RUN_DIR [--episodes N] [--seed S] [--out FILE]
-//   neurevo config [--markdown]     (every key with its default)
+//   neurevo describe [CONFIG.toml] [--set key=value]... [--json]
+//   neurevo config [CONFIG.toml] [--set key=value]... [--expand]
+//   neurevo config --markdown       (every key with its default)
 //
 // Exit status: 0 success, 2 invalid input (one line naming the key or file),
 // 130 interrupted, 1 any other failure.
@@ -127,10 +129,27 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   rollout->add_option("--seed", rollout_seed, "Seed (default: the run's)");
   rollout->add_option("--out", rollout_out, "Output file (default: standard output)");
 
+  // describe
+  auto* describe = app.add_subcommand("describe", "What a config builds (populations, projections, synapses, "
+                                                  "genes, memory), before any training");
+  std::string describe_path;
+  std::vector<std::string> describe_sets;
+  bool describe_json = false;
+  describe->add_option("config", describe_path, "TOML config file (default: the built-in default)");
+  describe->add_option("--set", describe_sets, "Override a key (repeatable)")->allow_extra_args(false);
+  describe->add_flag("--json", describe_json, "As JSON");
+
   // config
-  auto* config_cmd = app.add_subcommand("config", "Print every config key with its default");
-  bool markdown = false;
-  config_cmd->add_flag("--markdown", markdown, "As the README's Markdown table");
+  auto* config_cmd = app.add_subcommand("config", "Print the resolved config (no CONFIG: every key's default)");
+  bool markdown = false, expand = false;
+  std::string config_cmd_path;
+  std::vector<std::string> config_sets;
+  config_cmd->add_option("config", config_cmd_path, "TOML config file (default: the built-in default)");
+  config_cmd->add_option("--set", config_sets, "Override a key (repeatable)")->allow_extra_args(false);
+  config_cmd->add_flag("--markdown", markdown, "Every key as the README's Markdown table");
+  config_cmd->add_flag("--expand", expand,
+                       "bnn and snn: the same model written out as model.kind = \"network\" with its "
+                       "[[network.populations]] and [[network.projections]], to copy and change");
 
   try {
     app.parse(argc, argv);
@@ -203,9 +222,26 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
       neurevo::RolloutRunToFile(rollout_dir, rollout_episodes, rollout_seed ? &*rollout_seed : nullptr, rollout_out);
     return 0;
   }
+  if (*describe) {
+    g_doing = "building the model";
+    const neurevo::RunConfig config = describe_path.empty()
+                                          ? neurevo::ParseConfig("", describe_sets, "default config")
+                                          : neurevo::LoadConfigFile(describe_path, describe_sets);
+    const nlohmann::json d = neurevo::DescribeRun(config);
+    if (describe_json) fmt::print("{}\n", d.dump(2));
+    else fmt::print("{}", neurevo::DescribeText(d));
+    return 0;
+  }
   if (*config_cmd) {
-    if (markdown) fmt::print("{}", neurevo::ConfigReferenceMarkdown());
-    else fmt::print("{}", neurevo::ConfigToToml(neurevo::RunConfig{}));
+    if (markdown) {
+      fmt::print("{}", neurevo::ConfigReferenceMarkdown());
+      return 0;
+    }
+    neurevo::RunConfig config = config_cmd_path.empty()
+                                    ? neurevo::ParseConfig("", config_sets, "default config")
+                                    : neurevo::LoadConfigFile(config_cmd_path, config_sets);
+    if (expand) config.model = neurevo::ExpandPreset(config.model);
+    fmt::print("{}", neurevo::ConfigToToml(config));
     return 0;
   }
   return 0;

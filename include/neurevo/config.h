@@ -60,9 +60,11 @@ std::vector<ConfigKeyInfo> ConfigKeys();
 
 // Parses `toml_text` (may be empty) and then applies `overrides` ("key=value",
 // value in TOML syntax; bare words are taken as strings), validates, and
-// returns the config. `source` names the file in error messages.
+// returns the config. `source` names the file in error messages; files the
+// config names ([network] tables and lists) are found relative to
+// `base_dir` (empty: the working directory).
 RunConfig ParseConfig(const std::string& toml_text, const std::vector<std::string>& overrides,
-                      const std::string& source = "config");
+                      const std::string& source = "config", const std::string& base_dir = "");
 // Reads and parses a file (ConfigError naming the file if unreadable).
 RunConfig LoadConfigFile(const std::string& path, const std::vector<std::string>& overrides);
 // The fully resolved config as TOML (every key).

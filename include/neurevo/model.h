@@ -7,8 +7,10 @@
 // (already normalised) observation to an action.
 //
 // Kinds: bnn (graded LIF network, the seed paper's BNN), snn (the same network
-// with spiking transmission), rnn (tanh recurrent baseline with as many hidden
-// units as the LIF network), mlp (tanh MLP baseline, hidden sizes configurable).
+// with spiking transmission), network (a LIF network described as populations
+// and projections, network_spec.h; bnn and snn are presets of it), rnn (tanh
+// recurrent baseline with as many hidden units as the LIF network), mlp (tanh
+// MLP baseline, hidden sizes configurable).
 #pragma once
 
 #include <cstdint>
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include "neurevo/genome_layout.h"
+#include "neurevo/network_spec.h"
 #include "neurevo/task.h"
 
 namespace neurevo {
@@ -25,7 +28,17 @@ namespace neurevo {
 // Every field is the config key `model.<field>`; the defaults here are the
 // documented defaults (README, "Configuration").
 struct ModelOptions {
-  std::string kind = "bnn";  // bnn | snn | rnn | mlp
+  std::string kind = "bnn";  // bnn | snn | network | rnn | mlp
+  // kind "network": the description ([[network.populations]],
+  // [[network.projections]]); its input population takes the task's
+  // observations, its output population (or, with readout "linear", its
+  // hidden populations) gives the actions. The neuron constants below are
+  // the defaults of every parameter a population does not set.
+  NetworkSpec network;
+  // Seed of the description's frozen random draws (connections, frozen
+  // weights and parameters): the run's seed (run.seed), set when the config
+  // is read.
+  uint64_t network_seed = 1;
   int excitatory = 10;
   int inhibitory = 10;
   // Connectivity between groups, "FROM->TO" pairs over in, E, I, out (no
@@ -166,6 +179,15 @@ std::unique_ptr<Model> MakeModel(const ModelOptions& options, const Space& obser
 // bnn/snn network (whose synapse list and labels dominate: seconds and
 // gigabytes for millions of synapses).
 long long CountGenes(const ModelOptions& options, const Space& observation, const Space& action);
+
+// A bnn or snn model as the same network written out: model.kind "network"
+// with the preset's description (input and output sizes left to the task),
+// which `neurevo config --expand` prints for a user to copy and change. It
+// decodes every genome to the same network (bit for bit, except that an snn
+// with the potential readout scales its output neurons' synapses in graded
+// units with a range 1 / (spike_reference_hz dt) wider, equal up to
+// rounding). Throws ConfigError for other kinds and the current encoding.
+ModelOptions ExpandPreset(const ModelOptions& options);
 
 // Number of policy outputs for an action space: one per continuous
 // dimension (two with options.continuous_readout "push_pull") or discrete

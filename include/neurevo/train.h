@@ -83,4 +83,14 @@ void RolloutRun(const std::string& run_dir, int episodes, const uint64_t* seed, 
 // ConfigError for a bad run directory before creating anything.
 void RolloutRunToFile(const std::string& run_dir, int episodes, const uint64_t* seed, const std::string& path);
 
+// What a config builds, before any training (`neurevo describe`): the task's
+// sizes; for LIF models (bnn and snn as their presets, or a description) the
+// populations, projections with their synapse counts, and neuron
+// parameters; every gene family with its count, range and first labels; the
+// memory estimate per individual, island and thread. Builds the model (a
+// description's connections are drawn with the run's seed), nothing else.
+nlohmann::json DescribeRun(const RunConfig& config);
+// The same as text, for a terminal.
+std::string DescribeText(const nlohmann::json& description);
+
 }  // namespace neurevo

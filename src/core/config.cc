@@ -1,7 +1,10 @@
 #include "neurevo/config.h"
 
+#include <cctype>
 #include <cmath>
+#include <cstring>
 #include <fmt/format.h>
+#include <filesystem>
 #include <fmt/ranges.h>
 #include <fstream>
 #include <functional>
@@ -222,8 +225,11 @@ const std::vector<Entry>& Schema() {
                                  "`include_cfrc_ext_in_observation` (true); other tasks have none. "
                                  "`--set task.options.NAME=value` sets one."));
     // Model.
-    s.push_back(Choice("model.kind", FIELD(model.kind), {"bnn", "snn", "rnn", "mlp"},
-                       "bnn: graded LIF network; snn: spiking LIF network; rnn, mlp: tanh baselines."));
+    s.push_back(Choice("model.kind", FIELD(model.kind), {"bnn", "snn", "network", "rnn", "mlp"},
+                       "bnn: graded LIF network; snn: spiking LIF network (both presets of a network "
+                       "description, `neurevo config --expand` shows it); network: the config's own "
+                       "[[network.populations]] and [[network.projections]] (README: Networks as populations "
+                       "and projections); rnn, mlp: tanh baselines."));
     s.push_back(Int("model.excitatory", FIELD(model.excitatory), 0, 100000, "Excitatory neurons (rnn: hidden units = E + I)."));
     s.push_back(Int("model.inhibitory", FIELD(model.inhibitory), 0, 100000, "Inhibitory neurons."));
     s.push_back(StringList("model.connectivity", FIELD(model.connectivity), "FROM->TO over in, E, I, out; nothing into in",
@@ -399,16 +405,41 @@ bool IsKeyPrefix(const std::string& prefix) {
   }
   if (!same_section.empty())
     Fail(key, fmt::format("unknown key; allowed keys in [{}]: {}", section, fmt::join(same_section, ", ")));
+  sections.push_back("network");
   Fail(key, fmt::format("unknown key; allowed sections: {}", fmt::join(sections, ", ")));
 }
 
-void ApplyTable(RunConfig& c, const toml::table& table, const std::string& prefix) {
+// [network]: the description of a kind "network" model. Files it names are
+// found beside the config (`base_dir`); neuron tables are read now, list
+// files when the network is built, so their paths are made absolute (the
+// run directory's config.toml then names the same files).
+void ApplyNetwork(RunConfig& c, const toml::node& node, const std::string& base_dir) {
+  namespace fs = std::filesystem;
+  const toml::table* t = node.as_table();
+  if (!t)
+    Fail("network", fmt::format("expected tables ([[network.populations]], [[network.projections]]), got {}",
+                                TomlTypeName(node)));
+  const auto resolve = [&base_dir](const std::string& path) {
+    fs::path p(path);
+    if (p.is_relative() && !base_dir.empty()) p = fs::path(base_dir) / p;
+    return fs::absolute(p).lexically_normal().string();
+  };
+  c.model.network = ParseNetworkSpec(*t, "network", [&resolve](const std::string& path) {
+    return ReadFile(resolve(path), kNetworkFileMaxBytes);
+  });
+  for (ProjectionSpec& p : c.model.network.projections)
+    if (p.connector.kind == ConnectorSpec::Kind::kList) p.connector.file = resolve(p.connector.file);
+}
+
+void ApplyTable(RunConfig& c, const toml::table& table, const std::string& prefix, const std::string& base_dir) {
   for (const auto& [k, node] : table) {
     const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
     if (const Entry* e = FindEntry(key)) {
       e->set(c, node);
+    } else if (key == "network") {
+      ApplyNetwork(c, node, base_dir);
     } else if (const toml::table* sub = node.as_table(); sub && IsKeyPrefix(key)) {
-      ApplyTable(c, *sub, key);
+      ApplyTable(c, *sub, key, base_dir);
     } else {
       // Also a table that no key lives in, even an empty one ([foo]).
       UnknownKey(key);
@@ -427,6 +458,9 @@ void ApplyOverride(RunConfig& c, const std::string& assignment) {
   // TOML would end the value at a line break and silently drop the rest.
   if (value.find_first_of("\r\n") != std::string::npos)
     Fail(Echo(key), "--set: a value must be one line");
+  if (key == "network" || key.starts_with("network."))
+    Fail("network", "the network description is read from the config file ([[network.populations]], "
+                    "[[network.projections]]); --set cannot change it: copy the config and edit it");
   if (key.starts_with("task.options.") && key.size() > 13) {  // one task option
     toml::table parsed;
     try {
@@ -497,6 +531,13 @@ void ResolveRealTimeSubsteps(RunConfig& c) {
 
 void Validate(const RunConfig& c) {
   const ModelOptions& m = c.model;
+  if (m.kind == "network" && m.network.populations.empty())
+    Fail("network.populations", "model.kind = \"network\" needs a description: [[network.populations]] and "
+                                "[[network.projections]] tables (README: Networks as populations and projections)");
+  if (m.kind != "network" && !m.network.populations.empty())
+    Fail("network", fmt::format("a network description is used only with model.kind = \"network\"; allowed: "
+                                "set model.kind = \"network\", or remove [network] (model.kind is \"{}\")",
+                                m.kind));
   if (m.min_delay_ms < m.dt_ms * (1 - 1e-9))
     Fail("model.min_delay_ms", fmt::format("{} is shorter than one substep; allowed: >= model.dt_ms ({})",
                                            m.min_delay_ms, m.dt_ms));
@@ -559,8 +600,9 @@ void Validate(const RunConfig& c) {
                        task->action_space().vector_size() * 2.0;
   double mlp_genes = 0, width = task->observation_space().vector_size();
   for (int h : m.mlp_hidden) mlp_genes += (width + 1) * h, width = h;
+  // (A description's size is bounded when it is drawn, network_instance.cc.)
   const double genes_bound = m.kind == "mlp" ? mlp_genes : 3.0 * units * units;
-  if (genes_bound > kMaxGenes)
+  if (m.kind != "network" && genes_bound > kMaxGenes)
     Fail(m.kind == "mlp" ? "model.mlp_hidden" : "model.excitatory",
          fmt::format("the network would have up to {:.3g} genes; allowed: at most {:.0e}", genes_bound, kMaxGenes));
   // Connectivity and task/model compatibility are checked as building them
@@ -597,12 +639,12 @@ std::vector<ConfigKeyInfo> ConfigKeys() {
 }
 
 RunConfig ParseConfig(const std::string& toml_text, const std::vector<std::string>& overrides,
-                      const std::string& source) {
+                      const std::string& source, const std::string& base_dir) {
   RunConfig c;
   CheckTomlNesting(toml_text, source);  // toml++ recurses per level: bound it first
   try {
     toml::table root = toml::parse(toml_text, source);
-    ApplyTable(c, root, "");
+    ApplyTable(c, root, "", base_dir);
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
     throw ConfigError(fmt::format("{}:{}:{}: {}", source, where.line, where.column, e.description()));
@@ -610,13 +652,15 @@ RunConfig ParseConfig(const std::string& toml_text, const std::vector<std::strin
     throw ConfigError(fmt::format("{}: {}", source, e.what()));
   }
   for (const auto& o : overrides) ApplyOverride(c, o);
+  c.model.network_seed = c.seed;  // frozen draws of a description come from the run's seed
   ResolveRealTimeSubsteps(c);
   Validate(c);
   return c;
 }
 
 RunConfig LoadConfigFile(const std::string& path, const std::vector<std::string>& overrides) {
-  return ParseConfig(ReadFile(path, kConfigFileMaxBytes), overrides, path);
+  return ParseConfig(ReadFile(path, kConfigFileMaxBytes), overrides, path,
+                     std::filesystem::path(path).parent_path().string());
 }
 
 namespace {
@@ -627,6 +671,55 @@ std::string TomlFloat(double x) {
   std::string text = FormatNumber(x);
   if (text.find_first_of(".eni") == std::string::npos) text += ".0";
   return text;
+}
+
+// Every float literal of a TOML line outside strings, written shortest.
+std::string ShortestFloatTokens(const std::string& line) {
+  std::string out;
+  char quote = 0;
+  for (size_t i = 0; i < line.size();) {
+    const char ch = line[i];
+    if (quote) {
+      if (ch == '\\' && quote == '"' && i + 1 < line.size()) {
+        out += line.substr(i, 2);
+        i += 2;
+        continue;
+      }
+      if (ch == quote) quote = 0;
+      out += ch;
+      ++i;
+      continue;
+    }
+    if (ch == '"' || ch == '\'') {
+      quote = ch;
+      out += ch;
+      ++i;
+      continue;
+    }
+    const bool starts = std::isdigit(static_cast<unsigned char>(ch)) ||
+                        ((ch == '-' || ch == '+') && i + 1 < line.size() &&
+                         std::isdigit(static_cast<unsigned char>(line[i + 1])));
+    const bool after_word = i > 0 && (std::isalnum(static_cast<unsigned char>(line[i - 1])) || line[i - 1] == '_');
+    if (!starts || after_word) {
+      out += ch;
+      ++i;
+      continue;
+    }
+    size_t end = i + 1;
+    while (end < line.size() && (std::isalnum(static_cast<unsigned char>(line[end])) ||
+                                 std::strchr(".+-_", line[end]) != nullptr))
+      ++end;
+    const std::string token = line.substr(i, end - i);
+    if (token.find_first_of(".eE") != std::string::npos && token.find('_') == std::string::npos) {
+      char* parsed_end = nullptr;
+      const double x = std::strtod(token.c_str(), &parsed_end);
+      out += parsed_end == token.c_str() + token.size() ? TomlFloat(x) : token;
+    } else {
+      out += token;
+    }
+    i = end;
+  }
+  return out;
 }
 
 // toml++ (the compiled Debian library) writes floats with 17 significant
@@ -640,7 +733,9 @@ std::string ShortestFloats(const std::string& toml, const toml::table& root) {
     const std::string text = start == std::string::npos ? "" : line.substr(start);
     if (text.starts_with("[")) section = text.substr(1, text.find(']') - 1);
     const auto eq = text.find(" = ");
-    if (eq != std::string::npos) {
+    if (section.starts_with("[network.") || section.starts_with("network.")) {  // values, lists, inline tables
+      line = ShortestFloatTokens(line);
+    } else if (eq != std::string::npos) {
       const toml::node_view<const toml::node> node = root.at_path(section + "." + text.substr(0, eq));
       if (const auto x = node.as_floating_point()) line = line.substr(0, start + eq + 3) + TomlFloat(x->get());
     }
@@ -653,6 +748,7 @@ std::string ShortestFloats(const std::string& toml, const toml::table& root) {
 std::string ConfigToToml(const RunConfig& c) {
   toml::table root;
   for (const auto& e : Schema()) e.put(c, root, e.info.key);
+  if (c.model.kind == "network") root.insert("network", NetworkSpecToToml(c.model.network));
   std::stringstream ss;
   ss << root << "\n";
   return ShortestFloats(ss.str(), root);

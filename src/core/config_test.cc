@@ -76,7 +76,7 @@ TEST(Config, WrongTypeAndRangeNameTheKeyAndWhatIsAllowed) {
   EXPECT_NE(e.find("out of range"), std::string::npos) << e;
   EXPECT_NE(e.find("0 .. 1000000"), std::string::npos) << e;
   e = ErrorOf("", {"model.kind=lstm"});
-  EXPECT_NE(e.find("bnn | snn | rnn | mlp"), std::string::npos) << e;
+  EXPECT_NE(e.find("bnn | snn | network | rnn | mlp"), std::string::npos) << e;
   e = ErrorOf("", {"task.name=Nope-v0"});
   EXPECT_NE(e.find("task.name"), std::string::npos) << e;
   EXPECT_NE(e.find("CartPole-v1"), std::string::npos) << e;

@@ -14,6 +14,8 @@ namespace neurevo {
 // memory (MachineMemoryBytes), since a full CMA-ES checkpoint can
 // legitimately hold gigabytes.
 inline constexpr uint64_t kConfigFileMaxBytes = uint64_t{1} << 20;
+// Files a network description reads (neuron tables, synapse lists).
+inline constexpr uint64_t kNetworkFileMaxBytes = uint64_t{64} << 20;
 // Physical memory of this machine: no file larger than that can be loaded.
 uint64_t MachineMemoryBytes();
 

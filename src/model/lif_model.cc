@@ -1,7 +1,8 @@
-// The bnn / snn models: LIF networks decoded from genomes (lif_network.h).
+// The bnn / snn / network models: LIF networks decoded from genomes (lif_network.h).
 #include "model/lif_model.h"
 
 #include "model/lif_preset.h"
+#include "model/network_model.h"
 #include "model/topology.h"
 
 #include <algorithm>
@@ -87,10 +88,18 @@ long long LifReadoutGenes(const ModelOptions& options, const Space& action) {
   return static_cast<long long>(NumOutputs(action, options)) * (options.excitatory + options.inhibitory + 1);
 }
 
+namespace {
+// bnn and snn are presets of the description; kind "network" is the
+// config's own.
+LifDecoder MakeDecoder(const ModelOptions& options, const Space& observation, const Space& action) {
+  if (options.kind == "network") return NetworkDecoder(options, observation, action);
+  return LifPresetDecoder(options, LifInputs(options, observation), LifOutputNeurons(options, action),
+                          options.readout == "linear" ? NumOutputs(action, options) : 0, observation.vector_size());
+}
+}  // namespace
+
 LifModel::LifModel(const ModelOptions& options, const Space& observation, const Space& action)
-    : decoder_(LifPresetDecoder(options, LifInputs(options, observation), LifOutputNeurons(options, action),
-                                options.readout == "linear" ? NumOutputs(action, options) : 0,
-                                observation.vector_size())),
+    : decoder_(MakeDecoder(options, observation, action)),
       action_(action),
       substeps_(options.substeps),
       warmup_steps_(options.warmup_steps) {}

@@ -1,4 +1,5 @@
-// Model for kinds bnn (graded transmission) and snn (spiking transmission).
+// Model for kinds bnn (graded transmission), snn (spiking transmission) and
+// network (a description from the run config, network_model.h).
 #pragma once
 
 #include "model/lif_network.h"

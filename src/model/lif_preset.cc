@@ -90,6 +90,39 @@ LifDecoder LifPresetDecoder(const ModelOptions& o, int inputs, int outputs, int 
                     /*spike_units_everywhere=*/true);
 }
 
+ModelOptions ExpandPreset(const ModelOptions& o) {
+  if (o.kind != "bnn" && o.kind != "snn")
+    throw ConfigError(fmt::format("model.kind: --expand writes out the bnn and snn presets, not '{}'; allowed: "
+                                  "bnn | snn",
+                                  Echo(o.kind)));
+  if (o.input_encoding == "current")
+    throw ConfigError("model.input_encoding: \"current\" (observations injected into hidden neurons) has no "
+                      "network form; allowed with --expand: single | pair");
+  NetworkSpec spec = LifPresetSpec(o, 0, 0);
+  for (PopulationSpec& p : spec.populations)
+    if (p.role != Role::kHidden) p.size = kSizeFromTask;
+  if (o.readout == "linear") {  // no output population: the decoder reads E and I
+    std::erase_if(spec.populations, [](const PopulationSpec& p) { return p.role == Role::kOutput; });
+    std::erase_if(spec.projections, [](const ProjectionSpec& p) { return p.pre == "out" || p.post == "out"; });
+  }
+  // The snn preset gives every synapse the spike-train weight unit, its
+  // graded output integrators' too; a description gives each synapse its
+  // presynaptic neuron's (graded): the same conductance needs a range
+  // 1 / (reference rate per substep) wider.
+  const bool graded_outputs = o.kind == "snn" && o.snn_readout == "potential" && o.readout != "linear";
+  if (graded_outputs)
+    for (ProjectionSpec& p : spec.projections)
+      if (p.pre == "out") {
+        const double widen = 1.0 / (o.spike_reference_hz * 1e-3 * o.dt_ms);
+        p.weight.low *= widen;
+        p.weight.high *= widen;
+      }
+  ModelOptions out = o;
+  out.kind = "network";
+  out.network = std::move(spec);
+  return out;
+}
+
 InstanceOptions LifInstanceOptions(const ModelOptions& o, uint64_t seed) {
   InstanceOptions options;
   options.seed = seed;

@@ -7,7 +7,7 @@
 
 #include "model/lif_network.h"
 #include "model/network_instance.h"
-#include "model/network_spec.h"
+#include "neurevo/network_spec.h"
 #include "neurevo/model.h"
 
 namespace neurevo {

@@ -32,23 +32,26 @@ void CheckModelOptions(const ModelOptions& options, const Space& observation, co
     throw ConfigError("task.name: tasks with discrete observations are not supported");
   if (NumOutputs(action, options) > 64)
     throw ConfigError("task.name: at most 64 policy outputs are supported");
-  if (options.kind != "bnn" && options.kind != "snn" && options.kind != "rnn" && options.kind != "mlp")
+  if (options.kind != "bnn" && options.kind != "snn" && options.kind != "network" && options.kind != "rnn" &&
+      options.kind != "mlp")
     throw ConfigError(
-        fmt::format("model.kind: unknown model '{}'; allowed: bnn, snn, rnn, mlp", options.kind));
+        fmt::format("model.kind: unknown model '{}'; allowed: bnn, snn, network, rnn, mlp", options.kind));
 }
 }  // namespace
 
 std::unique_ptr<Model> MakeModel(const ModelOptions& options, const Space& observation,
                                  const Space& action) {
   CheckModelOptions(options, observation, action);
-  if (options.kind == "bnn" || options.kind == "snn")
+  if (options.kind == "bnn" || options.kind == "snn" || options.kind == "network")
     return std::make_unique<LifModel>(options, observation, action);
   if (options.kind == "rnn") return std::make_unique<RnnModel>(options, observation, action);
   return std::make_unique<MlpModel>(options, observation, action);
 }
 
 long long CountGenes(const ModelOptions& options, const Space& observation, const Space& action) {
-  if (options.kind != "bnn" && options.kind != "snn")  // their layouts are cheap to build
+  // Their layouts are cheap to build; a description's synapse count is known
+  // only once drawn (its size is bounded by the description's readers).
+  if (options.kind != "bnn" && options.kind != "snn")
     return MakeModel(options, observation, action)->layout().size();
   CheckModelOptions(options, observation, action);
   const int inputs = LifInputs(options, observation), outputs = LifOutputNeurons(options, action);

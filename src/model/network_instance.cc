@@ -17,11 +17,12 @@ namespace neurevo {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-// Neurons and synapses a description may ask for before memory checks see
-// it: far above any seed system (the largest, a 10^4-neuron benchmark, has
-// 10^6 synapses), far below what an int index can hold.
+// Neurons and synapses a description may ask for: far above any seed
+// system (the largest, a 10^4-neuron benchmark, has 10^6 synapses), far
+// below what an int index can hold, and small enough that drawing them
+// (about 80 bytes a synapse while instantiating) fits a 24 GB machine.
 constexpr long long kMaxNeurons = 10'000'000;
-constexpr long long kMaxSynapses = 1'000'000'000;
+constexpr long long kMaxSynapses = 100'000'000;
 
 std::string ProjectionName(const ProjectionSpec& p) { return p.name.empty() ? p.pre + "->" + p.post : p.name; }
 
@@ -205,6 +206,13 @@ NetworkInstance Instantiate(const NetworkSpec& spec, const InstanceOptions& opti
     const std::string text = p.connector.kind == ConnectorSpec::Kind::kList && options.read_list
                                  ? options.read_list(p.connector.file)
                                  : std::string();
+    // Refused before any is drawn: a description can ask for 10^14.
+    const long long expected = ExpectedConnections(p.connector, spec.populations[pre].size,
+                                                   spec.populations[post].size, pre == post);
+    if (expected > kMaxSynapses - chemical)
+      throw ConfigError(fmt::format("{}: about {} connections would make the network more than {} synapses; allowed: "
+                                    "at most {}",
+                                    what, expected, kMaxSynapses, kMaxSynapses));
     const std::vector<Connection> connections =
         Connect(p, static_cast<int>(j), spec.populations[pre], spec.populations[post], options.seed, text);
     if (static_cast<long long>(connections.size()) + chemical > kMaxSynapses)

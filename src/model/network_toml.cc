@@ -301,6 +301,7 @@ void PutValue(toml::table& t, const std::string& key, const ValueSpec& v) {
     if (v.low > -1e300) spec.insert("low", v.low);
     if (v.high < 1e300) spec.insert("high", v.high);
   }
+  spec.is_inline(true);  // tau_m_ms = { evolve = [5.0, 50.0] }, as a user writes it
   t.insert_or_assign(key, std::move(spec));
 }
 

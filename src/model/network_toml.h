@@ -31,15 +31,13 @@
 #include <string>
 #include <toml++/toml.h>
 
-#include "model/network_spec.h"
+#include "neurevo/network_spec.h"
 
 namespace neurevo {
 
 // Keys of a population table that are not neuron parameters.
 inline constexpr const char* kPopulationKeys[] = {"name", "size",   "model",        "role",
                                                   "dale", "labels", "transmission", "table"};
-// A population's size taken from the task (input and output roles).
-inline constexpr int kSizeFromTask = -1;
 
 // "a string", "an integer", ... for messages about a value's TOML type.
 std::string TomlTypeName(const toml::node& node);

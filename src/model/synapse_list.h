@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "model/network_spec.h"
+#include "neurevo/network_spec.h"
 
 namespace neurevo {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "model/network_spec.h"
+#include "neurevo/network_spec.h"
 #include "neurevo/random.h"
 
 namespace neurevo {

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "model/network_model.h"
 #include "neurevo/error.h"
 #include "neurevo/model.h"
 #include "neurevo/task.h"
@@ -96,10 +97,26 @@ MemoryEstimate EstimateMemory(const RunConfig& c) {
     const double ring = std::ceil(m.max_delay_ms / m.dt_ms) + 1;
     ring_bytes = (neurons + 1) * (2 * ring + 8) * sizeof(float);
   }
+  // A description: its drawn synapses, held once by the model (about 40
+  // bytes each with its labels' share) and by each thread's decoded network
+  // (offset, weight, delay, the pass's copy: about 16 bytes).
+  double synapse_fixed_bytes = 0, synapse_thread_bytes = 0;
+  if (m.kind == "network") {
+    const NetworkInstance net = InstantiateForTask(m, obs, act);
+    int max_delay = DelaySubsteps(m.max_delay_ms, m.dt_ms);
+    for (const InstanceFamily& f : net.families)
+      if (f.whole)
+        for (double h : f.high) max_delay = std::max(max_delay, static_cast<int>(h));
+    for (const InstanceSynapse& syn : net.synapses) max_delay = std::max(max_delay, syn.delay_substeps);
+    ring_bytes = (net.neurons + 1.0) * (2.0 * (max_delay + 1) + 8) * sizeof(float);
+    const double synapses = static_cast<double>(net.synapses.size() + net.gaps.size());
+    synapse_fixed_bytes = 40.0 * synapses;
+    synapse_thread_bytes = 16.0 * synapses;
+  }
   e.delay_ring_bytes = ring_bytes * kMargin;
-  e.per_thread_bytes = kThreadBytes + n * kThreadPerGene + ring_bytes;
+  e.per_thread_bytes = kThreadBytes + n * kThreadPerGene + ring_bytes + synapse_thread_bytes;
   // The final evaluation holds one chunk of episode results at a time.
-  e.fixed_bytes = kProcessBytes + n * kFixedPerGene + 32.0 * std::min(c.eval_episodes, 1 << 20);
+  e.fixed_bytes = kProcessBytes + n * kFixedPerGene + 32.0 * std::min(c.eval_episodes, 1 << 20) + synapse_fixed_bytes;
   e.per_individual_bytes *= kMargin;
   e.per_island_bytes *= kMargin;
   e.per_thread_bytes *= kMargin;

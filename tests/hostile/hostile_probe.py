@@ -313,6 +313,53 @@ def main():
         for cmd in (["eval", f], ["rollout", f], ["train", "--quiet", "--resume", f]):
             refused_unchanged("special files", f"run dir is a file: {cmd[0]}", cmd, d)
 
+        # 2b. Network descriptions (model.kind = "network"): files they name
+        # are special or absurd, values out of range, sizes that cannot fit.
+        net_head = ('[model]\nkind = "network"\n[[network.populations]]\nname = "in"\nrole = "input"\n'
+                    '[[network.populations]]\nname = "out"\nrole = "output"\n')
+        net_cases = {}
+        for kname, make in kinds.items():
+            for use in ("table", "list"):
+                target = os.path.join(tmp, f"net_{use}_{kname.replace('/', '_').replace(' ', '_')}")
+                make(target)
+                if use == "table":
+                    net_cases[f"neuron table is {kname}"] = net_head + \
+                        f'[[network.populations]]\nname = "c"\ntable = "{target}"\n'
+                else:
+                    net_cases[f"synapse list is {kname}"] = net_head + \
+                        f'[[network.projections]]\npre = "in"\npost = "out"\nconnector = "list"\nfile = "{target}"\n'
+        hidden = '[[network.populations]]\nname = "h"\nsize = {size}\n'
+        proj = '[[network.projections]]\npre = "{pre}"\npost = "{post}"\n'
+        for name, extra in {
+            "size 2^31": hidden.format(size=2 ** 31),
+            "size -1": hidden.format(size=-1),
+            "10^12 synapses": hidden.format(size=1000000) + proj.format(pre="h", post="h"),
+            "probability nan": hidden.format(size=3) + proj.format(pre="in", post="h") +
+                               'connector = "fixed_probability"\nprobability = nan\n',
+            "probability 2": hidden.format(size=3) + proj.format(pre="in", post="h") +
+                             'connector = "fixed_probability"\nprobability = 2.0\n',
+            "in_degree above the population": hidden.format(size=3) + proj.format(pre="in", post="h") +
+                                              'connector = "fixed_in_degree"\nin_degree = 100\n',
+            "unknown population": proj.format(pre="in", post="nowhere"),
+            "projection into the input": proj.format(pre="out", post="in"),
+            "weight inf": hidden.format(size=3) + proj.format(pre="in", post="h") + "weight = inf\n",
+            "evolved range reversed": hidden.format(size=3) + proj.format(pre="in", post="h") +
+                                      "weight = { evolve = [1.0, 0.0] }\n",
+            "tau_m 0": hidden.format(size=3) + "tau_m_ms = 0.0\n",
+            "list of a million thresholds for 3 neurons": hidden.format(size=3) +
+                "v_threshold_mV = [" + ", ".join(["-50.0"] * 1000000) + "]\n",
+            "two input populations": '[[network.populations]]\nname = "in2"\nrole = "input"\n',
+            "no populations": "",
+        }.items():
+            net_cases[name] = (net_head if name != "no populations" else '[model]\nkind = "network"\n') + extra
+        for name, text in net_cases.items():
+            path = os.path.join(tmp, "net.toml")
+            with open(path, "w") as f:
+                f.write(text)
+            out = os.path.join(tmp, "never")
+            rc, err = run(["train", path, "--out", out])
+            record("network descriptions", name, "refuse", rc, err, lost=os.path.exists(out))
+
         # 3 and 4. Counters and optimizer state, edited inside a checkpoint
         # with a valid checksum: the newest is set aside, the older used.
         newest = os.path.join(base, "checkpoints", ckpts[-1])

@@ -46,6 +46,9 @@ struct ValueSpec {
 };
 
 enum class Role { kInput, kHidden, kOutput };
+// A population's size taken from the task: the input population's from the
+// observations, the output population's from the actions.
+inline constexpr int kSizeFromTask = -1;
 // Dale's law: the transmitter every synapse of a neuron releases.
 enum class DaleType : int8_t { kExcitatory = 0, kInhibitory = 1 };
 
