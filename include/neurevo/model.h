@@ -1,10 +1,13 @@
 // Models turn a genome into a controller (a Policy) for a task.
 //
 // A Model is const and shared by all workers: it knows the genome layout and
-// decodes genomes. A Policy is one decoded genome plus its mutable state
-// (membrane potentials, conductances, delay buffers, its noise stream); it is
-// owned by one worker, reset at the start of each episode, and maps each
-// (already normalised) observation to an action.
+// decodes genomes. As MuJoCo separates mjModel from mjData, a decoded genome
+// (a Controller: the network's weights, delays and neuron constants) is
+// read-only and shared, decoded once per individual however many episodes
+// and workers run it; a Policy is one running state of it (membrane
+// potentials, conductances, delay buffers, its noise stream), owned by one
+// worker, reset at the start of each episode, mapping each (already
+// normalised) observation to an action.
 //
 // Kinds: bnn (graded LIF network, the seed paper's BNN), snn (the same network
 // with spiking transmission), network (a LIF network described as populations
@@ -162,11 +165,25 @@ class Policy {
   virtual std::span<const float> outputs() const = 0;
 };
 
+// A decoded genome, read-only: any number of threads may make and run
+// policies of it at once. Each policy keeps its controller alive.
+class Controller : public std::enable_shared_from_this<Controller> {
+ public:
+  virtual ~Controller() = default;
+  // A fresh running state of this controller.
+  virtual std::unique_ptr<Policy> NewPolicy() const = 0;
+};
+
 class Model {
  public:
   virtual ~Model() = default;
   virtual const GenomeLayout& layout() const = 0;
-  virtual std::unique_ptr<Policy> Decode(std::span<const double> genome) const = 0;
+  // Decodes a genome once, for every episode and worker that runs it.
+  virtual std::shared_ptr<const Controller> DecodeController(std::span<const double> genome) const = 0;
+  // One running state of a freshly decoded genome.
+  std::unique_ptr<Policy> Decode(std::span<const double> genome) const {
+    return DecodeController(genome)->NewPolicy();
+  }
   // Synapses (or weights) updated per environment step, for throughput figures.
   virtual long long synapses() const = 0;
   virtual int substeps() const = 0;

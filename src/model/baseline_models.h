@@ -14,7 +14,7 @@ class RnnModel : public Model {
  public:
   RnnModel(const ModelOptions& options, const Space& observation, const Space& action);
   const GenomeLayout& layout() const override { return layout_; }
-  std::unique_ptr<Policy> Decode(std::span<const double> genome) const override;
+  std::shared_ptr<const Controller> DecodeController(std::span<const double> genome) const override;
   long long synapses() const override { return weights_per_step_; }
   int substeps() const override { return 1; }
 
@@ -29,7 +29,7 @@ class MlpModel : public Model {
  public:
   MlpModel(const ModelOptions& options, const Space& observation, const Space& action);
   const GenomeLayout& layout() const override { return layout_; }
-  std::unique_ptr<Policy> Decode(std::span<const double> genome) const override;
+  std::shared_ptr<const Controller> DecodeController(std::span<const double> genome) const override;
   long long synapses() const override { return weights_per_step_; }
   int substeps() const override { return 1; }
 

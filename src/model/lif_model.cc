@@ -3,7 +3,6 @@
 
 #include "model/lif_preset.h"
 #include "model/network_model.h"
-#include "model/topology.h"
 
 #include <algorithm>
 #include <memory>
@@ -11,15 +10,23 @@
 namespace neurevo {
 
 namespace {
+// A decoded LIF genome: the network and how its outputs become actions.
+struct LifController : Controller {
+  LifController(LifNetwork n, const Space& a, int warmup) : net(std::move(n)), action_space(a), warmup_steps(warmup) {}
+  std::unique_ptr<Policy> NewPolicy() const override;
+  const LifNetwork net;
+  const Space action_space;
+  const int warmup_steps;
+};
+
 class LifPolicy : public Policy {
  public:
-  LifPolicy(LifNetwork net, const Space& action_space, int warmup_steps)
-      : net_(std::move(net)),
+  explicit LifPolicy(std::shared_ptr<const LifController> controller)
+      : controller_(std::move(controller)),
+        net_(controller_->net),
         state_(net_),
-        action_space_(action_space),
         outputs_(net_.outputs),
-        decoded_(net_.readout_outputs),
-        warmup_steps_(warmup_steps) {}
+        decoded_(net_.readout_outputs) {}
   void Reset(uint64_t noise_key) override {
     state_.Reset(noise_key);
     warm_ = false;
@@ -28,12 +35,12 @@ class LifPolicy : public Policy {
     // Warm-up: the network settles on the first observation before it acts,
     // so the transient from the reset state does not drive the first actions.
     if (!warm_) {
-      for (int k = 0; k < warmup_steps_; ++k) state_.Step(observation, outputs_);
+      for (int k = 0; k < controller_->warmup_steps; ++k) state_.Step(observation, outputs_);
       warm_ = true;
     }
     state_.Step(observation, outputs_);
     if (net_.readout_outputs == 0) {
-      DecodeAction(outputs_, {0.0, 1.0}, action_space_, action);
+      DecodeAction(outputs_, {0.0, 1.0}, controller_->action_space, action);
       return;
     }
     // Linear readout: y in [-1, 1], passed on as 0.5 + y / 2 in [0, 1].
@@ -44,7 +51,7 @@ class LifPolicy : public Policy {
       for (int j = 0; j < read; ++j) y += w[j] * outputs_[j];
       decoded_[k] = 0.5f + 0.5f * std::clamp(y, -1.f, 1.f);
     }
-    DecodeAction(decoded_, {0.0, 1.0}, action_space_, action);
+    DecodeAction(decoded_, {0.0, 1.0}, controller_->action_space, action);
   }
   bool healthy() const override { return state_.healthy(); }
   std::span<const float> outputs() const override {
@@ -52,14 +59,17 @@ class LifPolicy : public Policy {
   }
 
  private:
-  const LifNetwork net_;  // declared before state_, which refers to it
+  const std::shared_ptr<const LifController> controller_;  // declared first: net_ and state_ refer to it
+  const LifNetwork& net_;
   LifState state_;
-  const Space action_space_;
   std::vector<float> outputs_;
   std::vector<float> decoded_;  // linear readout: the policy outputs
-  const int warmup_steps_;
   bool warm_ = false;
 };
+
+std::unique_ptr<Policy> LifController::NewPolicy() const {
+  return std::make_unique<LifPolicy>(std::static_pointer_cast<const LifController>(shared_from_this()));
+}
 }  // namespace
 
 int LifInputs(const ModelOptions& options, const Space& observation) {
@@ -69,10 +79,9 @@ int LifInputs(const ModelOptions& options, const Space& observation) {
 
 int LifCurrentReceivers(const ModelOptions& options, const Space& action) {
   if (options.input_encoding != "current") return 0;
-  const auto& c = options.connectivity;
-  return (InputProjectsTo(c, Group::kExcitatory) ? options.excitatory : 0) +
-         (InputProjectsTo(c, Group::kInhibitory) ? options.inhibitory : 0) +
-         (InputProjectsTo(c, Group::kOutput) ? LifOutputNeurons(options, action) : 0);
+  const PresetPairs connected = PresetConnectivity(options.connectivity);
+  return (connected[0][1] ? options.excitatory : 0) + (connected[0][2] ? options.inhibitory : 0) +
+         (connected[0][3] ? LifOutputNeurons(options, action) : 0);
 }
 
 long long LifInputWeightGenes(const ModelOptions& options, const Space& observation, const Space& action) {
@@ -104,8 +113,8 @@ LifModel::LifModel(const ModelOptions& options, const Space& observation, const 
       substeps_(options.substeps),
       warmup_steps_(options.warmup_steps) {}
 
-std::unique_ptr<Policy> LifModel::Decode(std::span<const double> genome) const {
-  return std::make_unique<LifPolicy>(decoder_.Decode(genome), action_, warmup_steps_);
+std::shared_ptr<const Controller> LifModel::DecodeController(std::span<const double> genome) const {
+  return std::make_shared<const LifController>(decoder_.Decode(genome), action_, warmup_steps_);
 }
 
 long long LifModel::synapses() const {

@@ -24,7 +24,7 @@ class LifModel : public Model {
  public:
   LifModel(const ModelOptions& options, const Space& observation, const Space& action);
   const GenomeLayout& layout() const override { return decoder_.layout(); }
-  std::unique_ptr<Policy> Decode(std::span<const double> genome) const override;
+  std::shared_ptr<const Controller> DecodeController(std::span<const double> genome) const override;
   long long synapses() const override;
   int substeps() const override { return substeps_; }
   const LifDecoder& decoder() const { return decoder_; }

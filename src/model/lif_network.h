@@ -2,7 +2,7 @@
 // transmission modes: graded (BNN) and spiking (SNN). Equations: DESIGN.md §2
 // and the README's "Model" section.
 //
-// LifNetwork is the const, decoded model (topology, weights, delays, neuron
+// LifNetwork is the const, decoded model (synapses, weights, delays, neuron
 // parameters), shareable between threads. LifState is one worker's mutable
 // state; Step() advances it by one environment step (`substeps` substeps).
 //
@@ -102,7 +102,7 @@ struct LifNetwork {
   long long synapse_count() const { return static_cast<long long>(weight.size()); }
 };
 
-// The size of the genome LifDecoder(options, topology) lays out, from the
+// The size of the genome a preset LifDecoder lays out, from the
 // neuron and synapse counts alone (validation sizes large networks this way);
 // decoder_genes: those of the linear readout and the input weights.
 long long LifGeneCount(const ModelOptions& options, int neurons, long long synapses,

@@ -19,7 +19,6 @@
 
 #include "model/lif_model.h"
 #include "model/lif_preset.h"
-#include "model/topology.h"
 #include "neurevo/error.h"
 #include "neurevo/model.h"
 #include "neurevo/random.h"
@@ -890,7 +889,7 @@ TEST(LifReadout, LinearReadoutIsASignedMapOfTheEAndINeurons) {
     EXPECT_DOUBLE_EQ(w->high, 2.0 / std::sqrt(20.0));
     EXPECT_DOUBLE_EQ(w->low, -w->high);
     EXPECT_EQ(lif.decoder().network().populations[3].size, 0);  // no output neurons
-    EXPECT_EQ(model->synapses(), CountSynapses(3, 10, 10, 0, o.connectivity));
+    EXPECT_EQ(model->synapses(), PresetSynapseCount(o, 3, 0));
     // Input synapses strong enough that the observation matters.
     auto genome = RandomGenome(layout.size(), 3);
 

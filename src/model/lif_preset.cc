@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include "model/neuron_models.h"
-#include "model/topology.h"
 #include "neurevo/error.h"
 
 namespace neurevo {
@@ -16,11 +15,46 @@ bool EvolvesDelays(const ModelOptions& o) {
   return o.evolve_delays && DelaySubsteps(o.max_delay_ms, o.dt_ms) > DelaySubsteps(o.min_delay_ms, o.dt_ms);
 }
 
+int GroupIndex(const std::string& name, const std::string& pair) {
+  for (int g = 0; g < 4; ++g)
+    if (name == kPresetGroups[g]) return g;
+  throw ConfigError(fmt::format("model.connectivity: unknown group '{}' in '{}'; allowed groups: in, E, I, out",
+                                Echo(name), Echo(pair)));
+}
+
 }  // namespace
+
+PresetPairs PresetConnectivity(const std::vector<std::string>& connectivity) {
+  PresetPairs connected{};
+  for (const auto& pair : connectivity) {
+    const auto arrow = pair.find("->");
+    if (arrow == std::string::npos)
+      throw ConfigError(fmt::format("model.connectivity: '{}' is not of the form FROM->TO (groups in, E, I, out)",
+                                    Echo(pair)));
+    const int from = GroupIndex(pair.substr(0, arrow), pair);
+    const int to = GroupIndex(pair.substr(arrow + 2), pair);
+    if (to == 0)
+      throw ConfigError(fmt::format("model.connectivity: '{}' projects into the input group, which receives only "
+                                    "observations",
+                                    Echo(pair)));
+    connected[from][to] = true;
+  }
+  return connected;
+}
+
+long long PresetSynapseCount(const ModelOptions& o, int inputs, int outputs) {
+  const PresetPairs connected = PresetConnectivity(o.connectivity);
+  const long long sizes[4] = {inputs, o.excitatory, o.inhibitory, outputs};
+  long long n = 0;
+  for (int from = 0; from < 4; ++from)
+    for (int to = 0; to < 4; ++to)
+      if (connected[from][to]) n += sizes[from] * (sizes[to] - (from == to ? 1 : 0));  // no self-synapses
+  return n;
+}
 
 NetworkSpec LifPresetSpec(const ModelOptions& o, int inputs, int outputs) {
   // Refuses malformed pairs and projections into `in`, naming model.connectivity.
-  CountSynapses(inputs, o.excitatory, o.inhibitory, outputs, o.connectivity);
+  const PresetPairs connected = PresetConnectivity(o.connectivity);
   NetworkSpec spec;
   // Offsets are centred on the rheobase g_L (V_th - V_rest): a gene of 0.5
   // rests a neuron at threshold. The same range for every neuron (input
@@ -51,17 +85,16 @@ NetworkSpec LifPresetSpec(const ModelOptions& o, int inputs, int outputs) {
 
   // Projections in the order of the groups (in, E, I, out), whatever the
   // order of the connectivity list.
-  const char* groups[] = {"in", "E", "I", "out"};
-  for (const char* pre : groups)
-    for (const char* post : groups) {
-      const std::string pair = fmt::format("{}->{}", pre, post);
-      if (std::find(o.connectivity.begin(), o.connectivity.end(), pair) == o.connectivity.end()) continue;
+  for (int from = 0; from < 4; ++from)
+    for (int to = 0; to < 4; ++to) {
+      if (!connected[from][to]) continue;
+      const std::string pre = kPresetGroups[from], post = kPresetGroups[to];
       ProjectionSpec p;
       p.pre = pre;
       p.post = post;
       p.connector.kind = ConnectorSpec::Kind::kAllToAll;
       p.connector.allow_self = false;
-      const double scale = std::string(pre) == "I" ? o.inhibitory_weight_scale : 1.0;
+      const double scale = pre == "I" ? o.inhibitory_weight_scale : 1.0;
       p.weight = ValueSpec::Evolved(0.0, o.weight_max_nS * scale);
       p.delay = EvolvesDelays(o) ? ValueSpec::Evolved(o.min_delay_ms, o.max_delay_ms)
                                  : ValueSpec::Constant(o.min_delay_ms);
@@ -73,9 +106,11 @@ NetworkSpec LifPresetSpec(const ModelOptions& o, int inputs, int outputs) {
 std::vector<int> LifPresetCurrentTargets(const ModelOptions& o, const NetworkInstance& network) {
   std::vector<int> targets;
   if (o.input_encoding != "current") return targets;
+  const PresetPairs connected = PresetConnectivity(o.connectivity);
   for (const InstancePopulation& p : network.populations) {
-    const std::string pair = "in->" + p.name;
-    if (std::find(o.connectivity.begin(), o.connectivity.end(), pair) == o.connectivity.end()) continue;
+    const int g = static_cast<int>(std::find(kPresetGroups.begin(), kPresetGroups.end(), p.name) -
+                                   kPresetGroups.begin());
+    if (g == 4 || !connected[0][g]) continue;
     for (int i = 0; i < p.size; ++i) targets.push_back(p.begin + i);
   }
   std::sort(targets.begin(), targets.end());

@@ -10,7 +10,24 @@
 #include "neurevo/network_spec.h"
 #include "neurevo/model.h"
 
+#include <array>
+#include <string>
+#include <vector>
+
 namespace neurevo {
+
+// The presets' groups, in neuron order, and which pairs model.connectivity
+// ("FROM->TO" over these names) connects: [from][to]. Throws ConfigError
+// naming model.connectivity for a malformed pair, an unknown group or a
+// projection into `in`.
+inline constexpr std::array<const char*, 4> kPresetGroups = {"in", "E", "I", "out"};
+using PresetPairs = std::array<std::array<bool, 4>, 4>;
+PresetPairs PresetConnectivity(const std::vector<std::string>& connectivity);
+
+// The synapses of a preset (all-to-all between connected groups, no
+// self-synapses), counted without building them: config validation sizes
+// networks of millions of synapses this way.
+long long PresetSynapseCount(const ModelOptions& options, int inputs, int outputs);
 
 // inputs: input neurons (LifInputs); outputs: output neurons (LifOutputNeurons).
 NetworkSpec LifPresetSpec(const ModelOptions& options, int inputs, int outputs);

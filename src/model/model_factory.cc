@@ -3,7 +3,7 @@
 
 #include "model/baseline_models.h"
 #include "model/lif_model.h"
-#include "model/topology.h"
+#include "model/lif_preset.h"
 #include "neurevo/error.h"
 #include "neurevo/model.h"
 
@@ -56,8 +56,7 @@ long long CountGenes(const ModelOptions& options, const Space& observation, cons
   CheckModelOptions(options, observation, action);
   const int inputs = LifInputs(options, observation), outputs = LifOutputNeurons(options, action);
   return LifGeneCount(options, inputs + options.excitatory + options.inhibitory + outputs,
-                      CountSynapses(inputs, options.excitatory, options.inhibitory, outputs,
-                                    options.connectivity),
+                      PresetSynapseCount(options, inputs, outputs),
                       LifReadoutGenes(options, action) + LifInputWeightGenes(options, observation, action));
 }
 

@@ -6,7 +6,6 @@
 
 #include "model/lif_network.h"
 #include "model/lif_preset.h"
-#include "model/topology.h"
 #include "neurevo/error.h"
 
 namespace neurevo {
@@ -59,6 +58,47 @@ std::vector<PresetCase> PresetCases() {
   return cases;
 }
 
+// The four-group network as the landed code built it (its Topology, since
+// removed), restated as the independent reference: neurons numbered
+// [in | E | I | out], labelled <group><index>; every connected group pair
+// all-to-all without self-synapses, sorted by postsynaptic neuron, AMPA
+// before GABA, then presynaptic neuron.
+struct LegacySynapse {
+  int pre, post;
+  bool inhibitory;
+};
+struct LegacyNetwork {
+  int begin[4], size[4];
+  std::vector<LegacySynapse> synapses;
+  int neurons() const { return begin[3] + size[3]; }
+  int GroupOf(int neuron) const {
+    for (int g = 3; g >= 0; --g)
+      if (neuron >= begin[g] && size[g] > 0) return g;
+    return 0;
+  }
+  std::string Label(int neuron) const {
+    const int g = GroupOf(neuron);
+    return std::string(kPresetGroups[g]) + std::to_string(neuron - begin[g]);
+  }
+};
+LegacyNetwork BuildLegacy(int inputs, const ModelOptions& o, int outputs) {
+  LegacyNetwork t{};
+  const int sizes[4] = {inputs, o.excitatory, o.inhibitory, outputs};
+  for (int g = 0, b = 0; g < 4; b += sizes[g], ++g) {
+    t.begin[g] = b;
+    t.size[g] = sizes[g];
+  }
+  const PresetPairs connected = PresetConnectivity(o.connectivity);
+  for (int post = 0; post < t.neurons(); ++post)
+    for (int pass = 0; pass < 2; ++pass)
+      for (int pre = 0; pre < t.neurons(); ++pre) {
+        const bool inh = t.GroupOf(pre) == 2;
+        if (pre != post && inh == (pass == 1) && connected[t.GroupOf(pre)][t.GroupOf(post)])
+          t.synapses.push_back({pre, post, inh});
+      }
+  return t;
+}
+
 // The four-group network's genome, restated from its documentation (README,
 // "Genome"): AMPA and GABA weights, then delays, offsets and noise where
 // they evolve, each family with one range.
@@ -67,7 +107,7 @@ struct LegacyFamily {
   int size;
   double low, high;
 };
-std::vector<LegacyFamily> LegacyLayout(const ModelOptions& o, const Topology& t) {
+std::vector<LegacyFamily> LegacyLayout(const ModelOptions& o, const LegacyNetwork& t) {
   int ampa = 0, gaba = 0;
   for (const auto& s : t.synapses) (s.inhibitory ? gaba : ampa)++;
   std::vector<LegacyFamily> f = {{"ampa_weights", ampa, 0.0, o.weight_max_nS},
@@ -86,8 +126,7 @@ std::vector<LegacyFamily> LegacyLayout(const ModelOptions& o, const Topology& t)
 TEST(NetworkInstance, PresetsReproduceTheFourGroupNetwork) {
   for (const PresetCase& c : PresetCases()) {
     SCOPED_TRACE(c.name);
-    const Topology topology = BuildTopology(c.inputs, c.options.excitatory, c.options.inhibitory, c.outputs,
-                                            c.options.connectivity);
+    const LegacyNetwork topology = BuildLegacy(c.inputs, c.options, c.outputs);
     const NetworkInstance net =
         Instantiate(LifPresetSpec(c.options, c.inputs, c.outputs), LifInstanceOptions(c.options, 1));
     ASSERT_EQ(net.neurons, topology.neurons());

@@ -77,15 +77,17 @@ std::vector<EpisodeResult> Evaluator::EvaluateEpisodes(std::span<const double> g
                                                        bool training_reward, Range range) {
   std::vector<EpisodeResult> results(env_seeds.size());
   const Range r = range.Clamp(static_cast<int>(env_seeds.size()));
+  // Decoded once; each episode runs a fresh state of it (model.h).
+  const std::shared_ptr<const Controller> controller = model_.DecodeController(genome);
   pool_.ParallelFor(r.end - r.begin, [&](int k, int worker) {
     const int e = r.begin + k;
-    // Once a stop is requested, the rest are skipped without decoding a
-    // network (a long evaluation then ends in milliseconds).
+    // Once a stop is requested, the rest are skipped without building a
+    // state (a long evaluation then ends in milliseconds).
     if (abort_ && abort_->load(std::memory_order_relaxed)) {
       results[e].aborted = true;
       return;
     }
-    auto policy = model_.Decode(genome);
+    auto policy = controller->NewPolicy();
     EpisodeOptions options;
     options.abort = abort_;
     options.drop_survival_bonus = training_reward && drop_survival_bonus_;
