@@ -176,7 +176,7 @@ int main(int argc, char** argv) {
 
   nlohmann::json j = LifReferenceJson(net);
   j["dt_ms"] = Options(100).dt_ms;
-  j["tau_syn_ms"] = Options(100).tau_syn_ms;
+  j["tau_syn_ms"] = Options(100).neuron.tau_syn_ms;
   j["neurevo"] = {{"wall_s", wall[wall.size() / 2]},
                   {"cpu_s", cpu[cpu.size() / 2]},
                   {"rate_hz", static_cast<double>(spikes.size()) / net.neurons},

@@ -28,31 +28,9 @@
 
 namespace neurevo {
 
-// Every field is the config key `model.<field>`; the defaults here are the
-// documented defaults (README, "Configuration").
-struct ModelOptions {
-  std::string kind = "bnn";  // bnn | snn | network | rnn | mlp
-  // kind "network": the description ([[network.populations]],
-  // [[network.projections]]); its input population takes the task's
-  // observations, its output population (or, with readout "linear", its
-  // hidden populations) gives the actions. The neuron constants below are
-  // the defaults of every parameter a population does not set.
-  NetworkSpec network;
-  // Seed of the description's frozen random draws (connections, frozen
-  // weights and parameters): the run's seed (run.seed), set when the config
-  // is read.
-  uint64_t network_seed = 1;
-  int excitatory = 10;
-  int inhibitory = 10;
-  // Connectivity between groups, "FROM->TO" pairs over in, E, I, out (no
-  // self-synapses; nothing may project into `in`). Default: dense.
-  std::vector<std::string> connectivity = {"in->E", "in->I", "in->out", "E->E", "E->I",
-                                           "E->out", "I->E", "I->I", "I->out", "out->E",
-                                           "out->I", "out->out"};
-  // Simulation.
-  double dt_ms = 0.1;
-  int substeps = 100;  // per environment step
-  // Neuron (DESIGN.md §2; paper defaults unless noted).
+// The neuron constants (DESIGN.md §2; paper defaults unless noted): every
+// LIF neuron's, unless its population sets its own (kind "network").
+struct NeuronOptions {
   double v_rest_mV = -60.0;
   double v_reset_mV = -60.0;
   double v_init_mV = -55.0;
@@ -68,35 +46,48 @@ struct ModelOptions {
   double e_exc_mV = 0.0;             // AMPA reversal, chosen
   double e_inh_mV = -80.0;           // GABA reversal, chosen
   double graded_halfwidth_mV = 5.0;  // graded signal rises from V_th-w to V_th+w
-  // Synapses: a weight gene u gives a steady conductance u * weight_max_nS
-  // for a steady presynaptic activation of 1 (spiking: a train at spike_reference_hz). The
-  // default (0.05 nS = the leak conductance) puts a typical neuron in a
-  // balanced high-conductance state whose effective time constant is a few
-  // ms, so the network answers an observation within a control step.
-  double weight_max_nS = 0.05;
   double spike_reference_hz = 200.0;  // mid-range for an LIF with a 2 ms refractory period (max 500 Hz)
+  int noise_interval_substeps = 10;  // noise current held for this many substeps
+};
+
+// How observations enter the network.
+struct EncodingOptions {
+  // "pair": two input neurons per observation x, driven by
+  // input_bias_pA + input_gain_pA * x and input_bias_pA - input_gain_pA * x
+  // (each carries one sign through excitatory synapses); "single": one neuron
+  // driven by input_bias_pA + input_gain_pA * x. "current" (bnn, snn): no
+  // input neurons; every neuron of a group that `in` projects to
+  // (connectivity) receives the current input_bias_pA + sum_i w_i x_i, with
+  // signed evolved weights w_i (the `input_weights` family, in
+  // +-2 input_gain_pA / sqrt(observations)): observations enter as injected
+  // currents, not through synapses.
+  std::string input_encoding = "single";
+  double input_gain_pA = 0.25;
+  double input_bias_pA = 0.0;
+  // Input synapses of a network with more input neurons than this carry
+  // weights scaled by input_fan_in_reference / inputs, so that a neuron's
+  // total input drive stays what this many inputs give. Without it Ant's 105
+  // observations drive every neuron, outputs included, into saturation (all
+  // actions at +1 from the second step). 20 (the preset network's size)
+  // leaves every other task (at most 17 inputs) unchanged. 0: never scale.
+  double input_fan_in_reference = 20.0;
+};
+
+// How outputs become actions.
+struct ReadoutOptions {
+  // LIF models: where actions come from. "neurons": the output population,
+  // read as below. "linear": no output population; each policy output is a
+  // signed linear decoder (evolved weights and bias, the `readout_weights`
+  // and `readout_bias` families) of the hidden neurons' activity over the
+  // step, clipped to [-1, 1] (a reservoir readout, as in Maass et al. 2002).
+  // The decoder is not a neuron, so Dale's law does not bind its signs.
+  // (Config key model.readout.)
+  std::string source = "neurons";
   // snn readout. "potential": output neurons are non-spiking leaky
   // integrators read by their mean graded signal (a 10 ms control step holds
   // about one output spike, too few to read a rate from); "rate": output
   // neurons spike and are read by their spike trace filtered with tau_syn.
   std::string snn_readout = "potential";
-  // GABA weight genes map to [0, weight_max_nS * inhibitory_weight_scale]
-  // (Brunel 2000's relative inhibition g): balances the more numerous AMPA
-  // synapses and their larger driving force.
-  double inhibitory_weight_scale = 4.0;
-  // Input synapses (in->E, in->I, in->out) of a network with more input
-  // neurons than this carry weights scaled by input_fan_in_reference / inputs,
-  // so that a neuron's total input drive stays what this many inputs give.
-  // Without it Ant's 105 observations drive every neuron, outputs included,
-  // into saturation (all actions at +1 from the second step). 20 (the
-  // network's size) leaves every other task (at most 17 inputs) unchanged.
-  // 0: never scale.
-  double input_fan_in_reference = 20.0;
-  // Synaptic delays live in [min_delay_ms, max_delay_ms] (whole substeps).
-  // A minimum delay of at least one substep lets the simulation advance
-  // min(8, min delay) substeps per synapse pass (NEST's min-delay batching).
-  double min_delay_ms = 1.0;
-  double max_delay_ms = 5.0;
   // Two discrete actions: "argmax" reads two output neurons and takes the
   // more active (either sign of dependence is then one excitatory path);
   // "threshold" reads one output neuron against the middle of its range.
@@ -109,39 +100,71 @@ struct ModelOptions {
   // for two discrete actions. Not the default: on InvertedPendulum and
   // InvertedDoublePendulum it measured no better (BENCHMARKS.md, Table 2).
   std::string continuous_readout = "single";
-  // bnn, snn: where actions come from. "neurons": the output group, read as
-  // above. "linear": no output group; each policy output is a signed linear
-  // decoder (evolved weights and bias, the `readout_weights` and
-  // `readout_bias` families) of the excitatory and inhibitory neurons'
-  // activity over the step, clipped to [-1, 1] (a reservoir readout, as in
-  // Maass et al. 2002). The decoder is not a neuron, so Dale's law does not
-  // bind its signs; it gives every action a signed gain on every neuron.
-  std::string readout = "neurons";
-  // bnn, snn: network steps (each `substeps` long) run on an episode's first
-  // observation before the first action, so that the transient from the
-  // reset state (V_init) does not drive the first actions. 0: none.
+};
+
+// The tanh baselines (rnn, mlp).
+struct BaselineOptions {
+  std::vector<int> mlp_hidden = {64, 64};
+  double baseline_weight_scale = 2.0;  // weights in +-scale/sqrt(fan_in)
+};
+
+// Every field is the config key `model.<field>` (a section's field too:
+// `neuron.tau_m_ms` is `model.tau_m_ms`, `readout.source` is
+// `model.readout`); the defaults here are the documented defaults (README,
+// "Configuration"). Which kinds read which keys: ModelKinds().
+struct ModelOptions {
+  std::string kind = "bnn";  // bnn | snn | network | rnn | mlp (ModelKindNames())
+  // kind "network": the description ([[network.populations]],
+  // [[network.projections]]); its input population takes the task's
+  // observations, its output population (or, with readout "linear", its
+  // hidden populations) gives the actions. The neuron constants are the
+  // defaults of every parameter a population does not set.
+  NetworkSpec network;
+  // Seed of the description's frozen random draws (connections, frozen
+  // weights and parameters): the run's seed (run.seed), set when the config
+  // is read.
+  uint64_t network_seed = 1;
+  // The bnn and snn presets' groups (rnn: its hidden units are E + I).
+  int excitatory = 10;
+  int inhibitory = 10;
+  // Connectivity between groups, "FROM->TO" pairs over in, E, I, out (no
+  // self-synapses; nothing may project into `in`). Default: dense.
+  std::vector<std::string> connectivity = {"in->E", "in->I", "in->out", "E->E", "E->I",
+                                           "E->out", "I->E", "I->I", "I->out", "out->E",
+                                           "out->I", "out->out"};
+  // Simulation.
+  double dt_ms = 0.1;
+  int substeps = 100;  // per environment step
+  // LIF models: network steps (each `substeps` long) run on an episode's
+  // first observation before the first action, so that the transient from
+  // the reset state (V_init) does not drive the first actions. 0: none.
   int warmup_steps = 0;
-  // Encoding. "pair": two input neurons per observation x, driven by
-  // input_bias_pA + input_gain_pA * x and input_bias_pA - input_gain_pA * x
-  // (each carries one sign through excitatory synapses); "single": one neuron
-  // driven by input_bias_pA + input_gain_pA * x. "current": no input neurons;
-  // every neuron of a group that `in` projects to (connectivity) receives the
-  // current input_bias_pA + sum_i w_i x_i, with signed evolved weights w_i
-  // (the `input_weights` family, in +-2 input_gain_pA / sqrt(observations)):
-  // observations enter as injected currents, not through synapses.
-  std::string input_encoding = "single";
-  double input_gain_pA = 0.25;
-  double input_bias_pA = 0.0;
+  NeuronOptions neuron;
+  EncodingOptions encoding;
+  ReadoutOptions readout;
+  BaselineOptions baselines;
+  // The presets' synapses: a weight gene u gives a steady conductance
+  // u * weight_max_nS for a steady presynaptic activation of 1 (spiking: a
+  // train at spike_reference_hz). The default (0.05 nS = the leak
+  // conductance) puts a typical neuron in a balanced high-conductance state
+  // whose effective time constant is a few ms, so the network answers an
+  // observation within a control step.
+  double weight_max_nS = 0.05;
+  // GABA weight genes map to [0, weight_max_nS * inhibitory_weight_scale]
+  // (Brunel 2000's relative inhibition g): balances the more numerous AMPA
+  // synapses and their larger driving force.
+  double inhibitory_weight_scale = 4.0;
+  // Synaptic delays live in [min_delay_ms, max_delay_ms] (whole substeps).
+  // A minimum delay of at least one substep lets the simulation advance
+  // min(8, min delay) substeps per synapse pass (NEST's min-delay batching).
+  double min_delay_ms = 1.0;
+  double max_delay_ms = 5.0;
   double offset_max_pA = 0.25;  // offset genes map to rheobase +- max (V_th +- 5 mV at rest)
-  double noise_max_pA = 0.05;  // noise genes map to [0, max]
-  int noise_interval_substeps = 10;  // noise current held for this many substeps
-  // Which families evolve (weights always do).
+  double noise_max_pA = 0.05;   // noise genes map to [0, max]
+  // Which of the presets' families evolve (weights always do).
   bool evolve_delays = true;
   bool evolve_offsets = true;
   bool evolve_noise = true;
-  // Baselines.
-  std::vector<int> mlp_hidden = {64, 64};
-  double baseline_weight_scale = 2.0;  // weights in +-scale/sqrt(fan_in)
 };
 
 // Outputs of a policy before decoding, in [0, 1] (LIF networks) or [-1, 1]
@@ -188,6 +211,19 @@ class Model {
   virtual long long synapses() const = 0;
   virtual int substeps() const = 0;
 };
+
+// The registered model kinds (src/model/model_registry.cc): bnn, snn,
+// network, rnn, mlp, each with what it is and the model.* keys it reads.
+struct ModelKindInfo {
+  std::string kind;
+  std::string summary;
+  std::vector<std::string> keys;  // without the "model." prefix
+};
+std::vector<ModelKindInfo> ModelKinds();
+std::vector<std::string> ModelKindNames();
+// The options' own checks (the kind's, before any task is known), throwing
+// ConfigError naming the key: config validation calls it.
+void ValidateModelOptions(const ModelOptions& options);
 
 // Throws ConfigError naming the `model.*` key for invalid options.
 std::unique_ptr<Model> MakeModel(const ModelOptions& options, const Space& observation,

@@ -90,9 +90,9 @@ std::unique_ptr<Policy> MlpController::NewPolicy() const {
 RnnModel::RnnModel(const ModelOptions& options, const Space& observation, const Space& action)
     : action_(action), hidden_(options.excitatory + options.inhibitory) {
   const int n_in = observation.vector_size();
-  DenseLayer::AddFamilies(layout_, "hidden", n_in + hidden_, hidden_, options.baseline_weight_scale);
+  DenseLayer::AddFamilies(layout_, "hidden", n_in + hidden_, hidden_, options.baselines.baseline_weight_scale);
   DenseLayer::AddFamilies(layout_, "output", hidden_, NumOutputs(action, options),
-                          options.baseline_weight_scale);
+                          options.baselines.baseline_weight_scale);
   weights_per_step_ = (n_in + hidden_ + 1) * hidden_ + (hidden_ + 1) * NumOutputs(action, options);
 }
 
@@ -105,10 +105,10 @@ MlpModel::MlpModel(const ModelOptions& options, const Space& observation, const 
     : action_(action) {
   int inputs = observation.vector_size();
   weights_per_step_ = 0;
-  for (size_t l = 0; l <= options.mlp_hidden.size(); ++l) {
-    const int outputs = l < options.mlp_hidden.size() ? options.mlp_hidden[l] : NumOutputs(action, options);
+  for (size_t l = 0; l <= options.baselines.mlp_hidden.size(); ++l) {
+    const int outputs = l < options.baselines.mlp_hidden.size() ? options.baselines.mlp_hidden[l] : NumOutputs(action, options);
     names_.push_back("layer" + std::to_string(l));
-    DenseLayer::AddFamilies(layout_, names_.back(), inputs, outputs, options.baseline_weight_scale);
+    DenseLayer::AddFamilies(layout_, names_.back(), inputs, outputs, options.baselines.baseline_weight_scale);
     weights_per_step_ += static_cast<long long>(inputs + 1) * outputs;
     inputs = outputs;
   }

@@ -44,9 +44,9 @@ TEST(Baselines, RnnGenomeSize) {
     ASSERT_NE(m->layout().Find("output_bias"), nullptr);
     // Weight range: +- scale / sqrt(fan_in).
     EXPECT_DOUBLE_EQ(m->layout().Find("hidden_weights")->high,
-                     o.baseline_weight_scale / std::sqrt(n_in + h));
+                     o.baselines.baseline_weight_scale / std::sqrt(n_in + h));
     EXPECT_DOUBLE_EQ(m->layout().Find("output_weights")->low,
-                     -o.baseline_weight_scale / std::sqrt(h));
+                     -o.baselines.baseline_weight_scale / std::sqrt(h));
   }
 }
 
@@ -56,11 +56,11 @@ TEST(Baselines, MlpGenomeSize) {
   const auto m = MakeModel(o, Box(8), Box(2));  // default hidden 64, 64
   EXPECT_EQ(m->layout().size(), (8 + 1) * 64 + (64 + 1) * 64 + (64 + 1) * 2);
   EXPECT_EQ(m->synapses(), m->layout().size());
-  o.mlp_hidden = {5};
+  o.baselines.mlp_hidden = {5};
   EXPECT_EQ(MakeModel(o, Box(3), Space::Discrete(4))->layout().size(), (3 + 1) * 5 + (5 + 1) * 4);
-  o.mlp_hidden = {};
+  o.baselines.mlp_hidden = {};
   EXPECT_EQ(MakeModel(o, Box(3), Space::Discrete(2))->layout().size(), (3 + 1) * 2);
-  o.binary_readout = "threshold";
+  o.readout.binary_readout = "threshold";
   EXPECT_EQ(MakeModel(o, Box(3), Space::Discrete(2))->layout().size(), (3 + 1) * 1);
 }
 
@@ -128,8 +128,8 @@ TEST(Baselines, MlpMatchesHandComputation) {
   // One hidden layer of 2, one input, one continuous output in [-1, 1].
   ModelOptions o;
   o.kind = "mlp";
-  o.mlp_hidden = {2};
-  o.baseline_weight_scale = 1.0;  // fan_in 1: weights in [-1, 1]; fan_in 2: +-1/sqrt(2)
+  o.baselines.mlp_hidden = {2};
+  o.baselines.baseline_weight_scale = 1.0;  // fan_in 1: weights in [-1, 1]; fan_in 2: +-1/sqrt(2)
   const auto m = MakeModel(o, Box(1), Box(1));
   // Layout: layer0_weights (2), layer0_bias (2), layer1_weights (2), layer1_bias (1).
   ASSERT_EQ(m->layout().size(), 7);
@@ -164,7 +164,7 @@ TEST(DecodeActionTest, ContinuousMapsRangeLinearlyAndClamps) {
 TEST(DecodeActionTest, PushPullMapsTheDifferenceAroundTheMiddle) {
   const Space act = Space::Box({-2.0, 0.0}, {2.0, 1.0});
   ModelOptions push_pull;
-  push_pull.continuous_readout = "push_pull";
+  push_pull.readout.continuous_readout = "push_pull";
   EXPECT_EQ(NumOutputs(act, push_pull), 4);
   EXPECT_EQ(NumOutputs(act, ModelOptions{}), 2);  // default: one output per dimension
   EXPECT_EQ(NumOutputs(Space::Discrete(2), push_pull), 2);  // discrete actions are not affected
@@ -188,14 +188,14 @@ TEST(DecodeActionTest, PushPullMapsTheDifferenceAroundTheMiddle) {
     p->Act(std::vector<double>{0.1, -0.2, 0.3}, a);
     for (double x : a) EXPECT_TRUE(x >= -2.0 && x <= 2.0) << kind;
   }
-  push_pull.continuous_readout = "both";
+  push_pull.readout.continuous_readout = "both";
   EXPECT_THROW(MakeModel(push_pull, Box(3), act), ConfigError);
 }
 
 TEST(DecodeActionTest, TwoActionsThresholdAtTheMiddle) {
   const Space act = Space::Discrete(2);
   ModelOptions threshold;
-  threshold.binary_readout = "threshold";
+  threshold.readout.binary_readout = "threshold";
   EXPECT_EQ(NumOutputs(act, threshold), 1);
   EXPECT_EQ(NumOutputs(act, ModelOptions{}), 2);  // default: argmax of two outputs
   std::vector<double> a(1);

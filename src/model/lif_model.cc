@@ -73,12 +73,12 @@ std::unique_ptr<Policy> LifController::NewPolicy() const {
 }  // namespace
 
 int LifInputs(const ModelOptions& options, const Space& observation) {
-  if (options.input_encoding == "current") return 0;
-  return observation.vector_size() * (options.input_encoding == "pair" ? 2 : 1);
+  if (options.encoding.input_encoding == "current") return 0;
+  return observation.vector_size() * (options.encoding.input_encoding == "pair" ? 2 : 1);
 }
 
 int LifCurrentReceivers(const ModelOptions& options, const Space& action) {
-  if (options.input_encoding != "current") return 0;
+  if (options.encoding.input_encoding != "current") return 0;
   const PresetPairs connected = PresetConnectivity(options.connectivity);
   return (connected[0][1] ? options.excitatory : 0) + (connected[0][2] ? options.inhibitory : 0) +
          (connected[0][3] ? LifOutputNeurons(options, action) : 0);
@@ -89,11 +89,11 @@ long long LifInputWeightGenes(const ModelOptions& options, const Space& observat
 }
 
 int LifOutputNeurons(const ModelOptions& options, const Space& action) {
-  return options.readout == "linear" ? 0 : NumOutputs(action, options);
+  return options.readout.source == "linear" ? 0 : NumOutputs(action, options);
 }
 
 long long LifReadoutGenes(const ModelOptions& options, const Space& action) {
-  if (options.readout != "linear") return 0;
+  if (options.readout.source != "linear") return 0;
   return static_cast<long long>(NumOutputs(action, options)) * (options.excitatory + options.inhibitory + 1);
 }
 
@@ -103,7 +103,7 @@ namespace {
 LifDecoder MakeDecoder(const ModelOptions& options, const Space& observation, const Space& action) {
   if (options.kind == "network") return NetworkDecoder(options, observation, action);
   return LifPresetDecoder(options, LifInputs(options, observation), LifOutputNeurons(options, action),
-                          options.readout == "linear" ? NumOutputs(action, options) : 0, observation.vector_size());
+                          options.readout.source == "linear" ? NumOutputs(action, options) : 0, observation.vector_size());
 }
 }  // namespace
 

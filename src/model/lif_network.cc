@@ -83,7 +83,7 @@ LifDecoder::LifDecoder(const ModelOptions& options, NetworkInstance network, int
         labels.push_back(fmt::format("x{}->{}", i, network_.NeuronLabel(j)));
     // A uniform draw moves a neuron's current by ~input_gain_pA per unit of
     // every (normalised) observation together.
-    const double w = 2.0 * options_.input_gain_pA / std::sqrt(static_cast<double>(observations_));
+    const double w = 2.0 * options_.encoding.input_gain_pA / std::sqrt(static_cast<double>(observations_));
     const double a = std::abs(w);
     input_weights_ = layout_.Add(
         {.name = "input_weights", .unit = "pA", .size = static_cast<int>(labels.size()), .low = -a, .high = a, .labels = labels});
@@ -158,30 +158,30 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   net.block = std::min(d_min, kMaxBlock);
   net.ring = d_max + 1;
   net.stride = 2 * net.ring + kMaxBlock;
-  net.noise_interval = std::max(o.noise_interval_substeps, 1);
+  net.noise_interval = std::max(o.neuron.noise_interval_substeps, 1);
 
   const float dt = static_cast<float>(o.dt_ms);
-  net.dt_over_c = dt / static_cast<float>(o.c_m_pF);
-  net.g_leak = static_cast<float>(o.c_m_pF / o.tau_m_ms);
-  net.v_rest = static_cast<float>(o.v_rest_mV);
-  net.v_reset = static_cast<float>(o.v_reset_mV);
-  net.v_init = static_cast<float>(o.v_init_mV);
-  net.v_threshold = static_cast<float>(o.v_threshold_mV);
-  net.e_exc = static_cast<float>(o.e_exc_mV);
-  net.e_inh = static_cast<float>(o.e_inh_mV);
-  const double decay = std::exp(-o.dt_ms / o.tau_syn_ms);
+  net.dt_over_c = dt / static_cast<float>(o.neuron.c_m_pF);
+  net.g_leak = static_cast<float>(o.neuron.c_m_pF / o.neuron.tau_m_ms);
+  net.v_rest = static_cast<float>(o.neuron.v_rest_mV);
+  net.v_reset = static_cast<float>(o.neuron.v_reset_mV);
+  net.v_init = static_cast<float>(o.neuron.v_init_mV);
+  net.v_threshold = static_cast<float>(o.neuron.v_threshold_mV);
+  net.e_exc = static_cast<float>(o.neuron.e_exc_mV);
+  net.e_inh = static_cast<float>(o.neuron.e_inh_mV);
+  const double decay = std::exp(-o.dt_ms / o.neuron.tau_syn_ms);
   net.syn_decay = static_cast<float>(decay);
-  net.graded_low = static_cast<float>(o.v_threshold_mV - o.graded_halfwidth_mV);
-  net.graded_inv_width = static_cast<float>(1.0 / (2.0 * o.graded_halfwidth_mV));
-  net.refractory_substeps = ToSubsteps(o.tau_ref_ms, o.dt_ms);
-  net.input_gain = static_cast<float>(o.input_gain_pA);
-  net.input_bias = static_cast<float>(o.input_bias_pA);
-  net.pair_encoding = o.input_encoding == "pair";
-  const double ref_rate_per_substep = o.spike_reference_hz * 1e-3 * o.dt_ms;
+  net.graded_low = static_cast<float>(o.neuron.v_threshold_mV - o.neuron.graded_halfwidth_mV);
+  net.graded_inv_width = static_cast<float>(1.0 / (2.0 * o.neuron.graded_halfwidth_mV));
+  net.refractory_substeps = ToSubsteps(o.neuron.tau_ref_ms, o.dt_ms);
+  net.input_gain = static_cast<float>(o.encoding.input_gain_pA);
+  net.input_bias = static_cast<float>(o.encoding.input_bias_pA);
+  net.pair_encoding = o.encoding.input_encoding == "pair";
+  const double ref_rate_per_substep = o.neuron.spike_reference_hz * 1e-3 * o.dt_ms;
   // Spiking readout: the output's spike train filtered by the synaptic time
   // constant, i.e. the conductance a readout synapse would carry (a longer
   // filter would delay every action).
-  const double trace_decay = std::exp(-o.dt_ms / o.tau_syn_ms);
+  const double trace_decay = std::exp(-o.dt_ms / o.neuron.tau_syn_ms);
   net.trace_decay = static_cast<float>(trace_decay);
   net.trace_increment = static_cast<float>((1.0 - trace_decay) / ref_rate_per_substep);
 
@@ -240,8 +240,8 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   const double graded_unit = 1.0 - decay, spike_unit = (1.0 - decay) / ref_rate_per_substep;
   // Many inputs share the drive of input_fan_in_reference inputs (model.h).
   const double input_scale =
-      o.input_fan_in_reference > 0 && net.inputs > o.input_fan_in_reference
-          ? o.input_fan_in_reference / net.inputs
+      o.encoding.input_fan_in_reference > 0 && net.inputs > o.encoding.input_fan_in_reference
+          ? o.encoding.input_fan_in_reference / net.inputs
           : 1.0;
   net.offset.resize(n_syn);
   net.weight.resize(n_syn);

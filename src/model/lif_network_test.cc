@@ -184,7 +184,7 @@ TEST_P(LifEquivalence, MatchesNaiveReference) {
   ModelOptions o;
   // "snn_rate": spiking outputs read by rate; "snn": the default potential readout.
   o.kind = c.kind == "snn_rate" ? "snn" : c.kind;
-  if (c.kind == "snn_rate") o.snn_readout = "rate";
+  if (c.kind == "snn_rate") o.readout.snn_readout = "rate";
   o.min_delay_ms = c.min_delay_ms;
   o.max_delay_ms = c.max_delay_ms;
   o.substeps = c.substeps;
@@ -447,12 +447,12 @@ TEST(LifSteadyState, GradedConductanceIsWeightGeneTimesMax) {
     // Input current 0.5 + 0.25 * 20 = 5.5 pA: V_in -> -60 + 110 mV, far
     // above V_th + w, so its signal is 1 after the first few substeps.
     for (int t = 0; t < 60; ++t) state.Step(std::vector<double>{20.0}, out);  // 600 ms
-    ASSERT_GT(state.potentials()[0], o.v_threshold_mV + o.graded_halfwidth_mV);
+    ASSERT_GT(state.potentials()[0], o.neuron.v_threshold_mV + o.neuron.graded_halfwidth_mV);
     // Forward Euler has the ODE's fixed point:
     // g_L (V_rest - V) + g (E_E - V) = 0  =>  g = g_L (V - V_rest) / (E_E - V).
     const double v = state.potentials()[1];
-    const double g_leak = o.c_m_pF / o.tau_m_ms;
-    const double g = g_leak * (v - o.v_rest_mV) / (o.e_exc_mV - v);
+    const double g_leak = o.neuron.c_m_pF / o.neuron.tau_m_ms;
+    const double g = g_leak * (v - o.neuron.v_rest_mV) / (o.neuron.e_exc_mV - v);
     EXPECT_NEAR(g, g_expected, 2e-3 * g_expected);
   }
 }
@@ -462,7 +462,7 @@ TEST(LifSteadyState, SpikingWeightGivesMaxConductanceAtReferenceRate) {
   SmallNet sn(o, 1, 0, {"in->E"});
   const LifNetwork net = sn.decoder->Decode(sn.Genome(0.8));
   // Mean conductance of a train at rate r per substep: w r / (1 - decay).
-  const double r = o.spike_reference_hz * 1e-3 * o.dt_ms;
+  const double r = o.neuron.spike_reference_hz * 1e-3 * o.dt_ms;
   EXPECT_NEAR(net.weight[0] * r / (1.0 - net.syn_decay), 0.8 * o.weight_max_nS,
               1e-6 * o.weight_max_nS);  // float weights
 }
@@ -481,7 +481,7 @@ TEST(LifDecode, ConstantsFollowTheOptions) {
   EXPECT_FLOAT_EQ(net.trace_decay, std::exp(-0.1 / 5.0));  // tau_syn
   // A train at the reference rate (spikes per substep = rate * dt) gives a
   // mean trace of 1.
-  const double per_substep = o.spike_reference_hz * 1e-3 * o.dt_ms;
+  const double per_substep = o.neuron.spike_reference_hz * 1e-3 * o.dt_ms;
   EXPECT_NEAR(net.trace_increment * per_substep / (1.0 - net.trace_decay), 1.0, 1e-5);
   EXPECT_EQ(net.block, 8);
   EXPECT_GT(net.ring, 50);  // R > max delay (lif_network.h)
@@ -493,9 +493,9 @@ TEST(LifDecode, ConstantsFollowTheOptions) {
 TEST(LifDecode, ManyInputsShareTheReferenceDrive) {
   for (const int inputs : {10, 40}) {
     ModelOptions scaled;
-    scaled.input_fan_in_reference = 20;
+    scaled.encoding.input_fan_in_reference = 20;
     ModelOptions unscaled = scaled;
-    unscaled.input_fan_in_reference = 0;
+    unscaled.encoding.input_fan_in_reference = 0;
     scaled.excitatory = scaled.inhibitory = unscaled.excitatory = unscaled.inhibitory = 4;
     const LifDecoder a = LifPresetDecoder(scaled, inputs, 2), b = LifPresetDecoder(unscaled, inputs, 2);
     const NetworkInstance& t = a.network();
@@ -519,7 +519,7 @@ TEST(LifDecode, ManyInputsShareTheReferenceDrive) {
 TEST(LifDecode, AntSizedInputsDoNotSaturateTheOutputs) {
   auto mean_output = [](double reference) {
     ModelOptions o;
-    o.input_fan_in_reference = reference;
+    o.encoding.input_fan_in_reference = reference;
     o.evolve_noise = false;
     const LifDecoder dec = LifPresetDecoder(o, 105, 8);
     double sum = 0.0;
@@ -600,9 +600,9 @@ TEST(LifSpiking, InterspikeIntervalMatchesLifTheory) {
     SCOPED_TRACE(current);
     const DrivenNeuron r = DriveWithOffset(current, 3000);
     ASSERT_GE(r.spikes.size(), 4u);
-    const double ir = current * o.tau_m_ms / o.c_m_pF;  // I R, R = 1 / g_leak
-    const double gap = o.v_threshold_mV - o.v_reset_mV;
-    const double isi_ms = o.tau_ref_ms + o.tau_m_ms * std::log(ir / (ir - gap));
+    const double ir = current * o.neuron.tau_m_ms / o.neuron.c_m_pF;  // I R, R = 1 / g_leak
+    const double gap = o.neuron.v_threshold_mV - o.neuron.v_reset_mV;
+    const double isi_ms = o.neuron.tau_ref_ms + o.neuron.tau_m_ms * std::log(ir / (ir - gap));
     const double isi_substeps = isi_ms / o.dt_ms;
     for (size_t k = 1; k + 1 < r.spikes.size(); ++k)
       EXPECT_NEAR(r.spikes[k + 1] - r.spikes[k], isi_substeps, 2.0) << "interval " << k;
@@ -619,7 +619,7 @@ TEST(LifSpiking, SubthresholdCurrentNeverFires) {
 TEST(LifSpiking, TraceReadoutGivesRateOverReferenceRate) {
   // An output neuron firing regularly at f Hz reads out ~ f / 100 Hz.
   ModelOptions o = Quiet("snn", 100);
-  o.snn_readout = "rate";
+  o.readout.snn_readout = "rate";
   o.evolve_offsets = true;
   o.offset_max_pA = 1.0;
   SmallNet sn(o, 0, 0, {"in->out"});
@@ -639,7 +639,7 @@ TEST(LifSpiking, TraceReadoutGivesRateOverReferenceRate) {
   // Euler ISI: 20 + ceil(ln(0.5) / ln(1 - 0.005)) substeps (see above).
   const double isi = 20 + std::ceil(std::log(0.5) / std::log(1.0 - 0.005));
   const double rate_hz = 1000.0 / (isi * o.dt_ms);
-  EXPECT_NEAR(sum / steps, rate_hz / o.spike_reference_hz, 0.01);
+  EXPECT_NEAR(sum / steps, rate_hz / o.neuron.spike_reference_hz, 0.01);
 }
 
 // ---------------------------------------------------------------------------
@@ -765,7 +765,7 @@ TEST(LifLayout, FamilySizes) {
   EXPECT_DOUBLE_EQ(l.Find("gaba_weights")->high, o.weight_max_nS * o.inhibitory_weight_scale);
   EXPECT_DOUBLE_EQ(l.Find("delays")->low, 10.0);
   EXPECT_DOUBLE_EQ(l.Find("delays")->high, 50.0);
-  const double rheobase = o.c_m_pF / o.tau_m_ms * (o.v_threshold_mV - o.v_rest_mV);
+  const double rheobase = o.neuron.c_m_pF / o.neuron.tau_m_ms * (o.neuron.v_threshold_mV - o.neuron.v_rest_mV);
   EXPECT_DOUBLE_EQ(l.Find("offsets")->low, rheobase - o.offset_max_pA);
   EXPECT_DOUBLE_EQ(l.Find("noise")->high, o.noise_max_pA);
   EXPECT_EQ(l.Find("ampa_weights")->labels[0], "in->E.weight[0]");  // first synapse: lowest post, then pre
@@ -818,10 +818,10 @@ TEST(LifLayout, CountGenesMatchesTheBuiltLayout) {
           o.evolve_offsets = variant != 1;
           o.evolve_noise = variant % 3 != 0;
           if (variant == 2) o.min_delay_ms = o.max_delay_ms = 2.0;  // one possible delay
-          if (variant == 5) o.input_encoding = "pair";
-          if (variant >= 4) o.continuous_readout = "push_pull";
-          if (variant == 1 || variant == 4) o.readout = "linear";
-          if (variant == 0 || variant == 4) o.input_encoding = "current";
+          if (variant == 5) o.encoding.input_encoding = "pair";
+          if (variant >= 4) o.readout.continuous_readout = "push_pull";
+          if (variant == 1 || variant == 4) o.readout.source = "linear";
+          if (variant == 0 || variant == 4) o.encoding.input_encoding = "current";
           if (kind == "mlp" && (o.excitatory == 0 || o.inhibitory == 0)) continue;
           SCOPED_TRACE(fmt::format("{} variant {} connectivity {}", kind, variant, fmt::join(connectivity, ",")));
           EXPECT_EQ(CountGenes(o, obs, act), MakeModel(o, obs, act)->layout().size());
@@ -848,15 +848,15 @@ TEST(LifLayout, CountGenesMatchesTheBuiltLayout) {
   EXPECT_NE(error_of(count, bad), "");
   EXPECT_EQ(error_of(count, bad), error_of(make, bad));
   bad = ModelOptions{};
-  bad.binary_readout = "softmax";
+  bad.readout.binary_readout = "softmax";
   EXPECT_NE(error_of(count, bad), "");
   EXPECT_EQ(error_of(count, bad), error_of(make, bad));
   bad = ModelOptions{};
-  bad.input_encoding = "spikes";
+  bad.encoding.input_encoding = "spikes";
   EXPECT_NE(error_of(count, bad).find("model.input_encoding"), std::string::npos);
   EXPECT_EQ(error_of(count, bad), error_of(make, bad));
   bad = ModelOptions{};
-  bad.readout = "softmax";
+  bad.readout.source = "softmax";
   EXPECT_NE(error_of(count, bad).find("model.readout"), std::string::npos);
   EXPECT_EQ(error_of(count, bad), error_of(make, bad));
 }
@@ -872,7 +872,7 @@ TEST(LifReadout, LinearReadoutIsASignedMapOfTheEAndINeurons) {
     SCOPED_TRACE(kind);
     ModelOptions o;
     o.kind = kind;
-    o.readout = "linear";
+    o.readout.source = "linear";
     o.substeps = 40;
     o.evolve_noise = false;
     const auto model = MakeModel(o, obs, act);
@@ -967,7 +967,7 @@ TEST(LifLayout, GenesOutsideTheUnitBoxAreFolded) {
     EXPECT_GE(w, 0.f);
     EXPECT_LE(w, o.weight_max_nS * o.inhibitory_weight_scale * (1.0 - a.syn_decay) * 1.0001);
   }
-  const double rheobase = o.c_m_pF / o.tau_m_ms * (o.v_threshold_mV - o.v_rest_mV);
+  const double rheobase = o.neuron.c_m_pF / o.neuron.tau_m_ms * (o.neuron.v_threshold_mV - o.neuron.v_rest_mV);
   for (float x : a.offset_current) EXPECT_LE(std::abs(x - rheobase), o.offset_max_pA * 1.0001);
 }
 
@@ -1051,7 +1051,7 @@ TEST(LifInputCurrents, SignedWeightsShiftTheSteadyPotential) {
   const Space obs = Space::Box({-1, -1, -1}, {1, 1, 1});
   const Space act = Space::Box({-1}, {1});
   ModelOptions o;
-  o.input_encoding = "current";
+  o.encoding.input_encoding = "current";
   o.evolve_noise = false;
   const auto model = MakeModel(o, obs, act);
   const auto& lif = dynamic_cast<const LifModel&>(*model);
@@ -1062,7 +1062,7 @@ TEST(LifInputCurrents, SignedWeightsShiftTheSteadyPotential) {
   EXPECT_EQ(in->size, (10 + 10 + 1) * 3);  // E, I and the output, 3 observations each
   EXPECT_EQ(in->labels[0], "x0->E0");
   EXPECT_EQ(in->labels[3 * 20], "x0->out0");
-  const double w_max = 2.0 * o.input_gain_pA / std::sqrt(3.0);
+  const double w_max = 2.0 * o.encoding.input_gain_pA / std::sqrt(3.0);
   EXPECT_DOUBLE_EQ(in->high, w_max);
   EXPECT_DOUBLE_EQ(in->low, -w_max);
 
@@ -1082,8 +1082,8 @@ TEST(LifInputCurrents, SignedWeightsShiftTheSteadyPotential) {
     return std::vector<double>(state.potentials().begin(), state.potentials().end());
   };
   const auto zero = steady(0.0), plus = steady(1.0), minus = steady(-1.0);
-  const double shift = w_max * o.tau_m_ms / o.c_m_pF;  // mV per unit x0 (1 / g_L = tau_m / C)
-  EXPECT_NEAR(zero[0], o.v_threshold_mV, 1e-3);  // rheobase offset, no net input
+  const double shift = w_max * o.neuron.tau_m_ms / o.neuron.c_m_pF;  // mV per unit x0 (1 / g_L = tau_m / C)
+  EXPECT_NEAR(zero[0], o.neuron.v_threshold_mV, 1e-3);  // rheobase offset, no net input
   EXPECT_NEAR(plus[0] - zero[0], shift, 1e-3);
   EXPECT_NEAR(minus[0] - zero[0], -shift, 1e-3);
   EXPECT_NEAR(plus[1] - zero[1], -shift, 1e-3);

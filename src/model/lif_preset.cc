@@ -59,7 +59,7 @@ NetworkSpec LifPresetSpec(const ModelOptions& o, int inputs, int outputs) {
   // Offsets are centred on the rheobase g_L (V_th - V_rest): a gene of 0.5
   // rests a neuron at threshold. The same range for every neuron (input
   // neurons share the leak conductance).
-  const double rheobase = o.c_m_pF / o.tau_m_ms * (o.v_threshold_mV - o.v_rest_mV);
+  const double rheobase = o.neuron.c_m_pF / o.neuron.tau_m_ms * (o.neuron.v_threshold_mV - o.neuron.v_rest_mV);
   const auto population = [&](const char* name, int size, Role role, DaleType dale) {
     PopulationSpec p;
     p.name = name;
@@ -68,7 +68,7 @@ NetworkSpec LifPresetSpec(const ModelOptions& o, int inputs, int outputs) {
     p.role = role;
     p.dale = {dale};
     // snn: every neuron spikes, except output integrators read by potential.
-    p.spiking = o.kind == "snn" && !(role == Role::kOutput && o.snn_readout == "potential");
+    p.spiking = o.kind == "snn" && !(role == Role::kOutput && o.readout.snn_readout == "potential");
     if (o.evolve_offsets)
       p.params.emplace_back("offset_pA", ValueSpec::Evolved(rheobase - o.offset_max_pA, rheobase + o.offset_max_pA));
     if (o.evolve_noise) p.params.emplace_back("noise_pA", ValueSpec::Evolved(0.0, o.noise_max_pA));
@@ -77,8 +77,8 @@ NetworkSpec LifPresetSpec(const ModelOptions& o, int inputs, int outputs) {
   spec.populations.push_back(population("in", inputs, Role::kInput, DaleType::kExcitatory));
   // Input neurons are fast sensory relays: the same leak conductance, a
   // membrane time constant of input_tau_m_ms (a smaller capacitance).
-  spec.populations[0].params.emplace_back("c_m_pF", ValueSpec::Constant(o.c_m_pF / o.tau_m_ms * o.input_tau_m_ms));
-  spec.populations[0].params.emplace_back("tau_m_ms", ValueSpec::Constant(o.input_tau_m_ms));
+  spec.populations[0].params.emplace_back("c_m_pF", ValueSpec::Constant(o.neuron.c_m_pF / o.neuron.tau_m_ms * o.neuron.input_tau_m_ms));
+  spec.populations[0].params.emplace_back("tau_m_ms", ValueSpec::Constant(o.neuron.input_tau_m_ms));
   spec.populations.push_back(population("E", o.excitatory, Role::kHidden, DaleType::kExcitatory));
   spec.populations.push_back(population("I", o.inhibitory, Role::kHidden, DaleType::kInhibitory));
   spec.populations.push_back(population("out", outputs, Role::kOutput, DaleType::kExcitatory));
@@ -105,7 +105,7 @@ NetworkSpec LifPresetSpec(const ModelOptions& o, int inputs, int outputs) {
 
 std::vector<int> LifPresetCurrentTargets(const ModelOptions& o, const NetworkInstance& network) {
   std::vector<int> targets;
-  if (o.input_encoding != "current") return targets;
+  if (o.encoding.input_encoding != "current") return targets;
   const PresetPairs connected = PresetConnectivity(o.connectivity);
   for (const InstancePopulation& p : network.populations) {
     const int g = static_cast<int>(std::find(kPresetGroups.begin(), kPresetGroups.end(), p.name) -
@@ -130,13 +130,13 @@ ModelOptions ExpandPreset(const ModelOptions& o) {
     throw ConfigError(fmt::format("model.kind: --expand writes out the bnn and snn presets, not '{}'; allowed: "
                                   "bnn | snn",
                                   Echo(o.kind)));
-  if (o.input_encoding == "current")
+  if (o.encoding.input_encoding == "current")
     throw ConfigError("model.input_encoding: \"current\" (observations injected into hidden neurons) has no "
                       "network form; allowed with --expand: single | pair");
   NetworkSpec spec = LifPresetSpec(o, 0, 0);
   for (PopulationSpec& p : spec.populations)
     if (p.role != Role::kHidden) p.size = kSizeFromTask;
-  if (o.readout == "linear") {  // no output population: the decoder reads E and I
+  if (o.readout.source == "linear") {  // no output population: the decoder reads E and I
     std::erase_if(spec.populations, [](const PopulationSpec& p) { return p.role == Role::kOutput; });
     std::erase_if(spec.projections, [](const ProjectionSpec& p) { return p.pre == "out" || p.post == "out"; });
   }
@@ -144,11 +144,11 @@ ModelOptions ExpandPreset(const ModelOptions& o) {
   // graded output integrators' too; a description gives each synapse its
   // presynaptic neuron's (graded): the same conductance needs a range
   // 1 / (reference rate per substep) wider.
-  const bool graded_outputs = o.kind == "snn" && o.snn_readout == "potential" && o.readout != "linear";
+  const bool graded_outputs = o.kind == "snn" && o.readout.snn_readout == "potential" && o.readout.source != "linear";
   if (graded_outputs)
     for (ProjectionSpec& p : spec.projections)
       if (p.pre == "out") {
-        const double widen = 1.0 / (o.spike_reference_hz * 1e-3 * o.dt_ms);
+        const double widen = 1.0 / (o.neuron.spike_reference_hz * 1e-3 * o.dt_ms);
         p.weight.low *= widen;
         p.weight.high *= widen;
       }

@@ -41,8 +41,8 @@ std::vector<PresetCase> PresetCases() {
   o.evolve_offsets = false;
   o.min_delay_ms = 0.3;
   o.max_delay_ms = 12.0;
-  o.tau_m_ms = 5.0;
-  o.input_tau_m_ms = 1.0;
+  o.neuron.tau_m_ms = 5.0;
+  o.neuron.input_tau_m_ms = 1.0;
   o.excitatory = 7;
   o.inhibitory = 0;
   cases.push_back({"no-I", 8, 2, o});
@@ -53,7 +53,7 @@ std::vector<PresetCase> PresetCases() {
   o = {};
   o.inhibitory_weight_scale = 2.5;
   o.weight_max_nS = 0.2;
-  o.v_threshold_mV = -45.0;
+  o.neuron.v_threshold_mV = -45.0;
   cases.push_back({"ranges", 5, 4, o});
   return cases;
 }
@@ -115,7 +115,7 @@ std::vector<LegacyFamily> LegacyLayout(const ModelOptions& o, const LegacyNetwor
   const int d_min = std::max(static_cast<int>(std::lround(o.min_delay_ms / o.dt_ms)), 1);
   const int d_max = std::max(static_cast<int>(std::lround(o.max_delay_ms / o.dt_ms)), d_min);
   if (o.evolve_delays && d_max > d_min) f.push_back({"delays", ampa + gaba, double(d_min), double(d_max)});
-  const double rheobase = o.c_m_pF / o.tau_m_ms * (o.v_threshold_mV - o.v_rest_mV);
+  const double rheobase = o.neuron.c_m_pF / o.neuron.tau_m_ms * (o.neuron.v_threshold_mV - o.neuron.v_rest_mV);
   if (o.evolve_offsets)
     f.push_back({"offsets", t.neurons(), rheobase - o.offset_max_pA, rheobase + o.offset_max_pA});
   if (o.evolve_noise) f.push_back({"noise", t.neurons(), 0.0, o.noise_max_pA});

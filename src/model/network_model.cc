@@ -97,14 +97,14 @@ NetworkSpec NetworkSpecForTask(const ModelOptions& o, const Space& observation, 
   if (spec.populations.empty())
     throw ConfigError("network.populations: model.kind = \"network\" needs a description: [[network.populations]] "
                       "and [[network.projections]] tables (README: Networks as populations and projections)");
-  if (o.input_encoding == "current")
+  if (o.encoding.input_encoding == "current")
     throw ConfigError("model.input_encoding: \"current\" is for the bnn and snn presets; a network takes its "
                       "observations through its input population; allowed: single | pair");
   FitRole(spec, Role::kInput, LifInputs(o, observation), "input",
           fmt::format("receives the observations ({} with model.input_encoding = \"{}\")", LifInputs(o, observation),
-                      o.input_encoding));
+                      o.encoding.input_encoding));
   const int outputs = NumOutputs(action, o);
-  if (o.readout == "linear") {
+  if (o.readout.source == "linear") {
     for (size_t i = 0; i < spec.populations.size(); ++i)
       if (spec.populations[i].role == Role::kOutput)
         throw ConfigError(fmt::format("network.populations[{}].role: with model.readout = \"linear\" the actions "
@@ -135,7 +135,7 @@ NetworkInstance InstantiateForTask(const ModelOptions& o, const Space& observati
 
 LifDecoder NetworkDecoder(const ModelOptions& o, const Space& observation, const Space& action) {
   return LifDecoder(o, InstantiateForTask(o, observation, action),
-                    o.readout == "linear" ? NumOutputs(action, o) : 0);
+                    o.readout.source == "linear" ? NumOutputs(action, o) : 0);
 }
 
 }  // namespace neurevo

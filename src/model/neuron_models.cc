@@ -40,16 +40,16 @@ std::optional<double> NeuronParameterDefault(const ModelOptions& o, const std::s
   }
   if (std::find(it->parameters.begin(), it->parameters.end(), name) == it->parameters.end()) return std::nullopt;
   if (name == "offset_pA" || name == "noise_pA") return 0.0;
-  if (name == "c_m_pF") return o.c_m_pF;
-  if (name == "tau_m_ms") return o.tau_m_ms;
+  if (name == "c_m_pF") return o.neuron.c_m_pF;
+  if (name == "tau_m_ms") return o.neuron.tau_m_ms;
   // The same passive neuron as lif_cond's default: R = tau_m / C_m.
-  if (name == "resistance_GOhm") return o.tau_m_ms / o.c_m_pF;
-  if (name == "v_rest_mV") return o.v_rest_mV;
-  if (name == "v_reset_mV") return o.v_reset_mV;
-  if (name == "v_init_mV") return o.v_init_mV;
-  if (name == "v_threshold_mV") return o.v_threshold_mV;
-  if (name == "tau_ref_ms") return o.tau_ref_ms;
-  if (name == "graded_halfwidth_mV") return o.graded_halfwidth_mV;
+  if (name == "resistance_GOhm") return o.neuron.tau_m_ms / o.neuron.c_m_pF;
+  if (name == "v_rest_mV") return o.neuron.v_rest_mV;
+  if (name == "v_reset_mV") return o.neuron.v_reset_mV;
+  if (name == "v_init_mV") return o.neuron.v_init_mV;
+  if (name == "v_threshold_mV") return o.neuron.v_threshold_mV;
+  if (name == "tau_ref_ms") return o.neuron.tau_ref_ms;
+  if (name == "graded_halfwidth_mV") return o.neuron.graded_halfwidth_mV;
   return std::nullopt;
 }
 

@@ -92,7 +92,7 @@ MemoryEstimate EstimateMemory(const RunConfig& c) {
   double ring_bytes = 0;
   if (m.kind == "bnn" || m.kind == "snn") {
     const double neurons = m.excitatory + m.inhibitory +
-                           (m.input_encoding == "current" ? 0.0 : obs.vector_size() * (m.input_encoding == "pair" ? 2.0 : 1.0)) +
+                           (m.encoding.input_encoding == "current" ? 0.0 : obs.vector_size() * (m.encoding.input_encoding == "pair" ? 2.0 : 1.0)) +
                            2.0 * act.vector_size();
     const double ring = std::ceil(m.max_delay_ms / m.dt_ms) + 1;
     ring_bytes = (neurons + 1) * (2 * ring + 8) * sizeof(float);
@@ -194,8 +194,8 @@ void CheckMemoryFits(const RunConfig& c) {
   add("model.kind", m.kind, m.kind != d.model.kind);
   add("model.excitatory", std::to_string(m.excitatory), m.excitatory != d.model.excitatory);
   add("model.inhibitory", std::to_string(m.inhibitory), m.inhibitory != d.model.inhibitory);
-  add("model.input_encoding", m.input_encoding, m.input_encoding != d.model.input_encoding);
-  if (m.kind == "mlp") add("model.mlp_hidden", fmt::format("[{}]", fmt::join(m.mlp_hidden, ", ")), true);
+  add("model.input_encoding", m.encoding.input_encoding, m.encoding.input_encoding != d.model.encoding.input_encoding);
+  if (m.kind == "mlp") add("model.mlp_hidden", fmt::format("[{}]", fmt::join(m.baselines.mlp_hidden, ", ")), true);
   const double rings = e.threads * e.delay_ring_bytes;
   add("model.max_delay_ms", fmt::format("{}", m.max_delay_ms), rings > needed / 4);
   add("model.dt_ms", fmt::format("{}", m.dt_ms), rings > needed / 4 && m.dt_ms != d.model.dt_ms);

@@ -1,3 +1,6 @@
+// The run configuration: the schema of every key, parsing (TOML and --set),
+// validation and writing back. The experiment layer: it sits above the
+// models, optimizers and tasks it configures (src/core stays below them all).
 #include "neurevo/config.h"
 
 #include <cctype>
@@ -225,7 +228,7 @@ const std::vector<Entry>& Schema() {
                                  "`include_cfrc_ext_in_observation` (true); other tasks have none. "
                                  "`--set task.options.NAME=value` sets one."));
     // Model.
-    s.push_back(Choice("model.kind", FIELD(model.kind), {"bnn", "snn", "network", "rnn", "mlp"},
+    s.push_back(Choice("model.kind", FIELD(model.kind), ModelKindNames(),
                        "bnn: graded LIF network; snn: spiking LIF network (both presets of a network "
                        "description, `neurevo config --expand` shows it); network: the config's own "
                        "[[network.populations]] and [[network.projections]] (README: Networks as populations "
@@ -238,19 +241,19 @@ const std::vector<Entry>& Schema() {
     s.push_back(Int("model.substeps", FIELD(model.substeps), 0, 1000000,
                     "Substeps per environment step; 0: as many as fill the task's step time (its dt), "
                     "a network running in real time."));
-    s.push_back(Float("model.v_rest_mV", FIELD(model.v_rest_mV), -200, 100, false, "Resting potential."));
-    s.push_back(Float("model.v_reset_mV", FIELD(model.v_reset_mV), -200, 100, false, "Reset potential after a spike."));
-    s.push_back(Float("model.v_init_mV", FIELD(model.v_init_mV), -200, 100, false, "Potential at the start of each episode."));
-    s.push_back(Float("model.v_threshold_mV", FIELD(model.v_threshold_mV), -200, 100, false, "Spike threshold; centre of the graded signal."));
-    s.push_back(Float("model.c_m_pF", FIELD(model.c_m_pF), 0.001, 1e6, false, "Membrane capacitance."));
-    s.push_back(Float("model.tau_m_ms", FIELD(model.tau_m_ms), 0, 1e6, true, "Membrane time constant (>= 2 dt)."));
-    s.push_back(Float("model.input_tau_m_ms", FIELD(model.input_tau_m_ms), 0, 1e6, true,
+    s.push_back(Float("model.v_rest_mV", FIELD(model.neuron.v_rest_mV), -200, 100, false, "Resting potential."));
+    s.push_back(Float("model.v_reset_mV", FIELD(model.neuron.v_reset_mV), -200, 100, false, "Reset potential after a spike."));
+    s.push_back(Float("model.v_init_mV", FIELD(model.neuron.v_init_mV), -200, 100, false, "Potential at the start of each episode."));
+    s.push_back(Float("model.v_threshold_mV", FIELD(model.neuron.v_threshold_mV), -200, 100, false, "Spike threshold; centre of the graded signal."));
+    s.push_back(Float("model.c_m_pF", FIELD(model.neuron.c_m_pF), 0.001, 1e6, false, "Membrane capacitance."));
+    s.push_back(Float("model.tau_m_ms", FIELD(model.neuron.tau_m_ms), 0, 1e6, true, "Membrane time constant (>= 2 dt)."));
+    s.push_back(Float("model.input_tau_m_ms", FIELD(model.neuron.input_tau_m_ms), 0, 1e6, true,
                       "Membrane time constant of input neurons (fast sensory relays; >= 2 dt)."));
-    s.push_back(Float("model.tau_syn_ms", FIELD(model.tau_syn_ms), 0, 1e6, true, "Synaptic (AMPA and GABA) time constant."));
-    s.push_back(Float("model.tau_ref_ms", FIELD(model.tau_ref_ms), 0, 10000, false, "Refractory period (snn)."));
-    s.push_back(Float("model.e_exc_mV", FIELD(model.e_exc_mV), -200, 200, false, "AMPA reversal potential."));
-    s.push_back(Float("model.e_inh_mV", FIELD(model.e_inh_mV), -200, 200, false, "GABA reversal potential."));
-    s.push_back(Float("model.graded_halfwidth_mV", FIELD(model.graded_halfwidth_mV), 0.001, 1000, false,
+    s.push_back(Float("model.tau_syn_ms", FIELD(model.neuron.tau_syn_ms), 0, 1e6, true, "Synaptic (AMPA and GABA) time constant."));
+    s.push_back(Float("model.tau_ref_ms", FIELD(model.neuron.tau_ref_ms), 0, 10000, false, "Refractory period (snn)."));
+    s.push_back(Float("model.e_exc_mV", FIELD(model.neuron.e_exc_mV), -200, 200, false, "AMPA reversal potential."));
+    s.push_back(Float("model.e_inh_mV", FIELD(model.neuron.e_inh_mV), -200, 200, false, "GABA reversal potential."));
+    s.push_back(Float("model.graded_halfwidth_mV", FIELD(model.neuron.graded_halfwidth_mV), 0.001, 1000, false,
                       "Graded signal rises from V_th - w to V_th + w (smoothstep)."));
     s.push_back(Float("model.weight_max_nS", FIELD(model.weight_max_nS), 0, 1e6, false,
                       "Steady conductance of a weight gene of 1 at presynaptic activation 1 (bnn, snn: "
@@ -258,43 +261,43 @@ const std::vector<Entry>& Schema() {
                       "stability)."));
     s.push_back(Float("model.inhibitory_weight_scale", FIELD(model.inhibitory_weight_scale), 0, 1e6, false,
                       "GABA weight genes map to [0, weight_max_nS * scale] (relative inhibition)."));
-    s.push_back(Float("model.input_fan_in_reference", FIELD(model.input_fan_in_reference), 0, 1e6, false,
+    s.push_back(Float("model.input_fan_in_reference", FIELD(model.encoding.input_fan_in_reference), 0, 1e6, false,
                       "With more input neurons than this, input synapse weights scale by reference / inputs "
                       "(total input drive bounded); 0: never."));
-    s.push_back(Choice("model.snn_readout", FIELD(model.snn_readout), {"potential", "rate"},
+    s.push_back(Choice("model.snn_readout", FIELD(model.readout.snn_readout), {"potential", "rate"},
                        "snn: non-spiking output integrators read by potential, or spiking outputs read by rate."));
-    s.push_back(Float("model.spike_reference_hz", FIELD(model.spike_reference_hz), 10, 10000, false,
+    s.push_back(Float("model.spike_reference_hz", FIELD(model.neuron.spike_reference_hz), 10, 10000, false,
                       "snn: firing rate that counts as activation 1 (weights and readout; at most one spike per substep)."));
     s.push_back(Float("model.min_delay_ms", FIELD(model.min_delay_ms), 0, 1000, true, "Shortest synaptic delay (>= one substep)."));
     s.push_back(Float("model.max_delay_ms", FIELD(model.max_delay_ms), 0, 1000, true, "Longest synaptic delay."));
-    s.push_back(Choice("model.binary_readout", FIELD(model.binary_readout), {"argmax", "threshold"},
+    s.push_back(Choice("model.binary_readout", FIELD(model.readout.binary_readout), {"argmax", "threshold"},
                        "Two discrete actions: argmax of two outputs, or threshold one output."));
-    s.push_back(Choice("model.readout", FIELD(model.readout), {"neurons", "linear"},
+    s.push_back(Choice("model.readout", FIELD(model.readout.source), {"neurons", "linear"},
                        "bnn, snn: actions from the output group (neurons) or from a signed linear decoder "
                        "of the E and I neurons' activity (linear; no output group)."));
-    s.push_back(Choice("model.continuous_readout", FIELD(model.continuous_readout), {"single", "push_pull"},
+    s.push_back(Choice("model.continuous_readout", FIELD(model.readout.continuous_readout), {"single", "push_pull"},
                        "Continuous actions: one output per dimension mapped linearly, or a push-pull pair "
                        "whose difference is mapped (0: the middle)."));
     s.push_back(Int("model.warmup_steps", FIELD(model.warmup_steps), 0, 100000,
                     "bnn, snn: network steps run on the first observation before the first action (settles "
                     "the reset transient)."));
-    s.push_back(Choice("model.input_encoding", FIELD(model.input_encoding), {"single", "pair", "current"},
+    s.push_back(Choice("model.input_encoding", FIELD(model.encoding.input_encoding), {"single", "pair", "current"},
                        "single: one input neuron per observation; pair: two, driven by bias +- gain x; "
                        "current: no input neurons, each neuron that `in` projects to gets a signed evolved "
                        "weighted sum of the observations as injected current."));
-    s.push_back(Float("model.input_gain_pA", FIELD(model.input_gain_pA), -1e6, 1e6, false,
+    s.push_back(Float("model.input_gain_pA", FIELD(model.encoding.input_gain_pA), -1e6, 1e6, false,
                       "Input current per unit of (normalised) observation (current encoding: input weights "
                       "in +-2 gain / sqrt(observations))."));
-    s.push_back(Float("model.input_bias_pA", FIELD(model.input_bias_pA), -1e6, 1e6, false, "Input current at observation 0."));
+    s.push_back(Float("model.input_bias_pA", FIELD(model.encoding.input_bias_pA), -1e6, 1e6, false, "Input current at observation 0."));
     s.push_back(Float("model.offset_max_pA", FIELD(model.offset_max_pA), 0, 1e6, false, "Offset genes map to [-max, +max]."));
     s.push_back(Float("model.noise_max_pA", FIELD(model.noise_max_pA), 0, 1e6, false, "Noise genes map to [0, max] (std of the noise current)."));
-    s.push_back(Int("model.noise_interval_substeps", FIELD(model.noise_interval_substeps), 1, 1000000,
+    s.push_back(Int("model.noise_interval_substeps", FIELD(model.neuron.noise_interval_substeps), 1, 1000000,
                     "Noise current is redrawn every this many substeps."));
     s.push_back(Bool("model.evolve_delays", FIELD(model.evolve_delays), "Evolve per-synapse delays (else all = min delay)."));
     s.push_back(Bool("model.evolve_offsets", FIELD(model.evolve_offsets), "Evolve per-neuron offset currents (else 0)."));
     s.push_back(Bool("model.evolve_noise", FIELD(model.evolve_noise), "Evolve per-neuron noise amplitudes (else no noise)."));
-    s.push_back(IntList("model.mlp_hidden", FIELD(model.mlp_hidden), 1, "mlp: hidden layer sizes."));
-    s.push_back(Float("model.baseline_weight_scale", FIELD(model.baseline_weight_scale), 0, 1e6, true,
+    s.push_back(IntList("model.mlp_hidden", FIELD(model.baselines.mlp_hidden), 1, "mlp: hidden layer sizes."));
+    s.push_back(Float("model.baseline_weight_scale", FIELD(model.baselines.baseline_weight_scale), 0, 1e6, true,
                       "rnn/mlp: weights and biases in +-scale/sqrt(fan_in)."));
     // Optimizer.
     s.push_back(Choice("optimizer.kind", FIELD(optimizer.kind), OptimizerKinds(),
@@ -531,48 +534,9 @@ void ResolveRealTimeSubsteps(RunConfig& c) {
 
 void Validate(const RunConfig& c) {
   const ModelOptions& m = c.model;
-  if (m.kind == "network" && m.network.populations.empty())
-    Fail("network.populations", "model.kind = \"network\" needs a description: [[network.populations]] and "
-                                "[[network.projections]] tables (README: Networks as populations and projections)");
-  if (m.kind != "network" && !m.network.populations.empty())
-    Fail("network", fmt::format("a network description is used only with model.kind = \"network\"; allowed: "
-                                "set model.kind = \"network\", or remove [network] (model.kind is \"{}\")",
-                                m.kind));
-  if (m.min_delay_ms < m.dt_ms * (1 - 1e-9))
-    Fail("model.min_delay_ms", fmt::format("{} is shorter than one substep; allowed: >= model.dt_ms ({})",
-                                           m.min_delay_ms, m.dt_ms));
-  if (m.input_tau_m_ms < 2 * m.dt_ms)
-    Fail("model.input_tau_m_ms", fmt::format("{} is below two substeps (forward Euler would be unstable); "
-                                             "allowed: >= 2 * model.dt_ms ({})", m.input_tau_m_ms, 2 * m.dt_ms));
-  // Forward Euler (lif_network.cc): V += dt / C_m * (g_L (V_rest - V) + g_E (E_E - V) + g_I (E_I - V) + I),
-  // with g_L = C_m / tau_m. Per substep V moves by the fraction dt (g_L + g_E + g_I) / C_m of its distance
-  // to the conductances' equilibrium: above 1 it overshoots, above 2 it oscillates and diverges. The
-  // leak alone takes dt / tau_m; keep it at most 1/2, as for input neurons.
-  if (m.tau_m_ms < 2 * m.dt_ms)
-    Fail("model.tau_m_ms", fmt::format("{} is below two substeps (forward Euler would be unstable); "
-                                       "allowed: >= 2 * model.dt_ms ({})", m.tau_m_ms, 2 * m.dt_ms));
-  // One synapse at full activation must not by itself push V past its reversal potential in one
-  // substep (the network's total depends on evolved genes; a rollout that diverges anyway fails).
-  const double synapse_step = m.dt_ms * m.weight_max_nS * std::max(1.0, m.inhibitory_weight_scale) / m.c_m_pF;
-  if ((m.kind == "bnn" || m.kind == "snn") && synapse_step > 1)
-    Fail("model.weight_max_nS",
-         fmt::format("model.dt_ms * model.weight_max_nS * max(1, model.inhibitory_weight_scale) / model.c_m_pF "
-                     "is {:.3g}: one synapse would move the potential past its reversal potential in one "
-                     "substep (forward Euler unstable); allowed: at most 1", synapse_step));
-  // snn: the reference rate is at most one spike per substep.
-  if (m.kind == "snn" && m.spike_reference_hz * 1e-3 * m.dt_ms > 1)
-    Fail("model.spike_reference_hz", fmt::format("{} Hz is more than one spike per substep of model.dt_ms = {}; "
-                                                 "allowed: <= 1000 / dt_ms ({} Hz)",
-                                                 m.spike_reference_hz, m.dt_ms, 1000 / m.dt_ms));
-  if (m.max_delay_ms < m.min_delay_ms)
-    Fail("model.max_delay_ms", fmt::format("{} is below model.min_delay_ms ({}); allowed: >= min delay",
-                                           m.max_delay_ms, m.min_delay_ms));
-  if (m.max_delay_ms / m.dt_ms > 100000)
-    Fail("model.max_delay_ms", "more than 100000 substeps of delay; allowed: max_delay_ms / dt_ms <= 100000");
-  if (m.v_threshold_mV <= m.v_reset_mV)
-    Fail("model.v_threshold_mV", fmt::format("{} must be above model.v_reset_mV ({})", m.v_threshold_mV, m.v_reset_mV));
-  if ((m.kind == "bnn" || m.kind == "snn" || m.kind == "rnn") && m.excitatory + m.inhibitory < 1)
-    Fail("model.excitatory", "model.excitatory + model.inhibitory must be at least 1");
+  // The kind's own checks live with the models (model_registry.cc), as the
+  // strategies' live with the optimizers.
+  ValidateModelOptions(m);
   const OptimizerOptions& o = c.optimizer;
   if (o.parents > o.population)
     Fail("optimizer.parents", fmt::format("{} exceeds optimizer.population ({}); allowed: 0 .. population",
@@ -596,10 +560,10 @@ void Validate(const RunConfig& c) {
                                                   c.task_name, fmt::join(with_bonus, ", ")));
   }
   const double units = static_cast<double>(m.excitatory) + m.inhibitory +
-                       task->observation_space().vector_size() * (m.input_encoding == "pair" ? 2.0 : 1.0) +
+                       task->observation_space().vector_size() * (m.encoding.input_encoding == "pair" ? 2.0 : 1.0) +
                        task->action_space().vector_size() * 2.0;
   double mlp_genes = 0, width = task->observation_space().vector_size();
-  for (int h : m.mlp_hidden) mlp_genes += (width + 1) * h, width = h;
+  for (int h : m.baselines.mlp_hidden) mlp_genes += (width + 1) * h, width = h;
   // (A description's size is bounded when it is drawn, network_instance.cc.)
   const double genes_bound = m.kind == "mlp" ? mlp_genes : 3.0 * units * units;
   if (m.kind != "network" && genes_bound > kMaxGenes)

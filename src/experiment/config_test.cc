@@ -37,7 +37,7 @@ TEST(Config, FileAndOverridesApplyInOrder) {
        "budget.target_fitness=inf"});
   EXPECT_EQ(c.task_name, "Pendulum-v1");
   EXPECT_EQ(c.model.kind, "rnn");
-  EXPECT_EQ(c.model.mlp_hidden, (std::vector<int>{32, 16}));
+  EXPECT_EQ(c.model.baselines.mlp_hidden, (std::vector<int>{32, 16}));
   EXPECT_DOUBLE_EQ(c.optimizer.sigma0, 0.25);
   EXPECT_EQ(c.model.connectivity.size(), 2u);
   EXPECT_TRUE(std::isinf(c.budget.target_fitness));
