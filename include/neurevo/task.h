@@ -6,6 +6,7 @@
 // whose sizes are given by the declared spaces.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -58,6 +59,13 @@ struct StepResult {
   // list). The step's values are then not physics to be trusted; callers
   // may treat the episode as failed. Always false for the classic tasks.
   bool simulation_warning = false;
+  // The task's per-step values (Gymnasium's info dict: reward components,
+  // a trial's success, ...), named by Task::info_names(), in that order.
+  static constexpr int kMaxInfo = 8;
+  std::array<double, kMaxInfo> info_values{};
+  int info_count = 0;
+  std::span<const double> info() const { return {info_values.data(), static_cast<size_t>(info_count)}; }
+  void AddInfo(double value) { info_values[info_count++] = value; }
 };
 
 class Task {
@@ -74,6 +82,11 @@ class Task {
   // Whether the reward holds a separate per-step bonus for staying alive
   // (StepResult::survival_reward): Hopper, Walker2d, Ant, InvertedDoublePendulum.
   virtual bool has_survival_bonus() const { return false; }
+  // Names of the values every StepResult's info() holds (at most
+  // StepResult::kMaxInfo), as Gymnasium's info dict names them; none by
+  // default. Episodes sum them over their steps; metrics.jsonl reports the
+  // generation's mean of those sums, rollouts every step's values.
+  virtual std::vector<std::string> info_names() const { return {}; }
   // Simulated seconds per step, Gymnasium's `env.dt`; 0 for a task without
   // physical time (MountainCarContinuous). `model.substeps = 0` runs the
   // network for this long per step (real time).

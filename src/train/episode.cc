@@ -52,6 +52,8 @@ EpisodeResult RunEpisode(Policy& policy, Task& task, const ObsNormalizer& normal
       return r;
     }
     r.total_reward += options.drop_survival_bonus ? step.reward - step.survival_reward : step.reward;
+    r.info_count = step.info_count;
+    for (int k = 0; k < step.info_count; ++k) r.info[k] += step.info_values[k];
     if (on_step) on_step({r.steps, previous, obs, action, step, &task});
     if (step.terminated || step.truncated) return r;
   }

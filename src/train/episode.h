@@ -23,6 +23,10 @@ struct EpisodeResult {
   // The abort flag was raised mid-episode: the result is incomplete and must
   // be discarded.
   bool aborted = false;
+  // The task's per-step info values (Task::info_names()) summed over the
+  // episode's steps.
+  std::array<double, StepResult::kMaxInfo> info{};
+  int info_count = 0;
 };
 
 // Called after every step.

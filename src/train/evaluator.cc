@@ -63,6 +63,8 @@ std::vector<IndividualResult> Evaluator::EvaluateGeneration(
       }
       r.steps += ep.steps;
       total += ep.total_reward;
+      r.info_count = ep.info_count;
+      for (int k = 0; k < ep.info_count; ++k) r.info[k] += ep.info[k];
       if (ep.failed) ++r.failed_episodes;
     }
     r.fitness = r.failed_episodes > 0 ? kFailedFitness : total / episodes;

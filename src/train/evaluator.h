@@ -31,6 +31,9 @@ struct IndividualResult {
   long long steps = 0;
   int failed_episodes = 0;
   bool aborted = false;  // the abort flag stopped it: discard the generation
+  // The task's info values (Task::info_names()) summed over its episodes' steps.
+  std::array<double, StepResult::kMaxInfo> info{};
+  int info_count = 0;
 };
 
 // A half-open range of indices; end < 0 means "to the end".

@@ -69,6 +69,7 @@ void RolloutRun(const std::string& run_dir, int episodes, const uint64_t* seed, 
   const uint64_t s = seed ? *seed : run.config.seed;
   auto policy = run.model->Decode(run.genome.genes);
   const Space& action_space = run.task->action_space();
+  const std::vector<std::string> info_names = run.task->info_names();
   // Each line is written as it happens: memory stays flat however many
   // episodes, and the output is in episode and step order.
   for (int e = 0; e < episodes; ++e) {
@@ -92,6 +93,11 @@ void RolloutRun(const std::string& run_dir, int episodes, const uint64_t* seed, 
                              {"terminated", r.result.terminated},
                              {"truncated", r.result.truncated},
                              {"state", r.task->PhysicalState()}};
+      if (r.result.info_count > 0) {
+        nlohmann::json info = nlohmann::json::object();
+        for (int k = 0; k < r.result.info_count; ++k) info[info_names[k]] = r.result.info_values[k];
+        line["info"] = std::move(info);
+      }
       out << line.dump() << "\n";
     };
     RunEpisode(*policy, *run.task, run.genome.normalizer, HeldOutEnvSeed(s, e), HeldOutNoiseKey(s, e), options);

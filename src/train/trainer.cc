@@ -79,6 +79,7 @@ Trainer::Trainer(const RunConfig& config, const TrainOptions& options)
       write_(!options.out_dir.empty() && cluster_.root()),
       dir_(options.out_dir),
       task_probe_(MakeTask(config.task_name, config.task_options)),
+      info_names_(task_probe_->info_names()),
       model_(MakeModel(config.model, task_probe_->observation_space(), task_probe_->action_space())),
       pool_(config.threads),
       evaluator_(*model_, config.task_name, pool_, options.stop_requested, &options_.faults,
@@ -154,7 +155,8 @@ std::vector<IndividualResult> Trainer::EvaluatePopulation(const std::vector<std:
   const Range own = Share(n, cluster_.rank());
   for (int i = own.begin; i < own.end; ++i) {
     const IndividualResult& r = results[i];
-    mine.push_back({r.fitness, r.steps, r.failed_episodes, r.aborted, seen[i].count, seen[i].mean, seen[i].m2});
+    mine.push_back({r.fitness, r.steps, r.failed_episodes, r.aborted, seen[i].count, seen[i].mean, seen[i].m2,
+                    std::vector<double>(r.info.begin(), r.info.begin() + r.info_count)});
   }
   const auto cbor = nlohmann::json::to_cbor(mine);
   const auto all = cluster_.AllGather(std::string(cbor.begin(), cbor.end()));
@@ -164,6 +166,10 @@ std::vector<IndividualResult> Trainer::EvaluatePopulation(const std::vector<std:
     for (int i = range.begin; i < range.end; ++i) {
       const auto& r = part.at(i - range.begin);
       results[i] = {r[0].get<double>(), r[1].get<long long>(), r[2].get<int>(), r[3].get<bool>()};
+      const auto info = r[7].get<std::vector<double>>();
+      if (info.size() > results[i].info.size()) throw std::runtime_error("a rank sent more info values than a task has");
+      std::copy(info.begin(), info.end(), results[i].info.begin());
+      results[i].info_count = static_cast<int>(info.size());
       seen[i].count = r[4].get<double>();
       seen[i].mean = r[5].get<std::vector<double>>();
       seen[i].m2 = r[6].get<std::vector<double>>();
@@ -583,6 +589,18 @@ void Trainer::Record(const Generation& g) {
     if (g.validated) line["validation_mean"] = g.score;
     if (g.incumbent_revalidated) line["incumbent_replay_mean"] = g.incumbent_replay;
     if (g.restores > 0) line["optimizer_restores"] = g.restores;
+    // The task's info terms: per episode, summed over its steps, averaged
+    // over the generation's individuals that did not fail.
+    if (!info_names_.empty() && counted > 0) {
+      nlohmann::json info = nlohmann::json::object();
+      for (size_t k = 0; k < info_names_.size(); ++k) {
+        double sum = 0;
+        for (const auto& r : g.results)
+          if (r.failed_episodes == 0 && static_cast<size_t>(r.info_count) > k) sum += r.info[k];
+        info[info_names_[k]] = sum / (static_cast<double>(counted) * config_.train_episodes);
+      }
+      line["info"] = std::move(info);
+    }
     metrics_.Append(line.dump());
   }
   double fraction = 0;

@@ -119,6 +119,7 @@ class Trainer {
   bool write_;
   std::string dir_;
   std::unique_ptr<Task> task_probe_;
+  const std::vector<std::string> info_names_;  // the task's per-step info terms (Task::info_names())
   std::unique_ptr<Model> model_;
   ThreadPool pool_;
   Evaluator evaluator_;

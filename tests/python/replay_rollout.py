@@ -78,6 +78,7 @@ def replay(task, rows):
     env = gym.make(task, **MAKE_KWARGS.get(task, {}))
     discrete = isinstance(env.action_space, gym.spaces.Discrete)
     problems, steps, episodes = [], 0, 0
+    checked_info = set()
     for row in rows:
         where = f"{task} episode {row['episode']} step {row['step']}"
         if row["kind"] == "reset":
@@ -90,7 +91,7 @@ def replay(task, rows):
         action = row["action"]
         if any(float(np.float32(a)) != a for a in action):
             problems.append(f"{where}: action {action} is not float32")
-        obs, reward, terminated, truncated, _ = env.step(
+        obs, reward, terminated, truncated, info = env.step(
             int(action[0]) if discrete else np.array(action, dtype=np.float32))
         steps += 1
         if as_list(obs) != row["next_observation"]:
@@ -100,8 +101,17 @@ def replay(task, rows):
             problems.append(f"{where}: reward {float(reward)!r} != {row['reward']!r}")
         if bool(terminated) != row["terminated"] or bool(truncated) != row["truncated"]:
             problems.append(f"{where}: flags differ")
+        # The task's info terms (reward components): each must be Gymnasium's.
+        for name, value in row.get("info", {}).items():
+            if name not in info:
+                problems.append(f"{where}: info {name!r} is not in Gymnasium's info")
+            elif float(info[name]) != value:
+                problems.append(f"{where}: info {name} {float(info[name])!r} != {value!r}")
+        checked_info.update(row.get("info", {}).keys())
         if problems:
             break
+    if task.endswith("-v5") and not checked_info:
+        problems.append(f"{task}: the rollout recorded no info terms")
     return problems, steps, episodes
 
 

@@ -76,6 +76,10 @@ StepResult Ant::Evaluate(const Before& before,
   r.reward = rewards - costs;
   r.terminated = !healthy;
   r.survival_reward = healthy_reward;
+  r.AddInfo(x_velocity * 1);  // info_names()
+  r.AddInfo(-static_cast<double>(ctrl_cost));
+  r.AddInfo(-contact_cost);
+  r.AddInfo(healthy_reward);
   return r;
 }
 

@@ -36,6 +36,8 @@ class Ant final : public MujocoTask {
   // The torso's xpos (x, y): Gymnasium's data.body(1).xpos[:2].
   Before CaptureBefore() const override;
   bool has_survival_bonus() const override { return true; }
+  // Gymnasium v5's info terms, in the order Evaluate adds them.
+  std::vector<std::string> info_names() const override { return {"reward_forward", "reward_ctrl", "reward_contact", "reward_survive"}; }
   StepResult Evaluate(const Before& before,
                       std::span<const float> action) const override;
 

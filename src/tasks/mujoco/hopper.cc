@@ -46,11 +46,14 @@ StepResult Hopper::Evaluate(const Before& before,
   const double x_velocity = (data().qpos[0] - before.x) / dt();
   const double healthy_reward = healthy ? 1.0 : 0.0;
   const double rewards = 1.0 * x_velocity + healthy_reward;
+  const double ctrl_cost = static_cast<double>(numpy_math::ControlCost(1e-3, action));
   StepResult r;
-  r.reward =
-      rewards - static_cast<double>(numpy_math::ControlCost(1e-3, action));
+  r.reward = rewards - ctrl_cost;
   r.terminated = !healthy;
   r.survival_reward = healthy_reward;
+  r.AddInfo(1.0 * x_velocity);  // info_names()
+  r.AddInfo(-ctrl_cost);
+  r.AddInfo(healthy_reward);
   return r;
 }
 

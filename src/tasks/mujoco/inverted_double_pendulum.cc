@@ -45,6 +45,9 @@ StepResult InvertedDoublePendulum::Evaluate(const Before&,
   const double alive_bonus = r.terminated ? 0.0 : 10.0;
   r.reward = alive_bonus - dist_penalty - vel_penalty;
   r.survival_reward = alive_bonus;
+  r.AddInfo(alive_bonus);  // info_names()
+  r.AddInfo(-dist_penalty);
+  r.AddInfo(-vel_penalty);
   return r;
 }
 

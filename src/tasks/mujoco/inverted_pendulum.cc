@@ -29,6 +29,7 @@ StepResult InvertedPendulum::Evaluate(const Before&,
   StepResult r;
   r.terminated = !finite || std::abs(d.qpos[1]) > 0.2;
   r.reward = r.terminated ? 0.0 : 1.0;
+  r.AddInfo(r.reward);  // info_names(): reward_survive
   return r;
 }
 

@@ -20,6 +20,8 @@ class InvertedPendulum final : public MujocoTask {
   InvertedPendulum();
 
   void Observe(std::span<double> observation) const override;
+  // Gymnasium v5's info terms, in the order Evaluate adds them.
+  std::vector<std::string> info_names() const override { return {"reward_survive"}; }
   StepResult Evaluate(const Before& before,
                       std::span<const float> action) const override;
 };

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <stdexcept>
@@ -215,6 +216,34 @@ TEST(MujocoTask, SurvivalBonusIsPaidOnHealthySteps) {
       const StepResult r = task->Step(RandomAction(*task, rng), obs);
       ++steps;
       ASSERT_EQ(r.survival_reward, r.terminated ? 0.0 : bonus) << "step " << steps;
+      if (r.terminated || r.truncated) break;
+    }
+  }
+}
+
+// Each step's info terms (Gymnasium v5's reward_* and penalty terms) are
+// named, one value per name, and add up to the step's reward; the survival
+// term is the survival bonus. (tests/python/replay_rollout.py compares the
+// values with Gymnasium's own info dict.)
+TEST(MujocoTask, InfoTermsAreNamedAndAddUpToTheReward) {
+  for (const char* name : kMujocoTasks) {
+    SCOPED_TRACE(name);
+    auto task = Make(name);
+    const std::vector<std::string> names = task->info_names();
+    ASSERT_FALSE(names.empty());
+    ASSERT_LE(names.size(), static_cast<size_t>(StepResult::kMaxInfo));
+    const auto survive = std::find(names.begin(), names.end(), "reward_survive");
+    std::vector<double> obs(task->observation_space().size);
+    RandomStream rng(5);
+    task->Reset(7, obs);
+    for (int step = 1; step <= 200; ++step) {
+      const StepResult r = task->Step(RandomAction(*task, rng), obs);
+      ASSERT_EQ(r.info().size(), names.size());
+      double sum = 0;
+      for (double v : r.info()) sum += v;
+      EXPECT_NEAR(sum, r.reward, 1e-12 * std::max(1.0, std::abs(r.reward))) << "step " << step;
+      if (survive != names.end() && task->has_survival_bonus())
+        EXPECT_EQ(r.info()[survive - names.begin()], r.survival_reward) << "step " << step;
       if (r.terminated || r.truncated) break;
     }
   }

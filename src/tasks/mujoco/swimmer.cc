@@ -23,11 +23,13 @@ StepResult Swimmer::Evaluate(const Before& before,
                              std::span<const float> action) const {
   const double x_velocity = (data().qpos[0] - before.x) / dt();
   const double forward_reward = 1.0 * x_velocity;
-  StepResult r;
   // float64 - float32 promotes to float64 in numpy.
-  r.reward = forward_reward -
-             static_cast<double>(numpy_math::ControlCost(1e-4, action));
+  const double ctrl_cost = static_cast<double>(numpy_math::ControlCost(1e-4, action));
+  StepResult r;
+  r.reward = forward_reward - ctrl_cost;
   r.terminated = false;
+  r.AddInfo(forward_reward);  // info_names()
+  r.AddInfo(-ctrl_cost);
   return r;
 }
 

@@ -19,6 +19,8 @@ class Swimmer final : public MujocoTask {
   Swimmer();
 
   void Observe(std::span<double> observation) const override;
+  // Gymnasium v5's info terms, in the order Evaluate adds them.
+  std::vector<std::string> info_names() const override { return {"reward_forward", "reward_ctrl"}; }
   StepResult Evaluate(const Before& before,
                       std::span<const float> action) const override;
 };

@@ -22,6 +22,8 @@ class Walker2d final : public MujocoTask {
 
   void Observe(std::span<double> observation) const override;
   bool has_survival_bonus() const override { return true; }
+  // Gymnasium v5's info terms, in the order Evaluate adds them.
+  std::vector<std::string> info_names() const override { return {"reward_forward", "reward_ctrl", "reward_survive"}; }
   StepResult Evaluate(const Before& before,
                       std::span<const float> action) const override;
 };
