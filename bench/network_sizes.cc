@@ -3,7 +3,10 @@
 // and Brian2 (src/model/lif_reference.h), and neurevo's wall time for 1 s of
 // biological time.
 //
-//   network_sizes SIZE OUT.json [--repeats N] [--no-rate] [--w_exc NS] [--g G] [--offset LOW HIGH]
+//   network_sizes SIZE OUT.json [--repeats N] [--no-rate] [--gather] [--w_exc NS] [--g G] [--offset LOW HIGH]
+//
+// --gather: the clock-driven synapse pass on every block (no scatter pass;
+// the same results), to measure what the scatter pass saves.
 //
 // SIZE: controller (the default network's shape at CartPole size: 4 "in" +
 // 10 E + 10 I + 2 "out", dense along the default connectivity, nothing into
@@ -130,18 +133,20 @@ ModelOptions Options(int substeps) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: network_sizes controller|1k|10k OUT.json [--repeats N] [--no-rate] [--w_exc NS] [--g G] "
-                         "[--offset LOW HIGH]\n");
+    std::fprintf(stderr, "usage: network_sizes controller|1k|10k OUT.json [--repeats N] [--no-rate] [--gather] [--w_exc NS] "
+                         "[--g G] [--offset LOW HIGH]\n");
     return 2;
   }
   const std::string size = argv[1], out = argv[2];
   Params p;
   int repeats = 5;
   bool rate = true;
+  bool gather = false;  // the clock-driven synapse pass only (no scatter pass)
   for (int i = 3; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--repeats" && i + 1 < argc) repeats = std::atoi(argv[++i]);
     else if (a == "--no-rate") rate = false;
+    else if (a == "--gather") gather = true;
     else if (a == "--w_exc" && i + 1 < argc) p.w_exc = std::atof(argv[++i]);
     else if (a == "--g" && i + 1 < argc) p.g = std::atof(argv[++i]);
     else if (a == "--offset" && i + 2 < argc) {
@@ -157,7 +162,8 @@ int main(int argc, char** argv) {
 
   // Timed: 100 steps of 10 ms.
   const LifDecoder decoder(Options(100), instance);
-  const LifNetwork net = decoder.Decode({});
+  LifNetwork net = decoder.Decode({});
+  if (gather) net.scatter_cost = -1;
   std::vector<double> wall, cpu;
   for (int r = 0; r < std::max(repeats, 1); ++r) {
     LifState state(net);

@@ -293,6 +293,14 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
     net.gap_g.push_back(static_cast<float>(g.weight_gene >= 0 ? Gene(genome, g.weight_gene) : g.weight));
   }
   net.pass = SynapsePass(sums, net.weight, net.offset, /*zero_offset=*/n * net.stride - 1, net.padded);
+  std::vector<int> pre(n_syn);
+  std::vector<int32_t> target(n_syn);
+  for (int s = 0; s < n_syn; ++s) {
+    pre[s] = t.synapses[s].pre;
+    target[s] = t.synapses[s].receptor * kMaxBlock * net.padded + t.synapses[s].post;
+  }
+  net.scatter = ScatterPass(n, pre, target, net.weight, net.delay, net.padded);
+  net.max_delay = std::max(1, net.delay.empty() ? 1 : *std::max_element(net.delay.begin(), net.delay.end()));
   return net;
 }
 
@@ -316,7 +324,9 @@ LifState::LifState(const LifNetwork& net)
       history_(static_cast<size_t>(net.neurons + 1) * net.stride),
       input_(2 * kMaxBlock * static_cast<size_t>(net.padded)),
       signal_(kMaxBlock * static_cast<size_t>(net.padded)),
-      noise_((kMaxBlock + 1) * static_cast<size_t>(net.padded)) {
+      noise_((kMaxBlock + 1) * static_cast<size_t>(net.padded)),
+      last_signal_(net.neurons) {
+  active_.reserve(net.neurons);
   std::copy(net.offset_current.begin(), net.offset_current.end(), offset_current_.begin());
   const auto pad = [&](const std::vector<float>& from, std::vector<float>& to) {
     std::copy(from.begin(), from.end(), to.begin());
@@ -339,6 +349,8 @@ void LifState::Reset(uint64_t noise_key) {
     std::fill(vec->begin(), vec->end(), 0.f);
   std::fill(refractory_.begin(), refractory_.end(), 0);
   slot_ = 0;
+  now_ = 0;
+  std::fill(last_signal_.begin(), last_signal_.end(), std::numeric_limits<long long>::min() / 2);
   noise_rng_.Seed(noise_key);
 }
 
@@ -425,6 +437,50 @@ void LifState::SpikeAndRead(float* signal, float* out_acc, int n_out) {
 // Writes the block's signals into both copies of every neuron's ring and
 // advances the ring slot past the block. A full block is transposed 8
 // neurons at a time, so that each neuron's 8 signals take one store per copy.
+bool LifState::ScatterInput() {
+  const LifNetwork& net = net_;
+  // A signal emitted before now_ - max_delay reaches no synapse of this block.
+  const long long oldest = now_ - net.max_delay;
+  if (net.scatter_cost < 0) return false;
+  active_.clear();
+  long long work = 0;
+  for (int j = 0; j < net.neurons; ++j)
+    if (last_signal_[j] >= oldest) {
+      active_.push_back(j);
+      work += net.scatter.fan_out(j);
+    }
+  // A scattered synapse costs a few of the gather's (a strided scalar add
+  // per signal against one vector multiply-add: net.scatter_cost); both give
+  // the same bits.
+  if (net.scatter_cost > 0 && work * net.scatter_cost >= net.scatter.synapses()) return false;
+  ++scatter_blocks_;
+  // Each active neuron's non-zero signals of the last max_delay substeps
+  // (substep u sits at ring slot u mod R: slot_ and now_ both start at 0).
+  first_.assign(1, 0);
+  lags_.clear();
+  values_.clear();
+  const float* history = history_.data();
+  for (const int j : active_) {
+    const float* row = history + static_cast<size_t>(j) * net.stride;
+    for (int lag = 1; lag <= net.max_delay; ++lag) {
+      const long long u = now_ - lag;
+      if (u < 0) break;
+      const float v = row[u % net.ring];
+      if (v != 0.f) {
+        lags_.push_back(lag);
+        values_.push_back(v);
+      }
+    }
+    first_.push_back(static_cast<int>(lags_.size()));
+  }
+  const int padded = net.padded;
+  for (int r = 0; r < 2; ++r)
+    for (int b = 0; b < kMaxBlock; ++b)
+      std::fill_n(input_.data() + (r * kMaxBlock + b) * padded + net.inputs, padded - net.inputs, 0.f);
+  net.scatter.Run(input_.data(), active_, first_, lags_, values_);
+  return true;
+}
+
 void LifState::WriteHistory(int block) {
   const int ring = net_.ring, padded = net_.padded, n = net_.neurons;
   float* const history = history_.data();
@@ -452,6 +508,13 @@ void LifState::WriteHistory(int block) {
       p = p + 1 == ring ? 0 : p + 1;
     }
   }
+  // Which neurons signalled (the scatter pass skips the others).
+  for (int b = block - 1; b >= 0; --b) {
+    const float* s = signal_.data() + b * padded;
+    for (int j = 0; j < n; ++j)
+      if (s[j] != 0.f && last_signal_[j] < now_ + b) last_signal_[j] = now_ + b;
+  }
+  now_ += block;
   slot_ = (slot_ + block) % ring;
 }
 
@@ -552,7 +615,7 @@ void LifState::Step(std::span<const double> observation, std::span<float> output
     // 1. Input of the next `block` substeps to every neuron that receives
     //    synapses. Position slot_ + R - d + b of a history row is the signal
     //    emitted d - b substeps before the block's first substep (< d_min).
-    net.pass.Run(history_.data() + slot_ + net.ring, input_.data());
+    if (!ScatterInput()) net.pass.Run(history_.data() + slot_ + net.ring, input_.data());
     // 2. The noise current of each substep: row 0 holds the one in force,
     //    rows 1.. those drawn during the block (in substep order).
     const float* noise[kMaxBlock];

@@ -66,6 +66,15 @@ struct LifNetwork {
   // stays zero (padding synapses read it); results go to LifState's input
   // buffer, [AMPA, GABA] x 8 substeps x padded.
   SynapsePass pass;
+  // The same synapses from the presynaptic side (synapse_pass.h): used for
+  // blocks in which so few neurons signalled within the longest delay that
+  // their synapses are fewer than about a tenth of all; bit-identical.
+  ScatterPass scatter;
+  int max_delay = 1;  // substeps: a signal older than this reaches no synapse
+  // A scattered synapse's cost in gathered ones: the scatter pass runs when
+  // the active synapses times this are fewer than all. 0: always (tests);
+  // negative: never.
+  int scatter_cost = 3;
 
   // Per neuron.
   std::vector<float> offset_current;  // pA
@@ -155,6 +164,8 @@ class LifState {
   void Step(std::span<const double> observation, std::span<float> outputs);
   bool healthy() const;
   std::span<const float> potentials() const { return {v_.data(), static_cast<size_t>(net_.neurons)}; }
+  // Blocks whose input the scatter pass computed (since construction).
+  long long scatter_blocks() const { return scatter_blocks_; }
 
  private:
   void ResampleNoise(float* noise);
@@ -181,6 +192,16 @@ class LifState {
   std::vector<float> signal_;   // 8 x padded: signals emitted during the current block
   std::vector<float> noise_;    // (1 + 8) x padded: noise currents, see Step()
   int slot_ = 0;                // ring slot of the block's first substep, in [0, ring)
+  // The scatter pass's bookkeeping: the substep (counted from the reset) of
+  // each neuron's latest non-zero signal, the block's first substep, and the
+  // neurons whose signals can reach a synapse in this block.
+  std::vector<long long> last_signal_;
+  long long now_ = 0;
+  std::vector<int> active_, first_, lags_;  // the scatter pass's signals (synapse_pass.h)
+  std::vector<float> values_;
+  long long scatter_blocks_ = 0;
+  // Input of the next block by the scatter pass when it is the cheaper (true).
+  bool ScatterInput();
   RandomStream noise_rng_;
 };
 

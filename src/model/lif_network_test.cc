@@ -1099,3 +1099,92 @@ TEST(LifInputCurrents, SignedWeightsShiftTheSteadyPotential) {
 
 }  // namespace
 }  // namespace neurevo
+
+namespace neurevo {
+namespace {
+
+// A sparse spiking network firing at a few Hz, the kind the scatter pass is for.
+NetworkInstance SparseSpikingInstance(int n, uint64_t seed) {
+  const auto uniform = [](double a, double b) {
+    ValueSpec s;
+    s.kind = ValueSpec::Kind::kUniform;
+    s.a = s.low = a;
+    s.b = s.high = b;
+    return s;
+  };
+  NetworkSpec spec;
+  for (const auto& [name, size, dale] : {std::tuple{"E", n * 4 / 5, DaleType::kExcitatory},
+                                         std::tuple{"I", n / 5, DaleType::kInhibitory}}) {
+    PopulationSpec p;
+    p.name = name;
+    p.size = size;
+    p.spiking = true;
+    p.dale = {dale};
+    p.params.emplace_back("offset_pA", uniform(0.45, 0.6));
+    p.params.emplace_back("v_init_mV", uniform(-60.0, -50.0));
+    spec.populations.push_back(p);
+  }
+  for (const char* pre : {"E", "I"})
+    for (const char* post : {"E", "I"}) {
+      ProjectionSpec p;
+      p.pre = pre;
+      p.post = post;
+      p.connector.kind = ConnectorSpec::Kind::kFixedProbability;
+      p.connector.probability = 20.0 / n;
+      p.weight = uniform(0.0, std::string(pre) == "I" ? 0.1 : 0.01);
+      p.delay = uniform(1.0, 5.0);
+      spec.projections.push_back(p);
+    }
+  ModelOptions o;
+  o.kind = "snn";
+  return Instantiate(spec, LifInstanceOptions(o, seed));
+}
+
+// Every potential and output of `steps` steps, bit for bit.
+std::vector<float> Trace(const LifNetwork& net, int steps, std::span<const double> observation, long long* scattered) {
+  LifState state(net);
+  state.Reset(9);
+  std::vector<float> out(net.outputs), trace;
+  for (int t = 0; t < steps; ++t) {
+    state.Step(observation, out);
+    trace.insert(trace.end(), state.potentials().begin(), state.potentials().end());
+    trace.insert(trace.end(), out.begin(), out.end());
+  }
+  if (scattered) *scattered = state.scatter_blocks();
+  return trace;
+}
+
+// The scatter pass (synapse_pass.h) gives the gather pass's bits: forced on
+// every block, never, or chosen block by block, on a sparse spiking network
+// and on the presets (where most neurons signal, so forcing it is the test).
+TEST(LifScatter, ScatterPassGivesTheGathersBits) {
+  ModelOptions o;
+  o.kind = "snn";
+  o.substeps = 100;
+  std::vector<std::pair<std::string, LifNetwork>> nets;
+  nets.emplace_back("sparse", LifDecoder(o, SparseSpikingInstance(300, 4)).Decode({}));
+  for (const char* kind : {"bnn", "snn"}) {
+    ModelOptions p;
+    p.kind = kind;
+    const LifDecoder d = LifPresetDecoder(p, 4, 2);
+    nets.emplace_back(kind, d.Decode(RandomGenome(d.layout().size(), 6)));
+  }
+  const std::vector<double> observation = {0.3, -1.2, 0.8, 0.1};
+  for (auto& [name, net] : nets) {
+    SCOPED_TRACE(name);
+    const std::span<const double> obs = net.inputs > 0 ? std::span<const double>(observation) : std::span<const double>();
+    long long scattered = 0;
+    net.scatter_cost = -1;
+    const std::vector<float> gathered = Trace(net, 60, obs, &scattered);
+    EXPECT_EQ(scattered, 0);
+    net.scatter_cost = 0;
+    EXPECT_EQ(Trace(net, 60, obs, &scattered), gathered);
+    EXPECT_EQ(scattered, 60 * ((100 + net.block - 1) / net.block));
+    net.scatter_cost = 10;
+    EXPECT_EQ(Trace(net, 60, obs, &scattered), gathered);
+    if (name == "sparse") EXPECT_GT(scattered, 0) << "the sparse network never chose the scatter pass";
+  }
+}
+
+}  // namespace
+}  // namespace neurevo

@@ -67,4 +67,41 @@ void SynapsePass::Run(const float* at, float* results) const {
   }
 }
 
+ScatterPass::ScatterPass(int neurons, std::span<const int> pre, std::span<const int32_t> target,
+                         std::span<const float> weight, std::span<const int> delay, int target_stride)
+    : target_stride_(target_stride), begin_(neurons + 1, 0) {
+  // A stable counting sort by presynaptic neuron keeps the gather order
+  // within each neuron's synapses.
+  for (int p : pre) ++begin_[p + 1];
+  for (int i = 0; i < neurons; ++i) begin_[i + 1] += begin_[i];
+  std::vector<int> next(begin_.begin(), begin_.end() - 1);
+  target_.resize(pre.size());
+  delay_.resize(pre.size());
+  weight_.resize(pre.size());
+  for (size_t k = 0; k < pre.size(); ++k) {
+    const int slot = next[pre[k]]++;
+    target_[slot] = target[k];
+    delay_[slot] = delay[k];
+    weight_[slot] = weight[k];
+  }
+}
+
+// (-ffp-contract=off, as Run above: each product rounded before it is added.)
+void ScatterPass::Run(float* results, std::span<const int> active, std::span<const int> first,
+                      std::span<const int> lags, std::span<const float> values) const {
+  const int stride = target_stride_;
+  for (size_t i = 0; i < active.size(); ++i) {
+    const int p = active[i];
+    for (int k = begin_[p]; k < begin_[p + 1]; ++k) {
+      const float w = weight_[k];
+      float* dst = results + target_[k];
+      const int d = delay_[k];
+      for (int e = first[i]; e < first[i + 1]; ++e) {
+        const int b = d - lags[e];  // the block's substep this signal reaches
+        if (b >= 0 && b < SynapsePass::kWidth) dst[b * stride] += w * values[e];
+      }
+    }
+  }
+}
+
 }  // namespace neurevo

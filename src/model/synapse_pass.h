@@ -49,4 +49,41 @@ class SynapsePass {
   std::vector<int32_t> offset_;    // same layout as weight_
 };
 
+// The same sums from the presynaptic side, for blocks in which few neurons
+// signalled (a spiking network at a few Hz): only the non-zero signals of
+// the listed presynaptic neurons are delivered, each through every synapse
+// of its neuron into the one result its delay reaches. Taken in ascending
+// presynaptic order, with each neuron's synapses in the gather order, every
+// result receives its products in the order SynapsePass adds them; the
+// products left out are those of zero signals, each w * 0 = +0, whose
+// addition changes no sum (every product is >= +0). So the results are
+// bit-identical to SynapsePass's (the lanes a block uses), the work
+// proportional to the signals times their fan-out.
+class ScatterPass {
+ public:
+  ScatterPass() = default;
+  // The synapses in the gather order: presynaptic neuron, target (where its
+  // 8 results go, results[target + b * target_stride]), weight, delay in
+  // substeps.
+  ScatterPass(int neurons, std::span<const int> pre, std::span<const int32_t> target, std::span<const float> weight,
+              std::span<const int> delay, int target_stride);
+  // Synapses of presynaptic neuron `pre`.
+  int fan_out(int pre) const { return begin_[pre + 1] - begin_[pre]; }
+  long long synapses() const { return static_cast<long long>(weight_.size()); }
+  // Presynaptic neuron active[i] emitted values[e] lags[e] substeps before
+  // the block's first substep, for e in [first[i], first[i + 1]) (lags
+  // ascending or not: each lands in its own result). Adds each into the
+  // results of the block's substep it reaches (lag < delay <= lag + 8) in
+  // `results`, which the caller has zeroed where SynapsePass would write.
+  void Run(float* results, std::span<const int> active, std::span<const int> first, std::span<const int> lags,
+           std::span<const float> values) const;
+
+ private:
+  int target_stride_ = 0;
+  std::vector<int> begin_;  // per presynaptic neuron, into the arrays below
+  std::vector<int32_t> target_;
+  std::vector<int> delay_;
+  std::vector<float> weight_;
+};
+
 }  // namespace neurevo
