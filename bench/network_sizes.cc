@@ -104,15 +104,15 @@ NetworkSpec Spec(const std::string& size, const Params& p) {
     std::fprintf(stderr, "network_sizes: SIZE must be controller, 1k or 10k, not '%s'\n", size.c_str());
     std::exit(2);
   }
-  spec.populations = {Population("E", n * 4 / 5, DaleType::kExcitatory, p),
-                      Population("I", n / 5, DaleType::kInhibitory, p)};
-  ConnectorSpec random;
-  random.kind = ConnectorSpec::Kind::kFixedProbability;
-  random.probability = 100.0 / n;  // in-degree 100 on average
-  for (const char* pre : {"E", "I"})
-    for (const char* post : {"E", "I"})
-      spec.projections.push_back(Projection(pre, post, random, p.w_exc * (std::string(pre) == "I" ? p.g : 1.0)));
-  return spec;
+  RandomSpikingNetwork r;  // in-degree 100 on average
+  r.neurons = n;
+  r.in_degree = 100;
+  r.w_exc = p.w_exc;
+  r.g = p.g;
+  r.offset_low = p.offset_low;
+  r.offset_high = p.offset_high;
+  r.delay_low_ms = 1.0;
+  return RandomSpikingSpec(r);
 }
 
 // This thread's CPU time: on a shared machine, what the run would take alone.

@@ -43,16 +43,6 @@ namespace fs = std::filesystem;
 
 constexpr int kSubsteps = 2000;  // 200 ms at dt = 0.1 ms
 
-ValueSpec Uniform(double a, double b) {
-  ValueSpec s;
-  s.kind = ValueSpec::Kind::kUniform;
-  s.a = a;
-  s.b = b;
-  s.low = a;
-  s.high = b;
-  return s;
-}
-
 ModelOptions Options() {
   ModelOptions o;
   o.kind = "snn";
@@ -60,35 +50,20 @@ ModelOptions Options() {
   return o;
 }
 
+// 80 E + 20 I, connection probability 0.1, E weights in [0, 0.01] nS (about
+// the conductance step of one spike at the 200 Hz reference rate), I in
+// [0, 0.04], delays 1..50 substeps; some neurons fire alone, the others only
+// with recurrent input.
 NetworkInstance Network() {
-  const ModelOptions o = Options();
-  NetworkSpec spec;
-  for (auto [name, size, dale] : {std::tuple{"E", 80, DaleType::kExcitatory}, std::tuple{"I", 20, DaleType::kInhibitory}}) {
-    PopulationSpec p;
-    p.name = name;
-    p.size = size;
-    p.spiking = true;
-    p.dale = {dale};
-    // Rheobase g_L (V_th - V_rest) = 0.5 pA: some neurons fire alone, the
-    // others only with recurrent input.
-    p.params.emplace_back("offset_pA", Uniform(0.4, 0.6));
-    p.params.emplace_back("v_init_mV", Uniform(-60.0, -50.0));
-    spec.populations.push_back(p);
-  }
-  for (const char* pre : {"E", "I"})
-    for (const char* post : {"E", "I"}) {
-      ProjectionSpec p;
-      p.pre = pre;
-      p.post = post;
-      p.connector.kind = ConnectorSpec::Kind::kFixedProbability;
-      p.connector.probability = 0.1;
-      // nS of steady conductance at the 200 Hz reference rate, i.e. about
-      // the conductance step of one spike (lif_network.cc).
-      p.weight = std::string(pre) == "E" ? Uniform(0.0, 0.01) : Uniform(0.0, 0.04);
-      p.delay = Uniform(0.1, 5.0);  // ms: 1..50 substeps
-      spec.projections.push_back(p);
-    }
-  return Instantiate(spec, LifInstanceOptions(o, 2026));
+  RandomSpikingNetwork r;
+  r.neurons = 100;
+  r.in_degree = 10;
+  r.w_exc = 0.01;
+  r.g = 4;
+  r.offset_low = 0.4;
+  r.offset_high = 0.6;
+  r.delay_low_ms = 0.1;
+  return Instantiate(RandomSpikingSpec(r), LifInstanceOptions(Options(), 2026));
 }
 
 std::vector<Spike> Simulate(NetworkInstance instance) {

@@ -301,6 +301,9 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   }
   net.scatter = ScatterPass(n, pre, target, net.weight, net.delay, net.padded);
   net.max_delay = std::max(1, net.delay.empty() ? 1 : *std::max_element(net.delay.begin(), net.delay.end()));
+  // Graded signals are non-zero on most substeps: the scatter pass is for
+  // spiking networks.
+  if (!net.spiking) net.scatter_cost = -1;
   return net;
 }
 
@@ -350,6 +353,7 @@ void LifState::Reset(uint64_t noise_key) {
   std::fill(refractory_.begin(), refractory_.end(), 0);
   slot_ = 0;
   now_ = 0;
+  scattered_last_ = false;
   std::fill(last_signal_.begin(), last_signal_.end(), std::numeric_limits<long long>::min() / 2);
   noise_rng_.Seed(noise_key);
 }
@@ -441,31 +445,38 @@ bool LifState::ScatterInput() {
   const LifNetwork& net = net_;
   // A signal emitted before now_ - max_delay reaches no synapse of this block.
   const long long oldest = now_ - net.max_delay;
-  if (net.scatter_cost < 0) return false;
+  if (net.scatter_cost < 0) {
+    scattered_last_ = false;
+    return false;
+  }
   active_.clear();
+  // The scatter pass's work, in gathered synapses: each active neuron's
+  // history window read, then (below) each of its signals through the
+  // synapses it reaches, a strided scalar add each against the gather's one
+  // vector multiply-add per synapse (net.scatter_cost). Both give the same
+  // bits; the cheaper is taken.
+  const long long budget = net.scatter_cost > 0 ? net.scatter.synapses() / net.scatter_cost : -1;
   long long work = 0;
   for (int j = 0; j < net.neurons; ++j)
     if (last_signal_[j] >= oldest) {
       active_.push_back(j);
-      work += net.scatter.fan_out(j);
+      work += net.max_delay + net.scatter.reached(j);
+      if (budget >= 0 && work >= budget) {  // a dense block: stop counting
+        scattered_last_ = false;
+        return false;
+      }
     }
-  // A scattered synapse costs a few of the gather's (a strided scalar add
-  // per signal against one vector multiply-add: net.scatter_cost); both give
-  // the same bits.
-  if (net.scatter_cost > 0 && work * net.scatter_cost >= net.scatter.synapses()) return false;
-  ++scatter_blocks_;
-  // Each active neuron's non-zero signals of the last max_delay substeps
-  // (substep u sits at ring slot u mod R: slot_ and now_ both start at 0).
+  // Each active neuron's non-zero signals of the last max_delay substeps:
+  // the signal of `lag` substeps ago sits at slot_ + R - lag of its row
+  // (written twice, so no wrap; before the episode's start, zeros).
   first_.assign(1, 0);
   lags_.clear();
   values_.clear();
-  const float* history = history_.data();
+  const float* history = history_.data() + slot_ + net.ring;
   for (const int j : active_) {
-    const float* row = history + static_cast<size_t>(j) * net.stride;
+    const float* now = history + static_cast<size_t>(j) * net.stride;
     for (int lag = 1; lag <= net.max_delay; ++lag) {
-      const long long u = now_ - lag;
-      if (u < 0) break;
-      const float v = row[u % net.ring];
+      const float v = now[-lag];
       if (v != 0.f) {
         lags_.push_back(lag);
         values_.push_back(v);
@@ -473,11 +484,30 @@ bool LifState::ScatterInput() {
     }
     first_.push_back(static_cast<int>(lags_.size()));
   }
-  const int padded = net.padded;
-  for (int r = 0; r < 2; ++r)
-    for (int b = 0; b < kMaxBlock; ++b)
-      std::fill_n(input_.data() + (r * kMaxBlock + b) * padded + net.inputs, padded - net.inputs, 0.f);
-  net.scatter.Run(input_.data(), active_, first_, lags_, values_);
+  // Graded neurons signal on most substeps: count what the signals reach.
+  if (budget >= 0) {
+    work = 0;
+    for (size_t i = 0; i < active_.size(); ++i)
+      work += static_cast<long long>(first_[i + 1] - first_[i]) * net.scatter.reached(active_[i]);
+    if (work >= budget) {
+      scattered_last_ = false;
+      return false;
+    }
+  }
+  ++scatter_blocks_;
+  // Zero where the gather pass would write: after a scatter block only what
+  // it wrote is not zero.
+  if (scattered_last_) {
+    for (const int32_t at : touched_) input_[at] = 0.f;
+  } else {
+    const int padded = net.padded;
+    for (int r = 0; r < 2; ++r)
+      for (int b = 0; b < kMaxBlock; ++b)
+        std::fill_n(input_.data() + (r * kMaxBlock + b) * padded + net.inputs, padded - net.inputs, 0.f);
+  }
+  touched_.clear();
+  net.scatter.Run(input_.data(), active_, first_, lags_, values_, touched_);
+  scattered_last_ = true;
   return true;
 }
 
@@ -508,11 +538,16 @@ void LifState::WriteHistory(int block) {
       p = p + 1 == ring ? 0 : p + 1;
     }
   }
-  // Which neurons signalled (the scatter pass skips the others).
-  for (int b = block - 1; b >= 0; --b) {
-    const float* s = signal_.data() + b * padded;
-    for (int j = 0; j < n; ++j)
-      if (s[j] != 0.f && last_signal_[j] < now_ + b) last_signal_[j] = now_ + b;
+  // Which neurons signalled (the scatter pass skips the others); a
+  // branch-free select the compiler vectorises. Only where the scatter pass
+  // can run (spiking networks; graded signals are dense).
+  if (net_.scatter_cost >= 0) {
+    long long* last = last_signal_.data();
+    for (int b = 0; b < block; ++b) {
+      const float* s = signal_.data() + b * padded;
+      const long long t = now_ + b;
+      for (int j = 0; j < n; ++j) last[j] = s[j] != 0.f ? t : last[j];
+    }
   }
   now_ += block;
   slot_ = (slot_ + block) % ring;

@@ -72,8 +72,8 @@ struct LifNetwork {
   ScatterPass scatter;
   int max_delay = 1;  // substeps: a signal older than this reaches no synapse
   // A scattered synapse's cost in gathered ones: the scatter pass runs when
-  // the active synapses times this are fewer than all. 0: always (tests);
-  // negative: never.
+  // its work times this is less than all the synapses. 0: always (tests);
+  // negative: never (graded networks, whose signals are dense).
   int scatter_cost = 3;
 
   // Per neuron.
@@ -199,6 +199,8 @@ class LifState {
   long long now_ = 0;
   std::vector<int> active_, first_, lags_;  // the scatter pass's signals (synapse_pass.h)
   std::vector<float> values_;
+  std::vector<int32_t> touched_;  // inputs the last block's scatter pass wrote (all else zero)
+  bool scattered_last_ = false;
   long long scatter_blocks_ = 0;
   // Input of the next block by the scatter pass when it is the cheaper (true).
   bool ScatterInput();

@@ -19,6 +19,7 @@
 
 #include "model/lif_model.h"
 #include "model/lif_preset.h"
+#include "model/lif_reference.h"
 #include "neurevo/error.h"
 #include "neurevo/model.h"
 #include "neurevo/random.h"
@@ -1105,39 +1106,16 @@ namespace {
 
 // A sparse spiking network firing at a few Hz, the kind the scatter pass is for.
 NetworkInstance SparseSpikingInstance(int n, uint64_t seed) {
-  const auto uniform = [](double a, double b) {
-    ValueSpec s;
-    s.kind = ValueSpec::Kind::kUniform;
-    s.a = s.low = a;
-    s.b = s.high = b;
-    return s;
-  };
-  NetworkSpec spec;
-  for (const auto& [name, size, dale] : {std::tuple{"E", n * 4 / 5, DaleType::kExcitatory},
-                                         std::tuple{"I", n / 5, DaleType::kInhibitory}}) {
-    PopulationSpec p;
-    p.name = name;
-    p.size = size;
-    p.spiking = true;
-    p.dale = {dale};
-    p.params.emplace_back("offset_pA", uniform(0.45, 0.6));
-    p.params.emplace_back("v_init_mV", uniform(-60.0, -50.0));
-    spec.populations.push_back(p);
-  }
-  for (const char* pre : {"E", "I"})
-    for (const char* post : {"E", "I"}) {
-      ProjectionSpec p;
-      p.pre = pre;
-      p.post = post;
-      p.connector.kind = ConnectorSpec::Kind::kFixedProbability;
-      p.connector.probability = 20.0 / n;
-      p.weight = uniform(0.0, std::string(pre) == "I" ? 0.1 : 0.01);
-      p.delay = uniform(1.0, 5.0);
-      spec.projections.push_back(p);
-    }
+  RandomSpikingNetwork r;
+  r.neurons = n;
+  r.in_degree = 20;
+  r.w_exc = 0.01;
+  r.g = 10;
+  r.offset_low = 0.45;
+  r.delay_low_ms = 1.0;
   ModelOptions o;
   o.kind = "snn";
-  return Instantiate(spec, LifInstanceOptions(o, seed));
+  return Instantiate(RandomSpikingSpec(r), LifInstanceOptions(o, seed));
 }
 
 // Every potential and output of `steps` steps, bit for bit.
@@ -1163,6 +1141,21 @@ TEST(LifScatter, ScatterPassGivesTheGathersBits) {
   o.substeps = 100;
   std::vector<std::pair<std::string, LifNetwork>> nets;
   nets.emplace_back("sparse", LifDecoder(o, SparseSpikingInstance(300, 4)).Decode({}));
+  {
+    // Two projections E->E: some neurons make two synapses onto one target
+    // (whose products must keep the gather's order).
+    RandomSpikingNetwork r;
+    r.neurons = 300;
+    r.in_degree = 20;
+    r.g = 10;
+    r.offset_low = 0.45;
+    r.delay_low_ms = 1.0;
+    NetworkSpec spec = RandomSpikingSpec(r);
+    spec.projections.push_back(spec.projections[0]);
+    spec.projections.back().connector.probability = 0.5;
+    spec.projections.back().name = "E->E again";
+    nets.emplace_back("multapses", LifDecoder(o, Instantiate(spec, LifInstanceOptions(o, 5))).Decode({}));
+  }
   for (const char* kind : {"bnn", "snn"}) {
     ModelOptions p;
     p.kind = kind;
@@ -1183,6 +1176,7 @@ TEST(LifScatter, ScatterPassGivesTheGathersBits) {
     net.scatter_cost = 10;
     EXPECT_EQ(Trace(net, 60, obs, &scattered), gathered);
     if (name == "sparse") EXPECT_GT(scattered, 0) << "the sparse network never chose the scatter pass";
+    if (name == "multapses") EXPECT_GT(Trace(net, 1, obs, nullptr).size(), 0u);
   }
 }
 

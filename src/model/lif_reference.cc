@@ -1,9 +1,46 @@
 #include "model/lif_reference.h"
 
+#include <string>
+#include <tuple>
+
 #include <algorithm>
 #include <stdexcept>
 
 namespace neurevo {
+
+NetworkSpec RandomSpikingSpec(const RandomSpikingNetwork& r) {
+  const auto uniform = [](double a, double b) {
+    ValueSpec s;
+    s.kind = ValueSpec::Kind::kUniform;
+    s.a = s.low = a;
+    s.b = s.high = b;
+    return s;
+  };
+  NetworkSpec spec;
+  for (auto [name, size, dale] : {std::tuple{"E", r.neurons * 4 / 5, DaleType::kExcitatory},
+                                  std::tuple{"I", r.neurons / 5, DaleType::kInhibitory}}) {
+    PopulationSpec p;
+    p.name = name;
+    p.size = size;
+    p.spiking = true;
+    p.dale = {dale};
+    p.params.emplace_back("offset_pA", uniform(r.offset_low, r.offset_high));
+    p.params.emplace_back("v_init_mV", uniform(-60.0, -50.0));
+    spec.populations.push_back(p);
+  }
+  for (const char* pre : {"E", "I"})
+    for (const char* post : {"E", "I"}) {
+      ProjectionSpec p;
+      p.pre = pre;
+      p.post = post;
+      p.connector.kind = ConnectorSpec::Kind::kFixedProbability;
+      p.connector.probability = r.in_degree / r.neurons;
+      p.weight = uniform(0.0, r.w_exc * (std::string(pre) == "I" ? r.g : 1.0));
+      p.delay = uniform(r.delay_low_ms, 5.0);
+      spec.projections.push_back(p);
+    }
+  return spec;
+}
 
 nlohmann::json LifReferenceJson(const LifNetwork& net) {
   if (!net.spiking || net.inputs != 0 || net.has_noise || net.readout_outputs != 0 ||

@@ -30,6 +30,22 @@ namespace neurevo {
 // network outside the described class.
 nlohmann::json LifReferenceJson(const LifNetwork& net);
 
+// A random network of spiking neurons, 4/5 excitatory and 1/5 inhibitory,
+// as the spike-time test, the scatter-pass test and the simulator benchmark
+// build it: fixed-probability projections E->E, E->I, I->E, I->I giving
+// `in_degree` presynaptic neurons on average, frozen uniform weights in
+// [0, w_exc] nS (GABA [0, w_exc * g]) and delays in [delay_low_ms, 5] ms,
+// offsets uniform in [offset_low, offset_high] pA (rheobase 0.5 pA),
+// initial potentials uniform in [-60, -50] mV.
+struct RandomSpikingNetwork {
+  int neurons = 100;
+  double in_degree = 10;
+  double w_exc = 0.01, g = 4;
+  double offset_low = 0.4, offset_high = 0.6;
+  double delay_low_ms = 0.1;
+};
+NetworkSpec RandomSpikingSpec(const RandomSpikingNetwork& p);
+
 struct Spike {
   int substep = 0, neuron = 0;
   bool operator==(const Spike&) const = default;

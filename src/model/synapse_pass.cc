@@ -83,22 +83,77 @@ ScatterPass::ScatterPass(int neurons, std::span<const int> pre, std::span<const 
     target_[slot] = target[k];
     delay_[slot] = delay[k];
     weight_[slot] = weight[k];
+    max_delay_ = std::max(max_delay_, delay[k]);
+  }
+  const long long table = static_cast<long long>(neurons) * (max_delay_ + 2);
+  bucketed_ = table <= 4 * static_cast<long long>(pre.size()) + (1 << 16);
+  reached_.resize(neurons);
+  for (int p = 0; p < neurons; ++p) reached_[p] = fan_out(p);
+  if (!bucketed_) return;
+  sorted_.assign(neurons, 0);
+  delay_begin_.assign(static_cast<size_t>(table), 0);
+  std::vector<int> order;
+  std::vector<int32_t> targets;
+  for (int p = 0; p < neurons; ++p) {
+    const int b = begin_[p], e = begin_[p + 1];
+    targets.assign(target_.begin() + b, target_.begin() + e);
+    std::sort(targets.begin(), targets.end());
+    int* first = delay_begin_.data() + static_cast<size_t>(p) * (max_delay_ + 2);
+    if (std::adjacent_find(targets.begin(), targets.end()) == targets.end()) {
+      sorted_[p] = 1;
+      order.resize(e - b);
+      for (int k = 0; k < e - b; ++k) order[k] = b + k;
+      std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return delay_[x] < delay_[y]; });
+      std::vector<int32_t> t(e - b);
+      std::vector<int> d(e - b);
+      std::vector<float> w(e - b);
+      for (int k = 0; k < e - b; ++k) t[k] = target_[order[k]], d[k] = delay_[order[k]], w[k] = weight_[order[k]];
+      std::copy(t.begin(), t.end(), target_.begin() + b);
+      std::copy(d.begin(), d.end(), delay_.begin() + b);
+      std::copy(w.begin(), w.end(), weight_.begin() + b);
+    }
+    // A signal reaches the synapses of 8 of the delays (about).
+    if (sorted_[p]) reached_[p] = (fan_out(p) * SynapsePass::kWidth + max_delay_ - 1) / max_delay_;
+    // first[d]: the first synapse (of a sorted neuron) with delay >= d.
+    for (int d = 0, k = b; d <= max_delay_ + 1; ++d) {
+      while (sorted_[p] && k < e && delay_[k] < d) ++k;
+      first[d] = sorted_[p] ? k : b;
+    }
   }
 }
 
 // (-ffp-contract=off, as Run above: each product rounded before it is added.)
 void ScatterPass::Run(float* results, std::span<const int> active, std::span<const int> first,
-                      std::span<const int> lags, std::span<const float> values) const {
+                      std::span<const int> lags, std::span<const float> values,
+                      std::vector<int32_t>& touched) const {
   const int stride = target_stride_;
   for (size_t i = 0; i < active.size(); ++i) {
     const int p = active[i];
+    if (bucketed_ && sorted_[p]) {
+      // Each signal through the synapses it reaches: delay in [lag, lag + 8).
+      const int* by_delay = delay_begin_.data() + static_cast<size_t>(p) * (max_delay_ + 2);
+      for (int e = first[i]; e < first[i + 1]; ++e) {
+        const int lag = lags[e];
+        const float v = values[e];
+        const int end = by_delay[std::min(lag + SynapsePass::kWidth, max_delay_ + 1)];
+        for (int k = by_delay[std::min(lag, max_delay_ + 1)]; k < end; ++k) {
+          const int32_t at = target_[k] + (delay_[k] - lag) * stride;
+          results[at] += weight_[k] * v;
+          touched.push_back(at);
+        }
+      }
+      continue;
+    }
     for (int k = begin_[p]; k < begin_[p + 1]; ++k) {
       const float w = weight_[k];
       float* dst = results + target_[k];
       const int d = delay_[k];
       for (int e = first[i]; e < first[i + 1]; ++e) {
         const int b = d - lags[e];  // the block's substep this signal reaches
-        if (b >= 0 && b < SynapsePass::kWidth) dst[b * stride] += w * values[e];
+        if (b >= 0 && b < SynapsePass::kWidth) {
+          dst[b * stride] += w * values[e];
+          touched.push_back(target_[k] + b * stride);
+        }
       }
     }
   }

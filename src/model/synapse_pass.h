@@ -69,14 +69,20 @@ class ScatterPass {
               std::span<const int> delay, int target_stride);
   // Synapses of presynaptic neuron `pre`.
   int fan_out(int pre) const { return begin_[pre + 1] - begin_[pre]; }
+  // Synapses a signal of `pre` passes through in a block: those whose delay
+  // brings it into the block (all of them for a neuron with several
+  // synapses onto one target, which keep the gather order).
+  int reached(int pre) const { return reached_[pre]; }
   long long synapses() const { return static_cast<long long>(weight_.size()); }
   // Presynaptic neuron active[i] emitted values[e] lags[e] substeps before
   // the block's first substep, for e in [first[i], first[i + 1]) (lags
   // ascending or not: each lands in its own result). Adds each into the
   // results of the block's substep it reaches (lag < delay <= lag + 8) in
   // `results`, which the caller has zeroed where SynapsePass would write.
+  // The index of every result it adds to is appended to `touched` (so that
+  // the caller can zero just those before the next block).
   void Run(float* results, std::span<const int> active, std::span<const int> first, std::span<const int> lags,
-           std::span<const float> values) const;
+           std::span<const float> values, std::vector<int32_t>& touched) const;
 
  private:
   int target_stride_ = 0;
@@ -84,6 +90,17 @@ class ScatterPass {
   std::vector<int32_t> target_;
   std::vector<int> delay_;
   std::vector<float> weight_;
+  // A neuron without two synapses onto one target has its synapses sorted by
+  // delay (each (target, substep) then gets at most one of its products, so
+  // their order is free), and delay_begin_[pre * (max_delay_ + 2) + d] is
+  // its first synapse of delay >= d: a signal reaches only the synapses
+  // whose delay brings it into the block. Off where the table would be
+  // large against the synapses.
+  bool bucketed_ = false;
+  int max_delay_ = 1;
+  std::vector<uint8_t> sorted_;  // per presynaptic neuron: 1 when sorted by delay
+  std::vector<int> delay_begin_;
+  std::vector<int> reached_;  // reached(pre)
 };
 
 }  // namespace neurevo
