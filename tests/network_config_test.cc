@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
@@ -50,7 +51,11 @@ std::string ErrorOf(const std::string& toml, const std::vector<std::string>& set
 // Every policy output and action of `genomes` random genomes over a few
 // episodes' steps, concatenated: two models that agree on all of it behave
 // identically.
-std::vector<double> Behaviour(const RunConfig& c, int genomes = 3, int steps = 60) {
+// With `by_label`, each gene takes the value of the gene of that label (in
+// the first genome) instead of its random draw: two layouts that order the
+// same genes differently then decode the same network.
+std::vector<double> Behaviour(const RunConfig& c, int genomes = 3, int steps = 60,
+                              std::map<std::string, double>* by_label = nullptr) {
   const auto task = MakeTask(c.task_name, c.task_options);
   const auto model = MakeModel(c.model, task->observation_space(), task->action_space());
   std::vector<double> out;
@@ -58,6 +63,16 @@ std::vector<double> Behaviour(const RunConfig& c, int genomes = 3, int steps = 6
     RandomStream rng(11, static_cast<uint64_t>(g));
     std::vector<double> genome(model->layout().size());
     for (double& x : genome) x = rng.Uniform(-0.2, 1.2);
+    if (by_label && g == 0) {
+      const bool record = by_label->empty();
+      int i = 0;
+      for (const GeneFamily& f : model->layout().families())
+        for (const std::string& label : f.labels) {
+          if (record) (*by_label)[label] = genome[i];
+          else genome[i] = by_label->at(label);
+          ++i;
+        }
+    }
     auto policy = model->Decode(genome);
     policy->Reset(5 + g);
     std::vector<double> obs(task->observation_space().vector_size());
@@ -340,6 +355,70 @@ role = "output"
   const std::string sign = ErrorOf(list + "\"sign.csv\"\nweight = 0.0\n", {}, dir.string());
   EXPECT_NE(sign.find("sign.csv:3"), std::string::npos) << sign;
   EXPECT_NE(ErrorOf(list + "\"missing.csv\"\n", {}, dir.string()).find("missing.csv"), std::string::npos);
+}
+
+// Receptors beyond AMPA and GABA: declared in [[network.receptors]], named
+// by projections, with their own time constant and reversal potential.
+TEST(NetworkConfig, ExtraReceptorsHaveTheirOwnKinetics) {
+  // A direct in->out path with weights small enough to leave out in its
+  // graded range, so that what the receptor does shows in the outputs.
+  const std::string in_to_out = "[[network.projections]]\npre = \"in\"\npost = \"out\"\n";
+  const std::string base = R"(
+[model]
+kind = "network"
+input_encoding = "pair"
+[[network.populations]]
+name = "in"
+role = "input"
+tau_m_ms = 1.0
+c_m_pF = 0.05
+offset_pA = 0.5
+[[network.populations]]
+name = "out"
+role = "output"
+)" + in_to_out + "weight = { evolve = [0.0, 0.005] }\n";
+  const std::string receptors = "[[network.receptors]]\nname = \"{}\"\ntau_syn_ms = {}\ne_rev_mV = {}\nexcitatory = true\n";
+  const std::string in_to_e = in_to_out;
+  // Declared and unused: nothing changes, bit for bit (its conductance stays 0).
+  const RunConfig plain = ParseConfig(base, {});
+  const RunConfig unused = ParseConfig(base + fmt::format(fmt::runtime(receptors), "NMDA", 100.0, 0.0), {});
+  EXPECT_EQ(Behaviour(unused), Behaviour(plain));
+  // A copy of AMPA (same time constant and reversal potential) carrying in->E
+  // behaves as AMPA up to the order of the float sums.
+  std::string copied = base;
+  copied.replace(copied.find(in_to_e), in_to_e.size(), in_to_e + "receptor = \"AMPA2\"\n");
+  const RunConfig copy = ParseConfig(copied + fmt::format(fmt::runtime(receptors), "AMPA2", 5.0, 0.0), {});
+  const auto task = MakeTask(copy.task_name);
+  const auto model = MakeModel(copy.model, task->observation_space(), task->action_space());
+  const GeneFamily* family = model->layout().Find("ampa2_weights");
+  ASSERT_NE(family, nullptr);
+  EXPECT_EQ(family->labels[0], "in->out.weight[0]");
+  // (Over a few steps: later, a last-bit difference can flip an argmax.)
+  std::map<std::string, double> genes;
+  const std::vector<double> a = Behaviour(plain, 1, 5, &genes), b = Behaviour(copy, 1, 5, &genes);
+  ASSERT_EQ(a.size(), b.size());
+  double worst = 0;
+  for (size_t k = 0; k < a.size(); ++k) worst = std::max(worst, std::abs(a[k] - b[k]));
+  EXPECT_LT(worst, 1e-4);
+  // A slow receptor (100 ms) on the same synapses changes the outputs.
+  const RunConfig slow = ParseConfig(copied + fmt::format(fmt::runtime(receptors), "AMPA2", 100.0, 0.0), {});
+  const std::vector<double> c = Behaviour(slow, 1, 5, &genes);
+  double differs = 0;
+  for (size_t k = 0; k < a.size(); ++k) differs = std::max(differs, std::abs(a[k] - c[k]));
+  EXPECT_GT(differs, 1e-3) << ::testing::PrintToString(a) << "\n" << ::testing::PrintToString(c);
+  // The description's text round-trips.
+  EXPECT_EQ(ConfigToToml(ParseConfig(ConfigToToml(copy), {}, "config.toml")), ConfigToToml(copy));
+  // Errors: an unknown receptor; an inhibitory neuron onto an excitatory receptor.
+  std::string unknown = base;
+  unknown.replace(unknown.find(in_to_e), in_to_e.size(), in_to_e + "receptor = \"NMDA\"\n");
+  EXPECT_NE(ErrorOf(unknown).find("unknown receptor 'NMDA'; allowed: AMPA, GABA"), std::string::npos) << ErrorOf(unknown);
+  const std::string i_to_e = "[[network.projections]]\npre = \"I\"\npost = \"E\"\n";
+  std::string dale = kSmallNetwork;
+  dale.replace(dale.find(i_to_e), i_to_e.size(), i_to_e + "receptor = \"NMDA\"\n");
+  const std::string dale_error = ErrorOf(dale + fmt::format(fmt::runtime(receptors), "NMDA", 100.0, 0.0));
+  EXPECT_NE(dale_error.find("Dale's law"), std::string::npos) << dale_error;
+  EXPECT_NE(ErrorOf(base + fmt::format(fmt::runtime(receptors), "GABA", 5.0, -80.0)).find("its own name"),
+            std::string::npos);
 }
 
 // The CLI: exit 2 with one line and no run directory; describe and config

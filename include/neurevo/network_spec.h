@@ -83,6 +83,19 @@ struct ConnectorSpec {
   std::string file;          // kList: CSV with columns pre, post[, weight][, delay][, kind]
 };
 
+// A synaptic receptor beyond the two every network has, AMPA (index 0,
+// excitatory neurons' default) and GABA (index 1, inhibitory neurons'),
+// whose time constant and reversal potentials are the model's tau_syn_ms,
+// e_exc_mV and e_inh_mV: e.g. a slow NMDA-like or GABA_B-like receptor.
+struct ReceptorSpec {
+  std::string name;
+  double tau_syn_ms = 5.0;  // the conductance's (or current's) decay
+  double e_rev_mV = 0.0;    // reversal potential (conductance-based neurons)
+  // Dale's law: only excitatory (true) or only inhibitory neurons release
+  // onto it; current-based neurons receive +w (excitatory) or -w.
+  bool excitatory = true;
+};
+
 enum class SynapseKind {
   kChemical,    // transmitter (AMPA / GABA) of the presynaptic neuron's Dale type
   kElectrical,  // gap junction: symmetric conductance between two potentials
@@ -96,11 +109,16 @@ struct ProjectionSpec {
   ValueSpec delay = ValueSpec::Constant(1.0);       // ms
   // "pre->post" unless given: the name genes and errors use.
   std::string name;
+  // Chemical synapses: the receptor, by name ("AMPA", "GABA" or one of
+  // NetworkSpec::receptors); empty: AMPA or GABA by the presynaptic
+  // neuron's Dale type.
+  std::string receptor;
 };
 
 struct NetworkSpec {
   std::vector<PopulationSpec> populations;
   std::vector<ProjectionSpec> projections;
+  std::vector<ReceptorSpec> receptors;  // beyond AMPA and GABA, indices 2, 3, ...
 
   // Index of the population called `name`, or -1.
   int Find(const std::string& name) const {

@@ -249,13 +249,25 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   net.ampa_begin.assign(n, 0);
   net.gaba_begin.assign(n, 0);
   net.syn_end.assign(n, 0);
+  const int extras = static_cast<int>(t.receptors.size());
+  net.receptors = kReceptors + extras;
+  net.extra_end.assign(static_cast<size_t>(n) * extras, 0);
   int k = 0;
   for (int post = 0; post < n; ++post) {
     net.ampa_begin[post] = k;
     while (k < n_syn && t.synapses[k].post == post && t.synapses[k].receptor == kAmpa) ++k;
     net.gaba_begin[post] = k;
-    while (k < n_syn && t.synapses[k].post == post) ++k;
+    while (k < n_syn && t.synapses[k].post == post && t.synapses[k].receptor == kGaba) ++k;
     net.syn_end[post] = k;
+    for (int r = kReceptors; r < net.receptors; ++r) {
+      while (k < n_syn && t.synapses[k].post == post && t.synapses[k].receptor == r) ++k;
+      net.extra_end[static_cast<size_t>(post) * extras + r - kReceptors] = k;
+    }
+  }
+  for (const ReceptorSpec& r : t.receptors) {
+    net.extra_decay.push_back(static_cast<float>(std::exp(-o.dt_ms / r.tau_syn_ms)));
+    net.extra_e.push_back(static_cast<float>(r.e_rev_mV));
+    net.extra_sign.push_back(r.excitatory ? 1.f : -1.f);
   }
   for (int s = 0; s < n_syn; ++s) {
     const InstanceSynapse& syn = t.synapses[s];
@@ -270,6 +282,11 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
     // output neurons' too (as it always has).
     const bool spike_pre = spike_units_everywhere_ ? net.spiking : net.spiking_per_neuron[syn.pre] != 0;
     const double magnitude = syn.weight_gene >= 0 ? Gene(genome, syn.weight_gene) : syn.weight;
+    if (syn.receptor >= kReceptors) {  // its own time constant: its own unit
+      const double unit = 1.0 - std::exp(-o.dt_ms / t.receptors[syn.receptor - kReceptors].tau_syn_ms);
+      net.weight[s] = static_cast<float>(magnitude * (spike_pre ? unit / ref_rate_per_substep : unit) * scale);
+      continue;
+    }
     net.weight[s] = static_cast<float>(magnitude * (spike_pre ? spike_unit : graded_unit) * scale);
   }
   // Per receptor, one sum per postsynaptic neuron, in groups of 4
@@ -277,15 +294,19 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   // padding lanes (see `padded`).
   std::vector<SynapsePass::Sum> sums;
   const int group_end = net.inputs + (n - net.inputs + 3) / 4 * 4;
-  for (int receptor = 0; receptor < 2; ++receptor)
+  for (int receptor = 0; receptor < net.receptors; ++receptor)
     for (int post = net.inputs; post < group_end; ++post) {
       const int32_t target = receptor * kMaxBlock * net.padded + post;
       if (post >= n)
         sums.push_back({0, 0, target});
       else if (receptor == 0)
         sums.push_back({net.ampa_begin[post], net.gaba_begin[post], target});
-      else
+      else if (receptor == 1)
         sums.push_back({net.gaba_begin[post], net.syn_end[post], target});
+      else
+        sums.push_back({receptor == kReceptors ? net.syn_end[post]
+                                               : net.extra_end[static_cast<size_t>(post) * extras + receptor - kReceptors - 1],
+                        net.extra_end[static_cast<size_t>(post) * extras + receptor - kReceptors], target});
     }
   for (const GapJunction& g : t.gaps) {
     net.gap_a.push_back(g.a);
@@ -325,9 +346,10 @@ LifState::LifState(const LifNetwork& net)
       out_acc_(net.outputs),
       refractory_(net.neurons),
       history_(static_cast<size_t>(net.neurons + 1) * net.stride),
-      input_(2 * kMaxBlock * static_cast<size_t>(net.padded)),
+      input_(static_cast<size_t>(net.receptors) * kMaxBlock * static_cast<size_t>(net.padded)),
       signal_(kMaxBlock * static_cast<size_t>(net.padded)),
       noise_((kMaxBlock + 1) * static_cast<size_t>(net.padded)),
+      g_extra_(static_cast<size_t>(net.receptors - 2) * net.padded),
       last_signal_(net.neurons) {
   active_.reserve(net.neurons);
   std::copy(net.offset_current.begin(), net.offset_current.end(), offset_current_.begin());
@@ -347,7 +369,7 @@ LifState::LifState(const LifNetwork& net)
 void LifState::Reset(uint64_t noise_key) {
   std::copy(net_.v_init_per_neuron.begin(), net_.v_init_per_neuron.end(), v_.begin());
   std::fill(v_.begin() + net_.neurons, v_.end(), net_.neurons > 0 ? net_.v_init_per_neuron.back() : 0.f);
-  for (auto* vec : {&g_exc_, &g_inh_, &input_current_, &noise_, &trace_, &history_,
+  for (auto* vec : {&g_exc_, &g_inh_, &g_extra_, &input_current_, &noise_, &trace_, &history_,
                     &input_, &signal_})
     std::fill(vec->begin(), vec->end(), 0.f);
   std::fill(refractory_.begin(), refractory_.end(), 0);
@@ -501,7 +523,7 @@ bool LifState::ScatterInput() {
     for (const int32_t at : touched_) input_[at] = 0.f;
   } else {
     const int padded = net.padded;
-    for (int r = 0; r < 2; ++r)
+    for (int r = 0; r < net.receptors; ++r)
       for (int b = 0; b < kMaxBlock; ++b)
         std::fill_n(input_.data() + (r * kMaxBlock + b) * padded + net.inputs, padded - net.inputs, 0.f);
   }
@@ -566,7 +588,7 @@ void LifState::WriteHistory(int block) {
 // (their synapses drive with +1 / -1 instead of E - V); kGaps: gap-junction
 // currents (computed before each substep) join the sum. Each variant is
 // compiled on its own, so a network without them runs the plain loop.
-template <bool kCurrentBased, bool kGaps>
+template <bool kCurrentBased, bool kGaps, bool kExtra>
 void LifState::AdvanceNeurons(int b_begin, int b_end, const float* const* noise) {
   const LifNetwork& net = net_;
   const int padded = net.padded;
@@ -590,6 +612,16 @@ void LifState::AdvanceNeurons(int b_begin, int b_end, const float* const* noise)
         drive_i = current_based > 0.5f ? Float8{} - 1.f : drive_i;
       }
       Float8 current = g_leak * (v_rest - v) + ge * drive_e + gi * drive_i + i_off + i_inj + Load8(noise[b] + j);
+      if constexpr (kExtra) {  // a description's own receptors, after AMPA and GABA
+        for (int r = 0; r < net.receptors - 2; ++r) {
+          float* g_r = g_extra_.data() + static_cast<size_t>(r) * padded + j;
+          const Float8 g = Load8(g_r) * net.extra_decay[r] + Load8(input_.data() + ((r + 2) * kMaxBlock + b) * padded + j);
+          Store8(g_r, g);
+          Float8 drive = net.extra_e[r] - v;
+          if constexpr (kCurrentBased) drive = current_based > 0.5f ? Float8{} + net.extra_sign[r] : drive;
+          current += g * drive;
+        }
+      }
       if constexpr (kGaps) current += Load8(gap_current_.data() + j);
       v += dt_over_c * current;
       Store8(signal_.data() + b * padded + j, GradedSignal8(v, low, inv_width));
@@ -602,10 +634,17 @@ void LifState::AdvanceNeurons(int b_begin, int b_end, const float* const* noise)
 
 void LifState::Advance(int b_begin, int b_end, const float* const* noise) {
   const bool gaps = !net_.gap_g.empty();
+  if (net_.receptors > 2) {
+    if (net_.has_current_based)
+      gaps ? AdvanceNeurons<true, true, true>(b_begin, b_end, noise) : AdvanceNeurons<true, false, true>(b_begin, b_end, noise);
+    else
+      gaps ? AdvanceNeurons<false, true, true>(b_begin, b_end, noise) : AdvanceNeurons<false, false, true>(b_begin, b_end, noise);
+    return;
+  }
   if (net_.has_current_based)
-    gaps ? AdvanceNeurons<true, true>(b_begin, b_end, noise) : AdvanceNeurons<true, false>(b_begin, b_end, noise);
+    gaps ? AdvanceNeurons<true, true, false>(b_begin, b_end, noise) : AdvanceNeurons<true, false, false>(b_begin, b_end, noise);
   else
-    gaps ? AdvanceNeurons<false, true>(b_begin, b_end, noise) : AdvanceNeurons<false, false>(b_begin, b_end, noise);
+    gaps ? AdvanceNeurons<false, true, false>(b_begin, b_end, noise) : AdvanceNeurons<false, false, false>(b_begin, b_end, noise);
 }
 
 // Gap-junction currents from the potentials at the start of a substep:

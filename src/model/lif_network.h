@@ -57,8 +57,14 @@ struct LifNetwork {
   bool has_noise = false;
 
   // Per postsynaptic neuron: synapses [ampa_begin[i], gaba_begin[i]) are
-  // AMPA, [gaba_begin[i], gaba_begin[i + 1]...) — see syn_end — are GABA.
+  // AMPA, [gaba_begin[i], syn_end[i]) GABA; a description's own receptors
+  // (index 2, 3, ...) follow: receptor r's end is extra_end[i * (receptors - 2) + r - 2].
   std::vector<int> ampa_begin, gaba_begin, syn_end;
+  int receptors = 2;
+  std::vector<int> extra_end;
+  // The extra receptors' decay per substep, reversal potential and sign for
+  // current-based neurons (+1 excitatory, -1 inhibitory).
+  std::vector<float> extra_decay, extra_e, extra_sign;
   std::vector<int32_t> offset;  // pre * stride - delay
   std::vector<float> weight;    // conductance increment per substep per unit signal (nS)
   std::vector<int> delay;       // in substeps, kept for inspection
@@ -170,7 +176,7 @@ class LifState {
  private:
   void ResampleNoise(float* noise);
   void Advance(int b_begin, int b_end, const float* const* noise);
-  template <bool kCurrentBased, bool kGaps>
+  template <bool kCurrentBased, bool kGaps, bool kExtra>
   void AdvanceNeurons(int b_begin, int b_end, const float* const* noise);
   void GapCurrents();
   void SpikeAndRead(float* signal, float* out_acc, int n_out);
@@ -180,6 +186,7 @@ class LifState {
   // Per neuron, padded to net_.padded (padding lanes get no input and are
   // never read).
   std::vector<float> v_, g_exc_, g_inh_, input_current_;
+  std::vector<float> g_extra_;  // (receptors - 2) x padded: the extra receptors' conductances
   // net_'s per-neuron constants, padded (padding lanes copy the last neuron's).
   std::vector<float> offset_current_, dt_over_c_, g_leak_, v_rest_, graded_low_, graded_inv_width_,
       current_based_;

@@ -43,6 +43,8 @@ NetworkSpec RandomSpikingSpec(const RandomSpikingNetwork& r) {
 }
 
 nlohmann::json LifReferenceJson(const LifNetwork& net) {
+  if (net.receptors != 2)
+    throw std::invalid_argument("LifReferenceJson: only AMPA and GABA synapses are described");
   if (!net.spiking || net.inputs != 0 || net.has_noise || net.readout_outputs != 0 ||
       !net.current_targets.empty() || net.has_current_based || !net.gap_g.empty())
     throw std::invalid_argument(

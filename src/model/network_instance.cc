@@ -1,6 +1,7 @@
 #include "model/network_instance.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
@@ -182,6 +183,27 @@ NetworkInstance Instantiate(const NetworkSpec& spec, const InstanceOptions& opti
     }
   }
 
+  // Receptors beyond AMPA and GABA.
+  for (size_t r = 0; r < spec.receptors.size(); ++r) {
+    const ReceptorSpec& rec = spec.receptors[r];
+    const std::string what = fmt::format("receptor '{}'", rec.name.substr(0, 40));
+    if (rec.name.empty() || rec.name == "AMPA" || rec.name == "GABA" ||
+        rec.name.find_first_of(" ,.[]>-\"'\t\n") != std::string::npos)
+      throw ConfigError(fmt::format("{}: a receptor needs its own name (not AMPA or GABA), without spaces, commas, "
+                                    "dots, brackets, quotes, '-' or '>'",
+                                    what));
+    for (size_t q = 0; q < r; ++q)
+      if (spec.receptors[q].name == rec.name) throw ConfigError(fmt::format("{}: the name appears twice", what));
+    if (!(rec.tau_syn_ms > 0) || !std::isfinite(rec.tau_syn_ms))
+      throw ConfigError(fmt::format("{}: tau_syn_ms {} must be positive", what, rec.tau_syn_ms));
+    if (!std::isfinite(rec.e_rev_mV)) throw ConfigError(fmt::format("{}: e_rev_mV must be finite", what));
+  }
+  if (spec.receptors.size() > 6) throw ConfigError("network.receptors: at most 6 beyond AMPA and GABA");
+  net.receptors = spec.receptors;
+  const auto ReceptorExcitatory = [&](int receptor) {
+    return receptor == kAmpa || (receptor >= kReceptors && spec.receptors[receptor - kReceptors].excitatory);
+  };
+
   // Projections.
   long long chemical = 0;
   for (size_t j = 0; j < spec.projections.size(); ++j) {
@@ -203,6 +225,20 @@ NetworkInstance Instantiate(const NetworkSpec& spec, const InstanceOptions& opti
                                     what));
     if (p.delay.evolved() && p.delay.low < 0)
       throw ConfigError(fmt::format("{}: delay: an evolved range must lie in [0, inf) ms", what));
+    // The receptor a projection names (-1: by Dale type).
+    int receptor = -1;
+    if (!p.receptor.empty()) {
+      if (p.kind == SynapseKind::kElectrical)
+        throw ConfigError(fmt::format("{}: receptor: gap junctions have no receptor", what));
+      receptor = p.receptor == "AMPA" ? kAmpa : p.receptor == "GABA" ? kGaba : -1;
+      for (size_t r = 0; receptor < 0 && r < spec.receptors.size(); ++r)
+        if (spec.receptors[r].name == p.receptor) receptor = kReceptors + static_cast<int>(r);
+      if (receptor < 0) {
+        std::string names = "AMPA, GABA";
+        for (const auto& r : spec.receptors) names += ", " + r.name;
+        throw ConfigError(fmt::format("{}: unknown receptor '{}'; allowed: {}", what, p.receptor.substr(0, 40), names));
+      }
+    }
     const std::string text = p.connector.kind == ConnectorSpec::Kind::kList && options.read_list
                                  ? options.read_list(p.connector.file)
                                  : std::string();
@@ -243,7 +279,14 @@ NetworkInstance Instantiate(const NetworkSpec& spec, const InstanceOptions& opti
       InstanceSynapse s;
       s.pre = a;
       s.post = b;
-      s.receptor = spec.populations[pre].DaleOf(c.pre) == DaleType::kInhibitory ? kGaba : kAmpa;
+      const bool inhibitory = spec.populations[pre].DaleOf(c.pre) == DaleType::kInhibitory;
+      s.receptor = receptor < 0 ? (inhibitory ? kGaba : kAmpa) : receptor;
+      // Dale's law: a neuron releases onto receptors of its own sign only.
+      if (receptor >= 0 && inhibitory != !ReceptorExcitatory(receptor))
+        throw ConfigError(fmt::format("{}: receptor {} takes {} synapses, and neuron {} of '{}' is {} (Dale's law)",
+                                      what, p.receptor.substr(0, 40),
+                                      ReceptorExcitatory(receptor) ? "excitatory" : "inhibitory", c.pre,
+                                      spec.populations[pre].name, inhibitory ? "inhibitory" : "excitatory"));
       s.projection = static_cast<int>(j);
       s.index = k;
       s.weight = w;
@@ -264,8 +307,15 @@ NetworkInstance Instantiate(const NetworkSpec& spec, const InstanceOptions& opti
   const auto synapse_label = [&](int projection, int index, const char* quantity) {
     return fmt::format("{}.{}[{}]", ProjectionName(spec.projections[projection]), quantity, index);
   };
-  for (const int receptor : {kAmpa, kGaba}) {
-    genes.Begin(receptor == kAmpa ? "ampa_weights" : "gaba_weights", "nS", /*always=*/true);
+  for (int receptor = 0; receptor < kReceptors + static_cast<int>(spec.receptors.size()); ++receptor) {
+    // The presets' two families always exist; a description's own
+    // receptors add theirs, named after them.
+    std::string family = receptor == kAmpa ? "ampa_weights" : receptor == kGaba ? "gaba_weights" : "";
+    if (family.empty()) {
+      for (char ch : spec.receptors[receptor - kReceptors].name) family += static_cast<char>(std::tolower(ch));
+      family += "_weights";
+    }
+    genes.Begin(family, "nS", /*always=*/receptor < kReceptors);
     for (auto& s : net.synapses) {
       if (s.receptor != receptor || s.weight_gene < 0) continue;
       const ValueSpec& w = spec.projections[s.projection].weight;

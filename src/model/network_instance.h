@@ -24,7 +24,9 @@
 
 namespace neurevo {
 
-// Receptors of chemical synapses, by the presynaptic neuron's Dale type.
+// Receptors of chemical synapses: AMPA and GABA (by the presynaptic
+// neuron's Dale type unless a projection names one), then the description's
+// own (NetworkSpec::receptors), from index kReceptors on.
 enum Receptor : int { kAmpa = 0, kGaba = 1, kReceptors = 2 };
 
 struct InstancePopulation {
@@ -79,6 +81,7 @@ struct NetworkInstance {
   std::vector<GapJunction> gaps;
   std::vector<NeuronParameter> parameters;
   std::vector<InstanceFamily> families;
+  std::vector<ReceptorSpec> receptors;  // the extra ones (index kReceptors + k)
   int genes = 0;
 
   // The population a neuron belongs to.

@@ -258,9 +258,12 @@ ProjectionSpec ParseProjection(const toml::table& t, const std::string& key) {
       p.weight = ParseValue(node, sub);
     } else if (name == "delay") {
       p.delay = ParseValue(node, sub);
+    } else if (name == "receptor") {
+      p.receptor = String(node, sub);
+      if (p.receptor.size() > kMaxName) Fail(sub, fmt::format("longer than {} characters", kMaxName));
     } else {
       Fail(sub, "unknown key; allowed: pre, post, name, connector, probability, in_degree, file, allow_self, "
-                "synapse, weight, delay");
+                "synapse, receptor, weight, delay");
     }
   }
   if (p.pre.empty()) Fail(key + ".pre", "every projection needs a presynaptic population");
@@ -277,6 +280,33 @@ ProjectionSpec ParseProjection(const toml::table& t, const std::string& key) {
     Fail(key + ".in_degree", "is given with, and only with, connector = \"fixed_in_degree\"");
   if ((p.connector.kind == K::kList) != file) Fail(key + ".file", "is given with, and only with, connector = \"list\"");
   return p;
+}
+
+ReceptorSpec ParseReceptor(const toml::table& t, const std::string& key) {
+  ReceptorSpec r;
+  bool has_e = false;
+  for (const auto& [k, node] : t) {
+    const std::string name(k.str()), sub = key + "." + name;
+    if (name == "name") {
+      r.name = String(node, sub);
+      if (r.name.size() > kMaxName) Fail(sub, fmt::format("longer than {} characters", kMaxName));
+    } else if (name == "tau_syn_ms") {
+      r.tau_syn_ms = Number(node, sub);
+      if (!(r.tau_syn_ms > 0)) Fail(sub, fmt::format("{} ms; allowed: > 0", r.tau_syn_ms));
+    } else if (name == "e_rev_mV") {
+      r.e_rev_mV = Number(node, sub);
+      has_e = true;
+    } else if (name == "excitatory") {
+      const auto* b = node.as_boolean();
+      if (!b) Fail(sub, fmt::format("must be true or false, not {}", TomlTypeName(node)));
+      r.excitatory = b->get();
+    } else {
+      Fail(sub, "unknown key; allowed: name, tau_syn_ms, e_rev_mV, excitatory");
+    }
+  }
+  if (r.name.empty()) Fail(key + ".name", "every receptor needs a name");
+  if (!has_e) Fail(key + ".e_rev_mV", "every receptor needs its reversal potential");
+  return r;
 }
 
 toml::array ValueToToml(const std::vector<double>& list) {
@@ -334,8 +364,12 @@ NetworkSpec ParseNetworkSpec(const toml::table& network, const std::string& pref
       if (a.size() > kMaxProjections) Fail(key, fmt::format("more than {} projections", kMaxProjections));
       for (size_t i = 0; i < a.size(); ++i)
         spec.projections.push_back(ParseProjection(*a.get(i)->as_table(), fmt::format("{}[{}]", key, i)));
+    } else if (name == "receptors") {
+      const toml::array& a = Tables(node, key);
+      if (a.size() > 6) Fail(key, "at most 6 receptors beyond AMPA and GABA");
+      for (size_t i = 0; i < a.size(); ++i) spec.receptors.push_back(ParseReceptor(*a.get(i)->as_table(), fmt::format("{}[{}]", key, i)));
     } else {
-      Fail(key, "unknown key; allowed in [network]: populations, projections");
+      Fail(key, "unknown key; allowed in [network]: populations, projections, receptors");
     }
   }
   if (spec.populations.empty()) Fail(prefix + ".populations", "a network needs at least one population");
@@ -383,6 +417,7 @@ toml::table NetworkSpecToToml(const NetworkSpec& spec) {
     if (c.kind == K::kList) t.insert("file", c.file);
     t.insert("allow_self", c.allow_self);
     t.insert("synapse", p.kind == SynapseKind::kChemical ? "chemical" : "electrical");
+    if (!p.receptor.empty()) t.insert("receptor", p.receptor);
     PutValue(t, "weight", p.weight);
     PutValue(t, "delay", p.delay);
     projections.push_back(std::move(t));
@@ -390,6 +425,13 @@ toml::table NetworkSpecToToml(const NetworkSpec& spec) {
   toml::table network;
   network.insert("populations", std::move(populations));
   network.insert("projections", std::move(projections));
+  if (!spec.receptors.empty()) {
+    toml::array receptors;
+    for (const ReceptorSpec& r : spec.receptors)
+      receptors.push_back(toml::table{{"name", r.name}, {"tau_syn_ms", r.tau_syn_ms}, {"e_rev_mV", r.e_rev_mV},
+                                      {"excitatory", r.excitatory}});
+    network.insert("receptors", std::move(receptors));
+  }
   return network;
 }
 

@@ -22,6 +22,13 @@
 //   synapse = "chemical"            # or "electrical" (gap junctions)
 //   weight = { evolve = [0.0, 0.05] }   # nS, the same forms as a neuron parameter
 //   delay = 1.0                     # ms
+//   receptor = "NMDA"               # optional: AMPA, GABA (by Dale type if unset) or one below
+//
+//   [[network.receptors]]           # beyond AMPA and GABA (at most 6)
+//   name = "NMDA"
+//   tau_syn_ms = 100.0
+//   e_rev_mV = 0.0
+//   excitatory = true               # Dale's law: which neurons may release onto it
 //
 // A population may also read `table = "neurons.csv"` (columns label[, dale]):
 // its labels, its Dale types and, if `size` is omitted, its size.

@@ -93,6 +93,7 @@ void DescribeNetwork(const NetworkSpec& spec, const NetworkInstance& net, json& 
                            {"post", p.post},
                            {"connector", c},
                            {"synapse", gap ? "electrical" : "chemical"},
+                           {"receptor", gap ? "" : p.receptor.empty() ? "AMPA or GABA (Dale)" : p.receptor},
                            {"synapses", gap ? electrical[j] : chemical[j]},
                            {"weight", FromList(p, p.weight, "nS")},
                            {"delay", gap ? "none (instantaneous)" : FromList(p, p.delay, "ms")}});
@@ -175,9 +176,11 @@ std::string DescribeText(const json& d) {
       if (p["connector"].contains("in_degree"))
         connector += fmt::format(" k={}", p["connector"]["in_degree"].get<int>());
       if (p["connector"].contains("file")) connector += " " + p["connector"]["file"].get<std::string>();
-      s += fmt::format("  {:<16} {:>9} {} synapses, {}; weight {}; delay {}\n", p["name"].get<std::string>(),
-                       p["synapses"].get<long long>(), p["synapse"].get<std::string>(), connector,
-                       p["weight"].get<std::string>(), p["delay"].get<std::string>());
+      const std::string receptor = p["receptor"].get<std::string>();
+      s += fmt::format("  {:<16} {:>9} {} synapses{}, {}; weight {}; delay {}\n", p["name"].get<std::string>(),
+                       p["synapses"].get<long long>(), p["synapse"].get<std::string>(),
+                       receptor.empty() ? "" : " (" + receptor + ")", connector, p["weight"].get<std::string>(),
+                       p["delay"].get<std::string>());
     }
   } else {
     s += "\n";
