@@ -46,16 +46,6 @@ namespace {
 
 using namespace neurevo;
 
-ValueSpec Uniform(double a, double b) {
-  ValueSpec s;
-  s.kind = ValueSpec::Kind::kUniform;
-  s.a = a;
-  s.b = b;
-  s.low = a;
-  s.high = b;
-  return s;
-}
-
 struct Params {
   double w_exc = 0.002;  // nS per spike at in-degree 100
   double g = 10.0;       // GABA / AMPA weight ratio
@@ -68,8 +58,8 @@ PopulationSpec Population(const std::string& name, int size, DaleType dale, cons
   pop.size = size;
   pop.spiking = true;
   pop.dale = {dale};
-  pop.params.emplace_back("offset_pA", Uniform(p.offset_low, p.offset_high));
-  pop.params.emplace_back("v_init_mV", Uniform(-60.0, -50.0));
+  pop.params.emplace_back("offset_pA", ValueSpec::Uniform(p.offset_low, p.offset_high));
+  pop.params.emplace_back("v_init_mV", ValueSpec::Uniform(-60.0, -50.0));
   return pop;
 }
 
@@ -78,8 +68,8 @@ ProjectionSpec Projection(const std::string& pre, const std::string& post, Conne
   p.pre = pre;
   p.post = post;
   p.connector = connector;
-  p.weight = Uniform(0.0, w);
-  p.delay = Uniform(1.0, 5.0);
+  p.weight = ValueSpec::Uniform(0.0, w);
+  p.delay = ValueSpec::Uniform(1.0, 5.0);
   return p;
 }
 

@@ -35,6 +35,14 @@ struct ValueSpec {
     s.value = v;
     return s;
   }
+  // A frozen draw, uniform in [a, b] (and clipped to it).
+  static ValueSpec Uniform(double a, double b) {
+    ValueSpec s;
+    s.kind = Kind::kUniform;
+    s.a = s.low = a;
+    s.b = s.high = b;
+    return s;
+  }
   static ValueSpec Evolved(double low, double high) {
     ValueSpec s;
     s.kind = Kind::kEvolved;

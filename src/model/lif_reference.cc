@@ -9,13 +9,6 @@
 namespace neurevo {
 
 NetworkSpec RandomSpikingSpec(const RandomSpikingNetwork& r) {
-  const auto uniform = [](double a, double b) {
-    ValueSpec s;
-    s.kind = ValueSpec::Kind::kUniform;
-    s.a = s.low = a;
-    s.b = s.high = b;
-    return s;
-  };
   NetworkSpec spec;
   for (auto [name, size, dale] : {std::tuple{"E", r.neurons * 4 / 5, DaleType::kExcitatory},
                                   std::tuple{"I", r.neurons / 5, DaleType::kInhibitory}}) {
@@ -24,8 +17,8 @@ NetworkSpec RandomSpikingSpec(const RandomSpikingNetwork& r) {
     p.size = size;
     p.spiking = true;
     p.dale = {dale};
-    p.params.emplace_back("offset_pA", uniform(r.offset_low, r.offset_high));
-    p.params.emplace_back("v_init_mV", uniform(-60.0, -50.0));
+    p.params.emplace_back("offset_pA", ValueSpec::Uniform(r.offset_low, r.offset_high));
+    p.params.emplace_back("v_init_mV", ValueSpec::Uniform(-60.0, -50.0));
     spec.populations.push_back(p);
   }
   for (const char* pre : {"E", "I"})
@@ -35,8 +28,8 @@ NetworkSpec RandomSpikingSpec(const RandomSpikingNetwork& r) {
       p.post = post;
       p.connector.kind = ConnectorSpec::Kind::kFixedProbability;
       p.connector.probability = r.in_degree / r.neurons;
-      p.weight = uniform(0.0, r.w_exc * (std::string(pre) == "I" ? r.g : 1.0));
-      p.delay = uniform(r.delay_low_ms, 5.0);
+      p.weight = ValueSpec::Uniform(0.0, r.w_exc * (std::string(pre) == "I" ? r.g : 1.0));
+      p.delay = ValueSpec::Uniform(r.delay_low_ms, 5.0);
       spec.projections.push_back(p);
     }
   return spec;

@@ -349,6 +349,11 @@ def main():
             "list of a million thresholds for 3 neurons": hidden.format(size=3) +
                 "v_threshold_mV = [" + ", ".join(["-50.0"] * 1000000) + "]\n",
             "two input populations": '[[network.populations]]\nname = "in2"\nrole = "input"\n',
+            "receptor tau 0": '[[network.receptors]]\nname = "N"\ntau_syn_ms = 0.0\ne_rev_mV = 0.0\n',
+            "receptor e_rev nan": '[[network.receptors]]\nname = "N"\ntau_syn_ms = 5.0\ne_rev_mV = nan\n',
+            "seven extra receptors": "".join(f'[[network.receptors]]\nname = "R{k}"\ne_rev_mV = 0.0\n' for k in range(7)),
+            "unknown receptor": proj.format(pre="in", post="out") + 'receptor = "NMDA"\n',
+            "receptor on a gap junction": proj.format(pre="in", post="out") + 'synapse = "electrical"\nreceptor = "AMPA"\n',
             "no populations": "",
         }.items():
             net_cases[name] = (net_head if name != "no populations" else '[model]\nkind = "network"\n') + extra
