@@ -338,11 +338,22 @@ role = "output"
             std::string::npos);
   EXPECT_NE(ErrorOf(base, {"network.populations=[]"}).find("--set cannot change it"), std::string::npos);
   EXPECT_NE(ErrorOf(base, {"model.input_encoding=current"}).find("model.input_encoding"), std::string::npos);
+  // A description whose draw cannot fit in the memory available is refused
+  // before anything is drawn (here 10^7 synapses against 100 MB).
+  {
+    std::string big = base;
+    big.replace(big.find("size = 4"), 8, "size = 3200");
+    setenv("NEUREVO_MEMORY_LIMIT_BYTES", "1e8", 1);
+    const std::string error = ErrorOf(big + "[[network.projections]]\npre = \"E\"\npost = \"E\"\n");
+    unsetenv("NEUREVO_MEMORY_LIMIT_BYTES");
+    EXPECT_NE(error.find("network: drawing about 10236800 synapses needs about"), std::string::npos) << error;
+  }
   // Absurd sizes are refused before anything is drawn.
   std::string huge = base;
   huge.replace(huge.find("size = 4"), 8, "size = 1000000");
   const std::string huge_error = ErrorOf(huge + "[[network.projections]]\npre = \"E\"\npost = \"E\"\n");
-  EXPECT_NE(huge_error.find("synapses; allowed: at most"), std::string::npos) << huge_error;
+  // (by the memory it would need; on a machine of unknown memory, by the 10^8 bound)
+  EXPECT_NE(huge_error.find("999999000000 synapses"), std::string::npos) << huge_error;
 
   // Lists: a row naming a neuron outside its population, a weight whose sign
   // contradicts Dale's law: file:line.

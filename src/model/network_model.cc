@@ -6,6 +6,8 @@
 #include <string_view>
 
 #include "core/files.h"
+#include "core/memory.h"
+#include "model/connectors.h"
 #include "model/lif_model.h"
 #include "model/lif_preset.h"
 #include "neurevo/error.h"
@@ -121,6 +123,22 @@ NetworkInstance InstantiateForTask(const ModelOptions& o, const Space& observati
   InstanceOptions options = LifInstanceOptions(o, o.network_seed);
   options.read_list = [](const std::string& path) { return ReadFile(path, kNetworkFileMaxBytes); };
   const NetworkSpec spec = NetworkSpecForTask(o, observation, action);
+  // Drawing the connections holds each as a candidate and then as a synapse
+  // of the instance (about 80 bytes together): refused before any is drawn
+  // when that cannot fit (list files are bounded by their size cap).
+  long long expected = 0;
+  for (const ProjectionSpec& p : spec.projections) {
+    const int pre = spec.Find(p.pre), post = spec.Find(p.post);
+    if (pre < 0 || post < 0) continue;  // Instantiate names it
+    expected += std::max(0LL, ExpectedConnections(p.connector, spec.populations[pre].size,
+                                                  spec.populations[post].size, pre == post));
+  }
+  std::string source;
+  const double needed = 80.0 * static_cast<double>(expected), available = AvailableMemoryBytes(&source);
+  if (needed > available)
+    throw ConfigError(fmt::format("network: drawing about {} synapses needs about {}, and {} is available ({}); "
+                                  "allowed: a description whose synapses fit",
+                                  expected, FormatBytes(needed), FormatBytes(available), source));
   try {
     NetworkInstance net = Instantiate(spec, options);
     CheckNeuronParameters(net, o);

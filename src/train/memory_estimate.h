@@ -15,6 +15,7 @@
 
 #include <string>
 
+#include "core/memory.h"
 #include "neurevo/config.h"
 
 namespace neurevo {
@@ -33,18 +34,10 @@ struct MemoryEstimate {
 // The estimate for training `config` (run.threads = 0 counts the hardware threads).
 MemoryEstimate EstimateMemory(const RunConfig& config);
 
-// Memory this process may still use: the smallest of MemAvailable
-// (/proc/meminfo), the cgroup's limit less its usage and the address-space
-// limit (ulimit -v) less what is mapped; or the environment's
-// NEUREVO_MEMORY_LIMIT_BYTES (for tests). `source` says which. Infinity when
-// nothing is known.
-double AvailableMemoryBytes(std::string* source = nullptr);
 
 // Throws ConfigError (exit 2) naming the keys that drive the size when
 // training `config` would need more than AvailableMemoryBytes().
 void CheckMemoryFits(const RunConfig& config);
 
-// "41 GB", "512 MB".
-std::string FormatBytes(double bytes);
 
 }  // namespace neurevo
