@@ -264,8 +264,11 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
       net.extra_end[static_cast<size_t>(post) * extras + r - kReceptors] = k;
     }
   }
+  std::vector<double> extra_unit;  // each extra receptor's graded weight unit, 1 - its decay
   for (const ReceptorSpec& r : t.receptors) {
-    net.extra_decay.push_back(static_cast<float>(std::exp(-o.dt_ms / r.tau_syn_ms)));
+    const double extra_decay = std::exp(-o.dt_ms / r.tau_syn_ms);
+    extra_unit.push_back(1.0 - extra_decay);
+    net.extra_decay.push_back(static_cast<float>(extra_decay));
     net.extra_e.push_back(static_cast<float>(r.e_rev_mV));
     net.extra_sign.push_back(r.excitatory ? 1.f : -1.f);
   }
@@ -283,7 +286,7 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
     const bool spike_pre = spike_units_everywhere_ ? net.spiking : net.spiking_per_neuron[syn.pre] != 0;
     const double magnitude = syn.weight_gene >= 0 ? Gene(genome, syn.weight_gene) : syn.weight;
     if (syn.receptor >= kReceptors) {  // its own time constant: its own unit
-      const double unit = 1.0 - std::exp(-o.dt_ms / t.receptors[syn.receptor - kReceptors].tau_syn_ms);
+      const double unit = extra_unit[syn.receptor - kReceptors];
       net.weight[s] = static_cast<float>(magnitude * (spike_pre ? unit / ref_rate_per_substep : unit) * scale);
       continue;
     }
@@ -297,16 +300,17 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   for (int receptor = 0; receptor < net.receptors; ++receptor)
     for (int post = net.inputs; post < group_end; ++post) {
       const int32_t target = receptor * kMaxBlock * net.padded + post;
-      if (post >= n)
+      if (post >= n) {
         sums.push_back({0, 0, target});
-      else if (receptor == 0)
-        sums.push_back({net.ampa_begin[post], net.gaba_begin[post], target});
-      else if (receptor == 1)
-        sums.push_back({net.gaba_begin[post], net.syn_end[post], target});
-      else
-        sums.push_back({receptor == kReceptors ? net.syn_end[post]
-                                               : net.extra_end[static_cast<size_t>(post) * extras + receptor - kReceptors - 1],
-                        net.extra_end[static_cast<size_t>(post) * extras + receptor - kReceptors], target});
+        continue;
+      }
+      // Receptor r's synapses end where receptor r + 1's begin.
+      const auto end = [&](int r) {
+        return r == kAmpa ? net.gaba_begin[post]
+               : r == kGaba ? net.syn_end[post]
+                            : net.extra_end[static_cast<size_t>(post) * extras + r - kReceptors];
+      };
+      sums.push_back({receptor == kAmpa ? net.ampa_begin[post] : end(receptor - 1), end(receptor), target});
     }
   for (const GapJunction& g : t.gaps) {
     net.gap_a.push_back(g.a);
@@ -321,7 +325,6 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
     target[s] = t.synapses[s].receptor * kMaxBlock * net.padded + t.synapses[s].post;
   }
   net.scatter = ScatterPass(n, pre, target, net.weight, net.delay, net.padded);
-  net.max_delay = std::max(1, net.delay.empty() ? 1 : *std::max_element(net.delay.begin(), net.delay.end()));
   // Graded signals are non-zero on most substeps: the scatter pass is for
   // spiking networks.
   if (!net.spiking) net.scatter_cost = -1;
@@ -460,13 +463,12 @@ void LifState::SpikeAndRead(float* signal, float* out_acc, int n_out) {
   }
 }
 
-// Writes the block's signals into both copies of every neuron's ring and
-// advances the ring slot past the block. A full block is transposed 8
-// neurons at a time, so that each neuron's 8 signals take one store per copy.
+// The input of the next block by the scatter pass, when it is the cheaper
+// of the two (ScatterPass, synapse_pass.h); false: the gather pass runs.
 bool LifState::ScatterInput() {
   const LifNetwork& net = net_;
   // A signal emitted before now_ - max_delay reaches no synapse of this block.
-  const long long oldest = now_ - net.max_delay;
+  const long long oldest = now_ - net.scatter.max_delay();
   if (net.scatter_cost < 0) {
     scattered_last_ = false;
     return false;
@@ -482,7 +484,7 @@ bool LifState::ScatterInput() {
   for (int j = 0; j < net.neurons; ++j)
     if (last_signal_[j] >= oldest) {
       active_.push_back(j);
-      work += net.max_delay + net.scatter.reached(j);
+      work += net.scatter.max_delay() + net.scatter.reached(j);
       if (budget >= 0 && work >= budget) {  // a dense block: stop counting
         scattered_last_ = false;
         return false;
@@ -497,7 +499,7 @@ bool LifState::ScatterInput() {
   const float* history = history_.data() + slot_ + net.ring;
   for (const int j : active_) {
     const float* now = history + static_cast<size_t>(j) * net.stride;
-    for (int lag = 1; lag <= net.max_delay; ++lag) {
+    for (int lag = 1; lag <= net.scatter.max_delay(); ++lag) {
       const float v = now[-lag];
       if (v != 0.f) {
         lags_.push_back(lag);
@@ -533,6 +535,9 @@ bool LifState::ScatterInput() {
   return true;
 }
 
+// Writes the block's signals into both copies of every neuron's ring and
+// advances the ring slot past the block. A full block is transposed 8
+// neurons at a time, so that each neuron's 8 signals take one store per copy.
 void LifState::WriteHistory(int block) {
   const int ring = net_.ring, padded = net_.padded, n = net_.neurons;
   float* const history = history_.data();

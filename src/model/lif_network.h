@@ -76,7 +76,6 @@ struct LifNetwork {
   // blocks in which so few neurons signalled within the longest delay that
   // their synapses are fewer than about a tenth of all; bit-identical.
   ScatterPass scatter;
-  int max_delay = 1;  // substeps: a signal older than this reaches no synapse
   // A scattered synapse's cost in gathered ones: the scatter pass runs when
   // its work times this is less than all the synapses. 0: always (tests);
   // negative: never (graded networks, whose signals are dense).

@@ -92,8 +92,9 @@ ScatterPass::ScatterPass(int neurons, std::span<const int> pre, std::span<const 
   if (!bucketed_) return;
   sorted_.assign(neurons, 0);
   delay_begin_.assign(static_cast<size_t>(table), 0);
-  std::vector<int> order;
-  std::vector<int32_t> targets;
+  std::vector<int> order, d;  // scratch, reused neuron by neuron
+  std::vector<int32_t> targets, t;
+  std::vector<float> w;
   for (int p = 0; p < neurons; ++p) {
     const int b = begin_[p], e = begin_[p + 1];
     targets.assign(target_.begin() + b, target_.begin() + e);
@@ -104,9 +105,9 @@ ScatterPass::ScatterPass(int neurons, std::span<const int> pre, std::span<const 
       order.resize(e - b);
       for (int k = 0; k < e - b; ++k) order[k] = b + k;
       std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return delay_[x] < delay_[y]; });
-      std::vector<int32_t> t(e - b);
-      std::vector<int> d(e - b);
-      std::vector<float> w(e - b);
+      t.resize(e - b);
+      d.resize(e - b);
+      w.resize(e - b);
       for (int k = 0; k < e - b; ++k) t[k] = target_[order[k]], d[k] = delay_[order[k]], w[k] = weight_[order[k]];
       std::copy(t.begin(), t.end(), target_.begin() + b);
       std::copy(d.begin(), d.end(), delay_.begin() + b);

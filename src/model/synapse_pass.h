@@ -74,6 +74,8 @@ class ScatterPass {
   // synapses onto one target, which keep the gather order).
   int reached(int pre) const { return reached_[pre]; }
   long long synapses() const { return static_cast<long long>(weight_.size()); }
+  // The longest delay (substeps): a signal older than this reaches no synapse.
+  int max_delay() const { return max_delay_; }
   // Presynaptic neuron active[i] emitted values[e] lags[e] substeps before
   // the block's first substep, for e in [first[i], first[i + 1]) (lags
   // ascending or not: each lands in its own result). Adds each into the
