@@ -23,7 +23,7 @@ TEST(Configs, EveryShippedConfigParses) {
     SCOPED_TRACE(entry.path().string());
     ++files;
     const RunConfig c = LoadConfigFile(entry.path().string(), {});
-    EXPECT_NE(MakeTask(c.task_name), nullptr);
+    EXPECT_NE(MakeTask(c.task_name, c.task_options), nullptr);
   }
   EXPECT_GT(files, 32);
 }

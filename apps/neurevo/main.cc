@@ -65,11 +65,16 @@ void PrintResult(const nlohmann::json& s) {
                s["best_generation"].get<long long>(), s["best_validated_mean"].get<double>(),
                s["best_validated_episodes"].get<long long>(), s["best_training_fitness"].get<double>());
   }
-  if (s["eval_skipped"].is_null())
-    fmt::print("evaluation over {} held-out episodes: mean {:.2f}, std {:.2f}\n", s["eval_episodes"].get<int>(),
+  if (s["eval_skipped"].is_null()) {
+    fmt::print("evaluation over {} held-out episodes: mean {:.2f}, std {:.2f}", s["eval_episodes"].get<int>(),
                s["eval_mean"].get<double>(), s["eval_std"].get<double>());
-  else
+    // The task's info terms per episode (MemoryLength's "correct": the accuracy).
+    if (s.contains("eval_info"))
+      for (const auto& [name, value] : s["eval_info"].items()) fmt::print(", {} {:.4g}", name, value.get<double>());
+    fmt::print("\n");
+  } else {
     fmt::print("no held-out evaluation ({})\n", s["eval_skipped"].get<std::string>());
+  }
 }
 
 // An error message as printed: one line, and never a whole huge input (the

@@ -67,6 +67,10 @@ struct PopulationSpec {
   Role role = Role::kHidden;
   // Transmission (conductance LIF): a graded signal of the potential, or spikes.
   bool spiking = false;
+  // After a spike the potential goes to the neuron's own V_rest (`reset =
+  // "rest"`, the heterogeneity paper's V_reset = V_rest, which then follows
+  // an evolved V_rest) instead of v_reset_mV.
+  bool reset_to_rest = false;
   // One entry (the whole population) or one per neuron (e.g. a connectome's
   // table of transmitters).
   std::vector<DaleType> dale = {DaleType::kExcitatory};

@@ -95,6 +95,11 @@ class Task {
   // Starts an episode from a state drawn with the given seed; writes the first
   // observation. Resets the step counter.
   virtual void Reset(uint64_t seed, std::span<double> observation) = 0;
+  // Starts held-out episode `episode` (0, 1, ...) of the final evaluation,
+  // for a task with a test set of its own (ImageClassification: test image
+  // `episode`); writes the first observation and returns true. Tasks without
+  // one return false, and their held-out episodes are reset from a seed.
+  virtual bool ResetHeldOut(int /*episode*/, std::span<double> /*observation*/) { return false; }
   // Advances one step. Continuous actions are clipped to the action space
   // where Gymnasium clips them. Writes the next observation.
   virtual StepResult Step(std::span<const double> action,
@@ -144,7 +149,13 @@ std::unique_ptr<Task> MakeTask(std::string_view name, const TaskOptions& options
 std::optional<double> TaskRewardThreshold(std::string_view name);
 // The options a task accepts (empty for an unknown id).
 std::vector<TaskOptionInfo> TaskOptionsOf(std::string_view name);
-// All registered task ids.
+// All registered task ids with no parameter.
 std::vector<std::string> TaskNames();
+// The task families, whose ids carry a parameter: "MemoryLength-N".
+std::vector<std::string> TaskFamilies();
+// Whether MakeTask knows `name` (a registered id or a family member).
+bool IsTaskName(std::string_view name);
+// Every registered id and family, for messages: "CartPole-v1, ..., MemoryLength-N (N = 1 .. 100000)".
+std::string TaskNamesAllowed();
 
 }  // namespace neurevo

@@ -140,6 +140,23 @@ Entry Choice(std::string key, Acc acc, std::vector<std::string> choices, std::st
   return e;
 }
 
+// task.name: a registered id or a member of a task family (MemoryLength-10).
+Entry TaskName(std::string key, std::string doc) {
+  RunConfig defaults;
+  std::vector<std::string> ids = TaskNames();
+  for (const auto& f : TaskFamilies()) ids.push_back(f);
+  const std::string allowed = fmt::format("{}", fmt::join(ids, " | "));
+  Entry e{{key, "string", fmt::format("\"{}\"", defaults.task_name), allowed, std::move(doc)}, {}, {}};
+  e.set = [key](RunConfig& c, const toml::node& n) {
+    if (!n.is_string()) Fail(key, fmt::format("expected a string (a task id), got {}", TomlTypeName(n)));
+    const std::string v = n.as_string()->get();
+    if (!IsTaskName(v)) Fail(key, fmt::format("unknown value '{}'; allowed: {}", Echo(v), TaskNamesAllowed()));
+    c.task_name = v;
+  };
+  e.put = [](const RunConfig& c, toml::table& t, const std::string& k) { PutAt(t, k, c.task_name); };
+  return e;
+}
+
 template <class Acc>
 Entry StringList(std::string key, Acc acc, std::string allowed, std::string doc) {
   RunConfig defaults;
@@ -222,10 +239,11 @@ constexpr long long kNoMax = std::numeric_limits<long long>::max();
 const std::vector<Entry>& Schema() {
   static const std::vector<Entry> schema = [] {
     std::vector<Entry> s;
-    s.push_back(Choice("task.name", FIELD(task_name), TaskNames(), "Task (Gymnasium-style id)."));
+    s.push_back(TaskName("task.name", "Task (Gymnasium-style id; MemoryLength-N is bsuite's memory_len)."));
     s.push_back(TaskOptionsTable("task.options",
-                                 "The task's own options, Gymnasium's keywords: Ant-v5's "
-                                 "`include_cfrc_ext_in_observation` (true); other tasks have none. "
+                                 "The task's own options: Ant-v5's `include_cfrc_ext_in_observation` "
+                                 "(Gymnasium's keyword; true), ImageClassification's `data` (the data set's "
+                                 "directory, relative to the config); other tasks have none. "
                                  "`--set task.options.NAME=value` sets one."));
     // Model.
     s.push_back(Choice("model.kind", FIELD(model.kind), ModelKindNames(),
@@ -450,6 +468,24 @@ void ApplyTable(RunConfig& c, const toml::table& table, const std::string& prefi
   }
 }
 
+// A task's path options (TaskOptionInfo type "path") are relative to the
+// config's directory (`base_dir`; empty: the working directory, for --set)
+// and stored absolute, so that the run directory's config.toml names the
+// same files.
+void ResolveTaskPaths(RunConfig& c, const std::string& base_dir) {
+  namespace fs = std::filesystem;
+  for (const TaskOptionInfo& info : TaskOptionsOf(c.task_name)) {
+    if (info.type != "path") continue;
+    const auto it = c.task_options.find(info.name);
+    if (it == c.task_options.end()) continue;
+    std::string* path = std::get_if<std::string>(&it->second);
+    if (!path || path->empty()) continue;
+    fs::path p(*path);
+    if (p.is_relative() && !base_dir.empty()) p = fs::path(base_dir) / p;
+    *path = fs::absolute(p).lexically_normal().string();
+  }
+}
+
 void ApplyOverride(RunConfig& c, const std::string& assignment) {
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0)
@@ -506,8 +542,15 @@ constexpr int kMaxFullCmaGenes = 20000;
 // list what a key accepts (built only on the failure path).
 std::vector<std::string> TasksWhere(const std::function<bool(const Task&)>& holds) {
   std::vector<std::string> names;
-  for (const auto& name : TaskNames())
-    if (holds(*MakeTask(name))) names.push_back(name);
+  for (const auto& name : TaskNames()) {
+    std::unique_ptr<Task> task;
+    try {
+      task = MakeTask(name);
+    } catch (const ConfigError&) {
+      continue;  // needs options to exist (ImageClassification's data)
+    }
+    if (holds(*task)) names.push_back(name);
+  }
   return names;
 }
 
@@ -517,7 +560,7 @@ std::vector<std::string> TasksWhere(const std::function<bool(const Task&)>& hold
 // actually simulated.
 void ResolveRealTimeSubsteps(RunConfig& c) {
   if (c.model.substeps != 0) return;
-  const double task_dt_s = MakeTask(c.task_name)->dt();
+  const double task_dt_s = MakeTask(c.task_name, c.task_options)->dt();
   if (task_dt_s <= 0) {
     const auto timed = TasksWhere([](const Task& t) { return t.dt() > 0; });
     Fail("model.substeps", fmt::format("0 (real time) needs the task's step time, and {} has none; allowed: "
@@ -609,6 +652,7 @@ RunConfig ParseConfig(const std::string& toml_text, const std::vector<std::strin
   try {
     toml::table root = toml::parse(toml_text, source);
     ApplyTable(c, root, "", base_dir);
+    ResolveTaskPaths(c, base_dir);
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
     throw ConfigError(fmt::format("{}:{}:{}: {}", source, where.line, where.column, e.description()));
@@ -616,6 +660,7 @@ RunConfig ParseConfig(const std::string& toml_text, const std::vector<std::strin
     throw ConfigError(fmt::format("{}: {}", source, e.what()));
   }
   for (const auto& o : overrides) ApplyOverride(c, o);
+  ResolveTaskPaths(c, "");
   c.model.network_seed = c.seed;  // frozen draws of a description come from the run's seed
   ResolveRealTimeSubsteps(c);
   Validate(c);

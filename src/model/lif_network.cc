@@ -200,8 +200,10 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   net.noise_std.resize(n);
   net.spiking_per_neuron.resize(n);
   net.current_based_per_neuron.assign(n, 0.f);
+  std::vector<uint8_t> reset_to_rest(n, 0);
   for (const InstancePopulation& p : t.populations) {
     std::fill_n(net.spiking_per_neuron.begin() + p.begin, p.size, static_cast<uint8_t>(p.spiking));
+    std::fill_n(reset_to_rest.begin() + p.begin, p.size, static_cast<uint8_t>(p.reset_to_rest));
     if (p.model == "lif_curr" && p.size > 0) {
       std::fill_n(net.current_based_per_neuron.begin() + p.begin, p.size, 1.f);
       net.has_current_based = true;
@@ -229,6 +231,7 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
     net.graded_low_per_neuron[i] = static_cast<float>(v_th - halfwidth);
     net.graded_inv_width_per_neuron[i] = static_cast<float>(1.0 / (2.0 * halfwidth));
     net.refractory_per_neuron[i] = ToSubsteps(NeuronValue(genome, tau_ref_p, i), o.dt_ms);
+    if (reset_to_rest[i]) net.v_reset_per_neuron[i] = net.v_rest_per_neuron[i];
     net.offset_current[i] = static_cast<float>(NeuronValue(genome, offset_p, i));
     net.noise_std[i] = static_cast<float>(NeuronValue(genome, noise_p, i));
     net.has_noise = net.has_noise || net.noise_std[i] > 0.f;

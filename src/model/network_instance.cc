@@ -123,7 +123,12 @@ NetworkInstance Instantiate(const NetworkSpec& spec, const InstanceOptions& opti
     const std::string what = fmt::format("population '{}'", p.name.substr(0, 40));
     CheckPopulation(p, what);
     if (!names.insert(p.name).second) throw ConfigError(fmt::format("{}: the name appears twice", what));
-    net.populations.push_back({p.name, 0, p.size, p.role, p.model, p.spiking});
+    if (p.reset_to_rest &&
+        std::any_of(p.params.begin(), p.params.end(), [](const auto& e) { return e.first == "v_reset_mV"; }))
+      throw ConfigError(fmt::format("{}: v_reset_mV is given, but reset = \"rest\" resets to v_rest_mV; allowed: "
+                                    "one of the two",
+                                    what));
+    net.populations.push_back({p.name, 0, p.size, p.role, p.model, p.spiking, p.reset_to_rest});
   }
   long long neurons = 0;
   for (const Role role : {Role::kInput, Role::kHidden, Role::kOutput})

@@ -35,6 +35,7 @@ struct InstancePopulation {
   Role role = Role::kHidden;
   std::string model;
   bool spiking = false;
+  bool reset_to_rest = false;  // PopulationSpec::reset_to_rest
 };
 
 struct InstanceSynapse {

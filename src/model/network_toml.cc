@@ -187,6 +187,8 @@ PopulationSpec ParsePopulation(const toml::table& t, const std::string& key,
       p.role = r == "input" ? Role::kInput : r == "output" ? Role::kOutput : Role::kHidden;
     } else if (name == "transmission") {
       p.spiking = Choice(node, sub, {"graded", "spiking"}) == "spiking";
+    } else if (name == "reset") {
+      p.reset_to_rest = Choice(node, sub, {"v_reset", "rest"}) == "rest";
     } else if (name == "dale") {
       has_dale = true;
       if (const auto* a = node.as_array()) {
@@ -385,6 +387,7 @@ toml::table NetworkSpecToToml(const NetworkSpec& spec) {
     t.insert("model", p.model);
     t.insert("role", p.role == Role::kInput ? "input" : p.role == Role::kOutput ? "output" : "hidden");
     t.insert("transmission", p.spiking ? "spiking" : "graded");
+    if (p.reset_to_rest) t.insert("reset", "rest");
     if (p.dale.size() == 1) {
       t.insert("dale", p.dale[0] == DaleType::kExcitatory ? "excitatory" : "inhibitory");
     } else {

@@ -9,6 +9,7 @@
 //   role = "hidden"                 # input | hidden | output
 //   dale = "excitatory"             # inhibitory, or one per neuron: ["E", "I", ...]
 //   transmission = "graded"         # or "spiking"
+//   reset = "v_reset"               # or "rest": after a spike to the neuron's own V_rest
 //   tau_m_ms = { evolve = [5.0, 50.0] }                            # any neuron parameter:
 //   v_threshold_mV = { normal = [-50.0, 2.0], low = -55.0, high = -45.0 }  # a constant, a list,
 //   c_m_pF = 1.0                                                   # a draw, or a gene
@@ -43,8 +44,8 @@
 namespace neurevo {
 
 // Keys of a population table that are not neuron parameters.
-inline constexpr const char* kPopulationKeys[] = {"name", "size",   "model",        "role",
-                                                  "dale", "labels", "transmission", "table"};
+inline constexpr const char* kPopulationKeys[] = {"name",   "size",         "model", "role", "dale",
+                                                  "labels", "transmission", "table", "reset"};
 
 // "a string", "an integer", ... for messages about a value's TOML type.
 std::string TomlTypeName(const toml::node& node);

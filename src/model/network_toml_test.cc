@@ -37,6 +37,7 @@ name = "PV"
 size = 10
 dale = "inhibitory"
 transmission = "spiking"
+reset = "rest"
 v_threshold_mV = { normal = [-50.0, 2.0], low = -55.0, high = -45.0 }
 [[network.populations]]
 name = "out"
@@ -99,6 +100,8 @@ TEST(NetworkToml, WritesWhatItReads) {
   ASSERT_EQ(b.populations.size(), a.populations.size());
   EXPECT_EQ(b.populations[1].params[0].second.a, 3.0);
   EXPECT_EQ(b.projections[0].connector.probability, 0.3);
+  EXPECT_TRUE(b.populations[2].reset_to_rest);
+  EXPECT_FALSE(b.populations[1].reset_to_rest);
 }
 
 TEST(NetworkToml, NeuronTableGivesLabelsDaleTypesAndSize) {
@@ -145,6 +148,7 @@ TEST(NetworkToml, BadKeysAreNamed) {
       {"[[network.populations]]\nname = \"E\"\n", "network.populations[0].size: a hidden population needs a size"},
       {pop + "[[network.populations]]\nname = \"I\"\nsize = -2\n", "network.populations[1].size: -2 is outside 0 .."},
       {pop + "model = \"hodgkin\"\n", "network.populations[0].model: 'hodgkin' is not one of lif_cond / lif_curr"},
+      {pop + "reset = \"zero\"\n", "network.populations[0].reset: 'zero' is not one of v_reset / rest"},
       {pop + "role = \"brain\"\n", "network.populations[0].role: 'brain' is not one of input / hidden / output"},
       {pop + "dale = [\"E\", \"X\"]\n", "network.populations[0].dale[1]: 'X' is not one of"},
       {pop + "tau_m_ms = \"fast\"\n", "network.populations[0].tau_m_ms: must be a number, a list"},

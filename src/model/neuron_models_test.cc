@@ -201,5 +201,62 @@ TEST(NeuronModels, PerNeuronThresholdsGiveEachNeuronItsRate) {
   EXPECT_GT(spikes[2], 0);
 }
 
+// reset = "rest" (the heterogeneity paper's V_reset = V_rest): after a
+// spike each neuron's potential goes to its own V_rest, an evolved one
+// included, not to v_reset_mV. Without it, to v_reset_mV.
+TEST(NeuronModels, ResetToRestFollowsEachNeuronsOwnRestingPotential) {
+  ModelOptions o;
+  o.substeps = 1;
+  for (const bool to_rest : {true, false}) {
+    SCOPED_TRACE(to_rest);
+    NetworkSpec spec;
+    PopulationSpec p = Pop("h", 2, "lif_curr");
+    p.spiking = true;
+    p.reset_to_rest = to_rest;
+    p.params.emplace_back("v_rest_mV", ValueSpec::Evolved(-70.0, -56.0));
+    p.params.emplace_back("v_threshold_mV", ValueSpec::Constant(-50.0));
+    p.params.emplace_back("offset_pA", ValueSpec::Constant(1.5));  // R I = 30 mV: fires
+    p.params.emplace_back("tau_ref_ms", ValueSpec::Constant(0.0));
+    spec.populations = {p};
+    const LifDecoder decoder(o, Instantiate(spec, LifInstanceOptions(o, 1)));
+    ASSERT_EQ(decoder.layout().size(), 2u);
+    const LifNetwork net = decoder.Decode(std::vector<double>{0.0, 1.0});  // V_rest -70 and -56 mV
+    LifState state(net);
+    state.Reset(0);
+    std::vector<float> out;
+    std::vector<float> previous(2, -1e9f), lowest(2, 1e9f);
+    for (int t = 0; t < 3000; ++t) {
+      state.Step({}, out);
+      for (int j = 0; j < 2; ++j) {
+        // A spike is the only way down: the first potential after a rise.
+        const float v = state.potentials()[j];
+        if (t > 10 && v < previous[j]) lowest[j] = std::min(lowest[j], v);
+        previous[j] = v;
+      }
+    }
+    if (to_rest) {
+      EXPECT_EQ(lowest[0], -70.f);
+      EXPECT_EQ(lowest[1], -56.f);
+    } else {
+      EXPECT_EQ(lowest[0], static_cast<float>(o.neuron.v_reset_mV));
+      EXPECT_EQ(lowest[1], static_cast<float>(o.neuron.v_reset_mV));
+    }
+  }
+  // Both at once is a contradiction, refused by name.
+  NetworkSpec spec;
+  PopulationSpec p = Pop("h", 1, "lif_curr");
+  p.reset_to_rest = true;
+  p.params.emplace_back("v_reset_mV", ValueSpec::Constant(-65.0));
+  spec.populations = {p};
+  try {
+    Instantiate(spec, LifInstanceOptions(o, 1));
+    ADD_FAILURE();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("population 'h': v_reset_mV is given, but reset = \"rest\""),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace neurevo

@@ -3,6 +3,7 @@
 // tasks derive from TaskBase and implement only their dynamics.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -31,7 +32,7 @@ class TaskBase : public Task {
   bool CountStep() { return ++steps_ >= max_episode_steps_; }
 
  private:
-  std::string_view name_;
+  std::string name_;  // owned: a task family's id is made at run time (MemoryLength-10)
   Space observation_space_;
   Space action_space_;
   int max_episode_steps_;

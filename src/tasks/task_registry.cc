@@ -12,6 +12,7 @@
 
 #include "neurevo/error.h"
 #include "neurevo/task.h"
+#include "tasks/bsuite/memory_length.h"
 #include "tasks/classic/acrobot.h"
 #include "tasks/classic/cartpole.h"
 #include "tasks/classic/mountain_car_continuous.h"
@@ -23,6 +24,7 @@
 #include "tasks/mujoco/inverted_pendulum.h"
 #include "tasks/mujoco/swimmer.h"
 #include "tasks/mujoco/walker2d.h"
+#include "tasks/vision/image_classification.h"
 
 namespace neurevo {
 namespace {
@@ -59,6 +61,23 @@ std::unique_ptr<Task> MakeAnt(const TaskOptions& options) {
   return std::make_unique<Ant>(BoolOption(options, Ant::kName, "include_cfrc_ext_in_observation", true));
 }
 
+std::vector<TaskOptionInfo> ImageOptions() {
+  return {{"data", "path", "\"\"",
+           "the directory of the data set in MNIST's layout: train-images-idx3-ubyte, train-labels-idx1-ubyte, "
+           "t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (each may be gzipped, name + \".gz\"); relative "
+           "to the config's directory. Required."}};
+}
+std::unique_ptr<Task> MakeImageClassification(const TaskOptions& options) {
+  const auto it = options.find("data");
+  const std::string* dir = it == options.end() ? nullptr : std::get_if<std::string>(&it->second);
+  if (it != options.end() && !dir)
+    throw ConfigError("task.options.data: expected a string (a directory) for ImageClassification");
+  if (!dir || dir->empty())
+    throw ConfigError("task.options.data: ImageClassification needs the directory of its data set (MNIST's IDX "
+                      "layout), e.g. task.options.data = \"data/digits\"");
+  return std::make_unique<ImageClassification>(LoadImageDataset(*dir));
+}
+
 const Entry kEntries[] = {
     {CartPole::kName, &Make<CartPole>, &NoOptions, 475.0},
     {Pendulum::kName, &Make<Pendulum>, &NoOptions, std::nullopt},
@@ -71,11 +90,57 @@ const Entry kEntries[] = {
     {HalfCheetah::kName, &Make<HalfCheetah>, &NoOptions, 4800.0},
     {Walker2d::kName, &Make<Walker2d>, &NoOptions, std::nullopt},
     {Ant::kName, &MakeAnt, &AntOptions, 6000.0},
+    {ImageClassification::kName, &MakeImageClassification, &ImageOptions, std::nullopt},
 };
+
+// Task families: ids that carry a parameter, "<prefix><N>".
+struct Family {
+  std::string_view prefix;
+  int min, max;
+  std::unique_ptr<Task> (*make)(int);
+};
+
+const Family kFamilies[] = {
+    {MemoryLength::kPrefix, 1, MemoryLength::kMaxLength,
+     [](int n) -> std::unique_ptr<Task> { return std::make_unique<MemoryLength>(n); }},
+};
+
+// The family member `name` names, or null: the parameter must be a plain
+// decimal integer in the family's range ("MemoryLength-07" and "-1e2" are not).
+const Family* FamilyOf(std::string_view name, int* parameter) {
+  for (const Family& f : kFamilies) {
+    if (!name.starts_with(f.prefix)) continue;
+    const std::string_view digits = name.substr(f.prefix.size());
+    if (digits.empty() || digits.size() > 9 || digits[0] == '0') return nullptr;
+    long long n = 0;
+    for (const char c : digits) {
+      if (c < '0' || c > '9') return nullptr;
+      n = n * 10 + (c - '0');
+    }
+    if (n < f.min || n > f.max) return nullptr;
+    *parameter = static_cast<int>(n);
+    return &f;
+  }
+  return nullptr;
+}
+
+std::string AllowedTaskNames() {
+  std::vector<std::string> names;
+  for (const Entry& e : kEntries) names.emplace_back(e.name);
+  for (const Family& f : kFamilies) names.push_back(fmt::format("{}N (N = {} .. {})", f.prefix, f.min, f.max));
+  return fmt::format("{}", fmt::join(names, ", "));
+}
 
 }  // namespace
 
 std::unique_ptr<Task> MakeTask(std::string_view name, const TaskOptions& options) {
+  int parameter = 0;
+  if (const Family* f = FamilyOf(name, &parameter)) {
+    if (!options.empty())
+      throw ConfigError(fmt::format("task.options.{}: {} has no such option; allowed: none",
+                                    options.begin()->first, name));
+    return f->make(parameter);
+  }
   for (const Entry& e : kEntries) {
     if (e.name != name) continue;
     const auto accepted = e.options();
@@ -90,13 +155,8 @@ std::unique_ptr<Task> MakeTask(std::string_view name, const TaskOptions& options
     }
     return e.make(options);
   }
-  std::string allowed;
-  for (const Entry& e : kEntries) {
-    if (!allowed.empty()) allowed += ", ";
-    allowed += e.name;
-  }
-  throw ConfigError("task.name: unknown task '" + std::string(name) +
-                    "'; allowed: " + allowed);
+  throw ConfigError("task.name: unknown task '" + Echo(name) +
+                    "'; allowed: " + AllowedTaskNames());
 }
 
 std::optional<double> TaskRewardThreshold(std::string_view name) {
@@ -110,6 +170,22 @@ std::vector<TaskOptionInfo> TaskOptionsOf(std::string_view name) {
     if (e.name == name) return e.options();
   return {};
 }
+
+std::vector<std::string> TaskFamilies() {
+  std::vector<std::string> patterns;
+  for (const Family& f : kFamilies) patterns.push_back(fmt::format("{}N", f.prefix));
+  return patterns;
+}
+
+bool IsTaskName(std::string_view name) {
+  int parameter = 0;
+  if (FamilyOf(name, &parameter)) return true;
+  for (const Entry& e : kEntries)
+    if (e.name == name) return true;
+  return false;
+}
+
+std::string TaskNamesAllowed() { return AllowedTaskNames(); }
 
 std::vector<std::string> TaskNames() {
   std::vector<std::string> names;

@@ -12,15 +12,20 @@
 namespace neurevo {
 namespace {
 
+// scikit-learn's 8x8 digits in MNIST's layout (configs/heterogeneity/data).
+constexpr const char* kDigits = NEUREVO_TEST_DATA_DIR "/../../configs/heterogeneity/data/digits";
+
 TEST(TaskRegistry, NamesAndMake) {
   const std::vector<std::string> expected = {
       "CartPole-v1",      "Pendulum-v1",        "MountainCarContinuous-v0",
       "Acrobot-v1",       "InvertedPendulum-v5", "InvertedDoublePendulum-v5",
       "Swimmer-v5",       "Hopper-v5",          "HalfCheetah-v5",
-      "Walker2d-v5",      "Ant-v5"};
+      "Walker2d-v5",      "Ant-v5",             "ImageClassification"};
   EXPECT_EQ(TaskNames(), expected);
   for (const std::string& name : TaskNames()) {
-    auto task = MakeTask(name);
+    TaskOptions options;
+    if (name == "ImageClassification") options["data"] = std::string(kDigits);
+    auto task = MakeTask(name, options);
     ASSERT_NE(task, nullptr);
     EXPECT_EQ(task->name(), name);
   }
@@ -45,7 +50,7 @@ TEST(TaskRegistry, UnknownNameThrowsConfigError) {
         "task.name: unknown task 'Foo'; allowed: CartPole-v1, Pendulum-v1, "
         "MountainCarContinuous-v0, Acrobot-v1, InvertedPendulum-v5, "
         "InvertedDoublePendulum-v5, Swimmer-v5, Hopper-v5, HalfCheetah-v5, "
-        "Walker2d-v5, Ant-v5");
+        "Walker2d-v5, Ant-v5, ImageClassification, MemoryLength-N (N = 1 .. 100000)");
   }
 }
 
@@ -110,7 +115,7 @@ TEST(TaskRegistry, OptionsAreCheckedPerTask) {
             std::string::npos);
   for (const std::string& name : TaskNames()) {
     const auto options = TaskOptionsOf(name);
-    EXPECT_EQ(options.size(), name == "Ant-v5" ? 1u : 0u) << name;
+    EXPECT_EQ(options.size(), name == "Ant-v5" || name == "ImageClassification" ? 1u : 0u) << name;
   }
 }
 
@@ -153,7 +158,7 @@ TEST(TaskRegistry, RewardThresholdsAreGymnasiums) {
       {"InvertedPendulum-v5", 950.0},  {"InvertedDoublePendulum-v5", 9100.0},
       {"Swimmer-v5", 360.0},           {"Hopper-v5", 3800.0},
       {"HalfCheetah-v5", 4800.0},      {"Walker2d-v5", std::nullopt},
-      {"Ant-v5", 6000.0}};
+      {"Ant-v5", 6000.0},              {"ImageClassification", std::nullopt}};
   EXPECT_EQ(std::size(expected), TaskNames().size());
   for (const auto& [name, threshold] : expected) EXPECT_EQ(TaskRewardThreshold(name), threshold) << name;
 }

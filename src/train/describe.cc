@@ -73,6 +73,7 @@ void DescribeNetwork(const NetworkSpec& spec, const NetworkInstance& net, json& 
                            {"model", p.model},
                            {"role", p.role == Role::kInput ? "input" : p.role == Role::kOutput ? "output" : "hidden"},
                            {"transmission", p.spiking ? "spiking" : "graded"},
+                           {"reset", p.reset_to_rest ? "rest" : "v_reset"},
                            {"excitatory", ip.size - inhibitory},
                            {"inhibitory", inhibitory},
                            {"parameters", params}});
@@ -162,9 +163,10 @@ std::string DescribeText(const json& d) {
                      d["neurons"].get<long long>(), d["chemical_synapses"].get<long long>(),
                      d["gap_junctions"].get<long long>());
     for (const json& p : d["populations"]) {
-      s += fmt::format("  {:<10} {:>7} {} {} {} ({} E, {} I)\n", p["name"].get<std::string>(), p["size"].get<int>(),
+      s += fmt::format("  {:<10} {:>7} {} {} {}{} ({} E, {} I)\n", p["name"].get<std::string>(), p["size"].get<int>(),
                        p["role"].get<std::string>(), p["model"].get<std::string>(), p["transmission"].get<std::string>(),
-                       p["excitatory"].get<int>(), p["inhibitory"].get<int>());
+                       p["reset"] == "rest" ? " (reset to rest)" : "", p["excitatory"].get<int>(),
+                       p["inhibitory"].get<int>());
       for (const auto& [name, value] : p["parameters"].items())
         s += fmt::format("  {:<10}   {} = {}\n", "", name, value.get<std::string>());
     }

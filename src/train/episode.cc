@@ -23,7 +23,7 @@ EpisodeResult RunEpisode(Policy& policy, Task& task, const ObsNormalizer& normal
       action(task.action_space().vector_size());
   EpisodeResult r;
   policy.Reset(noise_key);
-  task.Reset(env_seed, obs);
+  if (options.held_out_episode < 0 || !task.ResetHeldOut(options.held_out_episode, obs)) task.Reset(env_seed, obs);
   if (options.on_reset) options.on_reset(obs, task);
   for (;;) {
     if (options.abort && options.abort->load(std::memory_order_relaxed)) {

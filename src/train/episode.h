@@ -56,6 +56,9 @@ struct EpisodeOptions {
   long long nan_observation_step = -1;
   // total_reward leaves out the task's survival bonus (StepResult::survival_reward).
   bool drop_survival_bonus = false;
+  // >= 0: a held-out episode, started by Task::ResetHeldOut(held_out_episode)
+  // where the task has a test set of its own (else from env_seed as always).
+  int held_out_episode = -1;
 };
 
 // Runs until termination or truncation.

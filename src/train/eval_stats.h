@@ -2,8 +2,11 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "train/episode.h"
@@ -14,7 +17,24 @@ struct EvalStats {
   double mean = 0, std = 0, min = 0, max = 0;
   long long steps = 0;
   int failed = 0;
+  long long episodes = 0;
+  // The task's info values (Task::info_names()) summed over every episode's
+  // steps; divided by `episodes`, each is a mean per episode (MemoryLength's
+  // "correct": the accuracy).
+  std::array<double, StepResult::kMaxInfo> info_sum{};
+  int info_count = 0;
 };
+
+// The task's info terms per episode, by name (Task::info_names()), as
+// summary.json's eval_info and `neurevo eval`'s info report them.
+inline std::vector<std::pair<std::string, double>> InfoMeans(const EvalStats& s,
+                                                             const std::vector<std::string>& names) {
+  std::vector<std::pair<std::string, double>> means;
+  if (s.episodes == 0) return means;
+  for (size_t k = 0; k < names.size() && static_cast<int>(k) < s.info_count; ++k)
+    means.emplace_back(names[k], s.info_sum[k] / static_cast<double>(s.episodes));
+  return means;
+}
 
 inline EvalStats Summarise(const std::vector<EpisodeResult>& episodes) {
   EvalStats s;
@@ -26,7 +46,10 @@ inline EvalStats Summarise(const std::vector<EpisodeResult>& episodes) {
     s.max = std::max(s.max, e.total_reward);
     s.steps += e.steps;
     s.failed += e.failed ? 1 : 0;
+    s.info_count = std::max(s.info_count, e.info_count);
+    for (int k = 0; k < e.info_count; ++k) s.info_sum[k] += e.info[k];
   }
+  s.episodes = static_cast<long long>(episodes.size());
   s.mean /= static_cast<double>(episodes.size());
   for (const auto& e : episodes) s.std += (e.total_reward - s.mean) * (e.total_reward - s.mean);
   s.std = std::sqrt(s.std / static_cast<double>(episodes.size()));
@@ -66,6 +89,9 @@ class EvalAccumulator {
     stats_.max = std::max(stats_.max, c.max);
     stats_.steps += c.steps;
     stats_.failed += c.failed;
+    stats_.episodes += c.episodes;
+    stats_.info_count = std::max(stats_.info_count, c.info_count);
+    for (int k = 0; k < c.info_count; ++k) stats_.info_sum[k] += c.info_sum[k];
     chunks_++;
   }
   EvalStats Result() const {

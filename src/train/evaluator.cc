@@ -76,7 +76,7 @@ std::vector<EpisodeResult> Evaluator::EvaluateEpisodes(std::span<const double> g
                                                        const ObsNormalizer& normalizer,
                                                        const std::vector<uint64_t>& env_seeds,
                                                        const std::vector<uint64_t>& noise_keys,
-                                                       bool training_reward, Range range) {
+                                                       bool training_reward, Range range, int first_held_out) {
   std::vector<EpisodeResult> results(env_seeds.size());
   const Range r = range.Clamp(static_cast<int>(env_seeds.size()));
   // Decoded once; each episode runs a fresh state of it (model.h).
@@ -93,6 +93,7 @@ std::vector<EpisodeResult> Evaluator::EvaluateEpisodes(std::span<const double> g
     EpisodeOptions options;
     options.abort = abort_;
     options.drop_survival_bonus = training_reward && drop_survival_bonus_;
+    if (first_held_out >= 0) options.held_out_episode = first_held_out + e;
     results[e] = RunEpisode(*policy, *tasks_[worker], normalizer, env_seeds[e], noise_keys[e], options);
   });
   return results;
@@ -107,7 +108,8 @@ std::vector<EpisodeResult> Evaluator::EvaluateHeldOut(std::span<const double> ge
     env_seeds.push_back(HeldOutEnvSeed(seed, e));
     noise_keys.push_back(HeldOutNoiseKey(seed, e));
   }
-  return EvaluateEpisodes(genome, normalizer, env_seeds, noise_keys, /*training_reward=*/false, range);
+  return EvaluateEpisodes(genome, normalizer, env_seeds, noise_keys, /*training_reward=*/false, range,
+                          first_episode);
 }
 
 std::vector<EpisodeResult> Evaluator::EvaluateValidation(std::span<const double> genome,

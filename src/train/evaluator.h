@@ -80,7 +80,7 @@ class Evaluator {
                                               const ObsNormalizer& normalizer,
                                               const std::vector<uint64_t>& env_seeds,
                                               const std::vector<uint64_t>& noise_keys, bool training_reward,
-                                              Range range);
+                                              Range range, int first_held_out = -1);
   const Model& model_;
   ThreadPool& pool_;
   const std::atomic<bool>* abort_;

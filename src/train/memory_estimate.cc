@@ -60,7 +60,7 @@ int Threads(int configured) {
 
 MemoryEstimate EstimateMemory(const RunConfig& c) {
   const ModelOptions& m = c.model;
-  const auto task = MakeTask(c.task_name);
+  const auto task = MakeTask(c.task_name, c.task_options);
   const Space& obs = task->observation_space();
   const Space& act = task->action_space();
   MemoryEstimate e;

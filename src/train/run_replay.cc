@@ -58,10 +58,16 @@ nlohmann::json EvaluateRun(const std::string& run_dir, const int* episodes_or_nu
         return evaluator.EvaluateHeldOut(run.genome.genes, run.genome.normalizer, s, count, {}, first);
       },
       &aborted);
-  return {{"run_dir", run_dir}, {"task", run.config.task_name}, {"model", run.config.model.kind},
-          {"episodes", episodes}, {"seed", s},           {"mean", e.mean},
-          {"std", e.std},         {"min", e.min},        {"max", e.max},
-          {"env_steps", e.steps}, {"failed_episodes", e.failed}};
+  nlohmann::json result = {{"run_dir", run_dir}, {"task", run.config.task_name}, {"model", run.config.model.kind},
+                            {"episodes", episodes}, {"seed", s},           {"mean", e.mean},
+                            {"std", e.std},         {"min", e.min},        {"max", e.max},
+                            {"env_steps", e.steps}, {"failed_episodes", e.failed}};
+  // The task's info terms per episode, as summary.json's eval_info.
+  if (!run.task->info_names().empty()) {
+    result["info"] = nlohmann::json::object();
+    for (const auto& [name, mean] : InfoMeans(e, run.task->info_names())) result["info"][name] = mean;
+  }
+  return result;
 }
 
 void RolloutRun(const std::string& run_dir, int episodes, const uint64_t* seed, std::ostream& out) {

@@ -737,6 +737,12 @@ nlohmann::json Trainer::Run() {
       {"eval_failed_episodes", eval.failed},
       {"train_seconds", train_seconds},
       {"wall_seconds", Elapsed()}};
+  // The task's info terms, per held-out episode (MemoryLength's "correct"
+  // is the evaluation's accuracy).
+  if (evaluated && !info_names_.empty()) {
+    summary["eval_info"] = nlohmann::json::object();
+    for (const auto& [name, mean] : InfoMeans(eval, info_names_)) summary["eval_info"][name] = mean;
+  }
   if (write_) WriteFileAtomic((fs::path(dir_) / "summary.json").string(), summary.dump(2) + "\n");
   return summary;
 }

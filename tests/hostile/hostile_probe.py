@@ -365,6 +365,58 @@ def main():
             rc, err = run(["train", path, "--out", out])
             record("network descriptions", name, "refuse", rc, err, lost=os.path.exists(out))
 
+        # 2c. Task data: ImageClassification's IDX files special, absurd or
+        # inconsistent; MemoryLength ids out of range.
+        digits = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                              "configs", "heterogeneity", "data", "digits")
+        idx_files = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                     "t10k-labels-idx1-ubyte"]
+
+        def idx(dims, payload=b"", kind=0x08):
+            return bytes([0, 0, kind, len(dims)]) + b"".join(struct.pack(">I", d) for d in dims) + payload
+
+        def data_dir(name, replace):
+            d = os.path.join(tmp, "data_" + "".join(c if c.isalnum() else "_" for c in name))
+            shutil.rmtree(d, ignore_errors=True)
+            os.mkdir(d)
+            for f in idx_files:
+                shutil.copy(os.path.join(digits, f), d)
+            replace(d)
+            return d
+
+        def write_to(f, data):
+            return lambda d: open(os.path.join(d, f), "wb").write(data)
+
+        task_cases = {}
+        for kname, make in kinds.items():
+            task_cases[f"training images are {kname}"] = data_dir(
+                kname, lambda d, make=make: make(os.path.join(d, idx_files[0])))
+        for name, (f, data) in {
+            "dims product overflows": (idx_files[0], idx([0xffffffff, 0xffffffff, 0xffffffff], b"x")),
+            "dims 2^32-1 x 1 x 1, no data": (idx_files[0], idx([0xffffffff, 1, 1])),
+            "255 dimensions": (idx_files[0], idx([1] * 255, b"x")),
+            "element type int32": (idx_files[0], idx([1, 8, 8], b"\0" * 256, kind=0x0C)),
+            "truncated images": (idx_files[0], idx([1437, 8, 8], b"\0" * 100)),
+            "labels for other images": (idx_files[1], idx([3], b"\1\2\3")),
+            "test images of another size": (idx_files[2], idx([360, 9, 9], b"\0" * (360 * 81))),
+            "gzip bomb header": (idx_files[0], b"\x1f\x8b" + os.urandom(64)),
+            "empty file": (idx_files[3], b""),
+        }.items():
+            task_cases[name] = data_dir(name, write_to(f, data))
+        task_cases["no such directory"] = os.path.join(tmp, "no-such-dir")
+        for name, d in task_cases.items():
+            path = os.path.join(tmp, "task.toml")
+            with open(path, "w") as f:
+                f.write(f'[task]\nname = "ImageClassification"\noptions = {{ data = "{d}" }}\n')
+            out = os.path.join(tmp, "never")
+            rc, err = run(["train", path, "--out", out])
+            record("task data", name, "refuse", rc, err, lost=os.path.exists(out))
+        for name in ("MemoryLength-0", "MemoryLength-100001", "MemoryLength-99999999999999999999", "MemoryLength-",
+                     "MemoryLength-1e3", "MemoryLength-07"):
+            out = os.path.join(tmp, "never")
+            rc, err = run(["train", "--set", f"task.name={name}", "--out", out])
+            record("task data", name, "refuse", rc, err, lost=os.path.exists(out))
+
         # 3 and 4. Counters and optimizer state, edited inside a checkpoint
         # with a valid checksum: the newest is set aside, the older used.
         newest = os.path.join(base, "checkpoints", ckpts[-1])
