@@ -116,7 +116,7 @@ struct Fingerprint {
 Fingerprint Measure(const Case& c) {
   const RunConfig config = c.config.empty() ? ParseConfig("", c.overrides)
                                             : LoadConfigFile((kRepo / c.config).string(), c.overrides);
-  std::unique_ptr<Task> task = MakeTask(config.task_name);
+  std::unique_ptr<Task> task = MakeTask(config.task_name, config.task_options);
   std::unique_ptr<Model> model = MakeModel(config.model, task->observation_space(), task->action_space());
   Fingerprint f;
   f.genes = model->layout().size();
