@@ -90,14 +90,17 @@ TEST(Mpi, RanksGiveTheSingleProcessResult) {
   for (const Case& c : {Case{"ring", 2, " --set islands.count=2"},
                         Case{"all_to_all", 3, " --set islands.count=3 --set islands.topology=all_to_all"},
                         // One population of 10 split 3 / 3 / 4 over three ranks.
-                        Case{"split", 3, " --set islands.count=1"}}) {
+                        Case{"split", 3, " --set islands.count=1"},
+                        // A task with info values: the held-out eval_info counts every rank's episodes.
+                        Case{"split_info", 3, " --set islands.count=1 --set task.name=MemoryLength-5"}}) {
     const fs::path mpi = Scratch() / (std::string(c.name) + "_mpi"), one = Scratch() / (std::string(c.name) + "_one");
     ASSERT_EQ(Shell(Mpirun(c.ranks) + kRun + " --threads 1" + c.sets + " --out " + mpi.string()), 0) << Slurp(Scratch() / "out");
     ASSERT_EQ(Shell(std::string(NEUREVO_BINARY) + kRun + " --threads 2" + c.sets + " --out " + one.string()), 0)
         << Slurp(Scratch() / "out");
     ExpectSameRun(mpi, one);
     // Rank 0 alone wrote the run directory and printed the result.
-    EXPECT_EQ(Summary(mpi)["islands"], c.name == std::string("split") ? 1 : c.ranks);
+    EXPECT_EQ(Summary(mpi)["islands"], std::string(c.name).starts_with("split") ? 1 : c.ranks);
+    if (std::string(c.name) == "split_info") EXPECT_TRUE(Summary(mpi).contains("eval_info"));
   }
 #endif
 }

@@ -185,8 +185,10 @@ std::vector<EpisodeResult> Trainer::EvaluateEpisodes(int episodes,
   auto results = run(Share(episodes, cluster_.rank()));
   nlohmann::json mine = nlohmann::json::array();
   const Range own = Share(episodes, cluster_.rank());
+  // With the task's info sums: the evaluation's eval_info counts every rank's episodes.
   for (int e = own.begin; e < own.end; ++e)
-    mine.push_back({results[e].total_reward, results[e].steps, results[e].failed, results[e].aborted});
+    mine.push_back({results[e].total_reward, results[e].steps, results[e].failed, results[e].aborted,
+                    std::vector<double>(results[e].info.begin(), results[e].info.begin() + results[e].info_count)});
   const auto cbor = nlohmann::json::to_cbor(mine);
   const auto all = cluster_.AllGather(std::string(cbor.begin(), cbor.end()));
   for (int rank = 0; rank < ranks; ++rank) {
@@ -195,6 +197,10 @@ std::vector<EpisodeResult> Trainer::EvaluateEpisodes(int episodes,
     for (int e = range.begin; e < range.end; ++e) {
       const auto& r = part.at(e - range.begin);
       results[e] = {r[0].get<double>(), r[1].get<long long>(), r[2].get<bool>(), r[3].get<bool>()};
+      const auto info = r.at(4).get<std::vector<double>>();
+      if (info.size() > results[e].info.size()) throw std::runtime_error("a rank sent more info values than a task has");
+      std::copy(info.begin(), info.end(), results[e].info.begin());
+      results[e].info_count = static_cast<int>(info.size());
     }
   }
   return results;
