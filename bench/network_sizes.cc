@@ -53,24 +53,7 @@ struct Params {
 };
 
 PopulationSpec Population(const std::string& name, int size, DaleType dale, const Params& p) {
-  PopulationSpec pop;
-  pop.name = name;
-  pop.size = size;
-  pop.spiking = true;
-  pop.dale = {dale};
-  pop.params.emplace_back("offset_pA", ValueSpec::Uniform(p.offset_low, p.offset_high));
-  pop.params.emplace_back("v_init_mV", ValueSpec::Uniform(-60.0, -50.0));
-  return pop;
-}
-
-ProjectionSpec Projection(const std::string& pre, const std::string& post, ConnectorSpec connector, double w) {
-  ProjectionSpec p;
-  p.pre = pre;
-  p.post = post;
-  p.connector = connector;
-  p.weight = ValueSpec::Uniform(0.0, w);
-  p.delay = ValueSpec::Uniform(1.0, 5.0);
-  return p;
+  return RandomSpikingPopulation(name, size, dale, p.offset_low, p.offset_high);
 }
 
 NetworkSpec Spec(const std::string& size, const Params& p) {
@@ -86,7 +69,7 @@ NetworkSpec Spec(const std::string& size, const Params& p) {
     for (const char* pre : {"in", "E", "I", "out"})
       for (const char* post : {"E", "I", "out"})
         spec.projections.push_back(
-            Projection(pre, post, all, p.w_exc * scale * (std::string(pre) == "I" ? p.g : 1.0)));
+            RandomSpikingProjection(pre, post, all, p.w_exc * scale * (std::string(pre) == "I" ? p.g : 1.0), 1.0));
     return spec;
   }
   const int n = size == "1k" ? 1000 : size == "10k" ? 10000 : 0;

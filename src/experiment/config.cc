@@ -430,21 +430,26 @@ bool IsKeyPrefix(const std::string& prefix) {
   Fail(key, fmt::format("unknown key; allowed sections: {}", fmt::join(sections, ", ")));
 }
 
+// A path as a config names it: relative to the config's directory
+// (`base_dir`; empty: the working directory, for --set), made absolute so
+// that the run directory's config.toml names the same file.
+std::string ConfigPath(const std::string& path, const std::string& base_dir) {
+  namespace fs = std::filesystem;
+  fs::path p(path);
+  if (p.is_relative() && !base_dir.empty()) p = fs::path(base_dir) / p;
+  return fs::absolute(p).lexically_normal().string();
+}
+
 // [network]: the description of a kind "network" model. Files it names are
 // found beside the config (`base_dir`); neuron tables are read now, list
 // files when the network is built, so their paths are made absolute (the
 // run directory's config.toml then names the same files).
 void ApplyNetwork(RunConfig& c, const toml::node& node, const std::string& base_dir) {
-  namespace fs = std::filesystem;
   const toml::table* t = node.as_table();
   if (!t)
     Fail("network", fmt::format("expected tables ([[network.populations]], [[network.projections]]), got {}",
                                 TomlTypeName(node)));
-  const auto resolve = [&base_dir](const std::string& path) {
-    fs::path p(path);
-    if (p.is_relative() && !base_dir.empty()) p = fs::path(base_dir) / p;
-    return fs::absolute(p).lexically_normal().string();
-  };
+  const auto resolve = [&base_dir](const std::string& path) { return ConfigPath(path, base_dir); };
   c.model.network = ParseNetworkSpec(*t, "network", [&resolve](const std::string& path) {
     return ReadFile(resolve(path), kNetworkFileMaxBytes);
   });
@@ -468,21 +473,14 @@ void ApplyTable(RunConfig& c, const toml::table& table, const std::string& prefi
   }
 }
 
-// A task's path options (TaskOptionInfo type "path") are relative to the
-// config's directory (`base_dir`; empty: the working directory, for --set)
-// and stored absolute, so that the run directory's config.toml names the
-// same files.
+// A task's path options (TaskOptionInfo type "path"), as ConfigPath resolves them.
 void ResolveTaskPaths(RunConfig& c, const std::string& base_dir) {
-  namespace fs = std::filesystem;
   for (const TaskOptionInfo& info : TaskOptionsOf(c.task_name)) {
     if (info.type != "path") continue;
     const auto it = c.task_options.find(info.name);
     if (it == c.task_options.end()) continue;
     std::string* path = std::get_if<std::string>(&it->second);
-    if (!path || path->empty()) continue;
-    fs::path p(*path);
-    if (p.is_relative() && !base_dir.empty()) p = fs::path(base_dir) / p;
-    *path = fs::absolute(p).lexically_normal().string();
+    if (path && !path->empty()) *path = ConfigPath(*path, base_dir);
   }
 }
 

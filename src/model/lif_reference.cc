@@ -1,37 +1,46 @@
 #include "model/lif_reference.h"
 
 #include <string>
-#include <tuple>
 
 #include <algorithm>
 #include <stdexcept>
 
 namespace neurevo {
 
+PopulationSpec RandomSpikingPopulation(const std::string& name, int size, DaleType dale, double offset_low,
+                                       double offset_high) {
+  PopulationSpec p;
+  p.name = name;
+  p.size = size;
+  p.spiking = true;
+  p.dale = {dale};
+  p.params.emplace_back("offset_pA", ValueSpec::Uniform(offset_low, offset_high));
+  p.params.emplace_back("v_init_mV", ValueSpec::Uniform(-60.0, -50.0));
+  return p;
+}
+
+ProjectionSpec RandomSpikingProjection(const std::string& pre, const std::string& post, const ConnectorSpec& connector,
+                                       double w_high, double delay_low_ms) {
+  ProjectionSpec p;
+  p.pre = pre;
+  p.post = post;
+  p.connector = connector;
+  p.weight = ValueSpec::Uniform(0.0, w_high);
+  p.delay = ValueSpec::Uniform(delay_low_ms, 5.0);
+  return p;
+}
+
 NetworkSpec RandomSpikingSpec(const RandomSpikingNetwork& r) {
   NetworkSpec spec;
-  for (auto [name, size, dale] : {std::tuple{"E", r.neurons * 4 / 5, DaleType::kExcitatory},
-                                  std::tuple{"I", r.neurons / 5, DaleType::kInhibitory}}) {
-    PopulationSpec p;
-    p.name = name;
-    p.size = size;
-    p.spiking = true;
-    p.dale = {dale};
-    p.params.emplace_back("offset_pA", ValueSpec::Uniform(r.offset_low, r.offset_high));
-    p.params.emplace_back("v_init_mV", ValueSpec::Uniform(-60.0, -50.0));
-    spec.populations.push_back(p);
-  }
+  spec.populations = {RandomSpikingPopulation("E", r.neurons * 4 / 5, DaleType::kExcitatory, r.offset_low, r.offset_high),
+                      RandomSpikingPopulation("I", r.neurons / 5, DaleType::kInhibitory, r.offset_low, r.offset_high)};
+  ConnectorSpec random;
+  random.kind = ConnectorSpec::Kind::kFixedProbability;
+  random.probability = r.in_degree / r.neurons;
   for (const char* pre : {"E", "I"})
-    for (const char* post : {"E", "I"}) {
-      ProjectionSpec p;
-      p.pre = pre;
-      p.post = post;
-      p.connector.kind = ConnectorSpec::Kind::kFixedProbability;
-      p.connector.probability = r.in_degree / r.neurons;
-      p.weight = ValueSpec::Uniform(0.0, r.w_exc * (std::string(pre) == "I" ? r.g : 1.0));
-      p.delay = ValueSpec::Uniform(r.delay_low_ms, 5.0);
-      spec.projections.push_back(p);
-    }
+    for (const char* post : {"E", "I"})
+      spec.projections.push_back(
+          RandomSpikingProjection(pre, post, random, r.w_exc * (std::string(pre) == "I" ? r.g : 1.0), r.delay_low_ms));
   return spec;
 }
 

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -45,6 +46,14 @@ struct RandomSpikingNetwork {
   double delay_low_ms = 0.1;
 };
 NetworkSpec RandomSpikingSpec(const RandomSpikingNetwork& p);
+// Its parts, for networks of the same neurons and synapses wired otherwise
+// (the simulator benchmark's controller): a population of spiking neurons
+// with those offsets and initial potentials, and a projection with weights
+// uniform in [0, w_high] and delays in [delay_low_ms, 5] ms.
+PopulationSpec RandomSpikingPopulation(const std::string& name, int size, DaleType dale, double offset_low,
+                                       double offset_high);
+ProjectionSpec RandomSpikingProjection(const std::string& pre, const std::string& post, const ConnectorSpec& connector,
+                                       double w_high, double delay_low_ms);
 
 struct Spike {
   int substep = 0, neuron = 0;

@@ -124,14 +124,14 @@ const Family* FamilyOf(std::string_view name, int* parameter) {
   return nullptr;
 }
 
-std::string AllowedTaskNames() {
+}  // namespace
+
+std::string TaskNamesAllowed() {
   std::vector<std::string> names;
   for (const Entry& e : kEntries) names.emplace_back(e.name);
   for (const Family& f : kFamilies) names.push_back(fmt::format("{}N (N = {} .. {})", f.prefix, f.min, f.max));
   return fmt::format("{}", fmt::join(names, ", "));
 }
-
-}  // namespace
 
 std::unique_ptr<Task> MakeTask(std::string_view name, const TaskOptions& options) {
   int parameter = 0;
@@ -156,7 +156,7 @@ std::unique_ptr<Task> MakeTask(std::string_view name, const TaskOptions& options
     return e.make(options);
   }
   throw ConfigError("task.name: unknown task '" + Echo(name) +
-                    "'; allowed: " + AllowedTaskNames());
+                    "'; allowed: " + TaskNamesAllowed());
 }
 
 std::optional<double> TaskRewardThreshold(std::string_view name) {
@@ -184,8 +184,6 @@ bool IsTaskName(std::string_view name) {
     if (e.name == name) return true;
   return false;
 }
-
-std::string TaskNamesAllowed() { return AllowedTaskNames(); }
 
 std::vector<std::string> TaskNames() {
   std::vector<std::string> names;

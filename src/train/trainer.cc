@@ -30,6 +30,20 @@ int ArgWorst(std::span<const double> f) {
   return static_cast<int>(std::min_element(f.begin(), f.end()) - f.begin());
 }
 
+// A result's info sums as they travel between ranks, and back (both
+// EvaluatePopulation's and EvaluateEpisodes' gathers).
+template <class Result>
+std::vector<double> InfoToSend(const Result& r) {
+  return {r.info.begin(), r.info.begin() + r.info_count};
+}
+template <class Result>
+void InfoReceived(const nlohmann::json& values, Result& r) {
+  const auto info = values.get<std::vector<double>>();
+  if (info.size() > r.info.size()) throw std::runtime_error("a rank sent more info values than a task has");
+  std::copy(info.begin(), info.end(), r.info.begin());
+  r.info_count = static_cast<int>(info.size());
+}
+
 bool AllFinite(std::span<const double> x) {
   return std::all_of(x.begin(), x.end(), [](double v) { return std::isfinite(v); });
 }
@@ -156,7 +170,7 @@ std::vector<IndividualResult> Trainer::EvaluatePopulation(const std::vector<std:
   for (int i = own.begin; i < own.end; ++i) {
     const IndividualResult& r = results[i];
     mine.push_back({r.fitness, r.steps, r.failed_episodes, r.aborted, seen[i].count, seen[i].mean, seen[i].m2,
-                    std::vector<double>(r.info.begin(), r.info.begin() + r.info_count)});
+                    InfoToSend(r)});
   }
   const auto cbor = nlohmann::json::to_cbor(mine);
   const auto all = cluster_.AllGather(std::string(cbor.begin(), cbor.end()));
@@ -166,10 +180,7 @@ std::vector<IndividualResult> Trainer::EvaluatePopulation(const std::vector<std:
     for (int i = range.begin; i < range.end; ++i) {
       const auto& r = part.at(i - range.begin);
       results[i] = {r[0].get<double>(), r[1].get<long long>(), r[2].get<int>(), r[3].get<bool>()};
-      const auto info = r[7].get<std::vector<double>>();
-      if (info.size() > results[i].info.size()) throw std::runtime_error("a rank sent more info values than a task has");
-      std::copy(info.begin(), info.end(), results[i].info.begin());
-      results[i].info_count = static_cast<int>(info.size());
+      InfoReceived(r[7], results[i]);
       seen[i].count = r[4].get<double>();
       seen[i].mean = r[5].get<std::vector<double>>();
       seen[i].m2 = r[6].get<std::vector<double>>();
@@ -188,7 +199,7 @@ std::vector<EpisodeResult> Trainer::EvaluateEpisodes(int episodes,
   // With the task's info sums: the evaluation's eval_info counts every rank's episodes.
   for (int e = own.begin; e < own.end; ++e)
     mine.push_back({results[e].total_reward, results[e].steps, results[e].failed, results[e].aborted,
-                    std::vector<double>(results[e].info.begin(), results[e].info.begin() + results[e].info_count)});
+                    InfoToSend(results[e])});
   const auto cbor = nlohmann::json::to_cbor(mine);
   const auto all = cluster_.AllGather(std::string(cbor.begin(), cbor.end()));
   for (int rank = 0; rank < ranks; ++rank) {
@@ -197,10 +208,7 @@ std::vector<EpisodeResult> Trainer::EvaluateEpisodes(int episodes,
     for (int e = range.begin; e < range.end; ++e) {
       const auto& r = part.at(e - range.begin);
       results[e] = {r[0].get<double>(), r[1].get<long long>(), r[2].get<bool>(), r[3].get<bool>()};
-      const auto info = r.at(4).get<std::vector<double>>();
-      if (info.size() > results[e].info.size()) throw std::runtime_error("a rank sent more info values than a task has");
-      std::copy(info.begin(), info.end(), results[e].info.begin());
-      results[e].info_count = static_cast<int>(info.size());
+      InfoReceived(r.at(4), results[e]);
     }
   }
   return results;
