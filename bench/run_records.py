@@ -1,8 +1,11 @@
-"""What the bench harnesses (bench/table2, bench/heterogeneity) share: the results
-file of finished runs (one JSON line each, appended and synced, a torn last line
-skipped), and paths that stay valid in any clone. Standard library only."""
+"""What the bench harnesses (bench/table2, bench/heterogeneity) share: training or
+resuming one run under a config digest, the results file of finished runs (one
+JSON line each, appended and synced, a torn last line skipped), and paths that
+stay valid in any clone. Standard library only."""
 import json
 import os
+import shutil
+import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -44,3 +47,40 @@ def append_result(path, record):
         f.write((("\n" if torn else "") + json.dumps(record, sort_keys=True) + "\n").encode())
         f.flush()
         os.fsync(f.fileno())
+
+
+def train_or_resume(key, run_dir, config, seed, settings, digest, neurevo, threads, who):
+    """Trains one run of `config` (with `settings`) into `run_dir`, or resumes it from its newest
+    checkpoint, and returns its summary. A run directory whose recorded config digest (beside it, as
+    neurevo wants the directory new) differs from `digest`, or that has none, was started under
+    another config and starts again; one finished but not recorded (killed between the two) is only
+    read. Raises RuntimeError with the run's stderr if neurevo fails."""
+    summary_path = os.path.join(run_dir, "summary.json")
+    digest_path = run_dir + ".config.sha256"
+    recorded = None
+    if os.path.exists(digest_path):
+        with open(digest_path) as f:
+            recorded = f.read().strip()
+    if os.path.isdir(run_dir) and recorded != digest:
+        why = "another config" if recorded is not None else "no recorded config digest"
+        print(f"{who}: {key}: {run_dir} was started under {why}; starting again", file=sys.stderr)
+        shutil.rmtree(run_dir, ignore_errors=True)
+    if os.path.exists(summary_path):
+        command = None
+    elif os.path.exists(os.path.join(run_dir, "config.toml")):
+        command = [neurevo, "train", "--resume", run_dir, "--threads", str(threads), "--quiet"]
+    else:
+        if os.path.isdir(run_dir):
+            shutil.rmtree(run_dir)  # killed before the run wrote anything worth keeping
+        command = [neurevo, "train", config, "--seed", str(seed), "--out", run_dir, "--threads", str(threads),
+                   "--quiet"]
+        for s in settings:
+            command += ["--set", s]
+        with open(digest_path, "w") as f:
+            f.write(digest + "\n")
+    if command is not None:
+        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"{key}: {' '.join(command)} exited {done.returncode}:\n{done.stderr.strip()}")
+    with open(summary_path) as f:
+        return json.load(f)
