@@ -81,6 +81,21 @@ TEST(IdxFile, ReadsGzipAndRefusesBadGzipAndSpecialFiles) {
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("not valid gzip data"), std::string::npos) << e.what();
   }
+  // A gzip bomb: a header that announces 4 bytes, then 64 MB of zeros. It is
+  // stopped at the first chunk beyond what the header gives, not at the cap.
+  const std::string bomb = (dir / "bomb.gz").string();
+  f = gzopen(bomb.c_str(), "wb9");
+  gzwrite(f, raw.data(), static_cast<unsigned>(raw.size()));
+  const std::string zeros(1 << 20, '\0');
+  for (int k = 0; k < 64; ++k) gzwrite(f, zeros.data(), static_cast<unsigned>(zeros.size()));
+  gzclose(f);
+  try {
+    ReadIdxFile(bomb);
+    ADD_FAILURE();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("inflates to more than the 12 bytes its dimensions give"), std::string::npos)
+        << e.what();
+  }
   // A FIFO is refused without blocking; a directory and a missing file too.
   const std::string fifo = (dir / "fifo").string();
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
