@@ -91,6 +91,13 @@ void CheckPopulation(const PopulationSpec& p, const std::string& what) {
 
 }  // namespace
 
+std::string WeightUnit(const NetworkSpec& spec, const ProjectionSpec& projection) {
+  const int post = spec.Find(projection.post);
+  const bool current = projection.kind == SynapseKind::kChemical && post >= 0 &&
+                       spec.populations[post].model == "lif_curr";
+  return current ? "pA" : "nS";
+}
+
 int DelaySubsteps(double ms, double dt_ms) {
   return std::max(static_cast<int>(std::lround(ms / dt_ms)), 1);
 }
@@ -320,7 +327,18 @@ NetworkInstance Instantiate(const NetworkSpec& spec, const InstanceOptions& opti
       for (char ch : spec.receptors[receptor - kReceptors].name) family += static_cast<char>(std::tolower(ch));
       family += "_weights";
     }
-    genes.Begin(family, "nS", /*always=*/receptor < kReceptors);
+    // A family's unit is its synapses' (both when it reaches both neuron models).
+    std::string unit;
+    for (const auto& s : net.synapses) {
+      if (s.receptor != receptor || s.weight_gene < 0) continue;
+      const std::string u = WeightUnit(spec, spec.projections[s.projection]);
+      if (unit.empty()) unit = u;
+      if (u != unit) {
+        unit = "nS or pA";
+        break;
+      }
+    }
+    genes.Begin(family, unit.empty() ? "nS" : unit, /*always=*/receptor < kReceptors);
     for (auto& s : net.synapses) {
       if (s.receptor != receptor || s.weight_gene < 0) continue;
       const ValueSpec& w = spec.projections[s.projection].weight;

@@ -114,6 +114,12 @@ struct InstanceOptions {
 // Throws ConfigError naming the population, projection or file:line.
 NetworkInstance Instantiate(const NetworkSpec& spec, const InstanceOptions& options);
 
+// The unit of a projection's weights: "nS" (a conductance) into lif_cond
+// neurons and for gap junctions; "pA" (a current) into lif_curr neurons.
+// Either is the steady value at presynaptic activation 1 (graded) or at
+// spike_reference_hz (spiking).
+std::string WeightUnit(const NetworkSpec& spec, const ProjectionSpec& projection);
+
 // The delay in substeps a delay of `ms` becomes: rounded, at least one.
 int DelaySubsteps(double ms, double dt_ms);
 

@@ -249,6 +249,38 @@ TEST(NetworkInstance, FrozenRandomWeightsAndEvolvedNeuronParameters) {
   EXPECT_EQ(differ, 25);
 }
 
+// A weight into a current-based neuron is a current (pA), into a
+// conductance-based one a conductance (nS); a family reaching both says so.
+TEST(NetworkInstance, WeightUnitsFollowTheTargetNeuronModel) {
+  NetworkSpec spec;
+  spec.populations = {Pop("in", 2), Pop("curr", 2), Pop("cond", 2), Pop("out", 1)};
+  spec.populations[0].role = Role::kInput;
+  spec.populations[3].role = Role::kOutput;
+  spec.populations[1].model = "lif_curr";
+  spec.populations[2].model = "lif_cond";
+  spec.populations[3].model = "lif_curr";
+  const auto project = [](const char* pre, const char* post) {
+    ProjectionSpec p;
+    p.pre = pre;
+    p.post = post;
+    p.weight = ValueSpec::Evolved(0.0, 1.0);
+    return p;
+  };
+  spec.projections = {project("in", "curr"), project("in", "cond")};
+  EXPECT_EQ(WeightUnit(spec, spec.projections[0]), "pA");
+  EXPECT_EQ(WeightUnit(spec, spec.projections[1]), "nS");
+  ProjectionSpec gap = project("curr", "curr");
+  gap.kind = SynapseKind::kElectrical;
+  EXPECT_EQ(WeightUnit(spec, gap), "nS");  // a gap junction is a conductance whatever the model
+  InstanceOptions options;
+  const auto ampa_unit = [&](const NetworkSpec& s) { return Instantiate(s, options).families[0].unit; };
+  EXPECT_EQ(ampa_unit(spec), "nS or pA");
+  spec.projections = {project("in", "curr"), project("curr", "out")};
+  EXPECT_EQ(ampa_unit(spec), "pA");
+  spec.projections = {project("in", "cond")};
+  EXPECT_EQ(ampa_unit(spec), "nS");
+}
+
 TEST(NetworkInstance, DaleTypesPerNeuronAndGapJunctions) {
   NetworkSpec spec;
   PopulationSpec worm = Pop("worm", 3);

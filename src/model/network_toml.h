@@ -21,7 +21,7 @@
 //   probability = 0.1               # (in_degree = K; file = "synapses.csv")
 //   allow_self = false
 //   synapse = "chemical"            # or "electrical" (gap junctions)
-//   weight = { evolve = [0.0, 0.05] }   # nS, the same forms as a neuron parameter
+//   weight = { evolve = [0.0, 0.05] }   # nS (pA into lif_curr), the same forms as a neuron parameter
 //   delay = 1.0                     # ms
 //   receptor = "NMDA"               # optional: AMPA, GABA (by Dale type if unset) or one below
 //

@@ -96,7 +96,7 @@ void DescribeNetwork(const NetworkSpec& spec, const NetworkInstance& net, json& 
                            {"synapse", gap ? "electrical" : "chemical"},
                            {"receptor", gap ? "" : p.receptor.empty() ? "AMPA or GABA (Dale)" : p.receptor},
                            {"synapses", gap ? electrical[j] : chemical[j]},
-                           {"weight", FromList(p, p.weight, "nS")},
+                           {"weight", FromList(p, p.weight, WeightUnit(spec, p))},
                            {"delay", gap ? "none (instantaneous)" : FromList(p, p.delay, "ms")}});
   }
   out["neurons"] = net.neurons;

@@ -94,7 +94,11 @@ SavedGenome ParseGenomeText(const std::string& text, const std::string& path, co
       if (state_json::Integer<long long>(f, "size", path) != want.size ||
           state_json::Integer<long long>(f, "offset", path) != want.offset)
         throw mismatch("size or offset");
-      if (f.at("unit").get<std::string>() != want.unit) throw mismatch("unit");
+      // Files written before weights into lif_curr neurons were labelled pA
+      // say nS for them: the same numbers under the old label.
+      const std::string unit = f.at("unit").get<std::string>();
+      const bool relabelled = unit == "nS" && name.ends_with("_weights") && (want.unit == "pA" || want.unit == "nS or pA");
+      if (unit != want.unit && !relabelled) throw mismatch("unit");
       // A family's range: one number, or one per gene (GeneFamily::lows).
       const auto range_matches = [&](const char* key, double one, const std::vector<double>& per_gene) {
         const auto& v = f.at(key);

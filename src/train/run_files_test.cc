@@ -16,7 +16,8 @@ struct RunUnderTest {
   RunConfig config;
   std::unique_ptr<Task> task;
   std::unique_ptr<Model> model;
-  explicit RunUnderTest(const std::vector<std::string>& sets) : config(ParseConfig("", sets)) {
+  explicit RunUnderTest(const std::vector<std::string>& sets, const std::string& toml = "")
+      : config(ParseConfig(toml, sets)) {
     task = MakeTask(config.task_name);
     model = MakeModel(config.model, task->observation_space(), task->action_space());
   }
@@ -74,6 +75,35 @@ TEST(GenomeFile, AGenomeOfAnotherConfigIsRefusedNamingBoth) {
 }
 
 // A file whose own counts disagree with each other or with its layout.
+// Genome files of lif_curr networks written before their weights were
+// labelled pA say nS: read (the same numbers); any other unit is refused.
+TEST(GenomeFile, WeightsOfCurrentBasedNeuronsReadUnderTheirOldLabel) {
+  const RunUnderTest run({}, R"(
+[model]
+kind = "network"
+[[network.populations]]
+name = "in"
+role = "input"
+model = "lif_curr"
+[[network.populations]]
+name = "out"
+role = "output"
+model = "lif_curr"
+[[network.projections]]
+pre = "in"
+post = "out"
+weight = { evolve = [0.0, 1.0] }
+)");
+  nlohmann::json file = run.GenomeFile();
+  ASSERT_EQ(file["genome"]["families"][0]["name"], "ampa_weights");
+  EXPECT_EQ(file["genome"]["families"][0]["unit"], "pA");
+  EXPECT_EQ(run.ErrorOf(file), "");
+  file["genome"]["families"][0]["unit"] = "nS";
+  EXPECT_EQ(run.ErrorOf(file), "");
+  file["genome"]["families"][0]["unit"] = "mV";
+  EXPECT_NE(run.ErrorOf(file).find("its unit does not match"), std::string::npos) << run.ErrorOf(file);
+}
+
 TEST(GenomeFile, ContradictoryCountsInsideTheFileAreRefused) {
   const RunUnderTest run({});
   const std::vector<std::function<void(nlohmann::json&)>> edits = {
