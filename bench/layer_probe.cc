@@ -11,7 +11,8 @@
 // lag-1 correlation 0.9 (about 10 environment steps), independent of the
 // actions. The genome: genes drawn uniformly in their ranges (as
 // optimizer.init_mean = "uniform" starts), every gene at its range's centre,
-// or a run directory's best genome. After 200 steps of warm-up, for each
+// or a run directory's best genome (then the run's own config.toml builds the
+// network and CONFIG only names the output). After 200 steps of warm-up, for each
 // population: the mean and standard deviation over time of the membrane
 // potential at the end of each step, and the held-out R^2 of a ridge
 // regression of the observation on the population's potentials (first 80 % of
@@ -72,9 +73,15 @@ int Run(int argc, char** argv) {
     const std::string flag = argv[i];
     if (i + 1 >= argc) throw ConfigError(flag + ": needs a value");
     const std::string value = argv[++i];
+    // A number flag's value must be all digits (std::stoi alone would take "12abc").
+    const auto number = [&]() {
+      if (value.empty() || value.size() > 9 || value.find_first_not_of("0123456789") != std::string::npos)
+        throw ConfigError(flag + ": '" + value + "' is not a whole number up to 999999999");
+      return std::stol(value);
+    };
     if (flag == "--genome") genome_source = value;
-    else if (flag == "--steps") steps = std::stoi(value);
-    else if (flag == "--seed") seed = std::stoul(value);
+    else if (flag == "--steps") steps = static_cast<int>(number());
+    else if (flag == "--seed") seed = static_cast<unsigned long>(number());
     else if (flag == "--set") overrides.push_back(value);
     else throw ConfigError(flag + ": unknown option; allowed: --genome, --steps, --seed, --set");
   }
