@@ -319,6 +319,8 @@ NetworkInstance Instantiate(const NetworkSpec& spec, const InstanceOptions& opti
   const auto synapse_label = [&](int projection, int index, const char* quantity) {
     return fmt::format("{}.{}[{}]", ProjectionName(spec.projections[projection]), quantity, index);
   };
+  std::vector<std::string> projection_unit;  // WeightUnit of each projection, looked up once
+  for (const ProjectionSpec& p : spec.projections) projection_unit.push_back(WeightUnit(spec, p));
   for (int receptor = 0; receptor < kReceptors + static_cast<int>(spec.receptors.size()); ++receptor) {
     // The presets' two families always exist; a description's own
     // receptors add theirs, named after them.
@@ -331,7 +333,7 @@ NetworkInstance Instantiate(const NetworkSpec& spec, const InstanceOptions& opti
     std::string unit;
     for (const auto& s : net.synapses) {
       if (s.receptor != receptor || s.weight_gene < 0) continue;
-      const std::string u = WeightUnit(spec, spec.projections[s.projection]);
+      const std::string& u = projection_unit[s.projection];
       if (unit.empty()) unit = u;
       if (u != unit) {
         unit = "nS or pA";

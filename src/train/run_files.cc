@@ -97,7 +97,8 @@ SavedGenome ParseGenomeText(const std::string& text, const std::string& path, co
       // Files written before weights into lif_curr neurons were labelled pA
       // say nS for them: the same numbers under the old label.
       const std::string unit = f.at("unit").get<std::string>();
-      const bool relabelled = unit == "nS" && name.ends_with("_weights") && (want.unit == "pA" || want.unit == "nS or pA");
+      const bool relabelled =
+          unit == "nS" && name.ends_with("_weights") && (want.unit == "pA" || want.unit == "nS or pA");
       if (unit != want.unit && !relabelled) throw mismatch("unit");
       // A family's range: one number, or one per gene (GeneFamily::lows).
       const auto range_matches = [&](const char* key, double one, const std::vector<double>& per_gene) {

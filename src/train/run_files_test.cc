@@ -74,7 +74,6 @@ TEST(GenomeFile, AGenomeOfAnotherConfigIsRefusedNamingBoth) {
   }
 }
 
-// A file whose own counts disagree with each other or with its layout.
 // Genome files of lif_curr networks written before their weights were
 // labelled pA say nS: read (the same numbers); any other unit is refused.
 TEST(GenomeFile, WeightsOfCurrentBasedNeuronsReadUnderTheirOldLabel) {
@@ -104,6 +103,7 @@ weight = { evolve = [0.0, 1.0] }
   EXPECT_NE(run.ErrorOf(file).find("its unit does not match"), std::string::npos) << run.ErrorOf(file);
 }
 
+// A file whose own counts disagree with each other or with its layout.
 TEST(GenomeFile, ContradictoryCountsInsideTheFileAreRefused) {
   const RunUnderTest run({});
   const std::vector<std::function<void(nlohmann::json&)>> edits = {
