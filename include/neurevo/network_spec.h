@@ -29,6 +29,13 @@ struct ValueSpec {
   double a = 0.0, b = 0.0;     // kUniform: [a, b); kNormal: mean a, std b; kLognormal: mu a, sigma b (of log)
   double low = -1e300, high = 1e300;  // clip range of draws and lists; gene range of kEvolved
   std::vector<double> list;    // kList
+  // kEvolved weights of a list projection: each synapse's gene range is
+  // [w + low, w + high] around its row's own weight w (magnitude), so the
+  // gene 0.5 is the listed network when the range is symmetric (a
+  // connectome's biological weights as the search's start); a value below 0
+  // is used as 0 (Dale's law keeps the sign). Config: { evolve = [low, high],
+  // around = "list" }.
+  bool around_list = false;
 
   static ValueSpec Constant(double v) {
     ValueSpec s;
@@ -63,7 +70,7 @@ enum class DaleType : int8_t { kExcitatory = 0, kInhibitory = 1 };
 struct PopulationSpec {
   std::string name;
   int size = 0;
-  std::string model = "lif_cond";  // a registered neuron model (neuron_models.h)
+  std::string model = "lif_cond";  // a registered neuron model (neuron_models.h): lif_cond, lif_curr, threshold
   Role role = Role::kHidden;
   // Transmission (conductance LIF): a graded signal of the potential, or spikes.
   bool spiking = false;
@@ -93,6 +100,9 @@ struct ConnectorSpec {
   double probability = 0.0;  // kFixedProbability, in [0, 1]
   int in_degree = 0;         // kFixedInDegree: distinct presynaptic neurons per postsynaptic neuron
   std::string file;          // kList: CSV with columns pre, post[, weight][, delay][, kind]
+  // kList: the rows' weights are multiplied by this (a connectome's synapse
+  // counts into conductances); it scales an `around = "list"` range's base too.
+  double weight_scale = 1.0;
 };
 
 // A synaptic receptor beyond the two every network has, AMPA (index 0,

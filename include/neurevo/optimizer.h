@@ -79,6 +79,23 @@ struct OptimizerOptions {
   int enomad_refine = 2;
   int mads_iterations = 3;
   int enomad_subset = 0;
+  // enomad, the reference code's knobs (README, "ENOMAD as in the paper"):
+  // Gaussian mutation std of children and of the first generation's spread
+  // (-1: sigma0; 0: none: the first generation is copies of the initial
+  // mean); genes per child redrawn uniformly in [0, 1]; the initial MADS
+  // poll size (0: the variant's); parents drawn uniformly or in proportion
+  // to fitness (then a gene comes from the first parent with probability
+  // (f1 / (f1 + f2))^1.2); MADS subsets of random genes or of the genes that
+  // differ from the initial mean (individuals with 1 .. enomad_subset of
+  // them); fitness minus penalty * (genes that differ from the initial
+  // mean)^penalty_power.
+  double enomad_mutation = -1.0;
+  int enomad_reset_genes = 0;
+  double mads_poll0 = 0.0;
+  std::string enomad_parents = "uniform";
+  std::string enomad_subset_mode = "random";
+  double enomad_penalty = 0.0;
+  double enomad_penalty_power = 1.3;
 };
 
 class Optimizer {

@@ -363,6 +363,24 @@ const std::vector<Entry>& Schema() {
                     "enomad: MADS polls per refinement phase."));
     s.push_back(Int("optimizer.enomad_subset", FIELD(optimizer.enomad_subset), 0, 1000000,
                     "enomad: genes per refined subset (0: the variant's default)."));
+    s.push_back(Float("optimizer.enomad_mutation", FIELD(optimizer.enomad_mutation), -1, 1e3, false,
+                      "enomad: Gaussian mutation std of children and of the first generation (-1: sigma0; 0: "
+                      "none, the first generation is copies of the initial mean)."));
+    s.push_back(Int("optimizer.enomad_reset_genes", FIELD(optimizer.enomad_reset_genes), 0, 1000000,
+                    "enomad: genes per child redrawn uniformly in [0, 1] (sparse large changes)."));
+    s.push_back(Float("optimizer.mads_poll0", FIELD(optimizer.mads_poll0), 0, 1e3, false,
+                      "enomad: initial MADS poll size (0: the variant's, from sigma0)."));
+    s.push_back(Choice("optimizer.enomad_parents", FIELD(optimizer.enomad_parents), {"uniform", "fitness"},
+                       "enomad: parents drawn uniformly from the top T, or in proportion to fitness with "
+                       "fitness-biased crossover (the reference code's)."));
+    s.push_back(Choice("optimizer.enomad_subset_mode", FIELD(optimizer.enomad_subset_mode), {"random", "changed"},
+                       "enomad: MADS on random genes, or on the genes an individual changed from the initial "
+                       "mean (individuals with 1 .. enomad_subset changed genes)."));
+    s.push_back(Float("optimizer.enomad_penalty", FIELD(optimizer.enomad_penalty), 0, 1e6, false,
+                      "enomad: fitness minus penalty * (genes changed from the initial mean)^enomad_penalty_power "
+                      "(the reference's sparse variant: 0.1)."));
+    s.push_back(Float("optimizer.enomad_penalty_power", FIELD(optimizer.enomad_penalty_power), 0, 100, false,
+                      "enomad: exponent of the change-count penalty."));
     // Budget.
     s.push_back(Int("budget.env_steps", FIELD(budget.env_steps), 0, kNoMax,
                     "Training env steps (0: no limit). A generation starts only if its worst case fits; a budget "

@@ -43,24 +43,7 @@ LifDecoder::LifDecoder(const ModelOptions& options, NetworkInstance network, int
     if (p.role == Role::kOutput) outputs_ += p.size;
   }
   hidden_ = network_.neurons - inputs_ - outputs_;
-  for (const InstanceFamily& f : network_.families) {
-    const bool uniform = std::all_of(f.low.begin(), f.low.end(), [&](double x) { return x == f.low[0]; }) &&
-                         std::all_of(f.high.begin(), f.high.end(), [&](double x) { return x == f.high[0]; });
-    GeneFamily g{.name = f.name,
-                 .unit = f.unit,
-                 .size = f.size(),
-                 .low = f.size() > 0 ? f.low[0] : 0.0,
-                 .high = f.size() > 0 ? f.high[0] : 0.0,
-                 .labels = f.labels,
-                 .whole = f.whole};
-    if (!uniform) {
-      g.lows = f.low;
-      g.highs = f.high;
-    }
-    layout_.Add(std::move(g));
-    gene_low_.insert(gene_low_.end(), f.low.begin(), f.low.end());
-    gene_high_.insert(gene_high_.end(), f.high.begin(), f.high.end());
-  }
+  layout_ = InstanceLayout(network_, &gene_low_, &gene_high_);
   if (readout_outputs_ > 0) {
     // Weights in +-2/sqrt(neurons read): a uniform draw gives an output of
     // std ~0.8 from half-active neurons, inside the clip.
@@ -287,7 +270,8 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
     // The snn preset scales every synapse by the spike-train unit, its graded
     // output neurons' too (as it always has).
     const bool spike_pre = spike_units_everywhere_ ? net.spiking : net.spiking_per_neuron[syn.pre] != 0;
-    const double magnitude = syn.weight_gene >= 0 ? Gene(genome, syn.weight_gene) : syn.weight;
+    // A range around a listed weight may reach below 0: the magnitude stops at 0 (Dale's law).
+    const double magnitude = syn.weight_gene >= 0 ? std::max(0.0, Gene(genome, syn.weight_gene)) : syn.weight;
     if (syn.receptor >= kReceptors) {  // its own time constant: its own unit
       const double unit = extra_unit[syn.receptor - kReceptors];
       net.weight[s] = static_cast<float>(magnitude * (spike_pre ? unit / ref_rate_per_substep : unit) * scale);
@@ -318,7 +302,7 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   for (const GapJunction& g : t.gaps) {
     net.gap_a.push_back(g.a);
     net.gap_b.push_back(g.b);
-    net.gap_g.push_back(static_cast<float>(g.weight_gene >= 0 ? Gene(genome, g.weight_gene) : g.weight));
+    net.gap_g.push_back(static_cast<float>(g.weight_gene >= 0 ? std::max(0.0, Gene(genome, g.weight_gene)) : g.weight));
   }
   net.pass = SynapsePass(sums, net.weight, net.offset, /*zero_offset=*/n * net.stride - 1, net.padded);
   std::vector<int> pre(n_syn);

@@ -8,6 +8,7 @@
 #include "model/baseline_models.h"
 #include "model/lif_model.h"
 #include "model/lif_preset.h"
+#include "model/threshold_network.h"
 #include "neurevo/error.h"
 #include "neurevo/model.h"
 
@@ -78,6 +79,7 @@ void ValidateRnn(const ModelOptions& m) {
 void ValidateNothing(const ModelOptions&) {}
 
 std::unique_ptr<Model> MakeLif(const ModelOptions& o, const Space& obs, const Space& act) {
+  if (o.kind == "network" && IsThresholdNetwork(o.network)) return std::make_unique<ThresholdModel>(o, obs, act);
   return std::make_unique<LifModel>(o, obs, act);
 }
 std::unique_ptr<Model> MakeRnn(const ModelOptions& o, const Space& obs, const Space& act) {
@@ -130,7 +132,8 @@ const std::vector<Family>& Families() {
       {{"snn", "spiking LIF network (the seed paper's SNN): a preset of the network description",
         LifKeys(kPresetKeys)},
        &ValidatePreset, &MakeLif, &CountPresetGenes},
-      {{"network", "a LIF network described in the config ([[network.populations]], [[network.projections]])",
+      {{"network",
+        "a LIF (or threshold) network described in the config ([[network.populations]], [[network.projections]])",
         LifKeys({})},
        &ValidateNetwork, &MakeLif, &CountBuilt},
       {{"rnn", "tanh recurrent baseline with model.excitatory + model.inhibitory hidden units",

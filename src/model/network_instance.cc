@@ -93,6 +93,7 @@ void CheckPopulation(const PopulationSpec& p, const std::string& what) {
 
 std::string WeightUnit(const NetworkSpec& spec, const ProjectionSpec& projection) {
   const int post = spec.Find(projection.post);
+  if (post >= 0 && spec.populations[post].model == "threshold") return "1";  // added to a unitless value
   const bool current = projection.kind == SynapseKind::kChemical && post >= 0 &&
                        spec.populations[post].model == "lif_curr";
   return current ? "pA" : "nS";
@@ -110,7 +111,8 @@ const InstancePopulation& NetworkInstance::PopulationOf(int neuron) const {
 
 std::string NetworkInstance::NeuronLabel(int neuron) const {
   const InstancePopulation& p = PopulationOf(neuron);
-  return fmt::format("{}{}", p.name, neuron - p.begin);
+  const int i = neuron - p.begin;
+  return i < static_cast<int>(p.labels.size()) ? p.labels[i] : fmt::format("{}{}", p.name, i);
 }
 
 const NeuronParameter* NetworkInstance::Parameter(const std::string& name) const {
@@ -135,7 +137,7 @@ NetworkInstance Instantiate(const NetworkSpec& spec, const InstanceOptions& opti
       throw ConfigError(fmt::format("{}: v_reset_mV is given, but reset = \"rest\" resets to v_rest_mV; allowed: "
                                     "one of the two",
                                     what));
-    net.populations.push_back({p.name, 0, p.size, p.role, p.model, p.spiking, p.reset_to_rest});
+    net.populations.push_back({p.name, 0, p.size, p.role, p.model, p.spiking, p.reset_to_rest, p.labels});
   }
   long long neurons = 0;
   for (const Role role : {Role::kInput, Role::kHidden, Role::kOutput})
@@ -232,8 +234,12 @@ NetworkInstance Instantiate(const NetworkSpec& spec, const InstanceOptions& opti
     CheckValueSpec(p.weight, what + ": weight");
     CheckValueSpec(p.delay, what + ": delay");
     // Weights are magnitudes (the sign follows Dale's law), delays durations.
-    if (p.weight.evolved() && p.weight.low < 0)
+    if (p.weight.evolved() && p.weight.low < 0 && !p.weight.around_list)
       throw ConfigError(fmt::format("{}: weight: an evolved range must lie in [0, inf) (the sign follows Dale's law)",
+                                    what));
+    if (p.weight.around_list && p.connector.kind != ConnectorSpec::Kind::kList)
+      throw ConfigError(fmt::format("{}: weight: around = \"list\" needs a list connector, whose rows give the "
+                                    "weights the range lies around",
                                     what));
     if (p.delay.evolved() && p.delay.low < 0)
       throw ConfigError(fmt::format("{}: delay: an evolved range must lie in [0, inf) ms", what));
@@ -283,7 +289,12 @@ NetworkInstance Instantiate(const NetworkSpec& spec, const InstanceOptions& opti
     for (int k = 0; k < n; ++k) {
       const Connection& c = connections[k];
       const int a = net.populations[pre].begin + c.pre, b = net.populations[post].begin + c.post;
-      const double w = c.weight && !p.weight.evolved() ? *c.weight : weights[k];
+      if (p.weight.around_list && !c.weight)
+        throw ConfigError(fmt::format("{}: weight: around = \"list\", and row {} of {} gives no weight", what, k + 1,
+                                      p.connector.file.substr(0, 200)));
+      // An evolved weight around its row's value keeps that value as the base of its range.
+      const double w = c.weight && (!p.weight.evolved() || p.weight.around_list) ? *c.weight * p.connector.weight_scale
+                                                                                 : weights[k];
       if (p.kind == SynapseKind::kElectrical) {
         net.gaps.push_back({a, b, static_cast<int>(j), k, w, p.weight.evolved() ? 0 : -1});
         continue;
@@ -344,15 +355,20 @@ NetworkInstance Instantiate(const NetworkSpec& spec, const InstanceOptions& opti
     for (auto& s : net.synapses) {
       if (s.receptor != receptor || s.weight_gene < 0) continue;
       const ValueSpec& w = spec.projections[s.projection].weight;
-      s.weight_gene = genes.Add(synapse_label(s.projection, s.index, "weight"), w.low, w.high);
+      const double base = w.around_list ? s.weight : 0.0;
+      s.weight_gene = genes.Add(synapse_label(s.projection, s.index, "weight"), base + w.low, base + w.high);
     }
     genes.End(net.families);
   }
-  genes.Begin("gap_weights", "nS", false);
+  std::string gap_unit;  // nS, or 1 in threshold networks
+  for (const auto& g : net.gaps)
+    if (g.weight_gene >= 0) gap_unit = projection_unit[g.projection];
+  genes.Begin("gap_weights", gap_unit.empty() ? "nS" : gap_unit, false);
   for (auto& g : net.gaps) {
     if (g.weight_gene < 0) continue;
     const ValueSpec& w = spec.projections[g.projection].weight;
-    g.weight_gene = genes.Add(synapse_label(g.projection, g.index, "weight"), w.low, w.high);
+    const double base = w.around_list ? g.weight : 0.0;
+    g.weight_gene = genes.Add(synapse_label(g.projection, g.index, "weight"), base + w.low, base + w.high);
   }
   genes.End(net.families);
   genes.Begin("delays", "substeps", false, /*whole=*/true);
@@ -379,6 +395,29 @@ NetworkInstance Instantiate(const NetworkSpec& spec, const InstanceOptions& opti
   }
   net.genes = genes.genes();
   return net;
+}
+
+GenomeLayout InstanceLayout(const NetworkInstance& net, std::vector<double>* low, std::vector<double>* high) {
+  GenomeLayout layout;
+  for (const InstanceFamily& f : net.families) {
+    const bool uniform = std::all_of(f.low.begin(), f.low.end(), [&](double x) { return x == f.low[0]; }) &&
+                         std::all_of(f.high.begin(), f.high.end(), [&](double x) { return x == f.high[0]; });
+    GeneFamily g{.name = f.name,
+                 .unit = f.unit,
+                 .size = f.size(),
+                 .low = f.size() > 0 ? f.low[0] : 0.0,
+                 .high = f.size() > 0 ? f.high[0] : 0.0,
+                 .labels = f.labels,
+                 .whole = f.whole};
+    if (!uniform) {
+      g.lows = f.low;
+      g.highs = f.high;
+    }
+    layout.Add(std::move(g));
+    low->insert(low->end(), f.low.begin(), f.low.end());
+    high->insert(high->end(), f.high.begin(), f.high.end());
+  }
+  return layout;
 }
 
 }  // namespace neurevo

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "neurevo/genome_layout.h"
 #include "neurevo/network_spec.h"
 
 namespace neurevo {
@@ -36,6 +37,7 @@ struct InstancePopulation {
   std::string model;
   bool spiking = false;
   bool reset_to_rest = false;  // PopulationSpec::reset_to_rest
+  std::vector<std::string> labels;  // PopulationSpec::labels (empty: none)
 };
 
 struct InstanceSynapse {
@@ -114,8 +116,13 @@ struct InstanceOptions {
 // Throws ConfigError naming the population, projection or file:line.
 NetworkInstance Instantiate(const NetworkSpec& spec, const InstanceOptions& options);
 
+// The genome layout of the instance's gene families (in their order); each
+// gene's range is appended to `low` and `high`.
+GenomeLayout InstanceLayout(const NetworkInstance& net, std::vector<double>* low, std::vector<double>* high);
+
 // The unit of a projection's weights: "nS" (a conductance) into lif_cond
-// neurons and for gap junctions; "pA" (a current) into lif_curr neurons.
+// neurons and for gap junctions; "pA" (a current) into lif_curr neurons;
+// "1" into threshold neurons (a synapse count, in a connectome).
 // Either is the steady value at presynaptic activation 1 (graded) or at
 // spike_reference_hz (spiking).
 std::string WeightUnit(const NetworkSpec& spec, const ProjectionSpec& projection);

@@ -316,7 +316,7 @@ TEST(NetworkInstance, DaleTypesPerNeuronAndGapJunctions) {
   ASSERT_EQ(net.families.size(), 3u);
   EXPECT_EQ(net.families[2].name, "gap_weights");
   EXPECT_EQ(net.families[2].labels[0], "worm->worm.weight[0]");
-  EXPECT_EQ(net.NeuronLabel(1), "worm1");
+  EXPECT_EQ(net.NeuronLabel(1), "AVBL");  // the population's own label
 }
 
 TEST(NetworkInstance, BadDescriptionsNameWhatIsWrong) {

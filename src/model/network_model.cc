@@ -10,6 +10,7 @@
 #include "model/connectors.h"
 #include "model/lif_model.h"
 #include "model/lif_preset.h"
+#include "model/threshold_network.h"
 #include "neurevo/error.h"
 
 namespace neurevo {
@@ -152,6 +153,9 @@ NetworkInstance InstantiateForTask(const ModelOptions& o, const Space& observati
 }
 
 LifDecoder NetworkDecoder(const ModelOptions& o, const Space& observation, const Space& action) {
+  if (IsThresholdNetwork(o.network))
+    throw ConfigError("network.populations: a threshold network is not a LIF network (threshold_network.h); "
+                      "allowed here: lif_cond or lif_curr populations");
   return LifDecoder(o, InstantiateForTask(o, observation, action),
                     o.readout.source == "linear" ? NumOutputs(action, o) : 0);
 }

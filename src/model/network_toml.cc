@@ -85,6 +85,8 @@ ValueSpec ParseValue(const toml::node& n, const std::string& key) {
       v.low = Number(node, sub);
     } else if (name == "high") {
       v.high = Number(node, sub);
+    } else if (name == "around") {
+      if (Choice(node, sub, {"list"}) == "list") v.around_list = true;
     } else if (name == "evolve" || name == "uniform" || name == "normal" || name == "lognormal") {
       ++forms;
       const auto [a, b] = Pair(node, sub);
@@ -95,7 +97,7 @@ ValueSpec ParseValue(const toml::node& n, const std::string& key) {
                : name == "normal"  ? ValueSpec::Kind::kNormal
                                    : ValueSpec::Kind::kLognormal;
     } else {
-      Fail(sub, "unknown key; allowed: evolve, uniform, normal, lognormal (each [a, b]), low, high");
+      Fail(sub, "unknown key; allowed: evolve, uniform, normal, lognormal (each [a, b]), low, high, around");
     }
   }
   if (forms != 1) Fail(key, "give exactly one of evolve, uniform, normal, lognormal");
@@ -104,6 +106,8 @@ ValueSpec ParseValue(const toml::node& n, const std::string& key) {
     v.low = v.a;
     v.high = v.b;
     if (v.low > v.high) Fail(key + ".evolve", fmt::format("low {} is above high {}", v.low, v.high));
+  } else if (v.around_list) {
+    Fail(key + ".around", "only an evolved range can lie around the listed values: { evolve = [low, high], around = \"list\" }");
   }
   return v;
 }
@@ -144,7 +148,8 @@ void ReadNeuronTable(const std::string& text, const std::string& path, Populatio
       for (size_t c = 0; c < cells.size(); ++c) {
         if (cells[c] == "label") label_col = static_cast<int>(c);
         else if (cells[c] == "dale") dale_col = static_cast<int>(c);
-        else Fail(where, fmt::format("unknown column '{}' (allowed: label, dale)", Echo(cells[c])));
+        else if (cells[c] != "transmitter")  // informational (a connectome's), not read
+          Fail(where, fmt::format("unknown column '{}' (allowed: label, dale, transmitter)", Echo(cells[c])));
       }
       if (label_col < 0) Fail(where, "the header must name the column label");
       columns = cells.size();
@@ -181,7 +186,7 @@ PopulationSpec ParsePopulation(const toml::table& t, const std::string& key,
       p.size = static_cast<int>(Integer(node, sub, 0, kMaxListValues));
       has_size = true;
     } else if (name == "model") {
-      p.model = Choice(node, sub, {"lif_cond", "lif_curr"});
+      p.model = Choice(node, sub, {"lif_cond", "lif_curr", "threshold"});
     } else if (name == "role") {
       const std::string r = Choice(node, sub, {"input", "hidden", "output"});
       p.role = r == "input" ? Role::kInput : r == "output" ? Role::kOutput : Role::kHidden;
@@ -230,7 +235,7 @@ ProjectionSpec ParseProjection(const toml::table& t, const std::string& key) {
   p.weight = ValueSpec::Evolved(0.0, 0.05);
   p.delay = ValueSpec::Constant(1.0);
   std::string connector = "all_to_all";
-  bool probability = false, in_degree = false, file = false;
+  bool probability = false, in_degree = false, file = false, scale = false;
   for (const auto& [k, node] : t) {
     const std::string name(k.str()), sub = key + "." + name;
     if (name == "pre") p.pre = String(node, sub);
@@ -249,6 +254,10 @@ ProjectionSpec ParseProjection(const toml::table& t, const std::string& key) {
     } else if (name == "file") {
       p.connector.file = String(node, sub);
       file = true;
+    } else if (name == "weight_scale") {
+      p.connector.weight_scale = Number(node, sub);
+      if (!(p.connector.weight_scale > 0)) Fail(sub, fmt::format("{} must be positive", p.connector.weight_scale));
+      scale = true;
     } else if (name == "allow_self") {
       const auto* b = node.as_boolean();
       if (!b) Fail(sub, fmt::format("must be true or false, not {}", TomlTypeName(node)));
@@ -264,8 +273,8 @@ ProjectionSpec ParseProjection(const toml::table& t, const std::string& key) {
       p.receptor = String(node, sub);
       if (p.receptor.size() > kMaxName) Fail(sub, fmt::format("longer than {} characters", kMaxName));
     } else {
-      Fail(sub, "unknown key; allowed: pre, post, name, connector, probability, in_degree, file, allow_self, "
-                "synapse, receptor, weight, delay");
+      Fail(sub, "unknown key; allowed: pre, post, name, connector, probability, in_degree, file, weight_scale, "
+                "allow_self, synapse, receptor, weight, delay");
     }
   }
   if (p.pre.empty()) Fail(key + ".pre", "every projection needs a presynaptic population");
@@ -281,6 +290,7 @@ ProjectionSpec ParseProjection(const toml::table& t, const std::string& key) {
   if ((p.connector.kind == K::kFixedInDegree) != in_degree)
     Fail(key + ".in_degree", "is given with, and only with, connector = \"fixed_in_degree\"");
   if ((p.connector.kind == K::kList) != file) Fail(key + ".file", "is given with, and only with, connector = \"list\"");
+  if (scale && p.connector.kind != K::kList) Fail(key + ".weight_scale", "is given only with connector = \"list\"");
   return p;
 }
 
@@ -324,7 +334,10 @@ void PutValue(toml::table& t, const std::string& key, const ValueSpec& v) {
   switch (v.kind) {
     case K::kConstant: t.insert_or_assign(key, v.value); return;
     case K::kList: t.insert_or_assign(key, ValueToToml(v.list)); return;
-    case K::kEvolved: spec.insert("evolve", pair(v.low, v.high)); break;
+    case K::kEvolved:
+      spec.insert("evolve", pair(v.low, v.high));
+      if (v.around_list) spec.insert("around", "list");
+      break;
     case K::kUniform: spec.insert("uniform", pair(v.a, v.b)); break;
     case K::kNormal: spec.insert("normal", pair(v.a, v.b)); break;
     case K::kLognormal: spec.insert("lognormal", pair(v.a, v.b)); break;
@@ -418,6 +431,7 @@ toml::table NetworkSpecToToml(const NetworkSpec& spec) {
     if (c.kind == K::kFixedProbability) t.insert("probability", c.probability);
     if (c.kind == K::kFixedInDegree) t.insert("in_degree", c.in_degree);
     if (c.kind == K::kList) t.insert("file", c.file);
+    if (c.kind == K::kList && c.weight_scale != 1.0) t.insert("weight_scale", c.weight_scale);
     t.insert("allow_self", c.allow_self);
     t.insert("synapse", p.kind == SynapseKind::kChemical ? "chemical" : "electrical");
     if (!p.receptor.empty()) t.insert("receptor", p.receptor);

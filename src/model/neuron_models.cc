@@ -15,6 +15,10 @@ const std::vector<NeuronModelInfo>& NeuronModels() {
       {"lif_curr", "current-based LIF: tau_m dV/dt = (V_rest - V) + R I; synapses deliver currents",
        {"offset_pA", "noise_pA", "tau_m_ms", "resistance_GOhm", "v_rest_mV", "v_reset_mV", "v_init_mV",
         "v_threshold_mV", "tau_ref_ms", "graded_halfwidth_mV"}},
+      {"threshold",
+       "threshold propagation (the ENOMAD reference's connectome model, threshold_network.h): no leak; |V| > "
+       "threshold adds the neuron's outgoing weights to its targets and resets V to 0; one hop per step",
+       {"threshold"}},
   };
   return models;
 }
@@ -50,6 +54,7 @@ std::optional<double> NeuronParameterDefault(const ModelOptions& o, const std::s
   if (name == "v_threshold_mV") return o.neuron.v_threshold_mV;
   if (name == "tau_ref_ms") return o.neuron.tau_ref_ms;
   if (name == "graded_halfwidth_mV") return o.neuron.graded_halfwidth_mV;
+  if (name == "threshold") return 30.0;  // the reference's
   return std::nullopt;
 }
 

@@ -253,6 +253,38 @@ std::vector<Variant> Variants() {
                   {"rosenbrock", 5, 5.0, 50000},
                   {"rastrigin", 5, 5.0, 30000}}});
   }
+  {
+    // The reference code's full ENOMAD (configs/celegans): copies of the
+    // initial mean, every individual refined, the top half kept, children
+    // by fitness-biased crossover without mutation. Fitness here is -f, so
+    // fitness-proportional weights are max(-f, 0) = 0: uniform parents.
+    auto o = Options("enomad", 8);
+    o.enomad_mutation = 0.0;
+    o.enomad_refine = 8;
+    o.elites = 4;
+    o.parents = 4;
+    o.crossover = 1.0;
+    o.enomad_parents = "fitness";
+    o.mads_poll0 = 0.1;
+    // Each refinement restarts at poll size 0.1 and polls 3 times (as NOMAD
+    // restarts per generation in the reference): steps below ~0.01 are never
+    // taken, so the sphere stalls near 1e-4.
+    v.push_back({"enomad_reference", o, true,
+                 {{"sphere", 2, 1e-3, 30000}, {"sphere", 5, 1e-2, 30000}, {"rastrigin", 5, 5.0, 30000}}});
+  }
+  {
+    // Its sparse variant: single-gene resets, MADS on the changed genes, a
+    // small change-count penalty.
+    auto o = Options("enomad", 8);
+    o.enomad_mutation = 0.0;
+    o.enomad_reset_genes = 1;
+    o.enomad_refine = 8;
+    o.enomad_subset = 5;
+    o.enomad_subset_mode = "changed";
+    o.enomad_penalty = 1e-4;
+    o.mads_poll0 = 0.1;
+    v.push_back({"enomad_reference_sparse", o, true, {{"sphere", 2, 1e-3, 30000}, {"sphere", 5, 1e-1, 30000}}});
+  }
   return v;
 }
 

@@ -30,7 +30,20 @@
 //               s = min(n, ceil(sqrt(n) / 4)), initial poll size 2 sigma0
 // optimizer.enomad_subset > 0 overrides s.
 //
-// Ask().size() alternates between lambda and K * 2s (population()). Random
+// The reference code's ENOMAD (Churchland & Garcia-Ojalvo 2025) is these
+// knobs set (configs/celegans): enomad_mutation (children's Gaussian
+// mutation and the first generation's spread; 0: none, the first
+// generation is lambda copies of the initial mean), enomad_reset_genes
+// (sparse mutation: genes redrawn in [0, 1]), mads_poll0, enomad_parents =
+// fitness (parents in proportion to max(f, 0); a gene from the first parent
+// with probability (f1 / (f1 + f2))^1.2, the reference's crossover),
+// enomad_subset_mode = changed (a frame only for an individual with 1 .. s
+// genes that differ from the initial mean, on exactly those genes), and
+// enomad_penalty (every fitness the strategy sees is
+// f - penalty * changed^penalty_power; the trainer still records f).
+//
+// Ask().size() alternates between lambda and the frames' 2|S_j| together
+// (population()). Random
 // streams: child k of generation g from RandomStream(seed, g, k, 0,
 // kOptimizer); frame j's subset from channel kEnomadSubsetChannel and its
 // poll directions from channel kMadsPollChannel (both with g, j). Mean() is
@@ -86,6 +99,18 @@ class Enomad final : public Strategy {
   int iterations_;
   int subset_;
   double poll0_;
+  // The reference code's knobs (OptimizerOptions::enomad_*).
+  double mutation_;
+  int reset_genes_;
+  bool fitness_parents_;
+  bool changed_subsets_;
+  double penalty_, penalty_power_;
+  Eigen::VectorXd origin_;  // the initial mean: what "changed" is measured from
+
+  // Genes of column k of `m` that differ from the origin.
+  int Changed(const Eigen::MatrixXd& m, Eigen::Index k) const;
+  // A frame's first candidate column.
+  Eigen::Index FrameOffset(size_t frame) const;
 
   bool refining_ = false;
   int refine_iteration_ = 0;

@@ -74,6 +74,7 @@ nlohmann::json MadsFrame::Save() const {
   }
   j["lower"] = lo;
   j["upper"] = hi;
+  j["source"] = source;
   return j;
 }
 
@@ -103,6 +104,8 @@ MadsFrame MadsFrame::Load(const nlohmann::json& j, int dimension) {
     f.lower(static_cast<Eigen::Index>(i)) = lo[i].is_null() ? -kInf : lo[i].get<double>();
     f.upper(static_cast<Eigen::Index>(i)) = hi[i].is_null() ? kInf : hi[i].get<double>();
   }
+  // (Older states have none: frame j refined individual j.)
+  f.source = j.contains("source") ? state_json::Integer<int>(j, "source", "mads frame state") : -1;
   namespace inv = state_invariants;
   inv::Finite(f.x, "mads frame", "x");
   inv::StepSize(f.poll_size, "mads frame", "poll_size");

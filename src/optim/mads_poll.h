@@ -43,6 +43,7 @@ struct MadsFrame {
   std::vector<int> coords;     // coordinates polled (all for plain mads)
   Eigen::VectorXd lower;       // bounds for coords (size coords.size()); +-inf: none
   Eigen::VectorXd upper;
+  int source = 0;              // enomad: the ranked individual this frame refines
 
   // The 2|coords| poll points (columns, full vectors), clamped to the bounds.
   Eigen::MatrixXd PollPoints(RandomStream& rng) const;

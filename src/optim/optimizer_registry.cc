@@ -160,6 +160,15 @@ void ValidateOptimizerOptions(const OptimizerOptions& o) {
     }
     if (o.mads_iterations < 0) Fail("optimizer.mads_iterations", "must be >= 0, got " + std::to_string(o.mads_iterations));
     if (o.enomad_subset < 0) Fail("optimizer.enomad_subset", "must be >= 0, got " + std::to_string(o.enomad_subset));
+    CheckChoice("optimizer.enomad_parents", o.enomad_parents, {"uniform", "fitness"});
+    CheckChoice("optimizer.enomad_subset_mode", o.enomad_subset_mode, {"random", "changed"});
+    if (!(o.enomad_mutation == -1.0 || o.enomad_mutation >= 0.0) || !std::isfinite(o.enomad_mutation))
+      Fail("optimizer.enomad_mutation", "must be -1 (sigma0) or a finite std >= 0");
+    if (o.enomad_reset_genes < 0) Fail("optimizer.enomad_reset_genes", "must be >= 0");
+    if (!(o.mads_poll0 >= 0.0) || !std::isfinite(o.mads_poll0)) Fail("optimizer.mads_poll0", "must be finite and >= 0");
+    if (!(o.enomad_penalty >= 0.0) || !std::isfinite(o.enomad_penalty)) Fail("optimizer.enomad_penalty", "must be finite and >= 0");
+    if (!(o.enomad_penalty_power >= 0.0) || !std::isfinite(o.enomad_penalty_power))
+      Fail("optimizer.enomad_penalty_power", "must be finite and >= 0");
   }
 }
 

@@ -25,6 +25,7 @@
 #include "tasks/mujoco/swimmer.h"
 #include "tasks/mujoco/walker2d.h"
 #include "tasks/vision/image_classification.h"
+#include "tasks/worm/worm_foraging.h"
 
 namespace neurevo {
 namespace {
@@ -61,6 +62,11 @@ std::unique_ptr<Task> MakeAnt(const TaskOptions& options) {
   return std::make_unique<Ant>(BoolOption(options, Ant::kName, "include_cfrc_ext_in_observation", true));
 }
 
+template <WormForaging::Pattern P>
+std::unique_ptr<Task> MakeWorm(const TaskOptions&) {
+  return std::make_unique<WormForaging>(P);
+}
+
 std::vector<TaskOptionInfo> ImageOptions() {
   return {{"data", "path", "\"\"",
            "the directory of the data set in MNIST's layout: train-images-idx3-ubyte, train-labels-idx1-ubyte, "
@@ -91,6 +97,14 @@ const Entry kEntries[] = {
     {Walker2d::kName, &Make<Walker2d>, &NoOptions, std::nullopt},
     {Ant::kName, &MakeAnt, &AntOptions, 6000.0},
     {ImageClassification::kName, &MakeImageClassification, &ImageOptions, std::nullopt},
+    {WormForaging::kNames[WormForaging::kCircle], &MakeWorm<WormForaging::kCircle>, &NoOptions, std::nullopt},
+    {WormForaging::kNames[WormForaging::kTriangle], &MakeWorm<WormForaging::kTriangle>, &NoOptions, std::nullopt},
+    {WormForaging::kNames[WormForaging::kSquare], &MakeWorm<WormForaging::kSquare>, &NoOptions, std::nullopt},
+    {WormForaging::kNames[WormForaging::kPentagon], &MakeWorm<WormForaging::kPentagon>, &NoOptions, std::nullopt},
+    {WormForaging::kNames[WormForaging::kHexagon], &MakeWorm<WormForaging::kHexagon>, &NoOptions, std::nullopt},
+    {WormForaging::kNames[WormForaging::kHeptagon], &MakeWorm<WormForaging::kHeptagon>, &NoOptions, std::nullopt},
+    {WormForaging::kNames[WormForaging::kOctagon], &MakeWorm<WormForaging::kOctagon>, &NoOptions, std::nullopt},
+    {WormForaging::kNames[WormForaging::kNonagon], &MakeWorm<WormForaging::kNonagon>, &NoOptions, std::nullopt},
 };
 
 // Task families: ids that carry a parameter, "<prefix><N>".

@@ -20,7 +20,9 @@ TEST(TaskRegistry, NamesAndMake) {
       "CartPole-v1",      "Pendulum-v1",        "MountainCarContinuous-v0",
       "Acrobot-v1",       "InvertedPendulum-v5", "InvertedDoublePendulum-v5",
       "Swimmer-v5",       "Hopper-v5",          "HalfCheetah-v5",
-      "Walker2d-v5",      "Ant-v5",             "ImageClassification"};
+      "Walker2d-v5",      "Ant-v5",             "ImageClassification",
+      "WormForaging-circle", "WormForaging-triangle", "WormForaging-square", "WormForaging-pentagon",
+      "WormForaging-hexagon", "WormForaging-heptagon", "WormForaging-octagon", "WormForaging-nonagon"};
   EXPECT_EQ(TaskNames(), expected);
   for (const std::string& name : TaskNames()) {
     TaskOptions options;
@@ -50,7 +52,9 @@ TEST(TaskRegistry, UnknownNameThrowsConfigError) {
         "task.name: unknown task 'Foo'; allowed: CartPole-v1, Pendulum-v1, "
         "MountainCarContinuous-v0, Acrobot-v1, InvertedPendulum-v5, "
         "InvertedDoublePendulum-v5, Swimmer-v5, Hopper-v5, HalfCheetah-v5, "
-        "Walker2d-v5, Ant-v5, ImageClassification, MemoryLength-N (N = 1 .. 100000)");
+        "Walker2d-v5, Ant-v5, ImageClassification, WormForaging-circle, WormForaging-triangle, "
+        "WormForaging-square, WormForaging-pentagon, WormForaging-hexagon, WormForaging-heptagon, "
+        "WormForaging-octagon, WormForaging-nonagon, MemoryLength-N (N = 1 .. 100000)");
   }
 }
 
@@ -159,7 +163,9 @@ TEST(TaskRegistry, RewardThresholdsAreGymnasiums) {
       {"Swimmer-v5", 360.0},           {"Hopper-v5", 3800.0},
       {"HalfCheetah-v5", 4800.0},      {"Walker2d-v5", std::nullopt},
       {"Ant-v5", 6000.0},              {"ImageClassification", std::nullopt}};
-  EXPECT_EQ(std::size(expected), TaskNames().size());
+  // ... and neurevo's own tasks, which have none.
+  EXPECT_EQ(std::size(expected) + 8, TaskNames().size());
+  EXPECT_EQ(TaskRewardThreshold("WormForaging-pentagon"), std::nullopt);
   for (const auto& [name, threshold] : expected) EXPECT_EQ(TaskRewardThreshold(name), threshold) << name;
 }
 

@@ -6,6 +6,7 @@
 #include "model/lif_model.h"
 #include "model/lif_preset.h"
 #include "model/network_model.h"
+#include "model/threshold_network.h"
 #include "neurevo/train.h"
 #include "train/memory_estimate.h"
 
@@ -41,10 +42,14 @@ std::string UnitOf(const std::string& parameter) {
 }
 
 // A list's rows keep their own weights and delays unless the projection
-// evolves them.
-std::string FromList(const ProjectionSpec& p, const ValueSpec& v, const std::string& unit) {
-  if (p.connector.kind != ConnectorSpec::Kind::kList || v.evolved()) return Describe(v, unit);
-  return fmt::format("each row's own (rows without one: {})", Describe(v, unit));
+// evolves them (or evolves weights around them); weights are scaled.
+std::string FromList(const ProjectionSpec& p, const ValueSpec& v, const std::string& unit, bool weight = false) {
+  if (p.connector.kind != ConnectorSpec::Kind::kList) return Describe(v, unit);
+  const double scale = weight ? p.connector.weight_scale : 1.0;
+  const std::string own = scale == 1.0 ? "each row's own" : fmt::format("each row's own x {}", scale);
+  if (v.evolved() && v.around_list) return fmt::format("evolved in {} + [{}, {}] {}", own, v.low, v.high, unit);
+  if (v.evolved()) return Describe(v, unit);
+  return fmt::format("{} (rows without one: {})", own, Describe(v, unit));
 }
 
 const char* ConnectorName(ConnectorSpec::Kind k) {
@@ -58,7 +63,7 @@ const char* ConnectorName(ConnectorSpec::Kind k) {
   return "";
 }
 
-// The populations and projections of a LIF model's description.
+// The populations and projections of a description (LIF or threshold).
 void DescribeNetwork(const NetworkSpec& spec, const NetworkInstance& net, json& out) {
   json populations = json::array();
   for (size_t i = 0; i < spec.populations.size(); ++i) {
@@ -72,8 +77,9 @@ void DescribeNetwork(const NetworkSpec& spec, const NetworkInstance& net, json& 
                            {"size", ip.size},
                            {"model", p.model},
                            {"role", p.role == Role::kInput ? "input" : p.role == Role::kOutput ? "output" : "hidden"},
-                           {"transmission", p.spiking ? "spiking" : "graded"},
-                           {"reset", p.reset_to_rest ? "rest" : "v_reset"},
+                           // (a threshold neuron has neither: it fires a hop and resets to 0)
+                           {"transmission", p.model == "threshold" ? "hop" : p.spiking ? "spiking" : "graded"},
+                           {"reset", p.model == "threshold" ? "0" : p.reset_to_rest ? "rest" : "v_reset"},
                            {"excitatory", ip.size - inhibitory},
                            {"inhibitory", inhibitory},
                            {"parameters", params}});
@@ -82,6 +88,7 @@ void DescribeNetwork(const NetworkSpec& spec, const NetworkInstance& net, json& 
   for (const InstanceSynapse& s : net.synapses) ++chemical[s.projection];
   for (const GapJunction& g : net.gaps) ++electrical[g.projection];
   json projections = json::array();
+  const bool threshold = IsThresholdNetwork(spec);
   for (size_t j = 0; j < spec.projections.size(); ++j) {
     const ProjectionSpec& p = spec.projections[j];
     const bool gap = p.kind == SynapseKind::kElectrical;
@@ -96,8 +103,10 @@ void DescribeNetwork(const NetworkSpec& spec, const NetworkInstance& net, json& 
                            {"synapse", gap ? "electrical" : "chemical"},
                            {"receptor", gap ? "" : p.receptor.empty() ? "AMPA or GABA (Dale)" : p.receptor},
                            {"synapses", gap ? electrical[j] : chemical[j]},
-                           {"weight", FromList(p, p.weight, WeightUnit(spec, p))},
-                           {"delay", gap ? "none (instantaneous)" : FromList(p, p.delay, "ms")}});
+                           {"weight", FromList(p, p.weight, WeightUnit(spec, p) == "1" ? "" : WeightUnit(spec, p), true)},
+                           {"delay", gap ? "none (instantaneous)"
+                                     : threshold ? "none (one hop per step)"
+                                                 : FromList(p, p.delay, "ms")}});
   }
   out["neurons"] = net.neurons;
   out["chemical_synapses"] = net.synapses.size();
@@ -122,6 +131,8 @@ json DescribeRun(const RunConfig& c) {
                                  ? NetworkSpecForTask(c.model, obs, act)
                                  : LifPresetSpec(c.model, LifInputs(c.model, obs), LifOutputNeurons(c.model, act));
     DescribeNetwork(spec, lif->decoder().network(), out);
+  } else if (const auto* threshold = dynamic_cast<const ThresholdModel*>(model.get())) {
+    DescribeNetwork(NetworkSpecForTask(c.model, obs, act), threshold->network(), out);
   }
   json families = json::array();
   for (const GeneFamily& f : model->layout().families()) {

@@ -1,0 +1,82 @@
+// A fitness server for optimizers outside neurevo (bench/enomad_peer.py):
+// reads genomes from standard input, one per line (the config's genes in [0,
+// 1], space-separated), and prints each one's episode return, one per line,
+// flushed, so that a Python optimizer can drive neurevo's networks and tasks
+// through a pipe at C++ speed.
+//
+//   build/bench/genome_fitness CONFIG [--set KEY=VALUE ...] [--episodes N]
+//
+// The first line printed is the genome size. Each genome plays N episodes
+// (default 1; seeds 1..N) and its fitness is their mean return. Configs with
+// observation normalisation are refused: its running statistics belong to a
+// training run, not to a single genome.
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "neurevo/config.h"
+#include "neurevo/error.h"
+#include "neurevo/model.h"
+#include "neurevo/task.h"
+
+int main(int argc, char** argv) {
+  try {
+    if (argc < 2) {
+      std::cerr << "usage: genome_fitness CONFIG [--set KEY=VALUE ...] [--episodes N]\n";
+      return 2;
+    }
+    std::vector<std::string> overrides;
+    int episodes = 1;
+    for (int i = 2; i < argc; ++i) {
+      const std::string a = argv[i];
+      if (a == "--set" && i + 1 < argc) {
+        overrides.push_back(argv[++i]);
+      } else if (a == "--episodes" && i + 1 < argc) {
+        const std::string v = argv[++i];
+        size_t used = 0;
+        episodes = std::stoi(v, &used);
+        if (used != v.size() || episodes < 1) throw neurevo::ConfigError("--episodes: a whole number >= 1");
+      } else {
+        throw neurevo::ConfigError("unknown argument '" + a + "'");
+      }
+    }
+    const neurevo::RunConfig config = neurevo::LoadConfigFile(argv[1], overrides);
+    if (config.obs_normalization)
+      throw neurevo::ConfigError("train.obs_normalization: genome_fitness plays genomes without a run's "
+                                 "observation statistics; allowed: a config with obs_normalization = false");
+    const auto task = neurevo::MakeTask(config.task_name, config.task_options);
+    const auto model = neurevo::MakeModel(config.model, task->observation_space(), task->action_space());
+    const int n = model->layout().size();
+    std::cout << n << std::endl;
+    std::vector<double> genome, obs(task->observation_space().vector_size()), action(task->action_space().vector_size());
+    for (std::string line; std::getline(std::cin, line);) {
+      genome.clear();
+      std::istringstream in(line);
+      for (double x; in >> x;) genome.push_back(x);
+      if (static_cast<int>(genome.size()) != n) {
+        std::cerr << "genome_fitness: a line holds " << genome.size() << " genes; the config's genome has " << n
+                  << "\n";
+        return 1;
+      }
+      const auto controller = model->DecodeController(genome);
+      double total = 0.0;
+      for (int e = 0; e < episodes; ++e) {
+        const auto policy = controller->NewPolicy();
+        policy->Reset(static_cast<uint64_t>(e + 1));
+        task->Reset(static_cast<uint64_t>(e + 1), obs);
+        for (bool done = false; !done;) {
+          policy->Act(obs, action);
+          const neurevo::StepResult r = task->Step(action, obs);
+          total += r.reward;
+          done = r.terminated || r.truncated;
+        }
+      }
+      std::cout << total / episodes << std::endl;
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "genome_fitness: " << e.what() << "\n";
+    return 1;
+  }
+}
