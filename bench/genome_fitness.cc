@@ -7,9 +7,13 @@
 //   build/bench/genome_fitness CONFIG [--set KEY=VALUE ...] [--episodes N]
 //
 // The first line printed is the genome size. Each genome plays N episodes
-// (default 1; seeds 1..N) and its fitness is their mean return. Configs with
+// (default 1; seeds 1..N) and its fitness is their mean return, or -1e300
+// (the trainer's failed fitness) if an episode fails as the trainer's would
+// (a non-finite action or state, a simulation warning). Configs with
 // observation normalisation are refused: its running statistics belong to a
 // training run, not to a single genome.
+#include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -54,6 +58,11 @@ int main(int argc, char** argv) {
       genome.clear();
       std::istringstream in(line);
       for (double x; in >> x;) genome.push_back(x);
+      if (!in.eof()) {
+        std::cerr << "genome_fitness: a line holds something that is not a number after " << genome.size()
+                  << " genes\n";
+        return 1;
+      }
       if (static_cast<int>(genome.size()) != n) {
         std::cerr << "genome_fitness: a line holds " << genome.size() << " genes; the config's genome has " << n
                   << "\n";
@@ -61,18 +70,23 @@ int main(int argc, char** argv) {
       }
       const auto controller = model->DecodeController(genome);
       double total = 0.0;
-      for (int e = 0; e < episodes; ++e) {
+      bool failed = false;
+      for (int e = 0; e < episodes && !failed; ++e) {
         const auto policy = controller->NewPolicy();
         policy->Reset(static_cast<uint64_t>(e + 1));
         task->Reset(static_cast<uint64_t>(e + 1), obs);
-        for (bool done = false; !done;) {
+        for (bool done = false; !done && !failed;) {
           policy->Act(obs, action);
+          failed = !policy->healthy() || !std::all_of(action.begin(), action.end(), [](double a) { return std::isfinite(a); });
+          if (failed) break;
           const neurevo::StepResult r = task->Step(action, obs);
+          failed = r.simulation_warning || !std::isfinite(r.reward);
           total += r.reward;
           done = r.terminated || r.truncated;
         }
       }
-      std::cout << total / episodes << std::endl;
+      // A failed episode gives the genome the trainer's failed fitness (src/train/evaluator.h).
+      std::cout << (failed ? -1e300 : total / episodes) << std::endl;
     }
     return 0;
   } catch (const std::exception& e) {

@@ -366,6 +366,25 @@ role = "output"
   const std::string sign = ErrorOf(list + "\"sign.csv\"\nweight = 0.0\n", {}, dir.string());
   EXPECT_NE(sign.find("sign.csv:3"), std::string::npos) << sign;
   EXPECT_NE(ErrorOf(list + "\"missing.csv\"\n", {}, dir.string()).find("missing.csv"), std::string::npos);
+  // Ranges around a list's weights: only for weights, only with a list, finite; a positive scale.
+  const std::string plain = base + "[[network.projections]]\npre = \"in\"\npost = \"E\"\n";
+  EXPECT_NE(with("[[network.projections]]\npre = \"in\"\npost = \"E\"\ndelay = { evolve = [1.0, 2.0], around = \"list\" }\n")
+                .find("network.projections[0].delay.around: only weights"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(plain + "weight = { evolve = [-1.0, 1.0], around = \"list\" }\n").find("needs a list connector"),
+            std::string::npos)
+      << ErrorOf(plain + "weight = { evolve = [-1.0, 1.0], around = \"list\" }\n");
+  EXPECT_NE(ErrorOf(plain + "weight = { uniform = [0.0, 1.0], around = \"list\" }\n").find("only an evolved range"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(list + "\"sign.csv\"\nweight_scale = 0.0\n", {}, dir.string()).find("weight_scale: 0 is outside"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(plain + "weight_scale = 2.0\n").find("weight_scale: is given only with connector = \"list\""),
+            std::string::npos)
+      << ErrorOf(plain + "weight_scale = 2.0\n");
+  Write(dir / "big.csv", "pre,post,weight\n0,1,1e300\n");
+  const std::string big_range =
+      ErrorOf(list + "\"big.csv\"\nweight = { evolve = [-1e308, 1e308], around = \"list\" }\n", {}, dir.string());
+  EXPECT_NE(big_range.find("is not finite"), std::string::npos) << big_range;
 }
 
 // Receptors beyond AMPA and GABA: declared in [[network.receptors]], named

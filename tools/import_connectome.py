@@ -120,7 +120,10 @@ def main():
         for c in chemical:
             w.writerow([c.pre_cell, c.post_cell, number(signed(c)), "chemical"])
         for c in gaps:
-            w.writerow([c.pre_cell, c.post_cell, number(float(c.number)), "electrical"])
+            n = float(c.number)
+            if n < 0 or n != n:
+                sys.exit(f"{c.pre_cell} -> {c.post_cell}: gap-junction count {c.number} is not a count")
+            w.writerow([c.pre_cell, c.post_cell, number(n), "electrical"])
     with open(os.path.join(args.out, f"{args.name}_neuromuscular.csv"), "w", newline="") as f:
         f.write(header)
         w = csv.writer(f, lineterminator="\n")

@@ -82,7 +82,8 @@ struct OptimizerOptions {
   // enomad, the reference code's knobs (README, "ENOMAD as in the paper"):
   // Gaussian mutation std of children and of the first generation's spread
   // (-1: sigma0; 0: none: the first generation is copies of the initial
-  // mean); genes per child redrawn uniformly in [0, 1]; the initial MADS
+  // mean); genes per child redrawn uniformly in [0, 1] (independent draws:
+  // a gene drawn twice is redrawn once more); the initial MADS
   // poll size (0: the variant's); parents drawn uniformly or in proportion
   // to fitness (then a gene comes from the first parent with probability
   // (f1 / (f1 + f2))^1.2); MADS subsets of random genes or of the genes that

@@ -379,7 +379,7 @@ const std::vector<Entry>& Schema() {
     s.push_back(Float("optimizer.enomad_penalty", FIELD(optimizer.enomad_penalty), 0, 1e6, false,
                       "enomad: fitness minus penalty * (genes changed from the initial mean)^enomad_penalty_power "
                       "(the reference's sparse variant: 0.1)."));
-    s.push_back(Float("optimizer.enomad_penalty_power", FIELD(optimizer.enomad_penalty_power), 0, 100, false,
+    s.push_back(Float("optimizer.enomad_penalty_power", FIELD(optimizer.enomad_penalty_power), 0, 10, false,
                       "enomad: exponent of the change-count penalty."));
     // Budget.
     s.push_back(Int("budget.env_steps", FIELD(budget.env_steps), 0, kNoMax,

@@ -295,6 +295,11 @@ NetworkInstance Instantiate(const NetworkSpec& spec, const InstanceOptions& opti
       // An evolved weight around its row's value keeps that value as the base of its range.
       const double w = c.weight && (!p.weight.evolved() || p.weight.around_list) ? *c.weight * p.connector.weight_scale
                                                                                  : weights[k];
+      if (p.weight.around_list && !(std::isfinite(w + p.weight.low) && std::isfinite(w + p.weight.high) &&
+                                    std::isfinite(p.weight.high - p.weight.low)))
+        throw ConfigError(fmt::format("{}: weight: row {}'s range around its weight {} is not finite", what, k + 1, w));
+      if (!std::isfinite(w) && !p.weight.evolved())
+        throw ConfigError(fmt::format("{}: weight: row {} scaled by weight_scale is not finite", what, k + 1));
       if (p.kind == SynapseKind::kElectrical) {
         net.gaps.push_back({a, b, static_cast<int>(j), k, w, p.weight.evolved() ? 0 : -1});
         continue;

@@ -72,6 +72,7 @@ void CheckNeuronParameters(const NetworkInstance& net, const ModelOptions& o) {
       {"tau_ref_ms", 0.0, false, "a refractory period cannot be negative"},
       {"graded_halfwidth_mV", 0.0, true, "the graded signal needs a positive width"},
       {"noise_pA", 0.0, false, "a noise amplitude cannot be negative"},
+      {"threshold", 0.0, false, "a negative threshold fires every neuron at every step"},
   };
   for (size_t pi = 0; pi < net.populations.size(); ++pi) {
     const InstancePopulation& pop = net.populations[pi];

@@ -218,6 +218,7 @@ PopulationSpec ParsePopulation(const toml::table& t, const std::string& key,
       ReadNeuronTable(read_file(path), path, p);
     } else {
       p.params.emplace_back(name, ParseValue(node, sub));
+      if (p.params.back().second.around_list) Fail(sub + ".around", "only weights evolve around a list's values");
     }
   }
   if (p.name.empty()) Fail(key + ".name", "every population needs a name");
@@ -256,7 +257,8 @@ ProjectionSpec ParseProjection(const toml::table& t, const std::string& key) {
       file = true;
     } else if (name == "weight_scale") {
       p.connector.weight_scale = Number(node, sub);
-      if (!(p.connector.weight_scale > 0)) Fail(sub, fmt::format("{} must be positive", p.connector.weight_scale));
+      if (!(p.connector.weight_scale > 0) || p.connector.weight_scale > 1e6)
+        Fail(sub, fmt::format("{} is outside (0, 1e6]", p.connector.weight_scale));
       scale = true;
     } else if (name == "allow_self") {
       const auto* b = node.as_boolean();
@@ -269,6 +271,7 @@ ProjectionSpec ParseProjection(const toml::table& t, const std::string& key) {
       p.weight = ParseValue(node, sub);
     } else if (name == "delay") {
       p.delay = ParseValue(node, sub);
+      if (p.delay.around_list) Fail(sub + ".around", "only weights evolve around a list's values");
     } else if (name == "receptor") {
       p.receptor = String(node, sub);
       if (p.receptor.size() > kMaxName) Fail(sub, fmt::format("longer than {} characters", kMaxName));

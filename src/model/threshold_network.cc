@@ -33,6 +33,13 @@ struct Edge {
   double weight;
 };
 
+// A double as float without undefined behaviour beyond float's range.
+float SaturatingFloat(double x) {
+  if (x > std::numeric_limits<float>::max()) return std::numeric_limits<float>::infinity();
+  if (x < -std::numeric_limits<float>::max()) return -std::numeric_limits<float>::infinity();
+  return static_cast<float>(x);
+}
+
 // A decoded genome and how its outputs become actions.
 struct ThresholdController : Controller {
   ThresholdController(ThresholdNetwork n, const Space& a) : net(std::move(n)), action_space(a) {}
@@ -48,7 +55,7 @@ class ThresholdPolicy : public Policy {
   void Reset(uint64_t) override { state_.Reset(); }
   void Act(std::span<const double> observation, std::span<double> action) override {
     state_.Step(observation, y_);
-    for (size_t k = 0; k < y_.size(); ++k) outputs_[k] = static_cast<float>(y_[k]);
+    for (size_t k = 0; k < y_.size(); ++k) outputs_[k] = SaturatingFloat(y_[k]);
     if (c_->action_space.discrete()) {
       action[0] = static_cast<double>(std::max_element(y_.begin(), y_.end()) - y_.begin());
       return;
@@ -100,6 +107,10 @@ void ThresholdState::SetValues(std::span<const double> values) {
 
 void ThresholdState::Step(std::span<const double> observation, std::span<double> y) {
   const ThresholdNetwork& n = net_;
+  if (observation.size() < static_cast<size_t>(n.inputs) || y.size() < static_cast<size_t>(n.outputs))
+    throw std::invalid_argument(fmt::format("ThresholdState::Step: {} observations and {} outputs for {} inputs and "
+                                            "{} outputs",
+                                            observation.size(), y.size(), n.inputs, n.outputs));
   // 1. Who fires, from the values the step starts with.
   firing_.clear();
   for (int i = n.inputs; i < n.output_begin; ++i)
@@ -140,11 +151,17 @@ ThresholdModel::ThresholdModel(const ModelOptions& options, const Space& observa
                                   options.encoding.input_encoding));
   if (options.readout.source != "neurons")
     throw ConfigError("model.readout: a threshold network's actions are its output population's sums; allowed: neurons");
+  if (action.discrete() && options.readout.binary_readout != "argmax")
+    throw ConfigError("model.binary_readout: a threshold network acts by the largest of its outputs; allowed: argmax");
   if (!action.discrete() && options.readout.continuous_readout != "single")
     throw ConfigError("model.continuous_readout: a threshold network gives one raw output per action dimension; "
                       "allowed: single");
   network_ = InstantiateForTask(options, observation, action);
   layout_ = InstanceLayout(network_, &gene_low_, &gene_high_);
+  for (const InstanceFamily& f : network_.families)
+    if (f.name == "delays" && f.size() > 0)
+      throw ConfigError("network.projections: delays are evolved, and a threshold network has none (one hop per "
+                        "step); allowed: a constant delay");
   const NeuronParameter* threshold = network_.Parameter("threshold");
   for (const NeuronParameter& p : network_.parameters)
     for (size_t i = 0; i < p.gene.size(); ++i)
@@ -218,7 +235,7 @@ ThresholdNetwork ThresholdModel::Decode(std::span<const double> genome) const {
   // Within a neuron's row: the order of the instance (synapses by target), then gap junctions.
   Group(std::move(out), 0, t.neurons, n.out_begin, n.out_target, n.out_weight);
   Group(std::move(stim), 0, n.inputs, n.stim_begin, n.stim_target, n.stim_weight);
-  // Outputs read their sources in the order the description lists them.
+  // Outputs read their sources in the instance's synapse order (by presynaptic neuron).
   for (Edge& e : read) std::swap(e.from, e.to);
   Group(std::move(read), n.output_begin, n.outputs, n.read_begin, n.read_source, n.read_weight);
   return n;

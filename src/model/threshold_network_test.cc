@@ -143,6 +143,17 @@ TEST(ThresholdNetwork, RefusesWhatItCannotRun) {
   h.options.network.projections.back().connector.kind = ConnectorSpec::Kind::kAllToAll;
   h.options.network.projections.back().name = "out->h";
   EXPECT_NE(ErrorOf(h).find("leaves output neuron o0"), std::string::npos) << ErrorOf(h);
+  Fixture d;  // two discrete actions read by one output's threshold: not this model's readout
+  d.options.readout.binary_readout = "threshold";
+  try {
+    MakeModel(d.options, Space::Box({0.0}, {1.0}), Space::Discrete(2));
+    ADD_FAILURE() << "binary_readout = threshold accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("model.binary_readout"), std::string::npos) << e.what();
+  }
+  Fixture t;  // a negative threshold would fire every neuron every step
+  t.options.network.populations[1].params = {{"threshold", ValueSpec::Constant(-1)}};
+  EXPECT_NE(ErrorOf(t).find("threshold: -1"), std::string::npos) << ErrorOf(t);
   Fixture k;  // an evolved range around listed values needs a list
   k.options.network.projections.push_back(k.options.network.projections[0]);
   k.options.network.projections.back().connector.kind = ConnectorSpec::Kind::kAllToAll;

@@ -236,7 +236,7 @@ void Enomad::Breed() {
   double total = 0.0;
   for (int r = 0; r < top; ++r) cumulative[static_cast<size_t>(r)] = total += std::max(0.0, ranked_fitness_[static_cast<size_t>(r)]);
   const auto draw = [&](RandomStream& rng) -> Eigen::Index {
-    if (!fitness_parents_ || !(total > 0.0)) return static_cast<Eigen::Index>(rng.Below(static_cast<uint64_t>(top)));
+    if (!fitness_parents_ || !(total > 0.0) || !std::isfinite(total)) return static_cast<Eigen::Index>(rng.Below(static_cast<uint64_t>(top)));
     const double u = rng.Uniform() * total;
     const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), u);
     return std::min<Eigen::Index>(it - cumulative.begin(), top - 1);
@@ -343,7 +343,7 @@ void Enomad::LoadState(const nlohmann::json& state) {
     std::vector<int> sources;
     for (size_t j = 0; j < frames.size(); ++j) {
       MadsFrame& f = frames[j];
-      if (f.source < 0) f.source = static_cast<int>(j);
+      if (f.source < 0) f.source = static_cast<int>(j);  // (a version 1 state: frame j refined individual j)
       const int m = static_cast<int>(f.coords.size());
       if (changed_subsets ? (m < 1 || m > subset_) : m != subset_)
         throw ConfigError("enomad state: frame subset size");

@@ -86,6 +86,46 @@ TEST(Enomad, ChangedSubsetsPollExactlyTheChangedGenes) {
   EXPECT_EQ(e.population(), 4);
 }
 
+TEST(Enomad, ChangedSubsetFramesOfDifferentSizesSurviveSaveAndLoad) {
+  OptimizerOptions o = Reference(5);
+  o.enomad_refine = 5;
+  o.enomad_subset = 3;
+  o.enomad_subset_mode = "changed";
+  o.enomad_penalty = 0.01;
+  o.mads_poll0 = 0.05;
+  Enomad e(o, 6, 3, kMean);
+  std::vector<double> a = kMean, b = kMean;
+  a[1] = 0.6;                       // one changed gene
+  b[0] = b[3] = b[4] = 0.4;         // three
+  e.ReplaceCandidate(1, a);
+  e.ReplaceCandidate(3, b);
+  // Ranked: 3 (b), 1 (a), then the unchanged: frames for ranks 0 and 1, of 3 and 1 genes.
+  e.Tell(std::vector<double>{1.0, 2.0, 0.5, 3.0, 0.0});
+  ASSERT_TRUE(e.refining());
+  ASSERT_EQ(e.frames().size(), 2u);
+  EXPECT_EQ(e.population(), 2 * 3 + 2 * 1);
+  const nlohmann::json mid = e.SaveState();
+  Enomad f(o, 6, 3, kMean);
+  f.LoadState(mid);
+  EXPECT_EQ(f.SaveState(), mid);
+  for (int round = 0; round < 4; ++round) {  // 3 polls, then breeding and the next generation
+    const auto ask_e = e.Ask(), ask_f = f.Ask();
+    ASSERT_EQ(ask_e, ask_f) << round;
+    std::vector<double> fitness;
+    for (size_t k = 0; k < ask_e.size(); ++k) fitness.push_back(1.0 + 0.1 * static_cast<double>(k % 3));
+    e.Tell(fitness);
+    f.Tell(fitness);
+  }
+  EXPECT_EQ(f.SaveState(), e.SaveState());
+  // Frame sources out of order, or negative, are refused.
+  nlohmann::json bad = mid;
+  bad["frames"][1]["source"] = bad["frames"][0]["source"];
+  EXPECT_THROW(f.LoadState(bad), std::exception);
+  nlohmann::json negative = mid;
+  negative["frames"][0]["source"] = -3;
+  EXPECT_THROW(f.LoadState(negative), std::exception);
+}
+
 TEST(Enomad, FitnessProportionalParentsFavourTheFit) {
   OptimizerOptions o = Reference(6);
   o.parents = 3;

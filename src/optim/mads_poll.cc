@@ -106,6 +106,7 @@ MadsFrame MadsFrame::Load(const nlohmann::json& j, int dimension) {
   }
   // (Older states have none: frame j refined individual j.)
   f.source = j.contains("source") ? state_json::Integer<int>(j, "source", "mads frame state") : -1;
+  if (j.contains("source") && f.source < 0) throw ConfigError("mads frame state: 'source' is negative");
   namespace inv = state_invariants;
   inv::Finite(f.x, "mads frame", "x");
   inv::StepSize(f.poll_size, "mads frame", "poll_size");

@@ -54,6 +54,10 @@ TEST(OptimizerConfig, BadValuesNameTheKey) {
       {{"optimizer.kind=mads", "optimizer.mads_poll=lazy"}, "optimizer.mads_poll"},
       {{"optimizer.kind=enomad", "optimizer.enomad_variant=medium"}, "optimizer.enomad_variant"},
       {{"optimizer.kind=enomad", "optimizer.enomad_refine=11"}, "optimizer.enomad_refine"},
+      {{"optimizer.kind=enomad", "optimizer.enomad_subset_mode=changed"}, "optimizer.enomad_subset_mode"},
+      {{"optimizer.kind=enomad", "optimizer.enomad_penalty_power=11"}, "optimizer.enomad_penalty_power"},
+      {{"optimizer.kind=enomad", "optimizer.enomad_parents=roulette"}, "optimizer.enomad_parents"},
+      {{"optimizer.kind=enomad", "optimizer.enomad_mutation=-0.5"}, "optimizer.enomad_mutation"},
       {{"optimizer.mads_iterations=-1"}, "optimizer.mads_iterations"},
       {{"optimizer.pgpe_sigma_lr=-1"}, "optimizer.pgpe_sigma_lr"},
   };

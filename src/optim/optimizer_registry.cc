@@ -167,8 +167,11 @@ void ValidateOptimizerOptions(const OptimizerOptions& o) {
     if (o.enomad_reset_genes < 0) Fail("optimizer.enomad_reset_genes", "must be >= 0");
     if (!(o.mads_poll0 >= 0.0) || !std::isfinite(o.mads_poll0)) Fail("optimizer.mads_poll0", "must be finite and >= 0");
     if (!(o.enomad_penalty >= 0.0) || !std::isfinite(o.enomad_penalty)) Fail("optimizer.enomad_penalty", "must be finite and >= 0");
-    if (!(o.enomad_penalty_power >= 0.0) || !std::isfinite(o.enomad_penalty_power))
-      Fail("optimizer.enomad_penalty_power", "must be finite and >= 0");
+    if (!(o.enomad_penalty_power >= 0.0) || !(o.enomad_penalty_power <= 10.0))
+      Fail("optimizer.enomad_penalty_power", "must be in [0, 10] (a count to a larger power overflows)");
+    if (o.enomad_subset_mode == "changed" && o.enomad_mutation != 0.0)
+      Fail("optimizer.enomad_subset_mode", "\"changed\" refines individuals that changed a few genes, and Gaussian "
+                                           "mutation changes them all; allowed with it: enomad_mutation = 0");
   }
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <limits>
 #include <numbers>
 
 #include "neurevo/error.h"
@@ -13,6 +14,13 @@ namespace {
 
 constexpr double kPi = std::numbers::pi;
 constexpr double kEatRadius = 20, kSenseRadius = 150, kTouchDistance = 100;
+
+// float32 rounding (ActionAsApplied) without undefined behaviour beyond float's range.
+double AsFloat(double x) {
+  if (x > std::numeric_limits<float>::max()) return std::numeric_limits<double>::infinity();
+  if (x < -std::numeric_limits<float>::max()) return -std::numeric_limits<double>::infinity();
+  return static_cast<float>(x);
+}
 
 // Python's float %: the remainder with the divisor's sign.
 double PyMod(double x, double m) {
@@ -95,12 +103,19 @@ void WormForaging::Reset(uint64_t /*seed*/, std::span<double> observation) {
 
 StepResult WormForaging::Step(std::span<const double> action, std::span<double> observation) {
   // float32, as every continuous task here takes its action (ActionAsApplied).
-  const double left = static_cast<float>(action[0]), right = static_cast<float>(action[1]);
+  const double left = AsFloat(action[0]), right = AsFloat(action[1]);
+  StepResult r;
+  if (!std::isfinite(right - left)) {  // no heading to turn to: the step is not physics (the episode fails)
+    r.simulation_warning = true;
+    r.AddInfo(0);
+    r.truncated = CountStep();
+    WriteObservation(observation);
+    return r;
+  }
   const double speed = std::min(std::max(std::abs(left) + std::abs(right), 75.0), 150.0) / 7;
   heading_ = PyMod(heading_ + (right - left) / 10.0 + kPi, 2 * kPi) - kPi;
   x_ = std::clamp(x_ + speed * std::cos(heading_), 0.0, kWidth);
   y_ = std::clamp(y_ + speed * std::sin(heading_), 0.0, kHeight);
-  StepResult r;
   bool sees = false;
   int eaten = 0;
   for (size_t k = 0; k < all_food_.size(); ++k) {

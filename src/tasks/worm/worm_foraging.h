@@ -7,7 +7,8 @@
 // is two wheel drives (L, R) — in the reference the summed potentials of the
 // left and right body-wall muscles, unbounded; the box [-150, 150] is only
 // the range other models' outputs are mapped onto (|L| + |R| >= 150 is
-// already full speed); nothing is clipped. Each step:
+// already full speed); nothing is clipped (drives whose difference is not
+// finite make the step a simulation warning: the episode fails). Each step:
 //   heading <- wrap(heading + (R - L) / 10)     radians, into [-pi, pi)
 //   speed    = clip(|L| + |R|, 75, 150) / 7     (10.7 .. 21.4 per step)
 //   position <- clamp(position + speed (cos, sin)(heading), arena)
