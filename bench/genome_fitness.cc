@@ -9,11 +9,10 @@
 // The first line printed is the genome size. Each genome plays N episodes
 // (default 1; seeds 1..N) and its fitness is their mean return, or -1e300
 // (the trainer's failed fitness) if an episode fails as the trainer's would
-// (a non-finite action or state, a simulation warning). Configs with
+// (its episode loop: a non-finite observation, action, reward or state, a
+// simulation warning). Configs with
 // observation normalisation are refused: its running statistics belong to a
 // training run, not to a single genome.
-#include <algorithm>
-#include <cmath>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -23,6 +22,9 @@
 #include "neurevo/error.h"
 #include "neurevo/model.h"
 #include "neurevo/task.h"
+#include "train/episode.h"
+#include "train/evaluator.h"
+#include "train/obs_normalizer.h"
 
 int main(int argc, char** argv) {
   try {
@@ -53,7 +55,8 @@ int main(int argc, char** argv) {
     const auto model = neurevo::MakeModel(config.model, task->observation_space(), task->action_space());
     const int n = model->layout().size();
     std::cout << n << std::endl;
-    std::vector<double> genome, obs(task->observation_space().vector_size()), action(task->action_space().vector_size());
+    const neurevo::ObsNormalizer normalizer(task->observation_space().vector_size(), /*enabled=*/false, config.obs_clip);
+    std::vector<double> genome;
     for (std::string line; std::getline(std::cin, line);) {
       genome.clear();
       std::istringstream in(line);
@@ -69,24 +72,16 @@ int main(int argc, char** argv) {
         return 1;
       }
       const auto controller = model->DecodeController(genome);
+      // The trainer's episode loop (train/episode.h), so a genome fails here exactly where it fails there.
       double total = 0.0;
       bool failed = false;
       for (int e = 0; e < episodes && !failed; ++e) {
         const auto policy = controller->NewPolicy();
-        policy->Reset(static_cast<uint64_t>(e + 1));
-        task->Reset(static_cast<uint64_t>(e + 1), obs);
-        for (bool done = false; !done && !failed;) {
-          policy->Act(obs, action);
-          failed = !policy->healthy() || !std::all_of(action.begin(), action.end(), [](double a) { return std::isfinite(a); });
-          if (failed) break;
-          const neurevo::StepResult r = task->Step(action, obs);
-          failed = r.simulation_warning || !std::isfinite(r.reward);
-          total += r.reward;
-          done = r.terminated || r.truncated;
-        }
+        const neurevo::EpisodeResult r = neurevo::RunEpisode(*policy, *task, normalizer, e + 1, e + 1);
+        failed = r.failed;
+        total += r.total_reward;
       }
-      // A failed episode gives the genome the trainer's failed fitness (src/train/evaluator.h).
-      std::cout << (failed ? -1e300 : total / episodes) << std::endl;
+      std::cout << (failed ? neurevo::kFailedFitness : total / episodes) << std::endl;
     }
     return 0;
   } catch (const std::exception& e) {

@@ -1,5 +1,6 @@
 // Overflow-safe arithmetic for counters and budgets: a result that does not
-// fit saturates at the type's limit instead of wrapping to a negative count.
+// fit saturates at the type's limit instead of wrapping to a negative count;
+// and a conversion to float that saturates the same way.
 #pragma once
 
 #include <limits>
@@ -23,6 +24,14 @@ inline long long SaturatingMul(long long a, long long b) {
   if (__builtin_mul_overflow(a, b, &r))
     return (a < 0) == (b < 0) ? std::numeric_limits<long long>::max() : std::numeric_limits<long long>::min();
   return r;
+}
+
+// A double as float, saturating at +-infinity beyond float's range (where a
+// plain conversion is undefined behaviour); NaN stays NaN.
+inline float SaturatingFloat(double x) {
+  if (x > std::numeric_limits<float>::max()) return std::numeric_limits<float>::infinity();
+  if (x < -std::numeric_limits<float>::max()) return -std::numeric_limits<float>::infinity();
+  return static_cast<float>(x);
 }
 
 }  // namespace neurevo

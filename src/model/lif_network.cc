@@ -43,7 +43,7 @@ LifDecoder::LifDecoder(const ModelOptions& options, NetworkInstance network, int
     if (p.role == Role::kOutput) outputs_ += p.size;
   }
   hidden_ = network_.neurons - inputs_ - outputs_;
-  layout_ = InstanceLayout(network_, &gene_low_, &gene_high_);
+  layout_ = InstanceLayout(network_, &genes_);
   if (readout_outputs_ > 0) {
     // Weights in +-2/sqrt(neurons read): a uniform draw gives an output of
     // std ~0.8 from half-active neurons, inside the clip.
@@ -75,7 +75,7 @@ LifDecoder::LifDecoder(const ModelOptions& options, NetworkInstance network, int
 
 double LifDecoder::Gene(std::span<const double> genome, int gene) const {
   // GenomeLayout::Map's arithmetic, with the gene's own range.
-  return gene_low_[gene] + (gene_high_[gene] - gene_low_[gene]) * GenomeLayout::Fold(genome[gene]);
+  return genes_.Value(genome, gene);
 }
 
 double LifDecoder::NeuronValue(std::span<const double> genome, const NeuronParameter* p, int neuron) const {
@@ -129,8 +129,8 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
     d_min = std::numeric_limits<int>::max();
     d_max = 1;
     for (const InstanceSynapse& s : t.synapses) {
-      const int low = s.delay_gene >= 0 ? static_cast<int>(gene_low_[s.delay_gene]) : s.delay_substeps;
-      const int high = s.delay_gene >= 0 ? static_cast<int>(gene_high_[s.delay_gene]) : s.delay_substeps;
+      const int low = s.delay_gene >= 0 ? static_cast<int>(genes_.low[s.delay_gene]) : s.delay_substeps;
+      const int high = s.delay_gene >= 0 ? static_cast<int>(genes_.high[s.delay_gene]) : s.delay_substeps;
       d_min = std::min(d_min, low);
       d_max = std::max(d_max, high);
     }
@@ -263,15 +263,14 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
     int d = syn.delay_substeps;
     if (syn.delay_gene >= 0)
       d = std::clamp(static_cast<int>(std::lround(Gene(genome, syn.delay_gene))),
-                     static_cast<int>(gene_low_[syn.delay_gene]), static_cast<int>(gene_high_[syn.delay_gene]));
+                     static_cast<int>(genes_.low[syn.delay_gene]), static_cast<int>(genes_.high[syn.delay_gene]));
     net.delay[s] = d;
     net.offset[s] = syn.pre * net.stride - d;
     const double scale = syn.pre < net.inputs ? input_scale : 1.0;
     // The snn preset scales every synapse by the spike-train unit, its graded
     // output neurons' too (as it always has).
     const bool spike_pre = spike_units_everywhere_ ? net.spiking : net.spiking_per_neuron[syn.pre] != 0;
-    // A range around a listed weight may reach below 0: the magnitude stops at 0 (Dale's law).
-    const double magnitude = syn.weight_gene >= 0 ? std::max(0.0, Gene(genome, syn.weight_gene)) : syn.weight;
+    const double magnitude = syn.weight_gene >= 0 ? genes_.Magnitude(genome, syn.weight_gene) : syn.weight;
     if (syn.receptor >= kReceptors) {  // its own time constant: its own unit
       const double unit = extra_unit[syn.receptor - kReceptors];
       net.weight[s] = static_cast<float>(magnitude * (spike_pre ? unit / ref_rate_per_substep : unit) * scale);
@@ -302,7 +301,7 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   for (const GapJunction& g : t.gaps) {
     net.gap_a.push_back(g.a);
     net.gap_b.push_back(g.b);
-    net.gap_g.push_back(static_cast<float>(g.weight_gene >= 0 ? std::max(0.0, Gene(genome, g.weight_gene)) : g.weight));
+    net.gap_g.push_back(static_cast<float>(g.weight_gene >= 0 ? genes_.Magnitude(genome, g.weight_gene) : g.weight));
   }
   net.pass = SynapsePass(sums, net.weight, net.offset, /*zero_offset=*/n * net.stride - 1, net.padded);
   std::vector<int> pre(n_syn);

@@ -151,7 +151,7 @@ class LifDecoder {
   ModelOptions options_;
   NetworkInstance network_;
   GenomeLayout layout_;
-  std::vector<double> gene_low_, gene_high_;  // per instance gene
+  GeneRanges genes_;  // per instance gene
   int inputs_ = 0, hidden_ = 0, outputs_ = 0;  // neurons by role
   int readout_outputs_ = 0, readout_ = -1, readout_bias_ = -1;
   int observations_ = 0, input_weights_ = -1;

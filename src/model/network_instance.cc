@@ -402,7 +402,7 @@ NetworkInstance Instantiate(const NetworkSpec& spec, const InstanceOptions& opti
   return net;
 }
 
-GenomeLayout InstanceLayout(const NetworkInstance& net, std::vector<double>* low, std::vector<double>* high) {
+GenomeLayout InstanceLayout(const NetworkInstance& net, GeneRanges* ranges) {
   GenomeLayout layout;
   for (const InstanceFamily& f : net.families) {
     const bool uniform = std::all_of(f.low.begin(), f.low.end(), [&](double x) { return x == f.low[0]; }) &&
@@ -419,8 +419,8 @@ GenomeLayout InstanceLayout(const NetworkInstance& net, std::vector<double>* low
       g.highs = f.high;
     }
     layout.Add(std::move(g));
-    low->insert(low->end(), f.low.begin(), f.low.end());
-    high->insert(high->end(), f.high.begin(), f.high.end());
+    ranges->low.insert(ranges->low.end(), f.low.begin(), f.low.end());
+    ranges->high.insert(ranges->high.end(), f.high.begin(), f.high.end());
   }
   return layout;
 }

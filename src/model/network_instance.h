@@ -14,9 +14,11 @@
 // Thread safety: a value; built once, then read-only.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -116,9 +118,21 @@ struct InstanceOptions {
 // Throws ConfigError naming the population, projection or file:line.
 NetworkInstance Instantiate(const NetworkSpec& spec, const InstanceOptions& options);
 
-// The genome layout of the instance's gene families (in their order); each
-// gene's range is appended to `low` and `high`.
-GenomeLayout InstanceLayout(const NetworkInstance& net, std::vector<double>* low, std::vector<double>* high);
+// Every instance gene's physical range, as decoders (LIF, threshold) read genes.
+struct GeneRanges {
+  std::vector<double> low, high;
+  // GenomeLayout::Map's arithmetic, with gene g's own range.
+  double Value(std::span<const double> genome, int g) const {
+    return low[g] + (high[g] - low[g]) * GenomeLayout::Fold(genome[g]);
+  }
+  // A synapse's weight magnitude: a range around a listed weight may reach
+  // below 0, and the magnitude stops at 0 (Dale's law keeps the sign).
+  double Magnitude(std::span<const double> genome, int g) const { return std::max(0.0, Value(genome, g)); }
+};
+
+// The genome layout of the instance's gene families (in their order), and
+// each gene's range.
+GenomeLayout InstanceLayout(const NetworkInstance& net, GeneRanges* ranges);
 
 // The unit of a projection's weights: "nS" (a conductance) into lif_cond
 // neurons and for gap junctions; "pA" (a current) into lif_curr neurons;

@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "core/checked_math.h"
 #include "model/network_model.h"
 #include "neurevo/error.h"
 
@@ -32,13 +33,6 @@ struct Edge {
   int from, to;
   double weight;
 };
-
-// A double as float without undefined behaviour beyond float's range.
-float SaturatingFloat(double x) {
-  if (x > std::numeric_limits<float>::max()) return std::numeric_limits<float>::infinity();
-  if (x < -std::numeric_limits<float>::max()) return -std::numeric_limits<float>::infinity();
-  return static_cast<float>(x);
-}
 
 // A decoded genome and how its outputs become actions.
 struct ThresholdController : Controller {
@@ -157,7 +151,7 @@ ThresholdModel::ThresholdModel(const ModelOptions& options, const Space& observa
     throw ConfigError("model.continuous_readout: a threshold network gives one raw output per action dimension; "
                       "allowed: single");
   network_ = InstantiateForTask(options, observation, action);
-  layout_ = InstanceLayout(network_, &gene_low_, &gene_high_);
+  layout_ = InstanceLayout(network_, &genes_);
   for (const InstanceFamily& f : network_.families)
     if (f.name == "delays" && f.size() > 0)
       throw ConfigError("network.projections: delays are evolved, and a threshold network has none (one hop per "
@@ -169,16 +163,15 @@ ThresholdModel::ThresholdModel(const ModelOptions& options, const Space& observa
         throw ConfigError(fmt::format("network.populations: {} is evolved, and threshold neurons have no such "
                                       "parameter; allowed: threshold",
                                       p.name));
+  for (const InstancePopulation& p : network_.populations) {
+    if (p.role == Role::kInput) inputs_ += p.size;
+    if (p.role == Role::kOutput) outputs_ += p.size;
+  }
   // Roles of the synapses: inputs stimulate hidden neurons, hidden neurons
   // drive hidden neurons, outputs read hidden neurons.
-  int inputs = 0, outputs = 0;
-  for (const InstancePopulation& p : network_.populations) {
-    if (p.role == Role::kInput) inputs += p.size;
-    if (p.role == Role::kOutput) outputs += p.size;
-  }
-  const int output_begin = network_.neurons - outputs;
+  const int output_begin = network_.neurons - outputs_;
   const auto role = [&](int neuron) {
-    return neuron < inputs ? Role::kInput : neuron >= output_begin ? Role::kOutput : Role::kHidden;
+    return neuron < inputs_ ? Role::kInput : neuron >= output_begin ? Role::kOutput : Role::kHidden;
   };
   const auto check = [&](int pre, int post, const std::string& what) {
     const Role a = role(pre), b = role(post);
@@ -206,32 +199,27 @@ ThresholdNetwork ThresholdModel::Decode(std::span<const double> genome) const {
   const NetworkInstance& t = network_;
   ThresholdNetwork n;
   n.neurons = t.neurons;
-  for (const InstancePopulation& p : t.populations) {
-    if (p.role == Role::kInput) n.inputs += p.size;
-    if (p.role == Role::kOutput) n.outputs += p.size;
-  }
+  n.inputs = inputs_;
+  n.outputs = outputs_;
   n.output_begin = t.neurons - n.outputs;
-  const auto gene = [&](int g) {
-    return gene_low_[g] + (gene_high_[g] - gene_low_[g]) * GenomeLayout::Fold(genome[g]);
-  };
   // Thresholds (inputs and outputs never fire).
   n.threshold.assign(t.neurons, std::numeric_limits<double>::infinity());
   if (const NeuronParameter* p = t.Parameter("threshold"))
-    for (int i = n.inputs; i < n.output_begin; ++i) n.threshold[i] = p->gene[i] >= 0 ? gene(p->gene[i]) : p->value[i];
+    for (int i = n.inputs; i < n.output_begin; ++i)
+      n.threshold[i] = p->gene[i] >= 0 ? genes_.Value(genome, p->gene[i]) : p->value[i];
   std::vector<Edge> out, stim, read;
   const auto add = [&](int pre, int post, double w) {
     (pre < n.inputs ? stim : post >= n.output_begin ? read : out).push_back({pre, post, w});
   };
   for (const InstanceSynapse& s : t.synapses) {
-    // A range around a listed weight may reach below 0: the magnitude stops at 0 (Dale's law).
-    const double magnitude = s.weight_gene >= 0 ? std::max(0.0, gene(s.weight_gene)) : s.weight;
+    const double magnitude = s.weight_gene >= 0 ? genes_.Magnitude(genome, s.weight_gene) : s.weight;
     const bool excitatory = s.receptor == kAmpa ? true
                             : s.receptor == kGaba ? false
                                                   : t.receptors[s.receptor - kReceptors].excitatory;
     add(s.pre, s.post, excitatory ? magnitude : -magnitude);
   }
   for (const GapJunction& g : t.gaps)
-    add(g.a, g.b, g.weight_gene >= 0 ? std::max(0.0, gene(g.weight_gene)) : g.weight);
+    add(g.a, g.b, g.weight_gene >= 0 ? genes_.Magnitude(genome, g.weight_gene) : g.weight);
   // Within a neuron's row: the order of the instance (synapses by target), then gap junctions.
   Group(std::move(out), 0, t.neurons, n.out_begin, n.out_target, n.out_weight);
   Group(std::move(stim), 0, n.inputs, n.stim_begin, n.stim_target, n.stim_weight);

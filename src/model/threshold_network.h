@@ -90,7 +90,8 @@ class ThresholdModel : public Model {
   NetworkInstance network_;
   GenomeLayout layout_;
   Space action_;
-  std::vector<double> gene_low_, gene_high_;
+  GeneRanges genes_;
+  int inputs_ = 0, outputs_ = 0;  // neurons by role: inputs first, outputs last
 };
 
 }  // namespace neurevo

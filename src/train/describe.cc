@@ -92,6 +92,7 @@ void DescribeNetwork(const NetworkSpec& spec, const NetworkInstance& net, json& 
   for (size_t j = 0; j < spec.projections.size(); ++j) {
     const ProjectionSpec& p = spec.projections[j];
     const bool gap = p.kind == SynapseKind::kElectrical;
+    const std::string unit = WeightUnit(spec, p);
     json c = {{"kind", ConnectorName(p.connector.kind)}};
     if (p.connector.kind == ConnectorSpec::Kind::kFixedProbability) c["probability"] = p.connector.probability;
     if (p.connector.kind == ConnectorSpec::Kind::kFixedInDegree) c["in_degree"] = p.connector.in_degree;
@@ -103,7 +104,7 @@ void DescribeNetwork(const NetworkSpec& spec, const NetworkInstance& net, json& 
                            {"synapse", gap ? "electrical" : "chemical"},
                            {"receptor", gap ? "" : p.receptor.empty() ? "AMPA or GABA (Dale)" : p.receptor},
                            {"synapses", gap ? electrical[j] : chemical[j]},
-                           {"weight", FromList(p, p.weight, WeightUnit(spec, p) == "1" ? "" : WeightUnit(spec, p), true)},
+                           {"weight", FromList(p, p.weight, unit == "1" ? "" : unit, true)},  // (a count is unitless)
                            {"delay", gap ? "none (instantaneous)"
                                      : threshold ? "none (one hop per step)"
                                                  : FromList(p, p.delay, "ms")}});

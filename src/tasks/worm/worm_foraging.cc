@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
-#include <limits>
 #include <numbers>
 
+#include "core/checked_math.h"
 #include "neurevo/error.h"
 
 namespace neurevo {
@@ -14,13 +14,6 @@ namespace {
 
 constexpr double kPi = std::numbers::pi;
 constexpr double kEatRadius = 20, kSenseRadius = 150, kTouchDistance = 100;
-
-// float32 rounding (ActionAsApplied) without undefined behaviour beyond float's range.
-double AsFloat(double x) {
-  if (x > std::numeric_limits<float>::max()) return std::numeric_limits<double>::infinity();
-  if (x < -std::numeric_limits<float>::max()) return -std::numeric_limits<double>::infinity();
-  return static_cast<float>(x);
-}
 
 // Python's float %: the remainder with the divisor's sign.
 double PyMod(double x, double m) {
@@ -102,8 +95,8 @@ void WormForaging::Reset(uint64_t /*seed*/, std::span<double> observation) {
 }
 
 StepResult WormForaging::Step(std::span<const double> action, std::span<double> observation) {
-  // float32, as every continuous task here takes its action (ActionAsApplied).
-  const double left = AsFloat(action[0]), right = AsFloat(action[1]);
+  // float32, as every continuous task here takes its action (ActionAsApplied); beyond float's range, +-inf.
+  const double left = SaturatingFloat(action[0]), right = SaturatingFloat(action[1]);
   StepResult r;
   if (!std::isfinite(right - left)) {  // no heading to turn to: the step is not physics (the episode fails)
     r.simulation_warning = true;
