@@ -385,6 +385,10 @@ role = "output"
   const std::string big_range =
       ErrorOf(list + "\"big.csv\"\nweight = { evolve = [-1e308, 1e308], around = \"list\" }\n", {}, dir.string());
   EXPECT_NE(big_range.find("is not finite"), std::string::npos) << big_range;
+  const std::string collapsed =
+      ErrorOf(list + "\"big.csv\"\nweight = { evolve = [-4.0, 4.0], around = \"list\" }\n", {}, dir.string());
+  EXPECT_NE(collapsed.find("row 1's weight 1e+300 is too large for a range of 8 around it"), std::string::npos)
+      << collapsed;
 }
 
 // Receptors beyond AMPA and GABA: declared in [[network.receptors]], named

@@ -298,6 +298,11 @@ NetworkInstance Instantiate(const NetworkSpec& spec, const InstanceOptions& opti
       if (p.weight.around_list && !(std::isfinite(w + p.weight.low) && std::isfinite(w + p.weight.high) &&
                                     std::isfinite(p.weight.high - p.weight.low)))
         throw ConfigError(fmt::format("{}: weight: row {}'s range around its weight {} is not finite", what, k + 1, w));
+      // A weight so large that the range around it rounds away (a count of 1e18) is no count.
+      if (p.weight.around_list && p.weight.high > p.weight.low &&
+          !((w + p.weight.high) - (w + p.weight.low) > 0.5 * (p.weight.high - p.weight.low)))
+        throw ConfigError(fmt::format("{}: weight: row {}'s weight {} is too large for a range of {} around it", what,
+                                      k + 1, w, p.weight.high - p.weight.low));
       if (!std::isfinite(w) && !p.weight.evolved())
         throw ConfigError(fmt::format("{}: weight: row {} scaled by weight_scale is not finite", what, k + 1));
       if (p.kind == SynapseKind::kElectrical) {
