@@ -99,6 +99,9 @@ std::vector<Case> Cases() {
       {"mountaincar-rnn", {"task.name=\"MountainCarContinuous-v0\"", "model.kind=\"rnn\""}},
       {"hopper-snn-current", {"task.name=\"Hopper-v5\"", "model.kind=\"snn\"", "model.input_encoding=\"current\""}},
       {"ant-mlp", {"task.name=\"Ant-v5\"", "model.kind=\"mlp\""}},
+      {"enu", {"model.kind=\"enu\"", "model.enu_memory=8", "model.enu_channels=4"}},
+      {"pendulum-enu-stateless",
+       {"task.name=\"Pendulum-v1\"", "model.kind=\"enu\"", "model.enu_stateless=true", "model.enu_memory=8"}},
   };
   for (const auto& [name, overrides] : variants) cases.push_back({std::string("variant/") + name, "", overrides});
   return cases;

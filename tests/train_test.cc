@@ -53,6 +53,29 @@ TEST(Train, ThreadCountNeverChangesTheResult) {
   }
 }
 
+// The ENU T-maze: per-episode shuffles and output noise come from the
+// episode's noise key, the ES update from the optimizer's stream.
+TEST(Train, EnuTMazeIsTheSameWhateverTheThreadCount) {
+  RunConfig c = LoadConfigFile(std::string(NEUREVO_TEST_DATA_DIR) + "/../../configs/enu/tmaze.toml",
+                            {"budget.env_steps=0", "budget.generations=3", "optimizer.population=16",
+                             "train.episodes=3", "train.validation_episodes=4", "eval.episodes=5"});
+  c.threads = 1;
+  const auto one = Quiet(c);
+  c.threads = 2;
+  const auto two = Quiet(c);
+  EXPECT_EQ(Deterministic(one), Deterministic(two));
+  EXPECT_EQ(one["generations"], 3);
+  EXPECT_GT(one["env_steps"].get<long long>(), 16 * 3 * 3 * 40 / 2);
+  // describe shows the network the ENU topology builds.
+  const nlohmann::json d = DescribeRun(c);
+  EXPECT_EQ(d["enu"]["enu_synapses"], 48);
+  EXPECT_EQ(d["enu"]["motor_neurons"], 3);
+  EXPECT_NE(DescribeText(d).find("3 sensory neurons, a reward neuron (2 channels), 6 ENU neurons (3 motor), 48 ENU "
+                                 "synapses"),
+            std::string::npos)
+      << DescribeText(d);
+}
+
 TEST(Train, SeedsChangeTheResult) {
   RunConfig c = ParseConfig("", {"budget.generations=3", "eval.episodes=3"});
   const auto a = Quiet(c);
@@ -375,11 +398,12 @@ TEST(Train, CorruptGenomeFilesAreRefusedWithTheFileName) {
 
 TEST(Train, EveryModelAndOptimizerRunsOnEveryClassicTask) {
   for (const std::string task : {"CartPole-v1", "Pendulum-v1", "MountainCarContinuous-v0", "Acrobot-v1"})
-    for (const std::string model : {"bnn", "snn", "rnn", "mlp"})
+    for (const std::string model : {"bnn", "snn", "rnn", "mlp", "enu"})
       for (const std::string opt : {"cma_es", "openai_es"}) {
         const auto s = Quiet(ParseConfig("", {"task.name=" + task, "model.kind=" + model,
                                               "optimizer.kind=" + opt, "budget.generations=1",
                                               "eval.episodes=1", "model.mlp_hidden=[8]",
+                                              "model.enu_memory=4", "model.enu_channels=2",
                                               // small networks: this checks the plumbing, and runs under sanitizers
                                               "model.excitatory=4", "model.inhibitory=4"}));
         EXPECT_EQ(s["generations"], 1) << task << model << opt;

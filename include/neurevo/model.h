@@ -13,7 +13,8 @@
 // with spiking transmission), network (a LIF network described as populations
 // and projections, network_spec.h; bnn and snn are presets of it), rnn (tanh
 // recurrent baseline with as many hidden units as the LIF network), mlp (tanh
-// MLP baseline, hidden sizes configurable).
+// MLP baseline, hidden sizes configurable), enu (networks of evolvable neural
+// units, src/model/enu/).
 #pragma once
 
 #include <cstdint>
@@ -108,12 +109,30 @@ struct BaselineOptions {
   double baseline_weight_scale = 2.0;  // weights in +-scale/sqrt(fan_in)
 };
 
+// ENU networks (model.kind = "enu"; src/model/enu/enu_model.h has the
+// topology). Paper values where the paper gives one.
+struct EnuOptions {
+  std::string enu_topology = "network";  // network | unit
+  int enu_memory = 32;        // M: memory values per unit
+  int enu_channels = 16;      // C: output channels per unit
+  int enu_neurons = 6;        // ENU neurons, motor neurons included (network)
+  int enu_reward_inputs = 0;  // trailing observations that drive the reward neuron, one channel each
+  int enu_network_steps = 4;  // network steps per environment step
+  // Std of the uniform noise added to every output pre-activation, so that
+  // units with the same weights and input diverge. 0: none.
+  double enu_output_noise = 0.01;
+  double enu_weight_scale = 1.0;  // weights in +-scale/sqrt(fan_in)
+  bool enu_stateless = false;     // no unit memory: h and o start from 0 every step
+  bool enu_shuffle = true;        // sensory and motor neurons permuted every episode
+  bool enu_idle_action = false;   // the last discrete action when no motor neuron is active
+};
+
 // Every field is the config key `model.<field>` (a section's field too:
 // `neuron.tau_m_ms` is `model.tau_m_ms`, `readout.source` is
 // `model.readout`); the defaults here are the documented defaults (README,
 // "Configuration"). Which kinds read which keys: ModelKinds().
 struct ModelOptions {
-  std::string kind = "bnn";  // bnn | snn | network | rnn | mlp (ModelKindNames())
+  std::string kind = "bnn";  // bnn | snn | network | rnn | mlp | enu (ModelKindNames())
   // kind "network": the description ([[network.populations]],
   // [[network.projections]]); its input population takes the task's
   // observations, its output population (or, with readout "linear", its
@@ -143,6 +162,7 @@ struct ModelOptions {
   EncodingOptions encoding;
   ReadoutOptions readout;
   BaselineOptions baselines;
+  EnuOptions enu;
   // The presets' synapses: a weight gene u gives a steady conductance
   // u * weight_max_nS for a steady presynaptic activation of 1 (spiking: a
   // train at spike_reference_hz). The default (0.05 nS = the leak

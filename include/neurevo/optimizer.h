@@ -44,6 +44,12 @@ struct OptimizerOptions {
   double weight_decay = 0.005;
   double adam_beta1 = 0.9;
   double adam_beta2 = 0.999;
+  // openai_es: how the centre moves. adam (the reference code's, with
+  // weight_decay); momentum (the ENU paper's, Bertens & Lee 2019): with
+  // utilities u_i (summing to 0), v = momentum v + learning_rate
+  // sum_i u_i (x_i - theta), theta += v; no weight decay.
+  std::string es_update = "adam";
+  double momentum = 0.9;
 
   // CMA-ES family (cma_es, sep_cma_es).
   // Active covariance update with negative weights for the worst lambda - mu

@@ -315,6 +315,26 @@ const std::vector<Entry>& Schema() {
     s.push_back(Bool("model.evolve_offsets", FIELD(model.evolve_offsets), "Evolve per-neuron offset currents (else 0)."));
     s.push_back(Bool("model.evolve_noise", FIELD(model.evolve_noise), "Evolve per-neuron noise amplitudes (else no noise)."));
     s.push_back(IntList("model.mlp_hidden", FIELD(model.baselines.mlp_hidden), 1, "mlp: hidden layer sizes."));
+    s.push_back(Choice("model.enu_topology", FIELD(model.enu.enu_topology), {"network", "unit"},
+                       "enu: the paper's network of ENU neurons and synapses, or one unit fed the observation."));
+    s.push_back(Int("model.enu_memory", FIELD(model.enu.enu_memory), 1, 4096, "enu: memory values per unit (M)."));
+    s.push_back(Int("model.enu_channels", FIELD(model.enu.enu_channels), 1, 1024, "enu: output channels per unit (C)."));
+    s.push_back(Int("model.enu_neurons", FIELD(model.enu.enu_neurons), 1, 10000,
+                    "enu: ENU neurons, the motor neurons included."));
+    s.push_back(Int("model.enu_reward_inputs", FIELD(model.enu.enu_reward_inputs), 0, 1024,
+                    "enu: trailing observations that drive the reward neuron (one channel each)."));
+    s.push_back(Int("model.enu_network_steps", FIELD(model.enu.enu_network_steps), 1, 1000,
+                    "enu: network steps per environment step."));
+    s.push_back(Float("model.enu_output_noise", FIELD(model.enu.enu_output_noise), 0, 1, false,
+                      "enu: std of the uniform noise on every output pre-activation."));
+    s.push_back(Float("model.enu_weight_scale", FIELD(model.enu.enu_weight_scale), 0, 1000, true,
+                      "enu: unit weights in +-scale/sqrt(fan_in)."));
+    s.push_back(Bool("model.enu_stateless", FIELD(model.enu.enu_stateless),
+                     "enu: no unit memory (h and o from 0 every step): cannot change within a lifetime."));
+    s.push_back(Bool("model.enu_shuffle", FIELD(model.enu.enu_shuffle),
+                     "enu: permute sensory and motor neurons every episode."));
+    s.push_back(Bool("model.enu_idle_action", FIELD(model.enu.enu_idle_action),
+                     "enu: the task's last discrete action when no motor neuron is active."));
     s.push_back(Float("model.baseline_weight_scale", FIELD(model.baselines.baseline_weight_scale), 0, 1e6, true,
                       "rnn/mlp: weights and biases in +-scale/sqrt(fan_in)."));
     // Optimizer.
@@ -334,6 +354,10 @@ const std::vector<Entry>& Schema() {
     s.push_back(Float("optimizer.learning_rate", FIELD(optimizer.learning_rate), 0, 1e3, true,
                       "openai_es: Adam step size; pgpe: the centre's step size."));
     s.push_back(Float("optimizer.weight_decay", FIELD(optimizer.weight_decay), 0, 1e3, false, "openai_es: L2 coefficient."));
+    s.push_back(Choice("optimizer.es_update", FIELD(optimizer.es_update), {"adam", "momentum"},
+                       "openai_es: Adam (the reference code's) or heavy-ball momentum (the ENU paper's)."));
+    s.push_back(Float("optimizer.momentum", FIELD(optimizer.momentum), 0, 0.999999, false,
+                      "openai_es (es_update = momentum): momentum of the centre's velocity."));
     s.push_back(Float("optimizer.adam_beta1", FIELD(optimizer.adam_beta1), 0, 0.999999, false, "openai_es, pgpe (adam): Adam beta1."));
     s.push_back(Float("optimizer.adam_beta2", FIELD(optimizer.adam_beta2), 0, 0.999999999, false, "openai_es, pgpe (adam): Adam beta2."));
     s.push_back(Bool("optimizer.active", FIELD(optimizer.active),

@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "model/baseline_models.h"
+#include "model/enu/enu_model.h"
 #include "model/lif_model.h"
 #include "model/lif_preset.h"
 #include "model/threshold_network.h"
@@ -78,6 +79,26 @@ void ValidateRnn(const ModelOptions& m) {
 
 void ValidateNothing(const ModelOptions&) {}
 
+void ValidateEnu(const ModelOptions& m) {
+  const EnuOptions& e = m.enu;
+  if (e.enu_topology != "network" && e.enu_topology != "unit")
+    Fail("enu_topology", fmt::format("unknown value '{}'; allowed: network | unit", Echo(e.enu_topology)));
+  if (e.enu_memory < 1 || e.enu_memory > 4096) Fail("enu_memory", fmt::format("{}; allowed: 1 to 4096", e.enu_memory));
+  if (e.enu_channels < 1 || e.enu_channels > 1024)
+    Fail("enu_channels", fmt::format("{}; allowed: 1 to 1024", e.enu_channels));
+  if (e.enu_neurons < 1 || e.enu_neurons > 10000) Fail("enu_neurons", fmt::format("{}; allowed: 1 to 10000", e.enu_neurons));
+  if (e.enu_reward_inputs < 0) Fail("enu_reward_inputs", fmt::format("{}; allowed: >= 0", e.enu_reward_inputs));
+  if (e.enu_network_steps < 1 || e.enu_network_steps > 1000)
+    Fail("enu_network_steps", fmt::format("{}; allowed: 1 to 1000", e.enu_network_steps));
+  if (!(e.enu_output_noise >= 0 && e.enu_output_noise <= 1))
+    Fail("enu_output_noise", fmt::format("{}; allowed: 0 to 1", e.enu_output_noise));
+  if (!(e.enu_weight_scale > 0 && e.enu_weight_scale <= 1000))
+    Fail("enu_weight_scale", fmt::format("{}; allowed: above 0, at most 1000", e.enu_weight_scale));
+}
+std::unique_ptr<Model> MakeEnu(const ModelOptions& o, const Space& obs, const Space& act) {
+  return std::make_unique<EnuModel>(o, obs, act);
+}
+
 std::unique_ptr<Model> MakeLif(const ModelOptions& o, const Space& obs, const Space& act) {
   if (o.kind == "network" && IsThresholdNetwork(o.network)) return std::make_unique<ThresholdModel>(o, obs, act);
   return std::make_unique<LifModel>(o, obs, act);
@@ -141,6 +162,13 @@ const std::vector<Family>& Families() {
        &ValidateRnn, &MakeRnn, &CountBuilt},
       {{"mlp", "tanh MLP baseline", {"mlp_hidden", "baseline_weight_scale", "binary_readout", "continuous_readout"}},
        &ValidateNothing, &MakeMlp, &CountBuilt},
+      {{"enu",
+        "network of evolvable neural units (Bertens & Lee 2019): shared neuron and synapse unit weights, "
+        "per-unit memory",
+        {"enu_topology", "enu_memory", "enu_channels", "enu_neurons", "enu_reward_inputs", "enu_network_steps",
+         "enu_output_noise", "enu_weight_scale", "enu_stateless", "enu_shuffle", "enu_idle_action",
+         "binary_readout", "continuous_readout"}},
+       &ValidateEnu, &MakeEnu, &CountBuilt},
   };
   return families;
 }

@@ -41,13 +41,16 @@ OpenAiEs::OpenAiEs(const OptimizerOptions& options, int dimension, uint64_t seed
       learning_rate_(options.learning_rate),
       weight_decay_(options.weight_decay),
       beta1_(options.adam_beta1),
-      beta2_(options.adam_beta2) {
+      beta2_(options.adam_beta2),
+      update_(options.es_update),
+      momentum_(options.momentum) {
   if (static_cast<int>(initial_mean.size()) != n_) {
     throw std::invalid_argument("OpenAiEs: initial mean has the wrong size");
   }
   theta_ = Eigen::Map<const Eigen::VectorXd>(initial_mean.data(), n_);
   adam_m_ = Eigen::VectorXd::Zero(n_);
   adam_v_ = Eigen::VectorXd::Zero(n_);
+  velocity_ = Eigen::VectorXd::Zero(n_);
 }
 
 void OpenAiEs::SampleNoise() {
@@ -107,6 +110,14 @@ void OpenAiEs::Tell(std::span<const double> fitness) {
   replaced_.clear();
   g /= static_cast<double>(population_) * sigma_;
 
+  if (update_ == "momentum") {
+    // sum_i u_i (x_i - theta) = sigma sum_i u_i eps_i = lambda sigma^2 g.
+    velocity_ = momentum_ * velocity_ + learning_rate_ * static_cast<double>(population_) * sigma_ * sigma_ * g;
+    theta_ += velocity_;
+    ++generation_;
+    has_noise_ = false;
+    return;
+  }
   // Adam minimising -g + l2 theta (as in the reference code).
   const Eigen::VectorXd grad = -g + weight_decay_ * theta_;
   ++adam_t_;
@@ -138,6 +149,10 @@ nlohmann::json OpenAiEs::SaveState() const {
   j["theta"] = VectorToJson(theta_);
   j["adam_m"] = VectorToJson(adam_m_);
   j["adam_v"] = VectorToJson(adam_v_);
+  if (update_ == "momentum") {
+    j["update"] = update_;
+    j["velocity"] = VectorToJson(velocity_);
+  }
   return j;
 }
 
@@ -158,12 +173,19 @@ void OpenAiEs::LoadState(const nlohmann::json& state) {
     Eigen::VectorXd theta = VectorFromJson(state, n_, "theta");
     Eigen::VectorXd m = VectorFromJson(state, n_, "adam_m");
     Eigen::VectorXd v = VectorFromJson(state, n_, "adam_v");
+    // States written before the momentum update existed used Adam.
+    const std::string update = state.value("update", std::string("adam"));
+    if (update != update_)
+      throw ConfigError("openai_es state: written with optimizer.es_update = \"" + Echo(update) +
+                        "\", but this run sets \"" + update_ + "\"");
+    Eigen::VectorXd velocity = update_ == "momentum" ? VectorFromJson(state, n_, "velocity") : Eigen::VectorXd::Zero(n_);
     namespace inv = state_invariants;
     const std::string what = "openai_es";
     inv::Counter(adam_t, generation, what, "adam_t");
     inv::Finite(theta, what, "theta");
     inv::Finite(m, what, "adam_m");
     inv::NonNegative(v, what, "adam_v");
+    inv::Finite(velocity, what, "velocity");
     seed_ = seed;
     shaping_ = shaping;
     generation_ = generation;
@@ -171,6 +193,7 @@ void OpenAiEs::LoadState(const nlohmann::json& state) {
     theta_ = std::move(theta);
     adam_m_ = std::move(m);
     adam_v_ = std::move(v);
+    velocity_ = std::move(velocity);
     has_noise_ = false;
   } catch (const nlohmann::json::exception& e) {
     throw ConfigError(std::string("openai_es state: ") + e.what());

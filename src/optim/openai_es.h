@@ -16,8 +16,13 @@
 //   * L2 weight decay and Adam minimising -g + weight_decay theta, with the
 //     reference code's Adam: a = lr sqrt(1 - b2^t) / (1 - b1^t),
 //     theta -= a m / (sqrt(v) + 1e-8).
+// With optimizer.es_update = "momentum" (the ENU paper's update) the centre
+// instead moves by heavy-ball momentum on the utility-weighted step:
+// v = momentum v + lr sum_i u_i (x_i - theta), theta += v (= lr lambda
+// sigma^2 g per generation before momentum; with rank5 utilities and lr 1
+// the centre moves to the rank^5-weighted mean of the candidates).
 // Noise std sigma = options.sigma0 (fixed). The state is theta, Adam's m, v,
-// t and the generation counter.
+// t (or the momentum velocity) and the generation counter.
 #pragma once
 
 #include <Eigen/Dense>
@@ -62,6 +67,9 @@ class OpenAiEs final : public Strategy {
   double weight_decay_;
   double beta1_;
   double beta2_;
+  std::string update_;  // adam | momentum
+  double momentum_;
+  Eigen::VectorXd velocity_;  // momentum only
   static constexpr double kAdamEpsilon = 1e-8;
 
   Eigen::VectorXd theta_;

@@ -136,6 +136,9 @@ void ValidateOptimizerOptions(const OptimizerOptions& o) {
     if (!(o.weight_decay >= 0.0) || !std::isfinite(o.weight_decay))
       Fail("optimizer.weight_decay", "must be finite and >= 0, got " + std::to_string(o.weight_decay));
     ValidateAdam(o);
+    CheckChoice("optimizer.es_update", o.es_update, {"adam", "momentum"});
+    if (!(o.momentum >= 0.0 && o.momentum < 1.0))
+      Fail("optimizer.momentum", "must be in [0, 1), got " + std::to_string(o.momentum));
   } else if (k == "xnes" || k == "snes") {
     ValidatePopulation(o, 2);
   } else if (k == "pgpe") {

@@ -17,6 +17,9 @@
 #include "tasks/classic/cartpole.h"
 #include "tasks/classic/mountain_car_continuous.h"
 #include "tasks/classic/pendulum.h"
+#include "tasks/cognitive/iaf_mimic.h"
+#include "tasks/cognitive/stdp_mimic.h"
+#include "tasks/cognitive/t_maze.h"
 #include "tasks/mujoco/ant.h"
 #include "tasks/mujoco/half_cheetah.h"
 #include "tasks/mujoco/hopper.h"
@@ -105,6 +108,10 @@ const Entry kEntries[] = {
     {WormForaging::kNames[WormForaging::kHeptagon], &MakeWorm<WormForaging::kHeptagon>, &NoOptions, std::nullopt},
     {WormForaging::kNames[WormForaging::kOctagon], &MakeWorm<WormForaging::kOctagon>, &NoOptions, std::nullopt},
     {WormForaging::kNames[WormForaging::kNonagon], &MakeWorm<WormForaging::kNonagon>, &NoOptions, std::nullopt},
+    // The ENU's learning-to-learn tasks (Bertens & Lee 2019).
+    {IafMimic::kName, &Make<IafMimic>, &NoOptions, std::nullopt},
+    {StdpMimic::kName, &Make<StdpMimic>, &NoOptions, std::nullopt},
+    {TMaze::kName, &Make<TMaze>, &NoOptions, std::nullopt},
 };
 
 // Task families: ids that carry a parameter, "<prefix><N>".

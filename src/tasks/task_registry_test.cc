@@ -22,7 +22,8 @@ TEST(TaskRegistry, NamesAndMake) {
       "Swimmer-v5",       "Hopper-v5",          "HalfCheetah-v5",
       "Walker2d-v5",      "Ant-v5",             "ImageClassification",
       "WormForaging-circle", "WormForaging-triangle", "WormForaging-square", "WormForaging-pentagon",
-      "WormForaging-hexagon", "WormForaging-heptagon", "WormForaging-octagon", "WormForaging-nonagon"};
+      "WormForaging-hexagon", "WormForaging-heptagon", "WormForaging-octagon", "WormForaging-nonagon",
+      "IafMimic", "StdpMimic", "TMaze"};
   EXPECT_EQ(TaskNames(), expected);
   for (const std::string& name : TaskNames()) {
     TaskOptions options;
@@ -54,7 +55,7 @@ TEST(TaskRegistry, UnknownNameThrowsConfigError) {
         "InvertedDoublePendulum-v5, Swimmer-v5, Hopper-v5, HalfCheetah-v5, "
         "Walker2d-v5, Ant-v5, ImageClassification, WormForaging-circle, WormForaging-triangle, "
         "WormForaging-square, WormForaging-pentagon, WormForaging-hexagon, WormForaging-heptagon, "
-        "WormForaging-octagon, WormForaging-nonagon, MemoryLength-N (N = 1 .. 100000)");
+        "WormForaging-octagon, WormForaging-nonagon, IafMimic, StdpMimic, TMaze, MemoryLength-N (N = 1 .. 100000)");
   }
 }
 
@@ -79,6 +80,9 @@ TEST(TaskRegistry, SpacesAndLimits) {
       {"HalfCheetah-v5", 17, false, 6, 1000},
       {"Walker2d-v5", 17, false, 6, 1000},
       {"Ant-v5", 105, false, 8, 1000},
+      {"IafMimic", 1, false, 1, 100},
+      {"StdpMimic", 4, false, 1, 200},
+      {"TMaze", 5, true, 4, 400},
   };
   for (const SpaceCase& c : cases) {
     SCOPED_TRACE(c.name);
@@ -164,8 +168,9 @@ TEST(TaskRegistry, RewardThresholdsAreGymnasiums) {
       {"HalfCheetah-v5", 4800.0},      {"Walker2d-v5", std::nullopt},
       {"Ant-v5", 6000.0},              {"ImageClassification", std::nullopt}};
   // ... and neurevo's own tasks, which have none.
-  EXPECT_EQ(std::size(expected) + 8, TaskNames().size());
+  EXPECT_EQ(std::size(expected) + 8 + 3, TaskNames().size());
   EXPECT_EQ(TaskRewardThreshold("WormForaging-pentagon"), std::nullopt);
+  EXPECT_EQ(TaskRewardThreshold("TMaze"), std::nullopt);
   for (const auto& [name, threshold] : expected) EXPECT_EQ(TaskRewardThreshold(name), threshold) << name;
 }
 

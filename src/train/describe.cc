@@ -6,6 +6,7 @@
 #include "model/lif_model.h"
 #include "model/lif_preset.h"
 #include "model/network_model.h"
+#include "model/enu/enu_model.h"
 #include "model/threshold_network.h"
 #include "neurevo/train.h"
 #include "train/memory_estimate.h"
@@ -134,6 +135,20 @@ json DescribeRun(const RunConfig& c) {
     DescribeNetwork(spec, lif->decoder().network(), out);
   } else if (const auto* threshold = dynamic_cast<const ThresholdModel*>(model.get())) {
     DescribeNetwork(NetworkSpecForTask(c.model, obs, act), threshold->network(), out);
+  } else if (const auto* enu = dynamic_cast<const EnuModel*>(model.get())) {
+    const EnuOptions& e = c.model.enu;
+    const EnuTopology& t = enu->topology();
+    out["enu"] = {{"topology", e.enu_topology},
+                  {"memory", e.enu_memory},
+                  {"channels", e.enu_channels},
+                  {"network_steps", e.enu_network_steps},
+                  {"sensory_neurons", t.sensors},
+                  {"reward_inputs", t.reward_inputs},
+                  {"enu_neurons", t.neurons},
+                  {"motor_neurons", t.motors},
+                  {"enu_synapses", t.synapse_source.size()},
+                  {"stateless", e.enu_stateless},
+                  {"shuffle", e.enu_shuffle}};
   }
   json families = json::array();
   for (const GeneFamily& f : model->layout().families()) {
@@ -196,6 +211,22 @@ std::string DescribeText(const json& d) {
                        receptor.empty() ? "" : " (" + receptor + ")", connector, p["weight"].get<std::string>(),
                        p["delay"].get<std::string>());
     }
+  } else if (d.contains("enu")) {
+    const json& e = d["enu"];
+    s += fmt::format(": units of memory {} and {} output channels, {} network step(s) per env step{}{}\n",
+                     e["memory"].get<int>(), e["channels"].get<int>(), e["network_steps"].get<int>(),
+                     e["stateless"].get<bool>() ? ", stateless (no unit memory)" : "",
+                     e["shuffle"].get<bool>() && e["topology"] == "network" ? ", sensors and motors shuffled per episode"
+                                                                             : "");
+    if (e["topology"] == "unit")
+      s += "  one unit fed the observation; its channels are the outputs\n";
+    else
+      s += fmt::format("  {} sensory neurons, {}, {} ENU neurons ({} motor), {} ENU synapses\n",
+                       e["sensory_neurons"].get<int>(),
+                       e["reward_inputs"].get<int>() > 0
+                           ? fmt::format("a reward neuron ({} channels)", e["reward_inputs"].get<int>())
+                           : std::string("no reward neuron"),
+                       e["enu_neurons"].get<int>(), e["motor_neurons"].get<int>(), e["enu_synapses"].get<int>());
   } else {
     s += "\n";
   }

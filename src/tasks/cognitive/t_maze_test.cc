@@ -1,0 +1,351 @@
+// TMaze: moves, walls, meals, swaps, energy and the state.
+#include "tasks/cognitive/t_maze.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "neurevo/random.h"
+#include "neurevo/task.h"
+
+namespace neurevo {
+namespace {
+
+constexpr double F = TMaze::kForward, L = TMaze::kLeft, R = TMaze::kRight, S = TMaze::kStay;
+enum { kSeedHigh, kSeedLow, kX, kY, kHeading, kFoodSide, kMeals, kK, kSwaps, kEnergy, kLastMeal, kStepMeal,
+       kFoodColour };
+
+// At the start facing north with food on `food_side`, k, energy and the
+// food's colour as given.
+std::vector<double> StartState(int food_side, int k = 5, int energy = 40, int colour = TMaze::kGreen) {
+  return {0, 3, 3, 5, TMaze::kNorth, static_cast<double>(food_side), 0, static_cast<double>(k), 0,
+          static_cast<double>(energy), TMaze::kNone, TMaze::kNone, static_cast<double>(colour)};
+}
+
+struct Walk {
+  TMaze task;
+  std::vector<double> obs = std::vector<double>(5);
+  double reward = 0;
+  std::vector<double> info = std::vector<double>(4);
+  StepResult last;
+  void Do(std::initializer_list<double> actions) {
+    for (const double a : actions) {
+      last = task.Step(std::vector<double>{a}, obs);
+      reward += last.reward;
+      for (int i = 0; i < 4; ++i) info[i] += last.info_values[i];
+    }
+  }
+  // Up the stem, then towards the left (1, 1) or right (5, 1) arm end.
+  void Meal(bool left) { Do({F, F, F, F, left ? L : R, F, F}); }
+  bool FoodLeft() const { return task.PhysicalState()[kFoodSide] == TMaze::kFoodLeft; }
+  void EatFood() { Meal(FoodLeft()); }
+  void EatPoison() { Meal(!FoodLeft()); }
+};
+
+TEST(TMaze, SpacesNameAndLimit) {
+  const auto task = MakeTask("TMaze");
+  EXPECT_EQ(task->observation_space().size, 5);
+  EXPECT_TRUE(task->action_space().discrete());
+  EXPECT_EQ(task->action_space().size, 4);
+  EXPECT_EQ(task->max_episode_steps(), 400);
+  EXPECT_EQ(task->info_names(), (std::vector<std::string>{"food", "poison", "repeat_poison", "swaps"}));
+  int open = 0;
+  for (int y = 0; y < 7; ++y)
+    for (int x = 0; x < 7; ++x) open += TMaze::Open(x, y);
+  EXPECT_EQ(open, 4 + 5);
+  EXPECT_TRUE(TMaze::Open(1, 1) && TMaze::Open(5, 1) && TMaze::Open(3, 5));
+  EXPECT_FALSE(TMaze::Open(3, 0) || TMaze::Open(3, 6) || TMaze::Open(2, 2) || TMaze::Open(0, 1) || TMaze::Open(-1, 1));
+}
+
+// 4x forward, turn left, 2x forward eats food on the left: +1, back at the start.
+TEST(TMaze, ScriptedPathEatsTheFoodAndReturnsToTheStart) {
+  Walk w;
+  w.task.SetPhysicalState(StartState(TMaze::kFoodLeft), w.obs);
+  EXPECT_EQ(w.obs, (std::vector<double>{0, 0, 0, 0, 0}));
+  w.Do({F, F, F, F});
+  EXPECT_EQ(w.obs, (std::vector<double>{1, 0, 0, 0, 0}));  // at the junction (3, 1): wall ahead
+  EXPECT_EQ(w.task.PhysicalState()[kY], 1.0);
+  w.Do({L, F});
+  EXPECT_EQ(w.obs, (std::vector<double>{0, 1, 0, 0, 0}));  // at (2, 1): food ahead
+  EXPECT_EQ(w.reward, 0.0);
+  w.Do({F});
+  EXPECT_EQ(w.last.reward, 1.0);
+  EXPECT_EQ(w.info, (std::vector<double>{1, 0, 0, 0}));
+  EXPECT_EQ(w.obs, (std::vector<double>{0, 0, 0, 1, 0}));  // rewarded, facing an empty stem
+  auto s = w.task.PhysicalState();
+  EXPECT_EQ(s[kX], 3.0);
+  EXPECT_EQ(s[kY], 5.0);
+  EXPECT_EQ(s[kHeading], TMaze::kNorth);
+  EXPECT_EQ(s[kEnergy], 40.0);  // refilled
+  EXPECT_EQ(s[kMeals], 1.0);
+  w.Do({S});
+  EXPECT_EQ(w.obs, (std::vector<double>{0, 0, 0, 0, 0}));  // the reward signal lasts one step
+  // The poison (this trial's side drawn anew): seen red, eaten for -1.
+  w.Do({F, F, F, F, w.FoodLeft() ? R : L, F});
+  EXPECT_EQ(w.obs, (std::vector<double>{0, 0, 1, 0, 0}));
+  w.Do({F});
+  EXPECT_EQ(w.last.reward, -1.0);
+  EXPECT_EQ(w.obs, (std::vector<double>{0, 0, 0, 0, 1}));
+  s = w.task.PhysicalState();
+  EXPECT_EQ(s[kEnergy], 40.0 - 8);  // poison does not refill
+  EXPECT_EQ(s[kLastMeal], TMaze::kPoison);
+}
+
+TEST(TMaze, WallsBlockAndTurnsTurnInPlace) {
+  Walk w;
+  w.task.SetPhysicalState(StartState(TMaze::kFoodRight), w.obs);
+  w.Do({L});  // west of the start: wall
+  EXPECT_EQ(w.obs[0], 1.0);
+  EXPECT_EQ(w.task.PhysicalState()[kHeading], TMaze::kWest);
+  w.Do({F});
+  auto s = w.task.PhysicalState();
+  EXPECT_EQ(s[kX], 3.0);
+  EXPECT_EQ(s[kY], 5.0);
+  EXPECT_EQ(s[kEnergy], 38.0);  // standing still costs energy too
+  w.Do({L, F});  // south: the grid's wall row
+  s = w.task.PhysicalState();
+  EXPECT_EQ(s[kHeading], TMaze::kSouth);
+  EXPECT_EQ(s[kY], 5.0);
+  w.Do({R, R, R});  // south -> west -> north -> east
+  EXPECT_EQ(w.task.PhysicalState()[kHeading], TMaze::kEast);
+  w.Do({L, F, F, F, F, F, F});  // north to the junction and beyond: stops at y = 1
+  s = w.task.PhysicalState();
+  EXPECT_EQ(s[kX], 3.0);
+  EXPECT_EQ(s[kY], 1.0);
+  w.Do({L, F, L, F});  // (2, 1) facing south: the stem is not there
+  s = w.task.PhysicalState();
+  EXPECT_EQ(s[kX], 2.0);
+  EXPECT_EQ(s[kY], 1.0);
+  EXPECT_EQ(w.reward, 0.0);
+}
+
+// With k = 3, the third meal swaps the colours; k is drawn anew. Food is
+// seen in its colour whichever side the trial puts it on.
+TEST(TMaze, ColoursSwapAfterKMeals) {
+  Walk w;
+  w.task.SetPhysicalState(StartState(TMaze::kFoodLeft, 3), w.obs);
+  w.EatFood();
+  w.EatPoison();  // poison counts too
+  EXPECT_EQ(w.info[3], 0.0);
+  EXPECT_EQ(w.task.PhysicalState()[kMeals], 2.0);
+  w.EatFood();
+  EXPECT_EQ(w.last.reward, 1.0);
+  EXPECT_EQ(w.last.info_values[3], 1.0);
+  auto s = w.task.PhysicalState();
+  EXPECT_EQ(s[kFoodColour], TMaze::kRed);
+  EXPECT_EQ(s[kMeals], 0.0);
+  EXPECT_EQ(s[kSwaps], 1.0);
+  const double k = s[kK];
+  EXPECT_TRUE(k == 3 || k == 4 || k == 5);
+  // Facing the food now shows red, facing the poison green.
+  w.Do({F, F, F, F, w.FoodLeft() ? L : R, F});
+  EXPECT_EQ(w.obs, (std::vector<double>{0, 0, 1, 0, 0}));
+  w.Do({F});
+  EXPECT_EQ(w.last.reward, 1.0);
+  w.Do({F, F, F, F, w.FoodLeft() ? R : L, F});
+  EXPECT_EQ(w.obs, (std::vector<double>{0, 1, 0, 0, 0}));
+  w.Do({F});
+  EXPECT_EQ(w.last.reward, -1.0);
+  for (int m = 2; m < k; ++m) w.EatFood();
+  EXPECT_EQ(w.task.PhysicalState()[kFoodColour], TMaze::kGreen);  // swapped back
+  EXPECT_EQ(w.info[3], 2.0);
+}
+
+// The food's side is drawn anew every trial: over many meals it takes both
+// sides, and about as often the same as the previous trial's as not (an
+// agent without memory cannot do better than chance on the side).
+TEST(TMaze, FoodSideIsDrawnEveryTrial) {
+  Walk w;
+  w.task.Reset(9, w.obs);
+  int left = 0, same = 0, meals = 0;
+  bool previous = w.FoodLeft();
+  while (!w.last.truncated && !w.last.terminated) {
+    w.EatFood();
+    ++meals;
+    left += w.FoodLeft();
+    same += w.FoodLeft() == previous;
+    previous = w.FoodLeft();
+  }
+  EXPECT_EQ(meals, 58);  // the last trial is cut by the time limit
+  EXPECT_GT(left, 15);   // binomial(58, 0.5): sd 3.8
+  EXPECT_LT(left, 43);
+  EXPECT_GT(same, 15);
+  EXPECT_LT(same, 43);
+}
+
+// Over resets, both sides, both colours and all three k occur, each reset deterministic.
+TEST(TMaze, ResetDrawsSideColourAndKFromTheSeed) {
+  TMaze a, b;
+  std::vector<double> oa(5), ob(5);
+  std::set<double> ks;
+  int left = 0, green = 0;
+  for (uint64_t seed = 0; seed < 300; ++seed) {
+    a.Reset(seed, oa);
+    b.Reset(seed, ob);
+    const auto s = a.PhysicalState();
+    EXPECT_EQ(s, b.PhysicalState());
+    EXPECT_EQ(oa, (std::vector<double>{0, 0, 0, 0, 0}));
+    EXPECT_EQ(s[kX], 3.0);
+    EXPECT_EQ(s[kY], 5.0);
+    EXPECT_EQ(s[kEnergy], 40.0);
+    ks.insert(s[kK]);
+    left += s[kFoodSide] == TMaze::kFoodLeft;
+    green += s[kFoodColour] == TMaze::kGreen;
+  }
+  EXPECT_EQ(ks, (std::set<double>{3, 4, 5}));
+  EXPECT_GT(left, 120);  // binomial(300, 0.5): sd 8.7
+  EXPECT_LT(left, 180);
+  EXPECT_GT(green, 120);
+  EXPECT_LT(green, 180);
+}
+
+TEST(TMaze, EnergyRunsOutAtStep40WithoutFood) {
+  for (const bool poison_first : {false, true}) {
+    Walk w;
+    w.task.SetPhysicalState(StartState(TMaze::kFoodRight), w.obs);
+    int steps = 0;
+    if (poison_first) {
+      w.EatPoison();  // poison refills nothing
+      steps = 7;
+    }
+    for (; steps < 39; ++steps) {
+      w.Do({S});
+      ASSERT_FALSE(w.last.terminated) << steps;
+    }
+    w.Do({S});
+    EXPECT_TRUE(w.last.terminated);
+    EXPECT_FALSE(w.last.truncated);
+    EXPECT_EQ(w.task.PhysicalState()[kEnergy], 0.0);
+    EXPECT_THROW(w.Do({S}), std::logic_error);
+  }
+  // Food on the 40th step refills instead.
+  Walk w;
+  w.task.SetPhysicalState(StartState(TMaze::kFoodRight, 5, 7), w.obs);
+  w.EatFood();
+  EXPECT_FALSE(w.last.terminated);
+  EXPECT_EQ(w.task.PhysicalState()[kEnergy], 40.0);
+}
+
+// A poison meal right after a poison meal is a repeat, even with food (or
+// a swap) far back; poison after food is not.
+TEST(TMaze, RepeatPoisonCountsConsecutivePoisonMeals) {
+  Walk w;
+  w.task.SetPhysicalState(StartState(TMaze::kFoodLeft, 5), w.obs);
+  w.EatPoison();  // poison, first meal: not a repeat
+  EXPECT_EQ(w.last.info_values[2], 0.0);
+  w.EatPoison();  // poison again
+  EXPECT_EQ(w.last.info_values[2], 1.0);
+  w.EatFood();
+  w.EatPoison();  // poison after food
+  EXPECT_EQ(w.last.info_values[2], 0.0);
+  EXPECT_EQ(w.info, (std::vector<double>{1, 3, 1, 0}));
+  w.EatPoison();  // the fifth meal: poison after poison, then the swap
+  EXPECT_EQ(w.last.info_values[2], 1.0);
+  EXPECT_EQ(w.last.info_values[3], 1.0);
+  w.EatPoison();  // after poison, a repeat
+  EXPECT_EQ(w.last.reward, -1.0);
+  EXPECT_EQ(w.last.info_values[2], 1.0);
+  EXPECT_EQ(w.info, (std::vector<double>{1, 5, 3, 1}));
+}
+
+// An agent that knows the food side eats every 7 steps and lives to the
+// time limit: 57 meals in 400 steps.
+TEST(TMaze, FedAgentReachesTheTimeLimit) {
+  Walk w;
+  w.task.Reset(5, w.obs);
+  int steps = 0;
+  while (true) {
+    const bool left = w.task.PhysicalState()[kFoodSide] == TMaze::kFoodLeft;
+    for (const double a : {F, F, F, F, left ? L : R, F, F}) {
+      w.Do({a});
+      ++steps;
+      if (w.last.truncated || w.last.terminated) break;
+    }
+    if (w.last.truncated || w.last.terminated) break;
+  }
+  EXPECT_EQ(steps, 400);
+  EXPECT_TRUE(w.last.truncated);
+  EXPECT_FALSE(w.last.terminated);
+  EXPECT_EQ(w.info[0], 57.0);
+  EXPECT_EQ(w.info[1], 0.0);
+  EXPECT_GE(w.info[3], 57.0 / 5 - 1);
+  EXPECT_LE(w.info[3], 57.0 / 3);
+  EXPECT_EQ(w.reward, 57.0);
+}
+
+TEST(TMaze, PhysicalStateRoundTripContinuesExactly) {
+  TMaze task, copy;
+  std::vector<double> obs(5), obs_copy(5);
+  task.Reset(77, obs);
+  // Random blocks that each start and end at the start facing north: a meal
+  // on either side, stays, turns back and forth, a walk up the stem and
+  // back, a bump into the wall.
+  const std::vector<std::vector<double>> blocks = {
+      {F, F, F, F, L, F, F}, {F, F, F, F, R, F, F}, {S}, {L, R}, {R, L}, {F, F, R, R, F, F, R, R}, {L, F, R}};
+  RandomStream rng(4);  // a sequence with meals after the round trip (seed 7 has none)
+  std::vector<double> actions;
+  while (actions.size() < 400) {
+    const auto& block = blocks[rng.Below(blocks.size())];
+    actions.insert(actions.end(), block.begin(), block.end());
+  }
+  int t = 0;
+  for (; t < 25; ++t) task.Step(std::vector<double>{actions[t]}, obs);
+  const auto state = task.PhysicalState();
+  ASSERT_EQ(state.size(), static_cast<size_t>(TMaze::kStateSize));
+  copy.SetPhysicalState(state, obs_copy);
+  EXPECT_EQ(obs, obs_copy);
+  EXPECT_EQ(copy.PhysicalState(), state);
+  int meals = 0;
+  for (; t < 400; ++t) {
+    const StepResult r = task.Step(std::vector<double>{actions[t]}, obs),
+                     rc = copy.Step(std::vector<double>{actions[t]}, obs_copy);
+    ASSERT_EQ(obs, obs_copy);
+    ASSERT_EQ(r.reward, rc.reward);
+    ASSERT_EQ(r.info_values, rc.info_values);
+    ASSERT_EQ(r.terminated, rc.terminated);
+    ASSERT_EQ(task.PhysicalState(), copy.PhysicalState());
+    meals += r.reward != 0;
+    if (r.terminated) break;
+  }
+  EXPECT_GE(meals, 2);
+  // Right after a meal, the reward signal survives the round trip too.
+  Walk w;
+  w.task.SetPhysicalState(StartState(TMaze::kFoodLeft), w.obs);
+  w.EatPoison();
+  TMaze again;
+  std::vector<double> o(5);
+  again.SetPhysicalState(w.task.PhysicalState(), o);
+  EXPECT_EQ(o, w.obs);
+  EXPECT_EQ(o[4], 1.0);
+}
+
+TEST(TMaze, RefusesAbsurdStatesAndActions) {
+  TMaze task;
+  std::vector<double> obs(5);
+  const auto good = StartState(TMaze::kFoodLeft, 4);
+  EXPECT_NO_THROW(task.SetPhysicalState(good, obs));
+  for (const auto& [i, v] : std::vector<std::pair<int, double>>{
+           {kSeedHigh, -1}, {kSeedLow, 4294967296.0}, {kX, 2}, {kX, 7}, {kX, 3.5}, {kY, 0}, {kY, NAN},
+           {kHeading, 4}, {kFoodSide, 2}, {kMeals, 4}, {kMeals, -1}, {kK, 2}, {kK, 6}, {kSwaps, -1},
+           {kEnergy, 0}, {kEnergy, 41}, {kLastMeal, 3}, {kStepMeal, TMaze::kFood}, {kFoodColour, 2},
+           {kFoodColour, -1}}) {
+    auto bad = good;
+    bad[i] = v;
+    EXPECT_THROW(task.SetPhysicalState(bad, obs), std::invalid_argument) << i << " = " << v;
+  }
+  auto on_food = good;  // an arm end is never stood on
+  on_food[kX] = 1;
+  on_food[kY] = 1;
+  EXPECT_THROW(task.SetPhysicalState(on_food, obs), std::invalid_argument);
+  EXPECT_THROW(task.SetPhysicalState(std::vector<double>(12), obs), std::invalid_argument);
+  task.SetPhysicalState(good, obs);
+  for (const double a : {-1.0, 4.0, 0.5, static_cast<double>(NAN)})
+    EXPECT_THROW(task.Step(std::vector<double>{a}, obs), std::invalid_argument) << a;
+}
+
+}  // namespace
+}  // namespace neurevo
