@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
     std::printf("{\"case\": \"tmaze_network\", \"memory\": %d, \"channels\": %d, \"genes\": %lld, "
                 "\"env_steps_per_s\": %.4g, \"unit_steps_per_s\": %.4g, \"gflops\": %.3f}\n",
                 o.enu.enu_memory, o.enu.enu_channels, static_cast<long long>(model.layout().size()), rate,
-                rate * units * o.enu.enu_network_steps, rate * 2.0 * static_cast<double>(model.synapses()) / 1e9);
+                rate * units * o.enu.enu_network_steps, rate * 2.0 * static_cast<double>(model.synapses()) * model.substeps() / 1e9);
   }
   return 0;
 }

@@ -31,10 +31,13 @@ int main(int argc, char** argv) {
   try {
     const RunConfig config = LoadRunConfig(argv[1]);
     if (config.task_name != "StdpMimic") throw ConfigError("the run's task is not StdpMimic");
+    // The probe feeds raw observations.
+    if (config.obs_normalization)
+      throw ConfigError("the run normalises observations (train.obs_normalization); the probe feeds them raw");
     const auto task = MakeTask(config.task_name, config.task_options);
     const auto model = MakeModel(config.model, task->observation_space(), task->action_space());
     const SavedGenome genome = ParseGenomeFile((std::filesystem::path(argv[1]) / "best_genome.json").string(),
-                                               model->layout(), 4, &config);
+                                               model->layout(), task->observation_space().vector_size(), &config);
     const auto controller = model->DecodeController(genome.genes);
     constexpr int kPairStep = 5, kEnd = 40;
     constexpr double kX = 0.5;

@@ -155,6 +155,17 @@ std::vector<Variant> Variants() {
                   {"rosenbrock", 5, 1.0, 50000},
                   {"rastrigin", 5, 5.0, 30000}}});
   }
+  {
+    // The ENU paper's update: rank^5 utilities, learning rate 1, momentum 0.9.
+    // A fixed sigma leaves a floor of about n sigma^2 / 10.
+    auto o = Options("openai_es", 20, 0.05);
+    o.es_update = "momentum";
+    o.fitness_shaping = "rank5";
+    o.learning_rate = 1.0;
+    o.momentum = 0.9;
+    v.push_back({"openai_es_momentum", o, false,
+                 {{"sphere", 2, 1e-2, 30000}, {"sphere", 5, 3e-2, 30000}, {"sphere", 10, 0.1, 30000}}});
+  }
   v.push_back({"xnes", Options("xnes"), false,
                {{"sphere", 2, 1e-8, 600},
                 {"sphere", 5, 1e-8, 2500},
@@ -611,6 +622,8 @@ TEST_P(Conformance, LoadStateRefusesBrokenInvariants) {
                   {"/generation", -1}}},
   };
   if (kind == "cma_es" && !o.active) broken[kind].push_back({"/C", packed(indefinite)});
+  if (kind == "openai_es" && o.es_update == "momentum")
+    broken[kind].push_back({"/velocity/0", std::numeric_limits<double>::infinity()});
   ASSERT_TRUE(broken.count(kind)) << "no invariant cases for " << kind;
   for (const auto& [pointer, value] : broken[kind]) {
     auto fresh = MakeOptimizer(o, n, 5);

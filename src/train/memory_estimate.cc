@@ -102,8 +102,19 @@ MemoryEstimate EstimateMemory(const RunConfig& c) {
     synapse_fixed_bytes = 40.0 * synapses;
     synapse_thread_bytes = 16.0 * synapses;
   }
+  // An ENU policy's unit states and scratch (enu_unit.h: [h, o, x] rows,
+  // gates, candidate, memory, output, input and noise: K + 4M + 2C + X
+  // floats per unit); a network has 8 synapse units per neuron at most.
+  double enu_thread_bytes = 0;
+  if (m.kind == "enu") {
+    const double mem = m.enu.enu_memory, ch = m.enu.enu_channels;
+    auto unit_floats = [&](double x) { return (mem + ch + x) + 4 * mem + 2 * ch + x; };
+    enu_thread_bytes = m.enu.enu_topology == "unit"
+                           ? unit_floats(obs.vector_size()) * sizeof(float)
+                           : m.enu.enu_neurons * (unit_floats(ch) + 8 * unit_floats(2 * ch) + ch) * sizeof(float);
+  }
   e.delay_ring_bytes = ring_bytes * kMargin;
-  e.per_thread_bytes = kThreadBytes + n * kThreadPerGene + ring_bytes + synapse_thread_bytes;
+  e.per_thread_bytes = kThreadBytes + n * kThreadPerGene + ring_bytes + synapse_thread_bytes + enu_thread_bytes;
   // The final evaluation holds one chunk of episode results at a time.
   e.fixed_bytes = kProcessBytes + n * kFixedPerGene + 32.0 * std::min(c.eval_episodes, 1 << 20) + synapse_fixed_bytes;
   e.per_individual_bytes *= kMargin;

@@ -47,7 +47,7 @@ void FillNoise(EnuMatrix& m, float std, RandomStream& rng) {
 
 struct EnuController : Controller {
   std::unique_ptr<Policy> NewPolicy() const override;
-  ModelOptions options;
+  EnuOptions options;
   Space action_space;
   EnuTopology topology;
   int outputs = 0;
@@ -65,7 +65,8 @@ class EnuNetworkPolicy : public Policy {
         sources_(EnuMatrix::Zero(t_.sources(), channels_)),
         synapse_noise_(EnuMatrix::Zero(synapses_.units(), channels_)),
         neuron_noise_(EnuMatrix::Zero(t_.neurons, channels_)),
-        outputs_(static_cast<size_t>(c_->outputs), 0.f) {
+        outputs_(static_cast<size_t>(c_->outputs), 0.f),
+        activity_(static_cast<size_t>(t_.motors), 0.f) {
     sensor_of_.resize(static_cast<size_t>(t_.sensors));
     motor_of_.resize(static_cast<size_t>(t_.motors));
   }
@@ -77,20 +78,27 @@ class EnuNetworkPolicy : public Policy {
     sources_.setZero();
     std::iota(sensor_of_.begin(), sensor_of_.end(), 0);
     std::iota(motor_of_.begin(), motor_of_.end(), 0);
-    if (c_->options.enu.enu_shuffle) {
+    if (c_->options.enu_shuffle) {
       sensor_of_ = Permutation(t_.sensors, rng_);
       motor_of_ = Permutation(t_.motors, rng_);
     }
   }
 
   void Act(std::span<const double> observation, std::span<double> action) override {
-    const EnuOptions& o = c_->options.enu;
+    const EnuOptions& o = c_->options;
     // Sensory neurons (observation i drives sensor sensor_of_[i]) and the reward neuron.
     for (int i = 0; i < t_.sensors; ++i)
       sources_(t_.neurons + sensor_of_[static_cast<size_t>(i)], 0) = static_cast<float>(observation[static_cast<size_t>(i)]);
     for (int r = 0; r < t_.reward_inputs; ++r)
       sources_(t_.neurons + t_.sensors, r) = static_cast<float>(observation[static_cast<size_t>(t_.sensors + r)]);
-    std::vector<float> activity(static_cast<size_t>(t_.motors), 0.f);
+    std::fill(activity_.begin(), activity_.end(), 0.f);
+    // Without unit memory nothing may carry over from one environment step
+    // to the next either: the network's activity starts from 0 each step, so
+    // the action is a fixed function of the current observation.
+    if (o.enu_stateless) {
+      synapses_.Reset();
+      neurons_.Reset();
+    }
     const EnuKernel& kernel = CpuEnuKernel();
     const float noise = static_cast<float>(o.enu_output_noise);
     for (int step = 0; step < o.enu_network_steps; ++step) {
@@ -107,16 +115,28 @@ class EnuNetworkPolicy : public Policy {
         neurons_.input.row(t_.synapse_target[static_cast<size_t>(s)]) += synapses_.output.row(s);
       if (noise > 0) FillNoise(neuron_noise_, noise, rng_);
       kernel.Step(c_->neuron, neurons_, noise > 0 ? &neuron_noise_ : nullptr, o.enu_stateless);
-      for (int m = 0; m < t_.motors; ++m) activity[static_cast<size_t>(m)] += neurons_.output(t_.neurons - t_.motors + m, 0);
+      for (int m = 0; m < t_.motors; ++m) activity_[static_cast<size_t>(m)] += neurons_.output(t_.neurons - t_.motors + m, 0);
     }
     // Output j reads motor neuron motor_of_[j]; mean activity in [0, 1].
     bool any_active = false;
     for (int j = 0; j < t_.motors; ++j) {
-      const float a = activity[static_cast<size_t>(motor_of_[static_cast<size_t>(j)])];
+      const float a = activity_[static_cast<size_t>(motor_of_[static_cast<size_t>(j)])];
       outputs_[static_cast<size_t>(j)] = a / static_cast<float>(o.enu_network_steps);
       any_active = any_active || a > 0.f;
     }
     if (o.enu_idle_action) outputs_.back() = any_active ? 0.f : 1.f;
+    if (c_->action_space.discrete() && outputs_.size() >= 2 && any_active) {
+      // The most active motor neuron; saturated neurons tie at exactly 1, and
+      // the lowest index would always win (forward in the T-maze), so ties
+      // are broken at random (reservoir sampling over the tied outputs).
+      const float best = *std::max_element(outputs_.begin(), outputs_.begin() + t_.motors);
+      uint64_t ties = 0;
+      int chosen = 0;
+      for (int j = 0; j < t_.motors; ++j)
+        if (outputs_[static_cast<size_t>(j)] == best && rng_.NextU64() % ++ties == 0) chosen = j;
+      action[0] = static_cast<double>(chosen);
+      return;
+    }
     DecodeAction(outputs_, {0.0, 1.0}, c_->action_space, action);
   }
 
@@ -132,6 +152,7 @@ class EnuNetworkPolicy : public Policy {
   EnuMatrix synapse_noise_, neuron_noise_;
   std::vector<int> sensor_of_, motor_of_;
   std::vector<float> outputs_;
+  std::vector<float> activity_;  // motor neurons' channel 0 summed over the network steps
   RandomStream rng_;
 };
 
@@ -147,7 +168,7 @@ class EnuUnitPolicy : public Policy {
     unit_.Reset();
   }
   void Act(std::span<const double> observation, std::span<double> action) override {
-    const EnuOptions& o = c_->options.enu;
+    const EnuOptions& o = c_->options;
     for (size_t i = 0; i < observation.size(); ++i) unit_.input(0, static_cast<Eigen::Index>(i)) = static_cast<float>(observation[i]);
     const float noise = static_cast<float>(o.enu_output_noise);
     for (int step = 0; step < o.enu_network_steps; ++step) {
@@ -172,7 +193,7 @@ class EnuUnitPolicy : public Policy {
 
 std::unique_ptr<Policy> EnuController::NewPolicy() const {
   auto self = std::static_pointer_cast<const EnuController>(shared_from_this());
-  if (options.enu.enu_topology == "unit") return std::make_unique<EnuUnitPolicy>(std::move(self));
+  if (options.enu_topology == "unit") return std::make_unique<EnuUnitPolicy>(std::move(self));
   return std::make_unique<EnuNetworkPolicy>(std::move(self));
 }
 
@@ -218,7 +239,7 @@ EnuModel::EnuModel(const ModelOptions& options, const Space& observation, const 
                         std::to_string(outputs_) + " policy outputs; allowed: >= the policy outputs");
     unit_shape_ = {e.enu_memory, e.enu_channels, observation.vector_size()};
     EnuWeights::AddFamilies(layout_, "unit", unit_shape_, scale);
-    multiply_adds_per_step_ = unit_shape_.multiply_adds() * e.enu_network_steps;
+    multiply_adds_per_step_ = unit_shape_.multiply_adds();
     return;
   }
   if (e.enu_reward_inputs > observation.vector_size())
@@ -238,14 +259,13 @@ EnuModel::EnuModel(const ModelOptions& options, const Space& observation, const 
   synapse_shape_ = {e.enu_memory, e.enu_channels, 2 * e.enu_channels};
   EnuWeights::AddFamilies(layout_, "neuron", neuron_shape_, scale);
   EnuWeights::AddFamilies(layout_, "synapse", synapse_shape_, scale);
-  multiply_adds_per_step_ = (topology_.neurons * neuron_shape_.multiply_adds() +
-                             static_cast<long long>(topology_.synapse_source.size()) * synapse_shape_.multiply_adds()) *
-                            e.enu_network_steps;
+  multiply_adds_per_step_ = topology_.neurons * neuron_shape_.multiply_adds() +
+                            static_cast<long long>(topology_.synapse_source.size()) * synapse_shape_.multiply_adds();
 }
 
 std::shared_ptr<const Controller> EnuModel::DecodeController(std::span<const double> genome) const {
   auto c = std::make_shared<EnuController>();
-  c->options = options_;
+  c->options = options_.enu;
   c->action_space = action_;
   c->topology = topology_;
   c->outputs = outputs_;

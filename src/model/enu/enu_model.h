@@ -8,7 +8,7 @@
 // reward neuron fed by the last model.enu_reward_inputs observations (one per
 // channel: the T-maze's positive and negative reward), and model.enu_neurons
 // ENU neurons, the last of which are the motor neurons (one per policy
-// output). Each ENU neuron receives one ENU synapse from each of: 2 sensory
+// output; one fewer with model.enu_idle_action). Each ENU neuron receives one ENU synapse from each of: 2 sensory
 // neurons, 2 hidden (non-motor) neurons other than itself, 2 motor neurons
 // other than itself, the reward neuron, and itself — drawn from
 // model.network_seed; fewer where a pool is smaller. A synapse unit's input
@@ -17,9 +17,11 @@
 // sum of its synapses' outputs. One network step advances every synapse unit,
 // then every neuron unit; model.enu_network_steps of them make an
 // environment step, and a motor neuron's activity is its channel 0 summed
-// over them. With model.enu_shuffle, which sensory neuron each observation
+// over them; a discrete action is the most active motor neuron's (ties, as
+// between saturated neurons, broken at random). With model.enu_shuffle, which sensory neuron each observation
 // drives and which motor neuron each output reads are permuted every episode
-// (from its noise key), so evolution cannot wire a fixed sensorimotor map and
+// (from its noise key, which differs between individuals as well), so
+// evolution cannot wire a fixed sensorimotor map and
 // must find units that learn one. With model.enu_idle_action, the task's last
 // discrete action ("no move") is taken when no motor neuron is active.
 //
@@ -52,7 +54,8 @@ class EnuModel : public Model {
   EnuModel(const ModelOptions& options, const Space& observation, const Space& action);
   const GenomeLayout& layout() const override { return layout_; }
   std::shared_ptr<const Controller> DecodeController(std::span<const double> genome) const override;
-  // Multiply-adds of every unit per environment step: what throughput figures count for ENUs.
+  // Multiply-adds of every unit per network step (substeps() of them per
+  // environment step): what throughput figures count for ENUs.
   long long synapses() const override { return multiply_adds_per_step_; }
   int substeps() const override { return options_.enu.enu_network_steps; }
   const EnuTopology& topology() const { return topology_; }

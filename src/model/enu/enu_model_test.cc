@@ -138,6 +138,57 @@ TEST(EnuModel, StatelessNetworkDiffersFromTheLearningOne) {
   EXPECT_GE(differ, 5);
 }
 
+// Without unit memory nothing carries over between environment steps: after
+// any history the outputs for an observation are those of a fresh network.
+TEST(EnuModel, StatelessNetworkAnswersOnlyTheCurrentObservation) {
+  ModelOptions o = TMazeOptions();
+  o.enu.enu_output_noise = 0.0;
+  o.enu.enu_shuffle = false;
+  o.enu.enu_stateless = true;
+  o.enu.enu_weight_scale = 4.0;
+  EnuModel model(o, kObs, kAct);
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    const auto controller = model.DecodeController(RandomGenome(model, seed));
+    auto with_history = controller->NewPolicy(), fresh = controller->NewPolicy();
+    with_history->Reset(1);
+    fresh->Reset(1);
+    std::vector<double> action(1);
+    RandomStream rng(seed);
+    for (int step = 0; step < 10; ++step) {
+      std::vector<double> obs(5);
+      for (double& v : obs) v = rng.Uniform() < 0.5 ? 0.0 : 1.0;
+      with_history->Act(obs, action);
+    }
+    const std::vector<double> probe = {0, 1, 0, 0, 1};
+    with_history->Act(probe, action);
+    fresh->Act(probe, action);
+    for (int j = 0; j < 4; ++j) EXPECT_EQ(with_history->outputs()[j], fresh->outputs()[j]) << seed;
+  }
+}
+
+// Saturated motor neurons tie at 1: the action is drawn among them, not
+// always the first (forward in the T-maze).
+TEST(EnuModel, TiedMotorNeuronsShareTheActions) {
+  ModelOptions o = TMazeOptions();
+  o.enu.enu_output_noise = 0.0;
+  o.enu.enu_weight_scale = 4.0;  // output biases up to 4 / sqrt(8)
+  EnuModel model(o, kObs, kAct);
+  std::vector<double> genome(static_cast<size_t>(model.layout().size()), 0.5);
+  const GeneFamily& bias = *model.layout().Find("neuron_output_bias");
+  for (int i = 0; i < bias.size; ++i) genome[static_cast<size_t>(bias.offset + i)] = 1.0;  // o = clip(+1.41) = 1
+  auto p = model.Decode(genome);
+  p->Reset(3);
+  std::vector<int> count(4, 0);
+  std::vector<double> obs = {0, 0, 0, 0, 0}, action(1);
+  for (int step = 0; step < 300; ++step) {
+    p->Act(obs, action);
+    ASSERT_EQ(p->outputs()[0], 1.0f);
+    ++count[static_cast<size_t>(action[0])];
+  }
+  for (int a = 0; a < 3; ++a) EXPECT_GT(count[static_cast<size_t>(a)], 60) << a;  // binomial(300, 1/3): sd 8
+  EXPECT_EQ(count[3], 0);
+}
+
 TEST(EnuModel, UnitTopologyReadsTheObservationAndWritesChannels) {
   ModelOptions o;
   o.kind = "enu";
@@ -148,6 +199,7 @@ TEST(EnuModel, UnitTopologyReadsTheObservationAndWritesChannels) {
   const Space obs = Space::Box({0.0}, {1.0}), act = Space::Box({0.0}, {1.0});
   EnuModel model(o, obs, act);
   EXPECT_EQ(model.layout().size(), 3 * 19 * 16 + 3 * 16 + 16 * 2 + 2);
+  EXPECT_EQ(model.synapses(), 3 * 19 * 16 + 16 * 2);  // multiply-adds per network step
   auto p = model.Decode(RandomGenome(model, 7));
   p->Reset(3);
   std::vector<double> x = {0.4}, action(1);

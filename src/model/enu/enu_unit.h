@@ -54,7 +54,8 @@ struct EnuWeights {
   // Adds the families "<name>_gates", "<name>_gates_bias", "<name>_candidate",
   // "<name>_candidate_bias", "<name>_output", "<name>_output_bias": a gene u
   // maps to (2u - 1) * scale / sqrt(fan_in) (fan_in K for the gates, M for
-  // the output), so a genome centred at 0.5 is a unit of zero weights.
+  // the output), so a genome centred at 0.5 is a unit of zero weights
+  // (silent but for the output noise).
   static void AddFamilies(GenomeLayout& layout, const std::string& name, const EnuShape& shape, double scale);
   static EnuWeights Decode(const GenomeLayout& layout, const std::string& name, const EnuShape& shape,
                            std::span<const double> genome);
@@ -77,8 +78,9 @@ struct EnuBatch {
 // Advances a batch of units one step. `noise` (U x C, may be empty) is added
 // to the output pre-activation. With `stateless`, every step starts from
 // h = 0 and o = 0: a unit without memory, whose output is a fixed function
-// of its current input (the T-maze's control that cannot learn within its
-// lifetime).
+// of its current input (the building block of the T-maze's control that
+// cannot learn within its lifetime; EnuModel also clears the network's
+// activity between environment steps).
 class EnuKernel {
  public:
   virtual ~EnuKernel() = default;
