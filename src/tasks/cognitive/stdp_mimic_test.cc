@@ -15,6 +15,7 @@ namespace neurevo {
 namespace {
 
 const double kLam = std::exp(-0.2);
+const double kP = StdpRule::kPotentiation, kD = StdpRule::kDepression;
 
 // A crafted sequence worked by hand: (pre, post, mod) per step.
 TEST(StdpMimic, RuleFollowsTheHandComputedTrajectory) {
@@ -22,21 +23,21 @@ TEST(StdpMimic, RuleFollowsTheHandComputedTrajectory) {
   EXPECT_EQ(rule.w, 0.5);
   // Pre with empty traces: no depression; P = 1.
   EXPECT_DOUBLE_EQ(rule.Step(true, false, true), 0.5);
-  // Post one step later: +0.1 * P(=1).
-  EXPECT_DOUBLE_EQ(rule.Step(false, true, true), 0.6);
+  // Post one step later: +kP * P(=1).
+  EXPECT_DOUBLE_EQ(rule.Step(false, true, true), (0.5 + kP));
   EXPECT_DOUBLE_EQ(rule.p, kLam);
   EXPECT_DOUBLE_EQ(rule.q, 1.0);
   // Nothing: traces decay.
-  EXPECT_DOUBLE_EQ(rule.Step(false, false, true), 0.6);
-  // Pre two steps after the post: -0.12 * Q(= lam).
-  EXPECT_DOUBLE_EQ(rule.Step(true, false, true), 0.6 - 0.12 * kLam);
+  EXPECT_DOUBLE_EQ(rule.Step(false, false, true), (0.5 + kP));
+  // Pre two steps after the post: -kD * Q(= lam).
+  EXPECT_DOUBLE_EQ(rule.Step(true, false, true), (0.5 + kP) - kD * kLam);
   // Post without the modulator: no change, but it enters Q.
-  EXPECT_DOUBLE_EQ(rule.Step(false, true, false), 0.6 - 0.12 * kLam);
+  EXPECT_DOUBLE_EQ(rule.Step(false, true, false), (0.5 + kP) - kD * kLam);
   EXPECT_DOUBLE_EQ(rule.q, kLam * kLam * kLam + 1.0);
   // Pre and post together, modulated: both with the traces before the step.
   const double p = rule.p, q = rule.q;
   EXPECT_DOUBLE_EQ(p, kLam * kLam * kLam * kLam + kLam);
-  const double w = 0.6 - 0.12 * kLam + 0.1 * p - 0.12 * q;
+  const double w = (0.5 + kP) - kD * kLam + kP * p - kD * q;
   EXPECT_DOUBLE_EQ(rule.Step(true, true, true), w);
   // Spikes without the modulator change nothing, though both traces are up.
   ASSERT_GT(rule.q, 1.0);
@@ -55,10 +56,10 @@ TEST(StdpMimic, RuleFollowsTheHandComputedTrajectory) {
 
 TEST(StdpMimic, PairingCurveDecaysWithTheTiming) {
   EXPECT_EQ(StdpRule::PairingChange(0), 0.0);  // same step: the traces are from before it
-  EXPECT_DOUBLE_EQ(StdpRule::PairingChange(1), 0.1);
-  EXPECT_DOUBLE_EQ(StdpRule::PairingChange(3), 0.1 * kLam * kLam);
-  EXPECT_DOUBLE_EQ(StdpRule::PairingChange(-1), -0.12);
-  EXPECT_DOUBLE_EQ(StdpRule::PairingChange(-4), -0.12 * kLam * kLam * kLam);
+  EXPECT_DOUBLE_EQ(StdpRule::PairingChange(1), kP);
+  EXPECT_DOUBLE_EQ(StdpRule::PairingChange(3), kP * kLam * kLam);
+  EXPECT_DOUBLE_EQ(StdpRule::PairingChange(-1), -kD);
+  EXPECT_DOUBLE_EQ(StdpRule::PairingChange(-4), -kD * kLam * kLam * kLam);
 }
 
 TEST(StdpMimic, SpacesNameAndLimit) {
