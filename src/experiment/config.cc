@@ -250,7 +250,8 @@ const std::vector<Entry>& Schema() {
                        "bnn: graded LIF network; snn: spiking LIF network (both presets of a network "
                        "description, `neurevo config --expand` shows it); network: the config's own "
                        "[[network.populations]] and [[network.projections]] (README: Networks as populations "
-                       "and projections); rnn, mlp: tanh baselines."));
+                       "and projections); rnn, mlp: tanh baselines; enu: networks of evolvable neural units "
+                       "(README: ENU networks)."));
     s.push_back(Int("model.excitatory", FIELD(model.excitatory), 0, 100000, "Excitatory neurons (rnn: hidden units = E + I)."));
     s.push_back(Int("model.inhibitory", FIELD(model.inhibitory), 0, 100000, "Inhibitory neurons."));
     s.push_back(StringList("model.connectivity", FIELD(model.connectivity), "FROM->TO over in, E, I, out; nothing into in",
