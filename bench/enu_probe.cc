@@ -12,7 +12,6 @@
 // steady input is not plasticity). The same sequence goes through the rule
 // (StdpRule); one JSON line per dt with both changes.
 #include <cstdio>
-#include <filesystem>
 #include <vector>
 
 #include "neurevo/error.h"
@@ -29,16 +28,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    const RunConfig config = LoadRunConfig(argv[1]);
-    if (config.task_name != "StdpMimic") throw ConfigError("the run's task is not StdpMimic");
+    const LoadedRun run = LoadRun(argv[1]);
+    if (run.config.task_name != "StdpMimic") throw ConfigError("the run's task is not StdpMimic");
     // The probe feeds raw observations.
-    if (config.obs_normalization)
+    if (run.config.obs_normalization)
       throw ConfigError("the run normalises observations (train.obs_normalization); the probe feeds them raw");
-    const auto task = MakeTask(config.task_name, config.task_options);
-    const auto model = MakeModel(config.model, task->observation_space(), task->action_space());
-    const SavedGenome genome = ParseGenomeFile((std::filesystem::path(argv[1]) / "best_genome.json").string(),
-                                               model->layout(), task->observation_space().vector_size(), &config);
-    const auto controller = model->DecodeController(genome.genes);
+    const auto controller = run.model->DecodeController(run.genome.genes);
     constexpr int kPairStep = 5, kEnd = 40;
     constexpr double kX = 0.5;
     // The unit's output / x at the last step, and at step kPairStep - 1.

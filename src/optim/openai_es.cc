@@ -114,18 +114,16 @@ void OpenAiEs::Tell(std::span<const double> fitness) {
     // sum_i u_i (x_i - theta) = sigma sum_i u_i eps_i = lambda sigma^2 g.
     velocity_ = momentum_ * velocity_ + learning_rate_ * static_cast<double>(population_) * sigma_ * sigma_ * g;
     theta_ += velocity_;
-    ++generation_;
-    has_noise_ = false;
-    return;
+  } else {
+    // Adam minimising -g + l2 theta (as in the reference code).
+    const Eigen::VectorXd grad = -g + weight_decay_ * theta_;
+    ++adam_t_;
+    const double a = learning_rate_ * std::sqrt(1.0 - std::pow(beta2_, adam_t_)) /
+                     (1.0 - std::pow(beta1_, adam_t_));
+    adam_m_ = beta1_ * adam_m_ + (1.0 - beta1_) * grad;
+    adam_v_ = beta2_ * adam_v_ + (1.0 - beta2_) * grad.cwiseProduct(grad);
+    theta_ -= a * adam_m_.cwiseQuotient((adam_v_.cwiseSqrt().array() + kAdamEpsilon).matrix());
   }
-  // Adam minimising -g + l2 theta (as in the reference code).
-  const Eigen::VectorXd grad = -g + weight_decay_ * theta_;
-  ++adam_t_;
-  const double a = learning_rate_ * std::sqrt(1.0 - std::pow(beta2_, adam_t_)) /
-                   (1.0 - std::pow(beta1_, adam_t_));
-  adam_m_ = beta1_ * adam_m_ + (1.0 - beta1_) * grad;
-  adam_v_ = beta2_ * adam_v_ + (1.0 - beta2_) * grad.cwiseProduct(grad);
-  theta_ -= a * adam_m_.cwiseQuotient((adam_v_.cwiseSqrt().array() + kAdamEpsilon).matrix());
 
   ++generation_;
   has_noise_ = false;

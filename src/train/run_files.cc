@@ -142,6 +142,16 @@ RunConfig LoadRunConfig(const std::string& run_dir) {
   return LoadConfigFile((fs::path(run_dir) / "config.toml").string(), {});
 }
 
+LoadedRun LoadRun(const std::string& run_dir) {
+  LoadedRun r;
+  r.config = LoadRunConfig(run_dir);
+  r.task = MakeTask(r.config.task_name, r.config.task_options);
+  r.model = MakeModel(r.config.model, r.task->observation_space(), r.task->action_space());
+  r.genome = ParseGenomeFile((fs::path(run_dir) / "best_genome.json").string(), r.model->layout(),
+                             r.task->observation_space().vector_size(), &r.config);
+  return r;
+}
+
 std::string DefaultRunDir(const RunConfig& c) {
   const std::time_t now = std::time(nullptr);
   char stamp[32];

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <limits>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -43,6 +44,17 @@ SavedGenome ParseGenomeText(const std::string& text, const std::string& what, co
 
 // The resolved config of a run directory.
 RunConfig LoadRunConfig(const std::string& run_dir);
+
+// A finished run directory, read and checked: its config, a task and a model
+// built from it, and its best genome (validated against the model's layout
+// and the config). Throws ConfigError naming the file at fault.
+struct LoadedRun {
+  RunConfig config;
+  std::unique_ptr<Task> task;
+  std::unique_ptr<Model> model;
+  SavedGenome genome;
+};
+LoadedRun LoadRun(const std::string& run_dir);
 
 // Creates an empty run directory; throws ConfigError if it exists and is not
 // empty (nothing is ever overwritten).

@@ -20,25 +20,6 @@ namespace neurevo {
 
 namespace fs = std::filesystem;
 
-namespace {
-struct LoadedRun {
-  RunConfig config;
-  std::unique_ptr<Task> task;
-  std::unique_ptr<Model> model;
-  SavedGenome genome;
-};
-
-LoadedRun LoadRun(const std::string& run_dir) {
-  LoadedRun r;
-  r.config = LoadRunConfig(run_dir);
-  r.task = MakeTask(r.config.task_name, r.config.task_options);
-  r.model = MakeModel(r.config.model, r.task->observation_space(), r.task->action_space());
-  r.genome = ParseGenomeFile((fs::path(run_dir) / "best_genome.json").string(), r.model->layout(),
-                             r.task->observation_space().vector_size(), &r.config);
-  return r;
-}
-}  // namespace
-
 nlohmann::json EvaluateRun(const std::string& run_dir, const int* episodes_or_null, const uint64_t* seed,
                            int threads) {
   LoadedRun run = LoadRun(run_dir);

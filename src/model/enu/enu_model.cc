@@ -14,7 +14,7 @@ namespace {
 // Up to `count` distinct members of `pool`, drawn without replacement.
 std::vector<int> Draw(std::vector<int> pool, int count, RandomStream& rng) {
   for (size_t i = 0; i < pool.size(); ++i) {
-    const size_t j = i + static_cast<size_t>(rng.NextU64() % (pool.size() - i));
+    const size_t j = i + static_cast<size_t>(rng.Below(pool.size() - i));
     std::swap(pool[i], pool[j]);
   }
   pool.resize(std::min(pool.size(), static_cast<size_t>(count)));
@@ -25,7 +25,7 @@ std::vector<int> Draw(std::vector<int> pool, int count, RandomStream& rng) {
 std::vector<int> Permutation(int n, RandomStream& rng) {
   std::vector<int> p(static_cast<size_t>(n));
   std::iota(p.begin(), p.end(), 0);
-  for (int i = n - 1; i > 0; --i) std::swap(p[static_cast<size_t>(i)], p[rng.NextU64() % static_cast<uint64_t>(i + 1)]);
+  for (int i = n - 1; i > 0; --i) std::swap(p[static_cast<size_t>(i)], p[rng.Below(static_cast<uint64_t>(i + 1))]);
   return p;
 }
 
@@ -133,7 +133,7 @@ class EnuNetworkPolicy : public Policy {
       uint64_t ties = 0;
       int chosen = 0;
       for (int j = 0; j < t_.motors; ++j)
-        if (outputs_[static_cast<size_t>(j)] == best && rng_.NextU64() % ++ties == 0) chosen = j;
+        if (outputs_[static_cast<size_t>(j)] == best && rng_.Below(++ties) == 0) chosen = j;
       action[0] = static_cast<double>(chosen);
       return;
     }

@@ -55,7 +55,7 @@ class IafMimic final : public TaskBase {
   void Reset(uint64_t seed, std::span<double> observation) override;
   StepResult Step(std::span<const double> action, std::span<double> observation) override;
   // {seed high 32 bits, seed low 32 bits, t (steps taken), v, sum of
-  //  (1 - a)^2 over the reference's spike steps so far, sum of a^2 over its
+  //  |1 - a| over the reference's spike steps so far, sum of |a| over its
   //  other steps so far, 100 reference spike flags, 100 candidate spike flags
   //  (flags 0 or 1; 0 from step t on)}.
   std::vector<double> PhysicalState() const override;

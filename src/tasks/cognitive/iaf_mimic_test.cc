@@ -71,7 +71,9 @@ TEST(IafMimic, ReferenceScoresZeroSilenceTheHandComputedValue) {
         ASSERT_FALSE(r.terminated);
         ASSERT_EQ(r.truncated, t == 99) << t;
         ASSERT_EQ(r.info_count, 3);
-        if (t < 99) ASSERT_EQ(r.reward, 0.0) << t;
+        if (t < 99) {
+          ASSERT_EQ(r.reward, 0.0) << t;
+        }
         total += r.reward;
       }
       EXPECT_EQ(obs[0], 0.0);  // nothing after the end
