@@ -97,6 +97,7 @@ int main(int argc, char** argv) {
     const std::vector<double> x0 = es->Mean();
     long long evals = 0;
     double best = std::numeric_limits<double>::infinity();
+    std::vector<double> best_x;
     bool reached = false;
     while (evals < max_evals && !reached) {
       const auto population = es->Ask();
@@ -106,7 +107,10 @@ int main(int argc, char** argv) {
       for (const auto& x : population) {
         for (int i = 0; i < n; ++i) shifted[static_cast<size_t>(i)] = x[static_cast<size_t>(i)] - shift;
         const double f = cost(shifted);
-        best = std::min(best, f);
+        if (f < best) {
+          best = f;
+          best_x = shifted;
+        }
         fitness.push_back(-f);
       }
       evals += static_cast<long long>(population.size());
@@ -125,6 +129,7 @@ int main(int argc, char** argv) {
     out["evals"] = reached ? nlohmann::json(evals) : nlohmann::json(nullptr);
     out["evals_used"] = evals;
     out["best"] = best;
+    out["best_x"] = best_x;  // in the function's own coordinates (shift removed)
     out["generations"] = es->generation();
     if (const auto* r = dynamic_cast<const neurevo::CmaRestarts*>(es.get())) {
       out["restart_count"] = r->restarts();

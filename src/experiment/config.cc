@@ -243,7 +243,8 @@ const std::vector<Entry>& Schema() {
     s.push_back(TaskOptionsTable("task.options",
                                  "The task's own options: Ant-v5's `include_cfrc_ext_in_observation` "
                                  "(Gymnasium's keyword; true), ImageClassification's `data` (the data set's "
-                                 "directory, relative to the config); other tasks have none. "
+                                 "directory, relative to the config), TMaze's `first_food` (\"random\" or "
+                                 "\"green\"); other tasks have none. "
                                  "`--set task.options.NAME=value` sets one."));
     // Model.
     s.push_back(Choice("model.kind", FIELD(model.kind), ModelKindNames(),

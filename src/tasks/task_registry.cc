@@ -65,6 +65,21 @@ std::unique_ptr<Task> MakeAnt(const TaskOptions& options) {
   return std::make_unique<Ant>(BoolOption(options, Ant::kName, "include_cfrc_ext_in_observation", true));
 }
 
+std::vector<TaskOptionInfo> TMazeOptions() {
+  return {{"first_food", "string", "\"random\"",
+           "which colour is food when an episode starts: \"random\" (drawn from the episode's seed; the "
+           "first meal must be found out) or \"green\" (an agent may know it; only the swaps must be "
+           "learnt within the episode)."}};
+}
+std::unique_ptr<Task> MakeTMaze(const TaskOptions& options) {
+  const auto it = options.find("first_food");
+  if (it == options.end()) return std::make_unique<TMaze>();
+  const std::string* value = std::get_if<std::string>(&it->second);
+  if (value && *value == "random") return std::make_unique<TMaze>(TMaze::FirstFood::kRandom);
+  if (value && *value == "green") return std::make_unique<TMaze>(TMaze::FirstFood::kGreen);
+  throw ConfigError("task.options.first_food: expected \"random\" or \"green\" for TMaze");
+}
+
 template <WormForaging::Pattern P>
 std::unique_ptr<Task> MakeWorm(const TaskOptions&) {
   return std::make_unique<WormForaging>(P);
@@ -111,7 +126,7 @@ const Entry kEntries[] = {
     // The ENU's learning-to-learn tasks (Bertens & Lee 2019).
     {IafMimic::kName, &Make<IafMimic>, &NoOptions, std::nullopt},
     {StdpMimic::kName, &Make<StdpMimic>, &NoOptions, std::nullopt},
-    {TMaze::kName, &Make<TMaze>, &NoOptions, std::nullopt},
+    {TMaze::kName, &MakeTMaze, &TMazeOptions, std::nullopt},
 };
 
 // Task families: ids that carry a parameter, "<prefix><N>".

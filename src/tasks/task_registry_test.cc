@@ -121,9 +121,12 @@ TEST(TaskRegistry, OptionsAreCheckedPerTask) {
   EXPECT_NE(error_of("Ant-v5", {{"include_cfrc_ext_in_observation", 1LL}})
                 .find("task.options.include_cfrc_ext_in_observation: expected true or false"),
             std::string::npos);
+  EXPECT_NE(error_of("TMaze", {{"first_colour", std::string("green")}}).find("task.options.first_colour"),
+            std::string::npos);
   for (const std::string& name : TaskNames()) {
     const auto options = TaskOptionsOf(name);
-    EXPECT_EQ(options.size(), name == "Ant-v5" || name == "ImageClassification" ? 1u : 0u) << name;
+    EXPECT_EQ(options.size(), name == "Ant-v5" || name == "ImageClassification" || name == "TMaze" ? 1u : 0u)
+        << name;
   }
 }
 

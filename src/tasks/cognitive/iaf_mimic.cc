@@ -36,6 +36,29 @@ double IafMimic::IsiError(std::span<const int> reference, std::span<const int> c
   return sum / static_cast<double>(n);
 }
 
+double IafMimic::IsiDistance(std::span<const int> reference, std::span<const int> candidate, int steps) {
+  if (steps <= 0) return 0.0;
+  // Walks both trains' intervals (s_{k-1}, s_k] with s_0 = -1 and a last one
+  // ending at `steps`, the step t lying in the current one of each.
+  struct Walker {
+    std::span<const int> s;
+    int steps;
+    size_t k = 0;
+    int prev = -1;
+    int Interval(int t) {
+      while (k < s.size() && s[k] < t) prev = s[k++];
+      return (k < s.size() ? s[k] : steps) - prev;
+    }
+  };
+  Walker r{reference, steps}, c{candidate, steps};
+  double sum = 0.0;
+  for (int t = 0; t < steps; ++t) {
+    const int a = r.Interval(t), b = c.Interval(t);
+    sum += static_cast<double>(std::abs(a - b)) / std::max(a, b);
+  }
+  return sum / steps;
+}
+
 void IafMimic::Reset(uint64_t seed, std::span<double> observation) {
   seed_ = seed;
   t_ = 0;
@@ -73,7 +96,7 @@ StepResult IafMimic::Step(std::span<const double> action, std::span<double> obse
   r.truncated = limit || t_ == kSteps;
   WriteObservation(observation);
   if (t_ < kSteps) {
-    for (int k = 0; k < 3; ++k) r.AddInfo(0.0);
+    for (int k = 0; k < 4; ++k) r.AddInfo(0.0);
     return r;
   }
 
@@ -83,10 +106,11 @@ StepResult IafMimic::Step(std::span<const double> action, std::span<double> obse
     if (candidate_[k]) cand.push_back(k);
   }
   const int n_spike = static_cast<int>(ref.size()), n_rest = kSteps - n_spike;
-  const double isi = IsiError(ref, cand);
+  const double distance = IsiDistance(ref, cand);
   const double height = (n_spike ? spike_miss_ / n_spike : 0.0) + (n_rest ? rest_miss_ / n_rest : 0.0);
-  r.reward = -(isi + height);
-  r.AddInfo(isi);
+  r.reward = -(distance + height);
+  r.AddInfo(distance);
+  r.AddInfo(IsiError(ref, cand));
   r.AddInfo(height);
   r.AddInfo(std::abs(static_cast<double>(cand.size()) - n_spike));
   return r;

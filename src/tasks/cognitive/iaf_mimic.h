@@ -11,10 +11,16 @@
 // candidate spike. The observation after the last step is 0.
 //
 // 100 steps, truncated at the end. The reward is 0 on every step but the
-// last, where it is -(isi_error + height_error):
-//   isi_error    both spike-time lists padded with 100 to the same length,
-//                ISIs taken between consecutive times with the first from
-//                step 0; the mean |ISI_ref - ISI_cand| (0 without spikes);
+// last, where it is -(isi_distance + height_error):
+//   isi_distance the time-resolved ISI distance (Kreuz et al. 2007) of the
+//                two spike trains: each step t lies in one interval
+//                (s_{k-1}, s_k] of each train, with s_0 = -1 and a last
+//                interval ending at step 100; the mean over the 100 steps of
+//                |I_ref(t) - I_cand(t)| / max(I_ref(t), I_cand(t)), in
+//                [0, 1). Time-resolved rather than index-wise: one extra or
+//                missing spike costs only the intervals it changes, where the
+//                index-wise error (below) misaligns every later pair, and
+//                units evolved under it spiked at the wrong rate;
 //   height_error the mean of |1 - a_t| over the reference's spike steps
 //                plus the mean of |a_t| over its other steps (a mean over no
 //                steps is 0). Absolute, not squared: with squares a unit
@@ -23,7 +29,11 @@
 //                that); with absolute errors every constant output scores 1,
 //                and only outputs that follow the reference score less.
 // info (on the last step only, 0 before, so an episode's sums are the
-// scores): "isi_error", "height_error", "spike_count_error" = |#cand - #ref|.
+// scores): "isi_distance"; "isi_error", the index-wise ISI error in steps
+// (both spike-time lists padded with 100 to the same length, ISIs between
+// consecutive times with the first from step 0, the mean |ISI_ref -
+// ISI_cand|, 0 without spikes); "height_error"; "spike_count_error" =
+// |#cand - #ref|.
 #pragma once
 
 #include <array>
@@ -50,8 +60,11 @@ class IafMimic final : public TaskBase {
   static double Input(uint64_t seed, int t);
   // The ISI error of two sorted spike-time lists in an episode of `steps`.
   static double IsiError(std::span<const int> reference, std::span<const int> candidate, int steps = kSteps);
+  // The time-resolved ISI distance (Kreuz et al. 2007) of two sorted
+  // spike-time lists, in [0, 1).
+  static double IsiDistance(std::span<const int> reference, std::span<const int> candidate, int steps = kSteps);
 
-  std::vector<std::string> info_names() const override { return {"isi_error", "height_error", "spike_count_error"}; }
+  std::vector<std::string> info_names() const override { return {"isi_distance", "isi_error", "height_error", "spike_count_error"}; }
   void Reset(uint64_t seed, std::span<double> observation) override;
   StepResult Step(std::span<const double> action, std::span<double> observation) override;
   // {seed high 32 bits, seed low 32 bits, t (steps taken), v, sum of

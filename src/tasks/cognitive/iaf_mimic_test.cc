@@ -34,7 +34,7 @@ TEST(IafMimic, SpacesNameAndLimit) {
   EXPECT_FALSE(task->action_space().discrete());
   EXPECT_EQ(task->action_space().high, std::vector<double>{1.0});
   EXPECT_EQ(task->max_episode_steps(), 100);
-  EXPECT_EQ(task->info_names(), (std::vector<std::string>{"isi_error", "height_error", "spike_count_error"}));
+  EXPECT_EQ(task->info_names(), (std::vector<std::string>{"isi_distance", "isi_error", "height_error", "spike_count_error"}));
 }
 
 // Worked by hand: missing spikes count as spikes at step 100.
@@ -48,6 +48,24 @@ TEST(IafMimic, IsiErrorPadsWithTheEpisodeLength) {
   EXPECT_EQ(IafMimic::IsiError(std::vector<int>{10, 30}, std::vector<int>{12}), 35.0);
   // The first ISI is measured from step 0: a spike at 0 against one at 4.
   EXPECT_EQ(IafMimic::IsiError(std::vector<int>{0}, std::vector<int>{4}), 4.0);
+}
+
+// Worked by hand over 10 steps: each step compares the intervals (s_{k-1},
+// s_k] holding it, with s_0 = -1 and a last interval ending at step 10.
+TEST(IafMimic, IsiDistanceIsTimeResolved) {
+  const std::vector<int> none, at4{4}, at5{5};
+  EXPECT_EQ(IafMimic::IsiDistance(none, none, 10), 0.0);
+  EXPECT_EQ(IafMimic::IsiDistance(at4, at4, 10), 0.0);
+  // Intervals 5 (t 0..4) and 6 (t 5..9) against 11 throughout: (5 * 6/11 + 5 * 5/11) / 10.
+  EXPECT_DOUBLE_EQ(IafMimic::IsiDistance(at4, none, 10), 0.5);
+  EXPECT_DOUBLE_EQ(IafMimic::IsiDistance(none, at4, 10), 0.5);
+  // A spike one step late: 5 steps at 1/6, one at 0, 4 at 1/6.
+  EXPECT_DOUBLE_EQ(IafMimic::IsiDistance(at4, at5, 10), 0.15);
+  // Unlike the index-wise ISI error, one extra spike costs only the steps of
+  // the intervals it splits: every later interval still lines up.
+  const std::vector<int> ref{9, 19, 29, 39, 49, 59, 69, 79, 89, 99}, extra{4, 9, 19, 29, 39, 49, 59, 69, 79, 89, 99};
+  EXPECT_DOUBLE_EQ(IafMimic::IsiDistance(ref, extra), (5 * 0.5 + 5 * 0.5) / 100);
+  EXPECT_DOUBLE_EQ(IafMimic::IsiError(ref, extra), 19.0 / 11);  // the last pair compares 1 with 10
 }
 
 // The reference itself scores 0; a silent unit scores -(ISI error + 1) with
@@ -70,7 +88,7 @@ TEST(IafMimic, ReferenceScoresZeroSilenceTheHandComputedValue) {
         r = task.Step(std::vector<double>{imitate ? out : 0.0}, obs);
         ASSERT_FALSE(r.terminated);
         ASSERT_EQ(r.truncated, t == 99) << t;
-        ASSERT_EQ(r.info_count, 3);
+        ASSERT_EQ(r.info_count, 4);
         if (t < 99) {
           ASSERT_EQ(r.reward, 0.0) << t;
         }
@@ -82,15 +100,23 @@ TEST(IafMimic, ReferenceScoresZeroSilenceTheHandComputedValue) {
       ASSERT_GE(n, 15);  // 100 inputs of mean 0.25: about 24 spikes
       if (imitate) {
         EXPECT_EQ(total, 0.0);
-        EXPECT_EQ(r.info_values[0], 0.0);
-        EXPECT_EQ(r.info_values[1], 0.0);
-        EXPECT_EQ(r.info_values[2], 0.0);
+        for (int i = 0; i < 4; ++i) EXPECT_EQ(r.info_values[i], 0.0) << i;
       } else {
         const double isi = static_cast<double>((100 - spikes[0]) + (spikes.back() - spikes[0])) / n;
-        EXPECT_DOUBLE_EQ(r.info_values[0], isi);
-        EXPECT_EQ(r.info_values[1], 1.0);  // every spike missed by 1, every silent step right
-        EXPECT_EQ(r.info_values[2], n);
-        EXPECT_DOUBLE_EQ(total, -(isi + 1.0));
+        // Silence's intervals are all 101; the reference's interval k of
+        // length L covers L steps, the last (s_n, 100] covers 99 - s_n.
+        double covered = 0;
+        for (int k = 0; k < n; ++k) {
+          const double length = spikes[k] - (k == 0 ? -1 : spikes[k - 1]);
+          covered += length * length;
+        }
+        covered += (100.0 - spikes.back()) * (99.0 - spikes.back());
+        const double distance = 1.0 - covered / (100.0 * 101.0);
+        EXPECT_NEAR(r.info_values[0], distance, 1e-12);  // a sum over 100 steps
+        EXPECT_DOUBLE_EQ(r.info_values[1], isi);
+        EXPECT_EQ(r.info_values[2], 1.0);  // every spike missed by 1, every silent step right
+        EXPECT_EQ(r.info_values[3], n);
+        EXPECT_NEAR(total, -(distance + 1.0), 1e-12);
       }
     }
   }
@@ -112,10 +138,14 @@ TEST(IafMimic, SilentUnitFromACraftedState) {
   EXPECT_EQ(task.Step(std::vector<double>{0.0}, obs).reward, 0.0);
   const StepResult r = task.Step(std::vector<double>{0.0}, obs);
   EXPECT_TRUE(r.truncated);
-  EXPECT_EQ(r.reward, -66.0);
-  EXPECT_EQ(r.info_values[0], 65.0);
-  EXPECT_EQ(r.info_values[1], 1.0);
-  EXPECT_EQ(r.info_values[2], 2.0);
+  // ISI distance: silence's 101 against intervals 11 (11 steps), 40 (40) and
+  // 50 (49): 1 - (121 + 1600 + 2450) / 10100.
+  const double distance = 5929.0 / 10100.0;
+  EXPECT_NEAR(r.reward, -(distance + 1.0), 1e-12);  // sums over 100 steps
+  EXPECT_NEAR(r.info_values[0], distance, 1e-12);
+  EXPECT_EQ(r.info_values[1], 65.0);
+  EXPECT_EQ(r.info_values[2], 1.0);
+  EXPECT_EQ(r.info_values[3], 2.0);
 }
 
 // Height error: graded actions, clipped to [0, 1]; 0.5 already counts as a spike.
@@ -128,10 +158,12 @@ TEST(IafMimic, HeightErrorMeansOverSpikeAndRestSteps) {
   // No reference spikes anywhere (as above): the rest mean is over 100 steps.
   task.Step(std::vector<double>{0.5}, obs);
   const StepResult r = task.Step(std::vector<double>{7.0}, obs);  // clipped to 1
-  EXPECT_DOUBLE_EQ(r.info_values[1], (0.5 + 1.0) / 100);
-  EXPECT_EQ(r.info_values[2], 2.0);
-  // Two candidate spikes {98, 99} against none: ISIs {98, 1} against {100, 0}.
-  EXPECT_EQ(r.info_values[0], 1.5);
+  EXPECT_DOUBLE_EQ(r.info_values[2], (0.5 + 1.0) / 100);
+  EXPECT_EQ(r.info_values[3], 2.0);
+  // Two candidate spikes {98, 99} against none: ISIs {98, 1} against {100, 0};
+  // intervals 99 (99 steps) and 1 (one step) against 101.
+  EXPECT_EQ(r.info_values[1], 1.5);
+  EXPECT_NEAR(r.info_values[0], (99 * 2.0 / 101 + 100.0 / 101) / 100, 1e-12);
 }
 
 // Every constant output scores a height error of 1 (silence, always on, or
@@ -143,7 +175,7 @@ TEST(IafMimic, NoConstantOutputBeatsSilenceOnHeight) {
     task.Reset(11, obs);
     StepResult r;
     for (int t = 0; t < 100; ++t) r = task.Step(std::vector<double>{a}, obs);
-    EXPECT_NEAR(r.info_values[1], 1.0, 1e-12) << a;
+    EXPECT_NEAR(r.info_values[2], 1.0, 1e-12) << a;
   }
 }
 

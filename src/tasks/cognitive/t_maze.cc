@@ -15,8 +15,9 @@ constexpr uint64_t kSidePurpose = 3, kSwapPurpose = 4, kColourPurpose = 5;
 constexpr int kDx[4] = {0, 1, 0, -1}, kDy[4] = {-1, 0, 1, 0};  // north, east, south, west (y down)
 }  // namespace
 
-TMaze::TMaze()
-    : TaskBase(kName, Space::Box({0, 0, 0, 0, 0}, {1, 1, 1, 1, 1}), Space::Discrete(4), kSteps) {}
+TMaze::TMaze(FirstFood first_food)
+    : TaskBase(kName, Space::Box({0, 0, 0, 0, 0}, {1, 1, 1, 1, 1}), Space::Discrete(4), kSteps),
+      first_food_(first_food) {}
 
 bool TMaze::Open(int x, int y) {
   if (x < 0 || y < 0 || x >= kSize || y >= kSize) return false;
@@ -39,7 +40,9 @@ void TMaze::Reset(uint64_t seed, std::span<double> observation) {
   x_ = kStartX;
   y_ = kStartY;
   heading_ = kNorth;
-  food_colour_ = cognitive::StepStream(seed, kColourPurpose, 0).Below(2) == 0 ? kGreen : kRed;
+  food_colour_ = first_food_ == FirstFood::kGreen || cognitive::StepStream(seed, kColourPurpose, 0).Below(2) == 0
+                     ? kGreen
+                     : kRed;
   meals_ = 0;
   swaps_ = 0;
   food_side_ = DrawFoodSide();

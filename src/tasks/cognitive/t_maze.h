@@ -5,10 +5,13 @@
 // x = 3, y = 2 .. 5 and the crossbar y = 1, x = 1 .. 5. The agent starts at
 // (3, 5) facing north (towards y = 1). The two arm ends (1, 1) and (5, 1)
 // hold a green and a red item; one colour is food, the other poison. Which
-// colour is food is drawn at Reset; which side holds the food is drawn
-// anew for every trial (at Reset and after every meal), so neither the side
-// nor the colour tells a memoryless agent where the food is: only what it
-// ate tells it which colour is food now.
+// colour is food is drawn at Reset (option first_food = "random", the
+// default) or is green at Reset (first_food = "green": an agent without
+// memory can then learn "eat green" and lose only after the first swap, a
+// stepping stone for evolution). Which side holds the food is drawn anew
+// for every trial (at Reset and after every meal), so the side never tells
+// an agent where the food is, and after a swap only what it ate tells it
+// which colour is food now.
 //
 // Actions (Discrete(4)): 0 forward (one cell, unless a wall is ahead),
 // 1 turn left 90 degrees in place, 2 turn right, 3 stay (what a model
@@ -54,7 +57,9 @@ class TMaze final : public TaskBase {
   enum Side { kFoodLeft, kFoodRight };
   enum Colour { kGreen, kRed };
 
-  TMaze();
+  enum class FirstFood { kRandom, kGreen };
+
+  explicit TMaze(FirstFood first_food = FirstFood::kRandom);
 
   // Whether (x, y) is a cell of the T (outside the grid is wall).
   static bool Open(int x, int y);
@@ -77,6 +82,7 @@ class TMaze final : public TaskBase {
   int DrawFoodSide() const;  // the trial's, from (swaps, meals since the swap)
   void WriteObservation(std::span<double> observation) const;
 
+  FirstFood first_food_;
   uint64_t seed_ = 0;
   int x_ = kStartX, y_ = kStartY, heading_ = kNorth;
   int food_side_ = kFoodLeft, food_colour_ = kGreen;

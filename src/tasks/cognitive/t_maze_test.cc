@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "neurevo/error.h"
 #include "neurevo/random.h"
 #include "neurevo/task.h"
 
@@ -201,6 +202,34 @@ TEST(TMaze, ResetDrawsSideColourAndKFromTheSeed) {
   EXPECT_LT(left, 180);
   EXPECT_GT(green, 120);
   EXPECT_LT(green, 180);
+}
+
+TEST(TMaze, FirstFoodGreenFixesOnlyTheStartingColour) {
+  TMaze random, green(TMaze::FirstFood::kGreen);
+  std::vector<double> o(5);
+  for (uint64_t seed = 0; seed < 100; ++seed) {
+    random.Reset(seed, o);
+    green.Reset(seed, o);
+    auto expected = random.PhysicalState();
+    expected[kFoodColour] = TMaze::kGreen;  // side, k and the rest drawn as before
+    EXPECT_EQ(green.PhysicalState(), expected);
+  }
+  // The swaps still reverse it: after k meals red is food.
+  Walk w{TMaze(TMaze::FirstFood::kGreen)};
+  w.task.Reset(7, w.obs);
+  const int k = static_cast<int>(w.task.PhysicalState()[kK]);
+  for (int m = 0; m < k; ++m) w.EatFood();
+  EXPECT_EQ(w.task.PhysicalState()[kFoodColour], TMaze::kRed);
+  // The option by name, and a value it does not have refused by name.
+  EXPECT_EQ(MakeTask("TMaze", {{"first_food", std::string("green")}})->name(), "TMaze");
+  for (const TaskOptionValue& bad : {TaskOptionValue(std::string("blue")), TaskOptionValue(true)}) {
+    try {
+      MakeTask("TMaze", {{"first_food", bad}});
+      ADD_FAILURE() << "accepted";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("task.options.first_food"), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(TMaze, EnergyRunsOutAtStep40WithoutFood) {
