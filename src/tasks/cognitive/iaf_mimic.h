@@ -64,7 +64,9 @@ class IafMimic final : public TaskBase {
   // spike-time lists, in [0, 1).
   static double IsiDistance(std::span<const int> reference, std::span<const int> candidate, int steps = kSteps);
 
-  std::vector<std::string> info_names() const override { return {"isi_distance", "isi_error", "height_error", "spike_count_error"}; }
+  std::vector<std::string> info_names() const override {
+    return {"isi_distance", "isi_error", "height_error", "spike_count_error"};
+  }
   void Reset(uint64_t seed, std::span<double> observation) override;
   StepResult Step(std::span<const double> action, std::span<double> observation) override;
   // {seed high 32 bits, seed low 32 bits, t (steps taken), v, sum of

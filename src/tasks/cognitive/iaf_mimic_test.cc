@@ -34,7 +34,8 @@ TEST(IafMimic, SpacesNameAndLimit) {
   EXPECT_FALSE(task->action_space().discrete());
   EXPECT_EQ(task->action_space().high, std::vector<double>{1.0});
   EXPECT_EQ(task->max_episode_steps(), 100);
-  EXPECT_EQ(task->info_names(), (std::vector<std::string>{"isi_distance", "isi_error", "height_error", "spike_count_error"}));
+  EXPECT_EQ(task->info_names(),
+            (std::vector<std::string>{"isi_distance", "isi_error", "height_error", "spike_count_error"}));
 }
 
 // Worked by hand: missing spikes count as spikes at step 100.
