@@ -41,6 +41,16 @@ bool BoolOption(const TaskOptions& options, std::string_view task, const std::st
   throw ConfigError(fmt::format("task.options.{}: expected true or false for {}", name, task));
 }
 
+// A string option's value, or null when it is not set; `what` says what the
+// option takes.
+const std::string* StringOption(const TaskOptions& options, std::string_view task, const std::string& name,
+                                std::string_view what) {
+  const auto it = options.find(name);
+  if (it == options.end()) return nullptr;
+  if (const std::string* s = std::get_if<std::string>(&it->second)) return s;
+  throw ConfigError(fmt::format("task.options.{}: expected {} for {}", name, what, task));
+}
+
 struct Entry {
   std::string_view name;
   std::unique_ptr<Task> (*make)(const TaskOptions&);
@@ -72,12 +82,11 @@ std::vector<TaskOptionInfo> TMazeOptions() {
            "learnt within the episode)."}};
 }
 std::unique_ptr<Task> MakeTMaze(const TaskOptions& options) {
-  const auto it = options.find("first_food");
-  if (it == options.end()) return std::make_unique<TMaze>();
-  const std::string* value = std::get_if<std::string>(&it->second);
-  if (value && *value == "random") return std::make_unique<TMaze>(TMaze::FirstFood::kRandom);
-  if (value && *value == "green") return std::make_unique<TMaze>(TMaze::FirstFood::kGreen);
-  throw ConfigError("task.options.first_food: expected \"random\" or \"green\" for TMaze");
+  const std::string* value = StringOption(options, TMaze::kName, "first_food", "\"random\" or \"green\"");
+  if (!value || *value == "random") return std::make_unique<TMaze>(TMaze::FirstFood::kRandom);
+  if (*value == "green") return std::make_unique<TMaze>(TMaze::FirstFood::kGreen);
+  throw ConfigError(fmt::format("task.options.first_food: expected \"random\" or \"green\" for TMaze, not \"{}\"",
+                                *value));
 }
 
 template <WormForaging::Pattern P>
@@ -92,10 +101,7 @@ std::vector<TaskOptionInfo> ImageOptions() {
            "to the config's directory. Required."}};
 }
 std::unique_ptr<Task> MakeImageClassification(const TaskOptions& options) {
-  const auto it = options.find("data");
-  const std::string* dir = it == options.end() ? nullptr : std::get_if<std::string>(&it->second);
-  if (it != options.end() && !dir)
-    throw ConfigError("task.options.data: expected a string (a directory) for ImageClassification");
+  const std::string* dir = StringOption(options, ImageClassification::kName, "data", "a string (a directory)");
   if (!dir || dir->empty())
     throw ConfigError("task.options.data: ImageClassification needs the directory of its data set (MNIST's IDX "
                       "layout), e.g. task.options.data = \"data/digits\"");
