@@ -85,7 +85,8 @@ std::unique_ptr<Task> MakeTMaze(const TaskOptions& options) {
   const std::string* value = StringOption(options, TMaze::kName, "first_food", "\"random\" or \"green\"");
   if (!value || *value == "random") return std::make_unique<TMaze>(TMaze::FirstFood::kRandom);
   if (*value == "green") return std::make_unique<TMaze>(TMaze::FirstFood::kGreen);
-  throw ConfigError(fmt::format("task.options.first_food: expected \"random\" or \"green\" for TMaze, not \"{}\"",
+  // {:?} quotes and escapes: a value with control characters prints whole.
+  throw ConfigError(fmt::format("task.options.first_food: expected \"random\" or \"green\" for TMaze, not {:?}",
                                 *value));
 }
 

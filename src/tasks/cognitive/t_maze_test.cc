@@ -42,7 +42,7 @@ struct Walk {
   }
   // Up the stem, then towards the left (1, 1) or right (5, 1) arm end.
   void Meal(bool left) { Do({F, F, F, F, left ? L : R, F, F}); }
-  bool FoodLeft() const { return task.PhysicalState()[kFoodSide] == TMaze::kFoodLeft; }
+  bool FoodLeft() const { return task.PhysicalState()[kFoodSide] == static_cast<double>(TMaze::kFoodLeft); }
   void EatFood() { Meal(FoodLeft()); }
   void EatPoison() { Meal(!FoodLeft()); }
 };
@@ -194,8 +194,8 @@ TEST(TMaze, ResetDrawsSideColourAndKFromTheSeed) {
     EXPECT_EQ(s[kY], 5.0);
     EXPECT_EQ(s[kEnergy], 40.0);
     ks.insert(s[kK]);
-    left += s[kFoodSide] == TMaze::kFoodLeft;
-    green += s[kFoodColour] == TMaze::kGreen;
+    left += s[kFoodSide] == static_cast<double>(TMaze::kFoodLeft);
+    green += s[kFoodColour] == static_cast<double>(TMaze::kGreen);
   }
   EXPECT_EQ(ks, (std::set<double>{3, 4, 5}));
   EXPECT_GT(left, 120);  // binomial(300, 0.5): sd 8.7
@@ -229,6 +229,13 @@ TEST(TMaze, FirstFoodGreenFixesOnlyTheStartingColour) {
     } catch (const ConfigError& e) {
       EXPECT_NE(std::string(e.what()).find("task.options.first_food"), std::string::npos) << e.what();
     }
+  }
+  // A value with a control character is printed escaped, whole.
+  try {
+    MakeTask("TMaze", {{"first_food", std::string("green\0x", 7)}});
+    ADD_FAILURE() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find(R"(not "green\x00x")"), std::string::npos) << e.what();
   }
 }
 
@@ -288,7 +295,7 @@ TEST(TMaze, FedAgentReachesTheTimeLimit) {
   w.task.Reset(5, w.obs);
   int steps = 0;
   while (true) {
-    const bool left = w.task.PhysicalState()[kFoodSide] == TMaze::kFoodLeft;
+    const bool left = w.task.PhysicalState()[kFoodSide] == static_cast<double>(TMaze::kFoodLeft);
     for (const double a : {F, F, F, F, left ? L : R, F, F}) {
       w.Do({a});
       ++steps;
