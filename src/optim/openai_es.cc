@@ -10,6 +10,7 @@
 #include <string>
 
 #include "neurevo/error.h"
+#include "optim/adam_step.h"
 #include "optim/state_json.h"
 #include "neurevo/random.h"
 #include "optim/fitness_shaping.h"
@@ -116,13 +117,7 @@ void OpenAiEs::Tell(std::span<const double> fitness) {
     theta_ += velocity_;
   } else {
     // Adam minimising -g + l2 theta (as in the reference code).
-    const Eigen::VectorXd grad = -g + weight_decay_ * theta_;
-    ++adam_t_;
-    const double a = learning_rate_ * std::sqrt(1.0 - std::pow(beta2_, adam_t_)) /
-                     (1.0 - std::pow(beta1_, adam_t_));
-    adam_m_ = beta1_ * adam_m_ + (1.0 - beta1_) * grad;
-    adam_v_ = beta2_ * adam_v_ + (1.0 - beta2_) * grad.cwiseProduct(grad);
-    theta_ -= a * adam_m_.cwiseQuotient((adam_v_.cwiseSqrt().array() + kAdamEpsilon).matrix());
+    AdamStep(-g + weight_decay_ * theta_, learning_rate_, beta1_, beta2_, adam_m_, adam_v_, adam_t_, theta_);
   }
 
   ++generation_;

@@ -70,7 +70,6 @@ class OpenAiEs final : public Strategy {
   std::string update_;  // adam | momentum
   double momentum_;
   Eigen::VectorXd velocity_;  // momentum only
-  static constexpr double kAdamEpsilon = 1e-8;
 
   Eigen::VectorXd theta_;
   Eigen::VectorXd adam_m_;

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "neurevo/error.h"
+#include "optim/adam_step.h"
 #include "neurevo/random.h"
 #include "optim/fitness_shaping.h"
 #include "optim/state_json.h"
@@ -101,13 +102,7 @@ void Pgpe::Tell(std::span<const double> fitness) {
     if (speed > max_speed) velocity_ *= max_speed / speed;
     mu_ += velocity_;
   } else if (center_optimizer_ == "adam") {
-    const Eigen::VectorXd grad = -grad_mu;  // Adam minimises
-    ++adam_t_;
-    const double a = learning_rate_ * std::sqrt(1.0 - std::pow(beta2_, adam_t_)) /
-                     (1.0 - std::pow(beta1_, adam_t_));
-    adam_m_ = beta1_ * adam_m_ + (1.0 - beta1_) * grad;
-    adam_v_ = beta2_ * adam_v_ + (1.0 - beta2_) * grad.cwiseProduct(grad);
-    mu_ -= a * adam_m_.cwiseQuotient((adam_v_.cwiseSqrt().array() + kAdamEpsilon).matrix());
+    AdamStep(-grad_mu, learning_rate_, beta1_, beta2_, adam_m_, adam_v_, adam_t_, mu_);  // Adam minimises
   } else {
     mu_ += learning_rate_ * grad_mu;
   }

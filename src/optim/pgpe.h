@@ -65,7 +65,6 @@ class Pgpe final : public Strategy {
   double beta1_, beta2_;
   static constexpr double kMomentum = 0.9;      // ClipUp
   static constexpr double kMaxSigmaChange = 0.2;  // relative, per generation
-  static constexpr double kAdamEpsilon = 1e-8;
 
   Eigen::VectorXd mu_;
   Eigen::VectorXd sigma_;
