@@ -14,7 +14,8 @@
 // and projections, network_spec.h; bnn and snn are presets of it), rnn (tanh
 // recurrent baseline with as many hidden units as the LIF network), mlp (tanh
 // MLP baseline, hidden sizes configurable), enu (networks of evolvable neural
-// units, src/model/enu/).
+// units, src/model/enu/), rsnn (a discrete-time recurrent spiking network
+// with a gradient path, src/model/rsnn/).
 #pragma once
 
 #include <cstdint>
@@ -127,6 +128,19 @@ struct EnuOptions {
   bool enu_idle_action = false;   // the last discrete action when no motor neuron is active
 };
 
+// The neocortical RSNN (model.kind = "rsnn"; src/model/rsnn/rsnn_network.h
+// has the equations): a description's hidden lif_curr populations between a
+// dense input layer and a dense readout of membrane potentials.
+struct RsnnOptions {
+  // Input weights (observation -> neuron, pA per unit of observation) in
+  // +-rsnn_input_max_pA.
+  double rsnn_input_max_pA = 1.0;
+  // Readout weights in +-rsnn_readout_scale / sqrt(neurons), bias in +-1.
+  double rsnn_readout_scale = 4.0;
+  // Slope of the fast-sigmoid surrogate gradient, per (V_th - V_rest).
+  double rsnn_surrogate_slope = 10.0;
+};
+
 // Every field is the config key `model.<field>` (a section's field too:
 // `neuron.tau_m_ms` is `model.tau_m_ms`, `readout.source` is
 // `model.readout`); the defaults here are the documented defaults (README,
@@ -163,6 +177,7 @@ struct ModelOptions {
   ReadoutOptions readout;
   BaselineOptions baselines;
   EnuOptions enu;
+  RsnnOptions rsnn;
   // The presets' synapses: a weight gene u gives a steady conductance
   // u * weight_max_nS for a steady presynaptic activation of 1 (spiking: a
   // train at spike_reference_hz). The default (0.05 nS = the leak
@@ -208,6 +223,22 @@ class Policy {
   virtual std::span<const float> outputs() const = 0;
 };
 
+// A policy whose outputs are differentiable functions of the genome: what
+// gradient training (optimizer.kind = "bptt") runs. Forward() advances one
+// environment step as Policy::Act does but returns the raw outputs (a
+// discrete action's logits; a continuous action's pre-tanh values), keeping
+// what Backward() needs.
+class DifferentiablePolicy {
+ public:
+  virtual ~DifferentiablePolicy() = default;
+  virtual void Reset(uint64_t noise_key) = 0;
+  virtual std::span<const double> Forward(std::span<const double> observation) = 0;
+  virtual bool healthy() const = 0;
+  // Adds dL/d(genome) to `gradient`, given dL/d(outputs) of every Forward()
+  // since Reset() (steps x outputs, in order).
+  virtual void Backward(std::span<const double> dl_doutputs, std::span<double> gradient) const = 0;
+};
+
 // A decoded genome, read-only: any number of threads may make and run
 // policies of it at once. Each policy keeps its controller alive.
 class Controller : public std::enable_shared_from_this<Controller> {
@@ -230,6 +261,11 @@ class Model {
   // Synapses (or weights) updated per environment step, for throughput figures.
   virtual long long synapses() const = 0;
   virtual int substeps() const = 0;
+  // A differentiable running state of `genome`, for gradient training; null
+  // for models without a backward pass (all but rsnn).
+  virtual std::unique_ptr<DifferentiablePolicy> NewDifferentiable(std::span<const double> /*genome*/) const {
+    return nullptr;
+  }
 };
 
 // The registered model kinds (src/model/model_registry.cc): bnn, snn,

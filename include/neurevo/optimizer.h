@@ -20,6 +20,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,7 +30,7 @@ namespace neurevo {
 // Options shared by the strategies; each states its default. Keys in the
 // config file are `optimizer.<field>`.
 struct OptimizerOptions {
-  // cma_es | sep_cma_es | openai_es | xnes | snes | pgpe | ga | mads | enomad
+  // cma_es | sep_cma_es | openai_es | xnes | snes | pgpe | ga | mads | enomad | bptt
   std::string kind = "cma_es";
   int population = 10;          // lambda: candidates per generation
   int parents = 5;              // mu (CMA-ES); <= 0 means lambda / 2
@@ -68,6 +69,13 @@ struct OptimizerOptions {
   // centre's step size is learning_rate; sigma's learning rate below.
   std::string pgpe_optimizer = "clipup";
   double pgpe_sigma_lr = 0.1;
+
+  // bptt (gradient training of a differentiable model, model.kind =
+  // "rsnn"): Adam on the genome with learning_rate and the adam_betas; the
+  // minibatch's gradient is rescaled to this global L2 norm when longer
+  // (0: never clipped); REINFORCE's discount on tasks without a teacher.
+  double gradient_clip = 1.0;
+  double reinforce_gamma = 0.99;
 
   // ga and enomad: elites carried unmutated; uniform crossover probability
   // (-1: strategy default, ga 0 as in Such et al. 2018, enomad 0.5).
@@ -132,6 +140,14 @@ class Optimizer {
 
   // The distribution's centre (the current best estimate of the optimum).
   virtual std::vector<double> Mean() const = 0;
+
+  // Gradient optimizers (bptt) ask for one candidate, their current point,
+  // and are told the gradient of the fitness there (to be maximised) with
+  // the fitness itself, instead of Tell(); the others never are.
+  virtual bool uses_gradient() const { return false; }
+  virtual void TellGradient(double /*fitness*/, std::span<const double> /*gradient*/) {
+    throw std::logic_error("TellGradient: this optimizer takes fitness values (Tell), not gradients");
+  }
 
   virtual nlohmann::json SaveState() const = 0;
   virtual void LoadState(const nlohmann::json& state) = 0;

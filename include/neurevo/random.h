@@ -26,6 +26,7 @@ enum class StreamPurpose : uint64_t {
   kFaultInjection = 7,
   kConnectivity = 8,   // a projection's random connections (network description)
   kFrozenValues = 9,   // random values that are not genes (frozen weights, parameters)
+  kActionSampling = 10,  // REINFORCE's sampled actions (gradient training)
   kTest = 99,
 };
 

@@ -105,6 +105,16 @@ class Task {
   virtual StepResult Step(std::span<const double> action,
                           std::span<double> observation) = 0;
 
+  // A teacher's answer to the observation last written (by Reset or Step):
+  // the discrete action that is scored as correct for it, kUnscored when the
+  // action taken now is not scored, or kNoTeacher (the default) for a task
+  // that has no per-step answer (control tasks). Gradient training
+  // (optimizer.kind = "bptt") fits a cross-entropy loss to these answers; a
+  // task without a teacher is trained by REINFORCE instead.
+  static constexpr int kUnscored = -1;
+  static constexpr int kNoTeacher = -2;
+  virtual int SupervisedTarget() const { return kNoTeacher; }
+
   // The full physical state (for rollouts, plotting and parity checks).
   virtual std::vector<double> PhysicalState() const = 0;
   // Sets the physical state directly and resets the step counter (parity

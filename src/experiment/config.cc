@@ -252,7 +252,8 @@ const std::vector<Entry>& Schema() {
                        "description, `neurevo config --expand` shows it); network: the config's own "
                        "[[network.populations]] and [[network.projections]] (README: Networks as populations "
                        "and projections); rnn, mlp: tanh baselines; enu: networks of evolvable neural units "
-                       "(README: ENU networks)."));
+                       "(README: ENU networks); rsnn: a discrete-time recurrent spiking network with a gradient "
+                       "path (README: Neocortical RSNN)."));
     s.push_back(Int("model.excitatory", FIELD(model.excitatory), 0, 100000, "Excitatory neurons (rnn: hidden units = E + I)."));
     s.push_back(Int("model.inhibitory", FIELD(model.inhibitory), 0, 100000, "Inhibitory neurons."));
     s.push_back(StringList("model.connectivity", FIELD(model.connectivity), "FROM->TO over in, E, I, out; nothing into in",
@@ -335,6 +336,12 @@ const std::vector<Entry>& Schema() {
                      "enu: no unit memory (h and o from 0 every step): cannot change within a lifetime."));
     s.push_back(Bool("model.enu_shuffle", FIELD(model.enu.enu_shuffle),
                      "enu: permute sensory and motor neurons every episode."));
+    s.push_back(Float("model.rsnn_input_max_pA", FIELD(model.rsnn.rsnn_input_max_pA), 0, 1e6, true,
+                      "rsnn: input weights in +-max (pA per unit of observation)."));
+    s.push_back(Float("model.rsnn_readout_scale", FIELD(model.rsnn.rsnn_readout_scale), 0, 1e6, true,
+                      "rsnn: readout weights in +-scale/sqrt(neurons)."));
+    s.push_back(Float("model.rsnn_surrogate_slope", FIELD(model.rsnn.rsnn_surrogate_slope), 0, 1e6, true,
+                      "rsnn: slope of the fast-sigmoid surrogate gradient (bptt), per V_th - V_rest."));
     s.push_back(Bool("model.enu_idle_action", FIELD(model.enu.enu_idle_action),
                      "enu: the task's last discrete action when no motor neuron is active."));
     s.push_back(Float("model.baseline_weight_scale", FIELD(model.baselines.baseline_weight_scale), 0, 1e6, true,
@@ -354,14 +361,18 @@ const std::vector<Entry>& Schema() {
     s.push_back(Choice("optimizer.init_mean", FIELD(optimizer.init_mean), {"uniform", "center"},
                        "Initial mean: uniform draws U[0,1] per gene; center puts 0.5."));
     s.push_back(Float("optimizer.learning_rate", FIELD(optimizer.learning_rate), 0, 1e3, true,
-                      "openai_es: Adam step size; pgpe: the centre's step size."));
+                      "openai_es, bptt: Adam step size; pgpe: the centre's step size."));
     s.push_back(Float("optimizer.weight_decay", FIELD(optimizer.weight_decay), 0, 1e3, false, "openai_es: L2 coefficient."));
     s.push_back(Choice("optimizer.es_update", FIELD(optimizer.es_update), {"adam", "momentum"},
                        "openai_es: Adam (the reference code's) or heavy-ball momentum (the ENU paper's)."));
     s.push_back(Float("optimizer.momentum", FIELD(optimizer.momentum), 0, 0.999999, false,
                       "openai_es (es_update = momentum): momentum of the centre's velocity."));
-    s.push_back(Float("optimizer.adam_beta1", FIELD(optimizer.adam_beta1), 0, 0.999999, false, "openai_es, pgpe (adam): Adam beta1."));
-    s.push_back(Float("optimizer.adam_beta2", FIELD(optimizer.adam_beta2), 0, 0.999999999, false, "openai_es, pgpe (adam): Adam beta2."));
+    s.push_back(Float("optimizer.adam_beta1", FIELD(optimizer.adam_beta1), 0, 0.999999, false, "openai_es, pgpe (adam), bptt: Adam beta1."));
+    s.push_back(Float("optimizer.adam_beta2", FIELD(optimizer.adam_beta2), 0, 0.999999999, false, "openai_es, pgpe (adam), bptt: Adam beta2."));
+    s.push_back(Float("optimizer.gradient_clip", FIELD(optimizer.gradient_clip), 0, 1e300, false,
+                      "bptt: the minibatch gradient is rescaled to this L2 norm when longer; 0: never."));
+    s.push_back(Float("optimizer.reinforce_gamma", FIELD(optimizer.reinforce_gamma), 0, 1, false,
+                      "bptt on a task without a teacher (REINFORCE): the returns' discount."));
     s.push_back(Bool("optimizer.active", FIELD(optimizer.active),
                      "cma_es, sep_cma_es: active covariance update (negative weights for the worst)."));
     s.push_back(Choice("optimizer.restarts", FIELD(optimizer.restarts), {"none", "ipop", "bipop"},
@@ -651,9 +662,22 @@ void Validate(const RunConfig& c) {
   for (int h : m.baselines.mlp_hidden) mlp_genes += (width + 1) * h, width = h;
   // (A description's size is bounded when it is drawn, network_instance.cc.)
   const double genes_bound = m.kind == "mlp" ? mlp_genes : 3.0 * units * units;
-  if (m.kind != "network" && genes_bound > kMaxGenes)
+  if (m.kind != "network" && m.kind != "rsnn" && genes_bound > kMaxGenes)
     Fail(m.kind == "mlp" ? "model.mlp_hidden" : "model.excitatory",
          fmt::format("the network would have up to {:.3g} genes; allowed: at most {:.0e}", genes_bound, kMaxGenes));
+  if (o.kind == "bptt") {
+    if (m.kind != "rsnn")
+      Fail("optimizer.kind", fmt::format("bptt needs a model with a backward pass; allowed with it: model.kind = "
+                                         "\"rsnn\" (model.kind is \"{}\")",
+                                         m.kind));
+    if (c.islands != 1)
+      Fail("islands.count", fmt::format("{}; bptt follows one genome; allowed: 1", c.islands));
+    if (task->SupervisedTarget() == Task::kNoTeacher && !task->action_space().discrete())
+      Fail("optimizer.kind", fmt::format("bptt trains {} neither on a teacher's answers (it has none) nor by "
+                                         "REINFORCE (which needs discrete actions); allowed: a task with a "
+                                         "teacher or with discrete actions",
+                                         c.task_name));
+  }
   // Connectivity and task/model compatibility are checked as building them
   // would, without building (a refused network must be refused quickly).
   const long long genes = CountGenes(c.model, task->observation_space(), task->action_space());
@@ -662,7 +686,9 @@ void Validate(const RunConfig& c) {
   // refused here, before any optimizer or thread exists.
   if (c.budget.env_steps > 0) {
     const double first_population =
-        o.kind == "mads" && o.mads_poll == "complete" ? 2.0 * genes + 1 : static_cast<double>(o.population);
+        o.kind == "mads" && o.mads_poll == "complete" ? 2.0 * genes + 1
+        : o.kind == "bptt"                            ? 1.0
+                                                      : static_cast<double>(o.population);
     const double worst = (c.islands * first_population * c.train_episodes + 2.0 * c.validation_episodes) *
                          task->max_episode_steps();
     if (worst > static_cast<double>(c.budget.env_steps))
@@ -799,7 +825,7 @@ std::string ShortestFloats(const std::string& toml, const toml::table& root) {
 std::string ConfigToToml(const RunConfig& c) {
   toml::table root;
   for (const auto& e : Schema()) e.put(c, root, e.info.key);
-  if (c.model.kind == "network") root.insert("network", NetworkSpecToToml(c.model.network));
+  if (c.model.kind == "network" || c.model.kind == "rsnn") root.insert("network", NetworkSpecToToml(c.model.network));
   std::stringstream ss;
   ss << root << "\n";
   return ShortestFloats(ss.str(), root);

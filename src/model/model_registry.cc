@@ -9,6 +9,7 @@
 #include "model/enu/enu_model.h"
 #include "model/lif_model.h"
 #include "model/lif_preset.h"
+#include "model/rsnn/rsnn_model.h"
 #include "model/threshold_network.h"
 #include "neurevo/error.h"
 #include "neurevo/model.h"
@@ -95,6 +96,22 @@ void ValidateEnu(const ModelOptions& m) {
   if (!(e.enu_weight_scale > 0 && e.enu_weight_scale <= 1000))
     Fail("enu_weight_scale", fmt::format("{}; allowed: above 0, at most 1000", e.enu_weight_scale));
 }
+void ValidateRsnn(const ModelOptions& m) {
+  const RsnnOptions& r = m.rsnn;
+  if (!(r.rsnn_input_max_pA > 0 && r.rsnn_input_max_pA <= 1e6))
+    Fail("rsnn_input_max_pA", fmt::format("{}; allowed: above 0, at most 1e6", r.rsnn_input_max_pA));
+  if (!(r.rsnn_readout_scale > 0 && r.rsnn_readout_scale <= 1e6))
+    Fail("rsnn_readout_scale", fmt::format("{}; allowed: above 0, at most 1e6", r.rsnn_readout_scale));
+  if (!(r.rsnn_surrogate_slope > 0 && r.rsnn_surrogate_slope <= 1e6))
+    Fail("rsnn_surrogate_slope", fmt::format("{}; allowed: above 0, at most 1e6", r.rsnn_surrogate_slope));
+  if (m.network.populations.empty())
+    throw ConfigError("network.populations: model.kind = \"rsnn\" needs a description of its recurrent layer: "
+                      "[[network.populations]] and [[network.projections]] (configs/rsnn/ has presets)");
+}
+std::unique_ptr<Model> MakeRsnn(const ModelOptions& o, const Space& obs, const Space& act) {
+  return std::make_unique<RsnnModel>(o, obs, act);
+}
+
 std::unique_ptr<Model> MakeEnu(const ModelOptions& o, const Space& obs, const Space& act) {
   return std::make_unique<EnuModel>(o, obs, act);
 }
@@ -169,6 +186,13 @@ const std::vector<Family>& Families() {
          "enu_output_noise", "enu_weight_scale", "enu_stateless", "enu_shuffle", "enu_idle_action",
          "binary_readout", "continuous_readout"}},
        &ValidateEnu, &MakeEnu, &CountBuilt},
+      {{"rsnn",
+        "discrete-time recurrent spiking network (the neocortical RSNN): the description's lif_curr "
+        "populations between a dense input layer and a readout of membrane potentials; trains by evolution or "
+        "by backpropagation through time (optimizer.kind = \"bptt\")",
+        {"dt_ms", "substeps", "v_rest_mV", "v_reset_mV", "v_init_mV", "v_threshold_mV", "c_m_pF", "tau_m_ms",
+         "tau_ref_ms", "rsnn_input_max_pA", "rsnn_readout_scale", "rsnn_surrogate_slope"}},
+       &ValidateRsnn, &MakeRsnn, &CountBuilt},
   };
   return families;
 }
@@ -220,10 +244,10 @@ std::vector<std::string> ModelKindNames() {
 
 void ValidateModelOptions(const ModelOptions& options) {
   const Family& family = FamilyOf(options.kind);
-  if (options.kind != "network" && !options.network.populations.empty())
-    throw ConfigError(fmt::format("network: a network description is used only with model.kind = \"network\"; "
-                                  "allowed: set model.kind = \"network\", or remove [network] (model.kind is "
-                                  "\"{}\")",
+  if (options.kind != "network" && options.kind != "rsnn" && !options.network.populations.empty())
+    throw ConfigError(fmt::format("network: a network description is used only with model.kind = \"network\" "
+                                  "or \"rsnn\"; allowed: set model.kind = \"network\", or remove [network] "
+                                  "(model.kind is \"{}\")",
                                   options.kind));
   family.validate(options);
 }

@@ -26,13 +26,13 @@ TEST(ModelRegistry, KindsAndTheirKeysMatchTheSchema) {
     }
   }
   for (const std::string& key : schema) EXPECT_TRUE(read.count(key)) << "no kind reads model." << key;
-  EXPECT_EQ(ModelKindNames(), (std::vector<std::string>{"bnn", "snn", "network", "rnn", "mlp", "enu"}));
+  EXPECT_EQ(ModelKindNames(), (std::vector<std::string>{"bnn", "snn", "network", "rnn", "mlp", "enu", "rsnn"}));
   // The schema's allowed values are the registry's.
   const std::vector<ConfigKeyInfo> keys = ConfigKeys();
   const auto kind =
       std::find_if(keys.begin(), keys.end(), [](const ConfigKeyInfo& k) { return k.key == "model.kind"; });
   ASSERT_NE(kind, keys.end());
-  EXPECT_EQ(kind->allowed, "bnn | snn | network | rnn | mlp | enu");
+  EXPECT_EQ(kind->allowed, "bnn | snn | network | rnn | mlp | enu | rsnn");
 }
 
 TEST(ModelRegistry, UnknownKindsAndMisplacedDescriptionsAreRefused) {

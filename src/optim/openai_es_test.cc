@@ -228,7 +228,7 @@ void ExpectConfigError(const OptimizerOptions& options, int dimension, const std
 TEST(OptimizerRegistry, KindsAndValidation) {
   EXPECT_EQ(OptimizerKinds(),
             (std::vector<std::string>{"cma_es", "sep_cma_es", "openai_es", "xnes", "snes", "pgpe",
-                                      "ga", "mads", "enomad"}));
+                                      "ga", "mads", "enomad", "bptt"}));
   EXPECT_EQ(MakeOptimizer(OptimizerOptions{}, 3, 1)->name(), "cma_es");
   EXPECT_EQ(MakeOptimizer(EsOptions(), 3, 1)->name(), "openai_es");
 
@@ -240,7 +240,7 @@ TEST(OptimizerRegistry, KindsAndValidation) {
   } catch (const ConfigError& e) {
     EXPECT_EQ(std::string(e.what()),
               "optimizer.kind: unknown optimizer 'nes'; allowed: cma_es, sep_cma_es, openai_es, "
-              "xnes, snes, pgpe, ga, mads, enomad");
+              "xnes, snes, pgpe, ga, mads, enomad, bptt");
   }
   o = OptimizerOptions{};
   o.population = 1;

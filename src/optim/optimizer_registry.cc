@@ -25,6 +25,7 @@
 #include "optim/ga.h"
 #include "optim/initial_mean.h"
 #include "optim/mads.h"
+#include "optim/bptt.h"
 #include "optim/openai_es.h"
 #include "optim/pgpe.h"
 #include "optim/sep_cma_es.h"
@@ -148,6 +149,16 @@ void ValidateOptimizerOptions(const OptimizerOptions& o) {
     if (!(o.pgpe_sigma_lr >= 0.0) || !std::isfinite(o.pgpe_sigma_lr))
       Fail("optimizer.pgpe_sigma_lr", "must be finite and >= 0, got " + std::to_string(o.pgpe_sigma_lr));
     ValidateAdam(o);
+  } else if (k == "bptt") {
+    if (o.population != 1 && o.population != OptimizerOptions{}.population)
+      Fail("optimizer.population", "bptt follows one genome (its minibatch is train.episodes); allowed: 1, or leave "
+                                   "it out");
+    CheckPositiveFinite("optimizer.learning_rate", o.learning_rate);
+    ValidateAdam(o);
+    if (!(o.gradient_clip >= 0.0) || !std::isfinite(o.gradient_clip))
+      Fail("optimizer.gradient_clip", "must be finite and >= 0 (0: no clipping), got " + std::to_string(o.gradient_clip));
+    if (!(o.reinforce_gamma >= 0.0 && o.reinforce_gamma <= 1.0))
+      Fail("optimizer.reinforce_gamma", "must be in [0, 1], got " + std::to_string(o.reinforce_gamma));
   } else if (k == "ga") {
     ValidateSelection(o, std::max(1, o.population / 5));
   } else if (k == "mads") {
@@ -200,13 +211,14 @@ std::unique_ptr<Optimizer> MakeOptimizer(const OptimizerOptions& options, int di
   if (k == "xnes") return std::make_unique<Xnes>(options, dimension, seed, std::move(mean));
   if (k == "snes") return std::make_unique<Snes>(options, dimension, seed, std::move(mean));
   if (k == "pgpe") return std::make_unique<Pgpe>(options, dimension, seed, std::move(mean));
+  if (k == "bptt") return std::make_unique<Bptt>(options, dimension, seed, std::move(mean));
   if (k == "ga") return std::make_unique<Ga>(options, dimension, seed, std::move(mean));
   if (k == "mads") return std::make_unique<Mads>(options, dimension, seed, std::move(mean));
   return std::make_unique<Enomad>(options, dimension, seed, std::move(mean));
 }
 
 std::vector<std::string> OptimizerKinds() {
-  return {"cma_es", "sep_cma_es", "openai_es", "xnes", "snes", "pgpe", "ga", "mads", "enomad"};
+  return {"cma_es", "sep_cma_es", "openai_es", "xnes", "snes", "pgpe", "ga", "mads", "enomad", "bptt"};
 }
 
 }  // namespace neurevo

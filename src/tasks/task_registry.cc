@@ -13,6 +13,9 @@
 #include "neurevo/error.h"
 #include "neurevo/task.h"
 #include "tasks/bsuite/memory_length.h"
+#include "tasks/temporal/cue_delay_response.h"
+#include "tasks/temporal/evidence_accumulation.h"
+#include "tasks/temporal/n_back.h"
 #include "tasks/classic/acrobot.h"
 #include "tasks/classic/cartpole.h"
 #include "tasks/classic/mountain_car_continuous.h"
@@ -146,6 +149,12 @@ struct Family {
 const Family kFamilies[] = {
     {MemoryLength::kPrefix, 1, MemoryLength::kMaxLength,
      [](int n) -> std::unique_ptr<Task> { return std::make_unique<MemoryLength>(n); }},
+    // The neocortical RSNN system's temporal tasks (src/tasks/temporal/).
+    {NBack::kPrefix, 1, NBack::kMaxN, [](int n) -> std::unique_ptr<Task> { return std::make_unique<NBack>(n); }},
+    {EvidenceAccumulation::kPrefix, 1, EvidenceAccumulation::kMaxT,
+     [](int n) -> std::unique_ptr<Task> { return std::make_unique<EvidenceAccumulation>(n); }},
+    {CueDelayResponse::kPrefix, 1, CueDelayResponse::kMaxDelay,
+     [](int n) -> std::unique_ptr<Task> { return std::make_unique<CueDelayResponse>(n); }},
 };
 
 // The family member `name` names, or null: the parameter must be a plain

@@ -55,7 +55,8 @@ TEST(TaskRegistry, UnknownNameThrowsConfigError) {
         "InvertedDoublePendulum-v5, Swimmer-v5, Hopper-v5, HalfCheetah-v5, "
         "Walker2d-v5, Ant-v5, ImageClassification, WormForaging-circle, WormForaging-triangle, "
         "WormForaging-square, WormForaging-pentagon, WormForaging-hexagon, WormForaging-heptagon, "
-        "WormForaging-octagon, WormForaging-nonagon, IafMimic, StdpMimic, TMaze, MemoryLength-N (N = 1 .. 100000)");
+        "WormForaging-octagon, WormForaging-nonagon, IafMimic, StdpMimic, TMaze, MemoryLength-N (N = 1 .. 100000), "
+            "NBack-N (N = 1 .. 100), EvidenceAccumulation-N (N = 1 .. 1000), CueDelayResponse-N (N = 1 .. 10000)");
   }
 }
 

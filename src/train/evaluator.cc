@@ -1,6 +1,7 @@
 #include "train/evaluator.h"
 
 #include "neurevo/random.h"
+#include "train/gradient_episode.h"
 
 namespace neurevo {
 
@@ -70,6 +71,53 @@ std::vector<IndividualResult> Evaluator::EvaluateGeneration(
     r.fitness = r.failed_episodes > 0 ? kFailedFitness : total / episodes;
   });
   return results;
+}
+
+Evaluator::GradientResult Evaluator::EvaluateGradient(std::span<const double> genome, const ObsNormalizer& normalizer,
+                                                      uint64_t seed, long long generation, int episodes, double gamma,
+                                                      ObsStats* seen) {
+  const auto gen = static_cast<uint64_t>(generation);
+  const size_t n = genome.size();
+  std::vector<std::vector<double>> gradients(episodes);
+  std::vector<GradientEpisodeResult> results(episodes);
+  std::vector<ObsStats> seen_by(episodes, ObsStats(normalizer.dim()));
+  pool_.ParallelFor(episodes, [&](int e, int worker) {
+    const uint64_t env_seed = HashKey({seed, gen, static_cast<uint64_t>(e), kEnvSeedPurpose});
+    const uint64_t noise_key = HashKey({seed, gen, 0, static_cast<uint64_t>(e), kNoisePurpose});
+    gradients[e].assign(n, 0.0);
+    results[e] = RunGradientEpisode(model_, genome, *tasks_[worker], normalizer, env_seed, noise_key, gamma,
+                                    gradients[e], &seen_by[e], abort_);
+  });
+  GradientResult out;
+  out.gradient.assign(n, 0.0);
+  IndividualResult& r = out.result;
+  double total = 0;
+  int good = 0;
+  for (int e = 0; e < episodes; ++e) {
+    const EpisodeResult& ep = results[e].episode;
+    if (seen) seen->Merge(seen_by[e]);
+    if (ep.aborted) {
+      r.aborted = true;
+      return out;
+    }
+    r.steps += ep.steps;
+    total += ep.total_reward;
+    r.info_count = ep.info_count;
+    for (int k = 0; k < ep.info_count; ++k) r.info[k] += ep.info[k];
+    if (ep.failed) {
+      ++r.failed_episodes;
+      continue;
+    }
+    ++good;
+    out.loss += results[e].loss;
+    for (size_t g = 0; g < n; ++g) out.gradient[g] += gradients[e][g];
+  }
+  if (good > 0) {
+    for (double& g : out.gradient) g /= good;
+    out.loss /= good;
+  }
+  r.fitness = r.failed_episodes > 0 ? kFailedFitness : total / episodes;
+  return out;
 }
 
 std::vector<EpisodeResult> Evaluator::EvaluateEpisodes(std::span<const double> genome,

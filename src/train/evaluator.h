@@ -73,6 +73,19 @@ class Evaluator {
                                                 const ObsNormalizer& normalizer, uint64_t seed,
                                                 long long generation, int episodes, Range range = {});
 
+  // Gradient training (optimizer.kind = "bptt"): one genome on the
+  // generation's `episodes` training episodes (the seeds EvaluateGeneration
+  // gives individual 0), each with its gradient (train/gradient_episode.h),
+  // in parallel; the gradient is the mean over the episodes that did not
+  // fail, summed in episode order (so independent of the thread count).
+  struct GradientResult {
+    IndividualResult result;
+    std::vector<double> gradient;
+    double loss = 0.0;  // mean over the episodes that did not fail
+  };
+  GradientResult EvaluateGradient(std::span<const double> genome, const ObsNormalizer& normalizer, uint64_t seed,
+                                  long long generation, int episodes, double gamma, ObsStats* seen);
+
   const Task& task() const { return *tasks_.front(); }
 
  private:

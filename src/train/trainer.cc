@@ -102,6 +102,10 @@ Trainer::Trainer(const RunConfig& config, const TrainOptions& options)
       session_start_(std::chrono::steady_clock::now()) {}
 
 std::vector<std::unique_ptr<Optimizer>> Trainer::MakeOptimizers() const {
+  if (config_.optimizer.kind == "bptt" && cluster_.size() > 1)
+    throw ConfigError(fmt::format("optimizer.kind: bptt runs in one process (its minibatch is split over "
+                                  "run.threads); this run has {} MPI ranks; allowed: one",
+                                  cluster_.size()));
   std::vector<std::unique_ptr<Optimizer>> out;
   for (int k = 0; k < config_.islands; ++k)
     out.push_back(MakeOptimizer(config_.optimizer, model_->layout().size(),
@@ -152,6 +156,15 @@ void Trainer::Start() {
     if (!write_) return;
     CreateRunDir(dir_);
     WriteFileAtomic((fs::path(dir_) / "config.toml").string(), state_.config_toml);
+    // Where island 0's search starts (its mean, or bptt's first genome), in
+    // best_genome.json's format: what an analysis of how far each layer
+    // moved compares the best with (bench/rsnn_layers.py).
+    SavedGenome initial;
+    initial.genes = optimizers_[0]->Mean();
+    initial.generation = -1;
+    initial.normalizer = state_.normalizer;
+    WriteFileAtomic((fs::path(dir_) / "initial_genome.json").string(),
+                    GenomeFileJson(config_, model_->layout(), initial).dump(1) + "\n");
     metrics_.Create((fs::path(dir_) / "metrics.jsonl").string());
   });
 }
@@ -315,7 +328,7 @@ void Trainer::ResumeOnRoot(bool config_changed) {
                                   checkpoints.string()));
   // The files a resume rewrites must be regular files (or missing): a
   // directory or FIFO in their place is refused now, not half-way.
-  for (const char* name : {"best_genome.json", "summary.json", "metrics.jsonl", "config.toml"}) {
+  for (const char* name : {"best_genome.json", "summary.json", "metrics.jsonl", "config.toml", "initial_genome.json"}) {
     const auto type = fs::symlink_status(dir / name, ec).type();
     if (type != fs::file_type::not_found && type != fs::file_type::regular)
       throw ConfigError(fmt::format("{}: not a regular file; a run directory's files must be", (dir / name).string()));
@@ -397,7 +410,8 @@ void Trainer::ShapeFailures(std::span<double> fitness) {
     if (f == kFailedFitness) f = worst;
 }
 
-void Trainer::TellAndContain(std::vector<std::vector<double>>& told, int generation_index) {
+void Trainer::TellAndContain(std::vector<std::vector<double>>& told, int generation_index,
+                             std::span<const double> gradient) {
   const long long poison = options_.faults.poison_optimizer_generation;
   for (int k = 0; k < config_.islands; ++k) {
     ShapeFailures(told[k]);
@@ -407,7 +421,10 @@ void Trainer::TellAndContain(std::vector<std::vector<double>>& told, int generat
           0, std::vector<double>(model_->layout().size(), std::numeric_limits<double>::quiet_NaN()));
       told[0][0] = std::numeric_limits<double>::max();
     }
-    optimizers_[k]->Tell(told[k]);
+    if (optimizers_[k]->uses_gradient())
+      optimizers_[k]->TellGradient(told[k][0], gradient);
+    else
+      optimizers_[k]->Tell(told[k]);
     if (!AllFinite(optimizers_[k]->Mean())) {
       optimizers_[k]->LoadState(state_.restore_points[k]);
       ++state_.optimizer_restores;
@@ -452,7 +469,20 @@ bool Trainer::Ask(Generation& g) {
 }
 
 bool Trainer::Evaluate(Generation& g) {
-  g.results = EvaluatePopulation(g.genomes, g.seen);
+  if (optimizers_[0]->uses_gradient()) {
+    // Gradient training: one genome, its minibatch's gradient (bptt).
+    g.seen.assign(1, ObsStats(state_.normalizer.dim()));
+    auto r = evaluator_.EvaluateGradient(g.genomes[0], state_.normalizer, config_.seed, state_.generation,
+                                         config_.train_episodes, config_.optimizer.reinforce_gamma, &g.seen[0]);
+    g.results = {r.result};
+    g.gradient = std::move(r.gradient);
+    g.loss = r.loss;
+    double norm = 0;
+    for (double x : g.gradient) norm += x * x;
+    g.gradient_norm = std::sqrt(norm);
+  } else {
+    g.results = EvaluatePopulation(g.genomes, g.seen);
+  }
   g.fitness.resize(g.results.size());
   for (size_t i = 0; i < g.results.size(); ++i) {
     if (g.results[i].aborted) return false;
@@ -568,7 +598,7 @@ void Trainer::Tell(Generation& g) {
     told[k].assign(island.begin(), island.end());
   }
   const long long restores_before = state_.optimizer_restores;
-  TellAndContain(told, static_cast<int>(g.index));
+  TellAndContain(told, static_cast<int>(g.index), g.gradient);
   g.restores = state_.optimizer_restores - restores_before;
   // Merged in individual order, so the statistics never depend on threads
   // or ranks.
@@ -603,6 +633,10 @@ void Trainer::Record(const Generation& g) {
     if (g.validated) line["validation_mean"] = g.score;
     if (g.incumbent_revalidated) line["incumbent_replay_mean"] = g.incumbent_replay;
     if (g.restores > 0) line["optimizer_restores"] = g.restores;
+    if (!g.gradient.empty()) {
+      line["loss"] = g.loss;
+      line["gradient_norm"] = g.gradient_norm;
+    }
     // The task's info terms: per episode, summed over its steps, averaged
     // over the generation's individuals that did not fail.
     if (!info_names_.empty() && counted > 0) {

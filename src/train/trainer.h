@@ -86,6 +86,9 @@ class Trainer {
     bool validated = false, incumbent_revalidated = false;
     double incumbent_replay = 0;                // the incumbent's mean on this generation's validation episodes
     long long restores = 0;                     // optimizer states restored after a fault
+    // Gradient training (bptt): the minibatch's mean gradient and loss.
+    std::vector<double> gradient;
+    double loss = 0, gradient_norm = 0;
 
     std::span<double> Island(std::vector<double>& f, int k) const {
       return std::span(f).subspan(offset[k], offset[k + 1] - offset[k]);
@@ -108,7 +111,9 @@ class Trainer {
   // Replaces failed individuals' fitness by a finite value below every
   // other, so no strategy (z-scores, raw fitness) sees -1e300.
   static void ShapeFailures(std::span<double> fitness);
-  void TellAndContain(std::vector<std::vector<double>>& told_fitness, int generation_index);
+  // `gradient`: what a gradient optimizer (bptt) is told with the fitness.
+  void TellAndContain(std::vector<std::vector<double>>& told_fitness, int generation_index,
+                      std::span<const double> gradient = {});
   void Checkpoint();
   double Elapsed() const;
 
