@@ -241,7 +241,8 @@ const std::vector<Entry>& Schema() {
     std::vector<Entry> s;
     s.push_back(TaskName("task.name", "Task (Gymnasium-style id; MemoryLength-N is bsuite's memory_len)."));
     s.push_back(TaskOptionsTable("task.options",
-                                 "The task's own options: Ant-v5's `include_cfrc_ext_in_observation` "
+                                 "The task's own options: CartPole-v1's `max_episode_steps` (its TimeLimit), "
+                                 "Ant-v5's `include_cfrc_ext_in_observation` "
                                  "(Gymnasium's keyword; true), ImageClassification's `data` (the data set's "
                                  "directory, relative to the config), TMaze's `first_food` (\"random\" or "
                                  "\"green\"); other tasks have none. "

@@ -54,6 +54,17 @@ const std::string* StringOption(const TaskOptions& options, std::string_view tas
   throw ConfigError(fmt::format("task.options.{}: expected {} for {}", name, what, task));
 }
 
+// An integer option's value in [low, high], or `fallback` when it is not set.
+long long IntOption(const TaskOptions& options, std::string_view task, const std::string& name, long long fallback,
+                    long long low, long long high) {
+  const auto it = options.find(name);
+  if (it == options.end()) return fallback;
+  const long long* v = std::get_if<long long>(&it->second);
+  if (!v || *v < low || *v > high)
+    throw ConfigError(fmt::format("task.options.{}: expected an integer in {} .. {} for {}", name, low, high, task));
+  return *v;
+}
+
 struct Entry {
   std::string_view name;
   std::unique_ptr<Task> (*make)(const TaskOptions&);
@@ -66,6 +77,16 @@ std::vector<TaskOptionInfo> NoOptions() { return {}; }
 template <typename T>
 std::unique_ptr<Task> Make(const TaskOptions&) {
   return std::make_unique<T>();
+}
+
+std::vector<TaskOptionInfo> CartPoleOptions() {
+  return {{"max_episode_steps", "int", "500",
+           "Gymnasium's keyword of gymnasium.make: the TimeLimit that truncates an episode (1 .. 1000000); the "
+           "heterogeneity paper's BP-against-ES comparison varies it (100, 200, 500, 1000)."}};
+}
+std::unique_ptr<Task> MakeCartPole(const TaskOptions& options) {
+  return std::make_unique<CartPole>(
+      static_cast<int>(IntOption(options, CartPole::kName, "max_episode_steps", 500, 1, 1000000)));
 }
 
 std::vector<TaskOptionInfo> AntOptions() {
@@ -113,7 +134,7 @@ std::unique_ptr<Task> MakeImageClassification(const TaskOptions& options) {
 }
 
 const Entry kEntries[] = {
-    {CartPole::kName, &Make<CartPole>, &NoOptions, 475.0},
+    {CartPole::kName, &MakeCartPole, &CartPoleOptions, 475.0},
     {Pendulum::kName, &Make<Pendulum>, &NoOptions, std::nullopt},
     {MountainCarContinuous::kName, &Make<MountainCarContinuous>, &NoOptions, 90.0},
     {Acrobot::kName, &Make<Acrobot>, &NoOptions, -100.0},

@@ -158,7 +158,7 @@ void Trainer::Start() {
     WriteFileAtomic((fs::path(dir_) / "config.toml").string(), state_.config_toml);
     // Where island 0's search starts (its mean, or bptt's first genome), in
     // best_genome.json's format: what an analysis of how far each layer
-    // moved compares the best with (bench/rsnn_layers.py).
+    // moved compares final_mean.json with (bench/rsnn).
     SavedGenome initial;
     initial.genes = optimizers_[0]->Mean();
     initial.generation = -1;
@@ -328,7 +328,8 @@ void Trainer::ResumeOnRoot(bool config_changed) {
                                   checkpoints.string()));
   // The files a resume rewrites must be regular files (or missing): a
   // directory or FIFO in their place is refused now, not half-way.
-  for (const char* name : {"best_genome.json", "summary.json", "metrics.jsonl", "config.toml", "initial_genome.json"}) {
+  for (const char* name : {"best_genome.json", "summary.json", "metrics.jsonl", "config.toml", "initial_genome.json",
+                           "final_mean.json"}) {
     const auto type = fs::symlink_status(dir / name, ec).type();
     if (type != fs::file_type::not_found && type != fs::file_type::regular)
       throw ConfigError(fmt::format("{}: not a regular file; a run directory's files must be", (dir / name).string()));
@@ -791,7 +792,18 @@ nlohmann::json Trainer::Run() {
     summary["eval_info"] = nlohmann::json::object();
     for (const auto& [name, mean] : InfoMeans(eval, info_names_)) summary["eval_info"][name] = mean;
   }
-  if (write_) WriteFileAtomic((fs::path(dir_) / "summary.json").string(), summary.dump(2) + "\n");
+  if (write_) {
+    // Where island 0's search ended (its distribution's centre; bptt: its
+    // genome), beside where it started (initial_genome.json): what moved
+    // during training, without a best sample's exploration noise.
+    SavedGenome final_mean;
+    final_mean.genes = optimizers_[0]->Mean();
+    final_mean.generation = state_.generation - 1;
+    final_mean.normalizer = state_.normalizer;
+    WriteFileAtomic((fs::path(dir_) / "final_mean.json").string(),
+                    GenomeFileJson(config_, layout, final_mean).dump(1) + "\n");
+    WriteFileAtomic((fs::path(dir_) / "summary.json").string(), summary.dump(2) + "\n");
+  }
   return summary;
 }
 

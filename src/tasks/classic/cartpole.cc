@@ -38,8 +38,8 @@ Space ObservationSpace() {
 
 double CartPole::dt() const { return kTau; }
 
-CartPole::CartPole()
-    : TaskBase(kName, ObservationSpace(), Space::Discrete(2), 500) {}
+CartPole::CartPole(int max_episode_steps)
+    : TaskBase(kName, ObservationSpace(), Space::Discrete(2), max_episode_steps) {}
 
 void CartPole::Reset(uint64_t seed, std::span<double> observation) {
   RandomStream rng(seed);

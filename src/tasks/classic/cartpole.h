@@ -24,7 +24,8 @@ class CartPole final : public TaskBase {
  public:
   static constexpr std::string_view kName = "CartPole-v1";
 
-  CartPole();
+  // max_episode_steps: the TimeLimit (Gymnasium's gym.make keyword; 500 is CartPole-v1's).
+  explicit CartPole(int max_episode_steps = 500);
 
 
   double dt() const override;
