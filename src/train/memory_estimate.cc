@@ -49,6 +49,7 @@ OptimizerCost CostOf(const std::string& kind) {
   if (kind == "pgpe") return {0, 0, 7, 5, 0};
   if (kind == "ga") return {0, 0, 2, 1, 1};
   if (kind == "enomad") return {0, 0, 4, 1, 2};  // candidates and the ranked last generation
+  if (kind == "bptt") return {0, 0, 4, 3, 0};    // theta, Adam's m and v; the gradient
   return {0, 0, 4, 2, 0};                        // mads
 }
 
@@ -113,10 +114,27 @@ MemoryEstimate EstimateMemory(const RunConfig& c) {
                            ? unit_floats(obs.vector_size()) * sizeof(float)
                            : m.enu.enu_neurons * (unit_floats(ch) + 8 * unit_floats(2 * ch) + ch) * sizeof(float);
   }
+  // An rsnn: each thread's decoded network holds dense N x N recurrent
+  // weights; bptt adds each thread's tape (potential, spikes, input and a
+  // flag per neuron per network step of an episode) and one gradient per
+  // minibatch episode, summed at the end of the generation.
+  double rsnn_thread_bytes = 0, rsnn_fixed_bytes = 0;
+  if (m.kind == "rsnn") {
+    double neurons = 0;
+    for (const PopulationSpec& p : m.network.populations) neurons += std::max(p.size, 0);
+    rsnn_thread_bytes = 8.0 * neurons * (neurons + obs.vector_size() + act.vector_size() + 16);
+    if (c.optimizer.kind == "bptt") {
+      const double steps = static_cast<double>(task->max_episode_steps()) * m.substeps;
+      rsnn_thread_bytes += steps * (neurons * 17.0 + obs.vector_size() * 8.0);
+      rsnn_fixed_bytes = 8.0 * n * c.train_episodes;
+    }
+  }
   e.delay_ring_bytes = ring_bytes * kMargin;
-  e.per_thread_bytes = kThreadBytes + n * kThreadPerGene + ring_bytes + synapse_thread_bytes + enu_thread_bytes;
+  e.per_thread_bytes =
+      kThreadBytes + n * kThreadPerGene + ring_bytes + synapse_thread_bytes + enu_thread_bytes + rsnn_thread_bytes;
   // The final evaluation holds one chunk of episode results at a time.
-  e.fixed_bytes = kProcessBytes + n * kFixedPerGene + 32.0 * std::min(c.eval_episodes, 1 << 20) + synapse_fixed_bytes;
+  e.fixed_bytes = kProcessBytes + n * kFixedPerGene + 32.0 * std::min(c.eval_episodes, 1 << 20) + synapse_fixed_bytes +
+                  rsnn_fixed_bytes;
   e.per_individual_bytes *= kMargin;
   e.per_island_bytes *= kMargin;
   e.per_thread_bytes *= kMargin;

@@ -30,6 +30,8 @@
 
 namespace neurevo {
 
+inline constexpr int kMaxRsnnNeurons = 4096;
+
 class RsnnModel : public Model {
  public:
   // Throws ConfigError naming the network.* or model.* key at fault.

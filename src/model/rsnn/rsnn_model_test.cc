@@ -250,6 +250,9 @@ TEST(RsnnModel, RefusesWhatItCannotSimulate) {
   o.network.populations[0].params[0].second = ValueSpec::Evolved(0.0, 40.0);
   EXPECT_NE(BuildError(o).find("tau_m_ms"), std::string::npos);
   o = SmallLayer();
+  o.network.populations[0].size = kMaxRsnnNeurons;  // with the others, one too many
+  EXPECT_NE(BuildError(o).find("at most 4096"), std::string::npos) << BuildError(o);
+  o = SmallLayer();
   o.readout.binary_readout = "threshold";
   EXPECT_NE(BuildError(o).find("argmax"), std::string::npos);
 }

@@ -1,5 +1,6 @@
 #include "model/rsnn/rsnn_network.h"
 
+#include <Eigen/Dense>
 #include <cmath>
 #include <stdexcept>
 
@@ -32,7 +33,8 @@ void RsnnState::Reset() {
 
 void RsnnState::Advance(const double* x) {
   const int n = net_.neurons, m = net_.inputs;
-  std::vector<double> current(net_.offset);
+  std::vector<double>& current = current_;
+  current.assign(net_.offset.begin(), net_.offset.end());
   for (int i = 0; i < n; ++i) {
     const double* w = &net_.w_in[static_cast<size_t>(i) * m];
     double sum = 0;
@@ -181,17 +183,19 @@ RsnnState::Gradient RsnnState::Backward(std::span<const double> dl_dy) const {
         g.offset[i] += di[i];
         for (int k = 0; k < m; ++k) g.w_in[static_cast<size_t>(i) * m + k] += di[i] * x[k];
       }
-      if (z_before)
+      if (z_before) {
+        // dL/dz_before = W^T dL/dI: one matrix-vector product (Eigen's, vectorised; a plain loop's
+        // sum per column is one long dependency chain).
+        const Eigen::Map<const Eigen::MatrixXd> w(net_.w_rec.data(), n, n);
+        const Eigen::Map<const Eigen::VectorXd> d(di.data(), n);
+        Eigen::Map<Eigen::VectorXd>(dz_prev.data(), n).noalias() += w.transpose() * d;
+        // Only a presynaptic neuron that spiked (all of them when smooth) changes its weights' gradient.
         for (int j = 0; j < n; ++j) {
-          const double* col = &net_.w_rec[static_cast<size_t>(j) * n];
+          if (z_before[j] == 0.0) continue;
           double* gcol = &g.w_rec[static_cast<size_t>(j) * n];
-          double back = 0;
-          for (int i = 0; i < n; ++i) {
-            back += col[i] * di[i];
-            gcol[i] += di[i] * z_before[j];
-          }
-          dz_prev[j] += back;
+          for (int i = 0; i < n; ++i) gcol[i] += di[i] * z_before[j];
         }
+      }
     }
     dv.swap(dv_prev);
     dz.swap(dz_prev);

@@ -73,7 +73,7 @@ class RsnnState {
 
   const RsnnNetwork& net_;
   bool keep_tape_;
-  std::vector<double> v_, z_, alpha_;
+  std::vector<double> v_, z_, alpha_, current_;
   std::vector<int> refractory_;
   int steps_ = 0;
   // Tape, per network step: input, potential after the step, spikes, and
