@@ -126,8 +126,40 @@ TEST(TaskRegistry, OptionsAreCheckedPerTask) {
             std::string::npos);
   for (const std::string& name : TaskNames()) {
     const auto options = TaskOptionsOf(name);
-    EXPECT_EQ(options.size(), name == "Ant-v5" || name == "ImageClassification" || name == "TMaze" ? 1u : 0u)
+    EXPECT_EQ(options.size(),
+              name == "Ant-v5" || name == "ImageClassification" || name == "TMaze" || name == "CartPole-v1" ? 1u : 0u)
         << name;
+  }
+}
+
+// CartPole-v1's TimeLimit is gymnasium.make's max_episode_steps: the episode
+// is truncated (not terminated) at that step; out-of-range or non-integer
+// values are refused naming the option.
+TEST(TaskRegistry, CartPoleTimeLimitIsAnOption) {
+  EXPECT_EQ(MakeTask("CartPole-v1")->max_episode_steps(), 500);
+  auto task = MakeTask("CartPole-v1", {{"max_episode_steps", 7LL}});
+  EXPECT_EQ(task->max_episode_steps(), 7);
+  std::vector<double> obs(4);
+  task->Reset(3, obs);
+  StepResult r;
+  int steps = 0;
+  do {
+    // Alternate pushes keep the pole up for 7 steps.
+    r = task->Step(std::vector<double>{static_cast<double>(steps % 2)}, obs);
+    ++steps;
+  } while (!r.terminated && !r.truncated);
+  EXPECT_EQ(steps, 7);
+  EXPECT_TRUE(r.truncated);
+  EXPECT_FALSE(r.terminated);
+  for (const TaskOptionValue& bad : std::vector<TaskOptionValue>{0LL, 1000001LL, 2.5, std::string("9"), true}) {
+    try {
+      MakeTask("CartPole-v1", {{"max_episode_steps", bad}});
+      ADD_FAILURE() << "accepted";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("task.options.max_episode_steps: expected an integer in 1 .. 1000000"),
+                std::string::npos)
+          << e.what();
+    }
   }
 }
 
