@@ -98,6 +98,24 @@ TEST(RsnnTrain, BpttIsDeterministicAndResumesExactly) {
   fs::remove_all(dir);
 }
 
+// Fault injection reaches gradient training: episodes with a NaN action or
+// observation fail, leave the minibatch's gradient, and the run goes on the
+// same whatever the thread count.
+TEST(RsnnTrain, BpttContainsFailedEpisodes) {
+  RunConfig c = LoadConfigFile(kPreset, {"task.name=NBack-2", "budget.env_steps=0", "budget.generations=5",
+                                         "eval.episodes=20", "train.episodes=8"});
+  TrainOptions o = Quiet();
+  o.faults.nan_action_rate = 0.2;
+  o.faults.nan_observation_rate = 0.2;
+  c.threads = 1;
+  const auto one = Train(c, o);
+  c.threads = 2;
+  EXPECT_EQ(Deterministic(Train(c, o)), Deterministic(one));
+  EXPECT_GT(one["failed_episodes"].get<long long>(), 0);
+  EXPECT_EQ(one["generations"].get<int>(), 5);
+  EXPECT_EQ(one["eval_failed_episodes"].get<long long>(), 0);  // held-out episodes get no faults
+}
+
 // REINFORCE through the same backward pass on a task without a teacher.
 TEST(RsnnTrain, ReinforceRunsOnCartPole) {
   RunConfig c = LoadConfigFile(kPreset, {"task.name=CartPole-v1", "budget.env_steps=0", "budget.generations=5",

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <span>
@@ -140,6 +141,13 @@ class Optimizer {
 
   // The distribution's centre (the current best estimate of the optimum).
   virtual std::vector<double> Mean() const = 0;
+
+  // Work the optimizer can do while its candidates are evaluated (CMA-ES's
+  // eigendecomposition): a callable that touches only the optimizer's own
+  // pending buffers, to be run at most once, on any thread, before the next
+  // Tell; if nobody runs it, that Tell does the work itself. Results never
+  // depend on whether, where or when it ran. Empty when there is none.
+  virtual std::function<void()> BackgroundWork() { return {}; }
 
   // Gradient optimizers (bptt) ask for one candidate, their current point,
   // and are told the gradient of the fitness there (to be maximised) with

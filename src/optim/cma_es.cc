@@ -11,6 +11,7 @@
 
 #include "neurevo/error.h"
 #include "neurevo/random.h"
+#include "optim/symmetric_eigen.h"
 #include "optim/state_json.h"
 #include "optim/state_invariants.h"
 
@@ -124,14 +125,18 @@ CmaEs::CmaEs(const OptimizerOptions& options, int dimension, uint64_t seed,
 }
 
 void CmaEs::SamplePopulation() {
-  population_.resize(n_, params_.lambda);
-  Eigen::VectorXd z(n_);
+  // All lambda steps in one matrix product, B (D Z): B is read once, not
+  // once per candidate (at n = 5000 it is 200 MB).
+  Eigen::MatrixXd z(n_, params_.lambda);
   for (int k = 0; k < params_.lambda; ++k) {
     RandomStream rng(seed_, static_cast<uint64_t>(generation_), static_cast<uint64_t>(k), 0,
                      StreamPurpose::kOptimizer);
-    for (int i = 0; i < n_; ++i) z(i) = rng.Normal();
-    population_.col(k) = mean_ + sigma_ * (b_ * d_.cwiseProduct(z));
+    for (int i = 0; i < n_; ++i) z(i, k) = d_(i) * rng.Normal();
   }
+  population_.resize(n_, params_.lambda);
+  population_.noalias() = b_ * z;
+  population_ *= sigma_;
+  population_.colwise() += mean_;
   has_population_ = true;
 }
 
@@ -214,7 +219,10 @@ void CmaEs::Tell(std::span<const double> fitness) {
       c_.noalias() += p.cmu * wo * (yi * yi.transpose());
     }
   }
-  c_ = 0.5 * (c_ + c_.transpose()).eval();
+  // Exactly symmetric again (the rank-mu product's blocks round (i, j) and
+  // (j, i) differently): the lower triangle, which the eigensolver reads,
+  // mirrored, without a temporary n x n matrix.
+  c_.triangularView<Eigen::StrictlyUpper>() = c_.transpose();
 
   sigma_ *= std::exp(std::min(1.0, (p.cs / p.damps) * (ps_norm / p.chi_n - 1.0)));
 
@@ -227,26 +235,46 @@ void CmaEs::Tell(std::span<const double> fitness) {
     Reset(mean_);
     return;
   }
+  // The decomposition the last Tell made due, adopted now.
+  if (pending_) UpdateEigensystem();  // a failed one resets C, and the gap below restarts
   // Lazy eigendecomposition (purecma): counted in evaluations.
   const double gap_evals = static_cast<double>(generation_ - eigen_generation_) * p.lambda;
-  if (gap_evals > p.lambda / (p.c1 + p.cmu) / n_ / 10.0) UpdateEigensystem();
+  if (gap_evals > p.lambda / (p.c1 + p.cmu) / n_ / 10.0) {
+    eigen_generation_ = generation_;
+    pending_c_ = c_;
+    pending_ = true;
+    decomposed_ = false;
+    // Small problems decompose at once, as purecma does: it costs less than
+    // handing it to a worker, and their eigensystem is due nearly every
+    // generation, where one more generation of staleness slows convergence.
+    if (n_ < kDeferredDecompositionDimension) UpdateEigensystem();
+  }
+}
+
+void CmaEs::Decompose() {
+  decomposition_ok_ = SymmetricEigen(pending_c_, &pending_values_, &pending_b_);
+  decomposed_ = true;
+}
+
+std::function<void()> CmaEs::BackgroundWork() {
+  if (!pending_ || decomposed_) return {};
+  return [this] { Decompose(); };
 }
 
 void CmaEs::UpdateEigensystem() {
-  eigen_generation_ = generation_;
-  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(c_);
-  if (solver.info() != Eigen::Success) {
-    Reset(mean_);
-    return;
-  }
-  const Eigen::VectorXd& eigenvalues = solver.eigenvalues();  // ascending
-  if (!eigenvalues.allFinite() || !(eigenvalues(0) > 0.0) ||
+  if (!decomposed_) Decompose();
+  pending_ = false;
+  decomposed_ = false;
+  pending_c_.resize(0, 0);
+  const Eigen::VectorXd& eigenvalues = pending_values_;  // ascending
+  if (!decomposition_ok_ || !eigenvalues.allFinite() || !(eigenvalues(0) > 0.0) ||
       eigenvalues(n_ - 1) > 1e14 * eigenvalues(0)) {
     Reset(mean_);
     return;
   }
   d_ = eigenvalues.cwiseSqrt();
-  b_ = solver.eigenvectors();
+  b_ = std::move(pending_b_);
+  pending_b_.resize(0, 0);
 }
 
 void CmaEs::Reset(const Eigen::VectorXd& fallback_mean) {
@@ -258,6 +286,9 @@ void CmaEs::Reset(const Eigen::VectorXd& fallback_mean) {
   ps_.setZero();
   pc_.setZero();
   eigen_generation_ = generation_;
+  pending_ = decomposed_ = false;
+  pending_c_.resize(0, 0);
+  pending_b_.resize(0, 0);
   ++resets_;
 }
 
@@ -279,6 +310,9 @@ nlohmann::json CmaEs::SaveState() const {
   j["D"] = VectorToJson(d_);
   j["C"] = state_json::FromMatrix(c_);
   j["B"] = state_json::FromMatrix(b_);
+  // A decomposition made due and not yet adopted: the C it decomposes (the
+  // next Tell decomposes it again after a load, to the same bits).
+  if (pending_) j["C_pending"] = state_json::FromMatrix(pending_c_);
   return j;
 }
 
@@ -306,6 +340,8 @@ void CmaEs::LoadState(const nlohmann::json& state) {
     Eigen::VectorXd d = VectorFromJson(state, n_, "D");
     Eigen::MatrixXd c = MatrixFromJson(state, n_, "C");
     Eigen::MatrixXd b = MatrixFromJson(state, n_, "B");
+    const bool pending = state.contains("C_pending");
+    Eigen::MatrixXd c_pending = pending ? MatrixFromJson(state, n_, "C_pending") : Eigen::MatrixXd();
     namespace inv = state_invariants;
     const std::string what = "cma_es";
     inv::StepSize(sigma0, what, "sigma0");
@@ -332,6 +368,18 @@ void CmaEs::LoadState(const nlohmann::json& state) {
     } else {
       inv::Covariance(c, what, "C");
     }
+    if (pending) {
+      // The C of generation eigen_generation, as it was: the same conditions.
+      if (active()) {
+        inv::Finite(c_pending, what, "C_pending");
+        for (int i = 0; i < n_; ++i)
+          for (int k = 0; k <= i; ++k)
+            if (c_pending(i, k) != c_pending(k, i) || (i == k && !(c_pending(i, i) > 0.0)))
+              inv::Fail(what, "C_pending", "is not symmetric with a positive diagonal");
+      } else {
+        inv::Covariance(c_pending, what, "C_pending");
+      }
+    }
     seed_ = seed;
     sigma0_ = sigma0;
     generation_ = generation;
@@ -343,6 +391,10 @@ void CmaEs::LoadState(const nlohmann::json& state) {
     pc_ = std::move(pc);
     d_ = std::move(d);
     c_ = std::move(c);
+    pending_ = pending;
+    decomposed_ = false;
+    pending_c_ = std::move(c_pending);
+    pending_b_.resize(0, 0);
     b_ = std::move(b);
     has_population_ = false;
   } catch (const nlohmann::json::exception& e) {

@@ -12,14 +12,20 @@
 //   cmu       min(1 - c1, 2 (mueff - 2 + 1/mueff) / ((n + 2)^2 + mueff))
 //   ds        1 + 2 max(0, sqrt((mueff - 1)/(n + 1)) - 1) + cs
 //   chiN      sqrt(n) (1 - 1/(4n) + 1/(21 n^2))  ~ E||N(0, I)||
-// Per generation: x_k = m + sigma B D z_k, z_k ~ N(0, I) drawn from
+// Per generation: x_k = m + sigma B D z_k (all k in one matrix product), z_k ~ N(0, I) drawn from
 // RandomStream(seed, generation, k, 0, kOptimizer); weighted recombination of
 // the mu best; cumulative step-size adaptation with
 // sigma *= exp(min(1, cs/ds (||ps||/chiN - 1))) (the cap at 1 is purecma's
 // safeguard); the h_sigma stall of the rank-one path; rank-one plus rank-mu
-// covariance update; C is eigendecomposed (Eigen::SelfAdjointEigenSolver)
+// covariance update; C is eigendecomposed (symmetric_eigen.h: LAPACK's dsyevd)
 // once more than lambda / (c1 + cmu) / n / 10 evaluations have passed since
-// the last decomposition, as in purecma.
+// the last decomposition, as in purecma. The decomposition of the C that a
+// Tell leaves is adopted at the end of the next Tell (so B and D are one
+// generation staler than purecma's; it already keeps them stale for
+// ~n/10 generations): meanwhile, BackgroundWork() lets the trainer compute it
+// on a worker while that generation is evaluated, and the results are the
+// same whether, where and when it ran. Below kDeferredDecompositionDimension
+// genes the decomposition is immediate, as in purecma.
 //
 // Active CMA (options.active; Jastrebski & Arnold 2006, "Improving evolution
 // strategies through active covariance matrix adaptation", and the tutorial's
@@ -48,6 +54,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <functional>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -57,6 +64,10 @@
 #include "optim/strategy.h"
 
 namespace neurevo {
+
+// From this many genes on, CMA-ES defers its eigendecomposition by one
+// generation so that it can overlap an evaluation (see above).
+inline constexpr int kDeferredDecompositionDimension = 100;
 
 class CmaEs final : public Strategy {
  public:
@@ -98,6 +109,9 @@ class CmaEs final : public Strategy {
   double sigma() const { return sigma_; }
   double sigma0() const { return sigma0_; }
   bool active() const { return !params_.negative_weights.empty(); }
+  // The eigendecomposition a Tell made due (of C as it was then), to be run
+  // while the next generation is evaluated; the Tell after adopts it.
+  std::function<void()> BackgroundWork() override;
   const Eigen::MatrixXd& covariance() const { return c_; }
   // For the restart criteria (optim/cma_termination.h).
   const Eigen::MatrixXd& eigenvectors() const { return b_; }
@@ -111,7 +125,9 @@ class CmaEs final : public Strategy {
 
  private:
   void SamplePopulation();
+  // Adopts the pending decomposition (computing it if nobody has).
   void UpdateEigensystem();
+  void Decompose();
   void Reset(const Eigen::VectorXd& fallback_mean);
 
   double sigma0_;
@@ -124,7 +140,12 @@ class CmaEs final : public Strategy {
   Eigen::VectorXd d_;  // sqrt of eigenvalues of C
   Eigen::VectorXd ps_;
   Eigen::VectorXd pc_;
-  int eigen_generation_ = 0;  // generation of the last eigendecomposition
+  int eigen_generation_ = 0;  // generation whose C was last decomposed (or is being)
+  // A decomposition made due by one Tell and adopted by the next: of
+  // pending_c_, into pending_values_ and pending_b_ (decomposed_ once done).
+  bool pending_ = false, decomposed_ = false, decomposition_ok_ = false;
+  Eigen::MatrixXd pending_c_, pending_b_;
+  Eigen::VectorXd pending_values_;
   int resets_ = 0;
 
   // Cached population of the current generation (columns), valid until Tell.

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <span>
+#include <thread>
 #include <vector>
 
 #include "neurevo/error.h"
@@ -341,6 +342,55 @@ TEST(CmaEs, InitialMeanModes) {
   }
   const std::vector<double> explicit_mean = {1, 2, 3, 4};
   EXPECT_EQ(MakeOptimizer(options, 4, 1, explicit_mean)->Mean(), explicit_mean);
+}
+
+// The eigendecomposition a Tell makes due may run elsewhere while the next
+// generation is evaluated (BackgroundWork); whether it ran, on which thread,
+// or not at all, and a save and load while it is pending, change nothing.
+TEST(CmaEs, BackgroundDecompositionChangesNothing) {
+  OptimizerOptions o;
+  o.kind = "cma_es";
+  o.population = 10;
+  o.sigma0 = 0.3;
+  const int n = kDeferredDecompositionDimension;  // the smallest that defers
+  CmaEs inline_es(o, n, 5, std::vector<double>(n, 0.7)), background_es(o, n, 5, std::vector<double>(n, 0.7)),
+      reloaded(o, n, 5, std::vector<double>(n, 0.7));
+  auto fitness = [](const std::vector<std::vector<double>>& pop) {
+    std::vector<double> f;
+    for (const auto& x : pop) {
+      double s = 0;
+      for (size_t i = 0; i < x.size(); ++i) s -= std::pow(1e2, static_cast<double>(i) / (x.size() - 1)) * x[i] * x[i];
+      f.push_back(s);
+    }
+    return f;
+  };
+  int ran = 0, pending_saves = 0;
+  for (int g = 0; g < 150; ++g) {
+    const auto a = inline_es.Ask(), b = background_es.Ask(), c = reloaded.Ask();
+    ASSERT_EQ(a, b) << g;
+    ASSERT_EQ(a, c) << g;
+    if (auto work = background_es.BackgroundWork()) {
+      std::thread t(work);  // another thread, as a pool worker runs it
+      t.join();
+      ++ran;
+    }
+    inline_es.Tell(fitness(a));
+    background_es.Tell(fitness(b));
+    reloaded.Tell(fitness(c));
+    // Through JSON text, as a checkpoint goes; states with a pending decomposition among them.
+    const auto state = reloaded.SaveState();
+    pending_saves += state.contains("C_pending");
+    CmaEs fresh(o, n, 99, std::vector<double>(n, 0.0));
+    fresh.LoadState(nlohmann::json::parse(state.dump()));
+    reloaded = std::move(fresh);
+  }
+  EXPECT_EQ(inline_es.Mean(), background_es.Mean());
+  EXPECT_EQ(inline_es.Mean(), reloaded.Mean());
+  EXPECT_EQ(inline_es.SaveState(), background_es.SaveState());
+  EXPECT_GT(ran, 10) << "decompositions were due and ran in the background";
+  EXPECT_GT(pending_saves, 10);
+  EXPECT_GT(fitness({inline_es.Mean()})[0], 0.5 * fitness({std::vector<double>(n, 0.7)})[0])
+      << "and the search makes progress on the ellipsoid";
 }
 
 }  // namespace

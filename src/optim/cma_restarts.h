@@ -62,6 +62,7 @@ class CmaRestarts final : public Strategy {
     inner_->ReplaceCandidate(index, x);
   }
   std::vector<double> Mean() const override { return inner_->Mean(); }
+  std::function<void()> BackgroundWork() override { return inner_->BackgroundWork(); }
   nlohmann::json SaveState() const override;
   void LoadState(const nlohmann::json& state) override;
 

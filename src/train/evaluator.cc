@@ -37,13 +37,22 @@ Evaluator::Evaluator(const Model& model, const std::string& task_name, ThreadPoo
 
 std::vector<IndividualResult> Evaluator::EvaluateGeneration(
     const std::vector<std::vector<double>>& genomes, const ObsNormalizer& normalizer,
-    uint64_t seed, long long generation, int episodes, std::vector<ObsStats>* seen, Range range) {
+    uint64_t seed, long long generation, int episodes, std::vector<ObsStats>* seen, Range range,
+    const std::vector<std::function<void()>>& background) {
   const int n = static_cast<int>(genomes.size());
   const Range r_all = range.Clamp(n);
   std::vector<IndividualResult> results(n);
   if (seen) seen->assign(n, ObsStats(normalizer.dim()));
   const auto gen = static_cast<uint64_t>(generation);
-  pool_.ParallelFor(r_all.end - r_all.begin, [&](int k, int worker) {
+  const int jobs = static_cast<int>(background.size());
+  pool_.ParallelFor(jobs + r_all.end - r_all.begin, [&](int index, int worker) {
+    // The optimizers' background work first (the pool hands out indices in
+    // order), so that it overlaps the individuals.
+    if (index < jobs) {
+      background[index]();
+      return;
+    }
+    const int k = index - jobs;
     const int i = r_all.begin + k;
     auto policy = model_.Decode(genomes[i]);
     IndividualResult& r = results[i];
@@ -85,8 +94,10 @@ Evaluator::GradientResult Evaluator::EvaluateGradient(std::span<const double> ge
     const uint64_t env_seed = HashKey({seed, gen, static_cast<uint64_t>(e), kEnvSeedPurpose});
     const uint64_t noise_key = HashKey({seed, gen, 0, static_cast<uint64_t>(e), kNoisePurpose});
     gradients[e].assign(n, 0.0);
+    EpisodeOptions faults;
+    if (faults_) InjectFaults(*faults_, seed, gen, 0, static_cast<uint64_t>(e), faults);
     results[e] = RunGradientEpisode(model_, genome, *tasks_[worker], normalizer, env_seed, noise_key, gamma,
-                                    gradients[e], &seen_by[e], abort_);
+                                    gradients[e], &seen_by[e], abort_, &faults);
   });
   GradientResult out;
   out.gradient.assign(n, 0.0);
@@ -101,14 +112,14 @@ Evaluator::GradientResult Evaluator::EvaluateGradient(std::span<const double> ge
       return out;
     }
     r.steps += ep.steps;
-    total += ep.total_reward;
-    r.info_count = ep.info_count;
-    for (int k = 0; k < ep.info_count; ++k) r.info[k] += ep.info[k];
     if (ep.failed) {
       ++r.failed_episodes;
       continue;
     }
     ++good;
+    total += ep.total_reward;
+    r.info_count = ep.info_count;
+    for (int k = 0; k < ep.info_count; ++k) r.info[k] += ep.info[k];
     out.loss += results[e].loss;
     for (size_t g = 0; g < n; ++g) out.gradient[g] += gradients[e][g];
   }
@@ -116,7 +127,10 @@ Evaluator::GradientResult Evaluator::EvaluateGradient(std::span<const double> ge
     for (double& g : out.gradient) g /= good;
     out.loss /= good;
   }
-  r.fitness = r.failed_episodes > 0 ? kFailedFitness : total / episodes;
+  // One genome plays every episode: a failed one (a non-finite value, or an
+  // injected fault) leaves the others' mean as its fitness, and only when
+  // all fail is the genome failed.
+  r.fitness = good > 0 ? total / good : kFailedFitness;
   return out;
 }
 

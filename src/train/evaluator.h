@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -27,7 +28,7 @@ namespace neurevo {
 inline constexpr double kFailedFitness = -1e300;
 
 struct IndividualResult {
-  double fitness = 0.0;  // mean episode return (kFailedFitness if any episode failed)
+  double fitness = 0.0;  // mean episode return (kFailedFitness if any episode failed; gradient training: if all)
   long long steps = 0;
   int failed_episodes = 0;
   bool aborted = false;  // the abort flag stopped it: discard the generation
@@ -56,10 +57,14 @@ class Evaluator {
   // others' results stay empty: another process evaluates them). The
   // observations individual i sees go to (*seen)[i] if `seen` is given
   // (sized like `genomes`).
+  // `background`: the optimizers' work (Optimizer::BackgroundWork) to run
+  // on the pool's workers beside the individuals, first; with one worker
+  // it runs before them.
   std::vector<IndividualResult> EvaluateGeneration(const std::vector<std::vector<double>>& genomes,
                                                    const ObsNormalizer& normalizer, uint64_t seed,
                                                    long long generation, int episodes,
-                                                   std::vector<ObsStats>* seen, Range range = {});
+                                                   std::vector<ObsStats>* seen, Range range = {},
+                                                   const std::vector<std::function<void()>>& background = {});
 
   // Evaluates one genome on held-out episodes first_episode + [range.begin,
   // range.end) of `episodes` (parallel over episodes; the others stay empty).
@@ -76,8 +81,9 @@ class Evaluator {
   // Gradient training (optimizer.kind = "bptt"): one genome on the
   // generation's `episodes` training episodes (the seeds EvaluateGeneration
   // gives individual 0), each with its gradient (train/gradient_episode.h),
-  // in parallel; the gradient is the mean over the episodes that did not
-  // fail, summed in episode order (so independent of the thread count).
+  // in parallel; the gradient, the fitness and the info sums are over the
+  // episodes that did not fail (the fitness is kFailedFitness only when all
+  // failed), summed in episode order (so independent of the thread count).
   struct GradientResult {
     IndividualResult result;
     std::vector<double> gradient;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <vector>
 
@@ -27,7 +28,9 @@ void Softmax(std::span<const double> y, int n, std::vector<double>& p) {
 GradientEpisodeResult RunGradientEpisode(const Model& model, std::span<const double> genome, Task& task,
                                          const ObsNormalizer& normalizer, uint64_t env_seed, uint64_t noise_key,
                                          double gamma, std::span<double> gradient, ObsStats* seen,
-                                         const std::atomic<bool>* abort) {
+                                         const std::atomic<bool>* abort, const EpisodeOptions* faults) {
+  const long long nan_action_step = faults ? faults->nan_action_step : -1;
+  const long long nan_observation_step = faults ? faults->nan_observation_step : -1;
   auto policy = model.NewDifferentiable(genome);
   if (!policy) throw std::logic_error("RunGradientEpisode: the model has no backward pass");
   const Space& action_space = task.action_space();
@@ -90,8 +93,14 @@ GradientEpisodeResult RunGradientEpisode(const Model& model, std::span<const dou
       for (int k = 0; k < actions; ++k) dl_dy[row + k] = (k == a ? 1.0 : 0.0) - p[k];
       ++scored;
     }
+    if (r.steps + 1 == nan_action_step) action[0] = std::numeric_limits<double>::quiet_NaN();
+    if (!AllFinite(action)) {
+      r.failed = true;
+      return out;
+    }
     const StepResult step = task.Step(action, obs);
     ++r.steps;
+    if (r.steps == nan_observation_step) obs[0] = std::numeric_limits<double>::quiet_NaN();
     if (!std::isfinite(step.reward) || step.simulation_warning) {
       r.failed = true;
       return out;

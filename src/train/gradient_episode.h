@@ -31,9 +31,11 @@ struct GradientEpisodeResult {
 
 // Adds d(objective)/d(genome) of this episode to `gradient` (nothing when
 // the episode failed or was aborted).
+// `faults`: EpisodeOptions' nan_action_step and nan_observation_step (fault
+// injection), its other fields unused.
 GradientEpisodeResult RunGradientEpisode(const Model& model, std::span<const double> genome, Task& task,
                                          const ObsNormalizer& normalizer, uint64_t env_seed, uint64_t noise_key,
                                          double gamma, std::span<double> gradient, ObsStats* seen = nullptr,
-                                         const std::atomic<bool>* abort = nullptr);
+                                         const std::atomic<bool>* abort = nullptr, const EpisodeOptions* faults = nullptr);
 
 }  // namespace neurevo

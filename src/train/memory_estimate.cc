@@ -71,7 +71,7 @@ MemoryEstimate EstimateMemory(const RunConfig& c) {
   const double n = static_cast<double>(e.genes);
   const OptimizerCost cost = CostOf(c.optimizer.kind);
   // mads' complete poll asks 2n + 1 points at once.
-  double lambda = c.optimizer.population;
+  double lambda = c.optimizer.kind == "bptt" ? 1.0 : c.optimizer.population;  // bptt asks for one genome
   if (c.optimizer.kind == "mads" && c.optimizer.mads_poll == "complete") lambda = 2 * n + 1;
   e.per_individual_bytes = n * (kCandidatePerGene + cost.saved_candidates * kCheckpointedPerDouble);
   e.per_island_bytes = n * n * (8 * cost.matrix_doubles_per_n2 + cost.saved_matrices * kCheckpointedPerDouble) +
@@ -125,7 +125,8 @@ MemoryEstimate EstimateMemory(const RunConfig& c) {
     rsnn_thread_bytes = 8.0 * neurons * (neurons + obs.vector_size() + act.vector_size() + 16);
     if (c.optimizer.kind == "bptt") {
       const double steps = static_cast<double>(task->max_episode_steps()) * m.substeps;
-      rsnn_thread_bytes += steps * (neurons * 17.0 + obs.vector_size() * 8.0);
+      // The tape, and the backward pass's dense N x N weight gradient.
+      rsnn_thread_bytes += steps * (neurons * 17.0 + obs.vector_size() * 8.0) + 8.0 * neurons * neurons;
       rsnn_fixed_bytes = 8.0 * n * c.train_episodes;
     }
   }

@@ -174,9 +174,13 @@ std::vector<IndividualResult> Trainer::EvaluatePopulation(const std::vector<std:
                                                           std::vector<ObsStats>& seen) {
   const int n = static_cast<int>(genomes.size());
   const int ranks = cluster_.size();
+  // What the optimizers can compute meanwhile (CMA-ES's eigendecomposition).
+  std::vector<std::function<void()>> background;
+  for (const auto& o : optimizers_)
+    if (auto work = o->BackgroundWork()) background.push_back(std::move(work));
   auto results = evaluator_.EvaluateGeneration(genomes, state_.normalizer, config_.seed, state_.generation,
                                                config_.train_episodes, &seen,
-                                               ranks > 1 ? Share(n, cluster_.rank()) : Range{});
+                                               ranks > 1 ? Share(n, cluster_.rank()) : Range{}, background);
   if (ranks == 1) return results;
   nlohmann::json mine = nlohmann::json::array();
   const Range own = Share(n, cluster_.rank());
@@ -490,7 +494,7 @@ bool Trainer::Evaluate(Generation& g) {
     g.fitness[i] = g.results[i].fitness;
     g.steps += g.results[i].steps;
     g.failed_episodes += g.results[i].failed_episodes;
-    g.failed_individuals += g.results[i].failed_episodes > 0 ? 1 : 0;
+    g.failed_individuals += g.results[i].fitness == kFailedFitness ? 1 : 0;
   }
   g.best = ArgBest(g.fitness);
   g.best_fitness = g.fitness[g.best];
@@ -526,7 +530,7 @@ bool Trainer::ValidateElites(Generation& g) {
     g.steps += stats.steps;
     return true;
   };
-  if (config_.validation_episodes > 0 && g.results[g.best].failed_episodes == 0 &&
+  if (config_.validation_episodes > 0 && g.results[g.best].fitness != kFailedFitness &&
       g.best_fitness >= state_.best_score) {
     EvalStats challenger;
     if (!validate(g.genomes[g.best], state_.normalizer, challenger)) return false;
@@ -618,7 +622,7 @@ void Trainer::Record(const Generation& g) {
   double mean = 0;
   int counted = 0;
   for (const auto& r : g.results)
-    if (r.failed_episodes == 0) mean += r.fitness, ++counted;
+    if (r.fitness != kFailedFitness) mean += r.fitness, ++counted;
   mean = counted ? mean / counted : kFailedFitness;
   if (write_) {
     nlohmann::json line = {{"generation", state_.generation},
@@ -645,7 +649,7 @@ void Trainer::Record(const Generation& g) {
       for (size_t k = 0; k < info_names_.size(); ++k) {
         double sum = 0;
         for (const auto& r : g.results)
-          if (r.failed_episodes == 0 && static_cast<size_t>(r.info_count) > k) sum += r.info[k];
+          if (r.fitness != kFailedFitness && static_cast<size_t>(r.info_count) > k) sum += r.info[k];
         info[info_names_[k]] = sum / (static_cast<double>(counted) * config_.train_episodes);
       }
       line["info"] = std::move(info);

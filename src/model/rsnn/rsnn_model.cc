@@ -44,7 +44,10 @@ void CheckSpec(const NetworkSpec& spec) {
       throw ConfigError(fmt::format("{}.transmission: the rsnn's neurons spike; allowed: \"spiking\"", where));
     if (p.reset_to_rest)
       throw ConfigError(fmt::format("{}.reset: the rsnn resets to v_reset_mV; allowed: leave reset out", where));
-    for (const auto& [name, value] : p.params) {
+    for (const auto& entry : p.params) {
+      // Plain references: clang 14 cannot capture a structured binding in a lambda.
+      const std::string& name = entry.first;
+      const ValueSpec& value = entry.second;
       const bool evolvable = std::any_of(std::begin(kEvolvable), std::end(kEvolvable),
                                          [&](const char* e) { return name == e; });
       if (value.evolved() && !evolvable)
@@ -101,6 +104,18 @@ RsnnModel::RsnnModel(const ModelOptions& options, const Space& observation, cons
     if (std::string_view(e.what()).starts_with("network")) throw;
     throw ConfigError(fmt::format("network: {}", e.what()));
   }
+  // Every synapse takes exactly one network step, whatever dt: the
+  // description's default delay (1 ms) is read as "the next step", and a
+  // delay of its own (a projection's, or a list row's) is refused, not
+  // silently replaced.
+  const int default_delay = DelaySubsteps(1.0, options.dt_ms);
+  for (const InstanceSynapse& syn : net_.synapses)
+    if (syn.delay_gene >= 0 || syn.delay_substeps != default_delay)
+      throw ConfigError(fmt::format("network.projections[{}] ('{}->{}'): synapse {} has a delay of its own (a list "
+                                    "row's or the projection's); an rsnn synapse delivers its spike on the next "
+                                    "step; allowed: no delay (leave it out of the projection and its list rows)",
+                                    syn.projection, options.network.projections[syn.projection].pre,
+                                    options.network.projections[syn.projection].post, syn.index));
   layout_ = InstanceLayout(net_, &ranges_);
   const int n = net_.neurons;
   if (n < 1) throw ConfigError("network.populations: the rsnn's recurrent layer has no neurons");
@@ -243,8 +258,10 @@ class RsnnPolicy final : public Policy {
   void Act(std::span<const double> observation, std::span<double> action) override {
     state_.Step(observation, y_);
     if (action_.discrete()) {
+      // The argmax of the double outputs (lowest index on ties), as gradient
+      // training takes it (gradient_episode.cc): a float cast could break a near-tie the other way.
       for (size_t k = 0; k < y_.size(); ++k) out_[k] = static_cast<float>(y_[k]);
-      DecodeAction(out_, {-1.0, 1.0}, action_, action);
+      action[0] = static_cast<double>(std::max_element(y_.begin(), y_.end()) - y_.begin());
     } else {
       for (size_t k = 0; k < y_.size(); ++k) out_[k] = static_cast<float>(std::tanh(y_[k]));
       DecodeAction(out_, {-1.0, 1.0}, action_, action);

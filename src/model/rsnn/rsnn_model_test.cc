@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 #include "neurevo/error.h"
 #include "neurevo/random.h"
@@ -252,6 +254,32 @@ TEST(RsnnModel, RefusesWhatItCannotSimulate) {
   o = SmallLayer();
   o.network.populations[0].size = kMaxRsnnNeurons;  // with the others, one too many
   EXPECT_NE(BuildError(o).find("at most 4096"), std::string::npos) << BuildError(o);
+  o = SmallLayer();
+  o.readout.binary_readout = "threshold";
+  EXPECT_NE(BuildError(o).find("argmax"), std::string::npos);
+  // A list projection whose rows carry delays: refused, not run with one step.
+  const std::string list = (std::filesystem::temp_directory_path() / "neurevo_rsnn_delays.csv").string();
+  {
+    std::ofstream f(list);
+    f << "pre,post,weight,delay\n0,1,0.5,25\n1,2,0.5,7\n";
+  }
+  o = SmallLayer();
+  ProjectionSpec from_list;
+  from_list.pre = "E";
+  from_list.post = "E";
+  from_list.connector.kind = ConnectorSpec::Kind::kList;
+  from_list.connector.file = list;
+  from_list.weight = ValueSpec::Evolved(0.0, 1.0);
+  o.network.projections.push_back(from_list);
+  EXPECT_NE(BuildError(o).find("has a delay of its own"), std::string::npos) << BuildError(o);
+  std::filesystem::remove(list);
+  // Without delays the same list is accepted.
+  {
+    std::ofstream f(list);
+    f << "pre,post,weight\n0,1,0.5\n1,2,0.5\n";
+  }
+  EXPECT_EQ(BuildError(o), "");
+  std::filesystem::remove(list);
   o = SmallLayer();
   o.readout.binary_readout = "threshold";
   EXPECT_NE(BuildError(o).find("argmax"), std::string::npos);

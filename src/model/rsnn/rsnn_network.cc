@@ -108,10 +108,9 @@ RsnnState::Gradient RsnnState::Backward(std::span<const double> dl_dy) const {
   for (auto* v : {&g.tau_ms, &g.resistance, &g.v_rest, &g.v_threshold, &g.offset}) v->assign(n, 0.0);
   // Adjoints of step t's potential and spikes, gathered from the steps after it.
   std::vector<double> dv(n, 0.0), dz(n, 0.0), dv_prev(n), dz_prev(n), current(n), di(n);
-  const int total = steps_ * sub;
-  for (int t = total - 1; t >= 0; --t) {
+  const long long total = static_cast<long long>(steps_) * sub;
+  for (long long t = total - 1; t >= 0; --t) {
     const double* v = &tape_v_[static_cast<size_t>(t) * n];
-    const double* z = &tape_z_[static_cast<size_t>(t) * n];
     const unsigned char* held = &tape_held_[static_cast<size_t>(t) * n];
     const double* x = &tape_x_[static_cast<size_t>(t) * m];
     const double* v_before = t > 0 ? &tape_v_[static_cast<size_t>(t - 1) * n] : net_.v_init.data();

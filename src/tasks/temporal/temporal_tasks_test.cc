@@ -141,7 +141,11 @@ TEST(TemporalTasks, StateRestoresTheTrialMidEpisode) {
     EXPECT_EQ(oa, ob);
   }
   EXPECT_THROW(b.Step(std::vector<double>{0.0}, ob), std::logic_error);
-  EXPECT_THROW(b.SetPhysicalState(std::vector<double>{22, 0, 1}, ob), std::invalid_argument);  // t past the end
+  // The state after the last step restores too, and steps no further.
+  NBack c(2);
+  c.SetPhysicalState(b.PhysicalState(), ob);
+  EXPECT_THROW(c.Step(std::vector<double>{0.0}, ob), std::logic_error);
+  EXPECT_THROW(b.SetPhysicalState(std::vector<double>{23, 0, 1}, ob), std::invalid_argument);  // t past the end
   EXPECT_THROW(b.SetPhysicalState(std::vector<double>{0.5, 0, 1}, ob), std::invalid_argument);
   EXPECT_THROW(b.Step(std::vector<double>{2.0}, ob), std::invalid_argument);  // not an action of Discrete(2)
 }

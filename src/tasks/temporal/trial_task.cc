@@ -62,7 +62,8 @@ std::vector<double> TrialTask::PhysicalState() const {
 
 void TrialTask::SetPhysicalState(std::span<const double> state, std::span<double> observation) {
   task_util::CheckSize(state, 3, name(), "state");
-  const auto t = static_cast<int>(cognitive::StateInteger(state[0], 0, max_episode_steps() - 1, name(), "t"));
+  // t = the trial's length is the state after its last step (PhysicalState reports it).
+  const auto t = static_cast<int>(cognitive::StateInteger(state[0], 0, max_episode_steps(), name(), "t"));
   Start(cognitive::StateSeed(state[1], state[2], name()), t, observation);
 }
 
