@@ -358,28 +358,21 @@ void CmaEs::LoadState(const nlohmann::json& state) {
     inv::Orthonormal(b, what, "B");
     // C is positive definite after every update without active CMA; with it
     // an update may leave C indefinite until the next eigendecomposition
-    // resets it, so only symmetry and a positive diagonal are required.
-    if (active()) {
-      inv::Finite(c, what, "C");
+    // resets it, so only symmetry and a positive diagonal are required. The
+    // pending C (of generation eigen_generation) meets the same conditions.
+    const auto check_covariance = [&](const Eigen::MatrixXd& m, const char* key) {
+      if (!active()) {
+        inv::Covariance(m, what, key);
+        return;
+      }
+      inv::Finite(m, what, key);
       for (int i = 0; i < n_; ++i)
         for (int k = 0; k <= i; ++k)
-          if (c(i, k) != c(k, i) || (i == k && !(c(i, i) > 0.0)))
-            inv::Fail(what, "C", "is not symmetric with a positive diagonal");
-    } else {
-      inv::Covariance(c, what, "C");
-    }
-    if (pending) {
-      // The C of generation eigen_generation, as it was: the same conditions.
-      if (active()) {
-        inv::Finite(c_pending, what, "C_pending");
-        for (int i = 0; i < n_; ++i)
-          for (int k = 0; k <= i; ++k)
-            if (c_pending(i, k) != c_pending(k, i) || (i == k && !(c_pending(i, i) > 0.0)))
-              inv::Fail(what, "C_pending", "is not symmetric with a positive diagonal");
-      } else {
-        inv::Covariance(c_pending, what, "C_pending");
-      }
-    }
+          if (m(i, k) != m(k, i) || (i == k && !(m(i, i) > 0.0)))
+            inv::Fail(what, key, "is not symmetric with a positive diagonal");
+    };
+    check_covariance(c, "C");
+    if (pending) check_covariance(c_pending, "C_pending");
     seed_ = seed;
     sigma0_ = sigma0;
     generation_ = generation;

@@ -20,6 +20,7 @@
 #include "neurevo/error.h"
 #include "neurevo/optimizer.h"
 #include "optim/initial_mean.h"
+#include "optim/state_json.h"
 #include "optim/test_functions.h"
 
 namespace neurevo {
@@ -388,6 +389,23 @@ TEST(CmaEs, BackgroundDecompositionChangesNothing) {
   EXPECT_EQ(inline_es.Mean(), reloaded.Mean());
   EXPECT_EQ(inline_es.SaveState(), background_es.SaveState());
   EXPECT_GT(ran, 10) << "decompositions were due and ran in the background";
+  // A pending C that is not a covariance is refused, and the optimizer is left as it was.
+  nlohmann::json pending_state;
+  for (int g = 0; g < 100 && !pending_state.contains("C_pending"); ++g) {
+    inline_es.Tell(fitness(inline_es.Ask()));
+    pending_state = inline_es.SaveState();
+  }
+  ASSERT_TRUE(pending_state.contains("C_pending"));
+  CmaEs other(o, n, 5, std::vector<double>(n, 0.7));
+  const auto before = other.SaveState();
+  auto broken = pending_state;
+  broken["C_pending"] = nlohmann::json::array();
+  EXPECT_THROW(other.LoadState(broken), ConfigError);
+  Eigen::MatrixXd asymmetric = Eigen::MatrixXd::Identity(n, n);
+  asymmetric(0, 1) = 0.5;
+  broken["C_pending"] = state_json::FromMatrix(asymmetric);
+  EXPECT_THROW(other.LoadState(broken), ConfigError);
+  EXPECT_EQ(other.SaveState(), before);
   EXPECT_GT(pending_saves, 10);
   EXPECT_GT(fitness({inline_es.Mean()})[0], 0.5 * fitness({std::vector<double>(n, 0.7)})[0])
       << "and the search makes progress on the ellipsoid";
