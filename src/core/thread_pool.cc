@@ -56,10 +56,23 @@ void ThreadPool::RunIndices(int worker) {
 
 void ThreadPool::WorkerLoop(int worker) {
   long long seen = 0;
+  const bool lane = worker == size_ - 1;  // the background lane's worker
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&] { return stop_ || epoch_ != seen; });
+      wake_.wait(lock, [&] { return stop_ || epoch_ != seen || (lane && background_); });
+      if (lane && background_) {
+        // The background job first; then the loop in flight, if any, which
+        // `seen` still lets this worker join.
+        std::function<void()> job = std::move(background_);
+        background_ = nullptr;
+        background_running_ = true;
+        lock.unlock();
+        job();
+        lock.lock();
+        background_running_ = false;
+        continue;
+      }
       if (stop_) return;
       seen = epoch_;
       ++active_;
@@ -71,6 +84,21 @@ void ThreadPool::WorkerLoop(int worker) {
     }
     done_.notify_all();
   }
+}
+
+bool ThreadPool::StartBackground(std::function<void()> job) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (size_ < 2 || background_ || background_running_ || stop_) return false;
+    background_ = std::move(job);
+  }
+  wake_.notify_all();
+  return true;
+}
+
+bool ThreadPool::background_busy() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return background_ != nullptr || background_running_;
 }
 
 void ThreadPool::ParallelFor(int n, const std::function<void(int, int)>& fn) {

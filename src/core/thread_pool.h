@@ -27,7 +27,16 @@ class ThreadPool {
 
   int size() const { return size_; }
   // Runs fn(index, worker) for index in [0, n); rethrows the first exception.
+  // A worker busy with a background job (below) joins in once it is done.
   void ParallelFor(int n, const std::function<void(int index, int worker)>& fn);
+
+  // A background lane: the last worker runs `job` while ParallelFor calls go
+  // on with the others (CMA-ES's eigendecomposition across generations).
+  // False, and nothing started, with one worker or while a job runs: the
+  // caller then leaves the work to whoever needs it. The job must not throw
+  // (it is the caller's to catch and hand over).
+  bool StartBackground(std::function<void()> job);
+  bool background_busy();
 
  private:
   void WorkerLoop(int worker);
@@ -44,6 +53,8 @@ class ThreadPool {
   int active_ = 0;
   long long epoch_ = 0;
   bool stop_ = false;
+  std::function<void()> background_;  // waiting for the last worker
+  bool background_running_ = false;
   std::exception_ptr error_;
 };
 

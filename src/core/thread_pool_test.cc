@@ -6,11 +6,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "neurevo/error.h"
@@ -93,6 +95,46 @@ TEST(ThreadPool, RefusedThreadsGiveAClearErrorNotAHang) {
   std::atomic<int> n{0};
   pool.ParallelFor(100, [&](int, int) { ++n; });
   EXPECT_EQ(n, 100);
+}
+
+}  // namespace
+}  // namespace neurevo
+
+namespace neurevo {
+namespace {
+
+// The background lane: refused with one worker; with two, its job runs on
+// the last worker while loops go on, and the lane is free again after it.
+TEST(ThreadPool, BackgroundLaneRunsBesideLoops) {
+  ThreadPool single(1);
+  EXPECT_FALSE(single.StartBackground([] {}));
+  EXPECT_FALSE(single.background_busy());
+
+  ThreadPool pool(2);
+  std::atomic<bool> release{false}, finished{false};
+  std::atomic<int> worker_seen{-1};
+  ASSERT_TRUE(pool.StartBackground([&] {
+    while (!release.load()) std::this_thread::yield();
+    finished = true;
+  }));
+  EXPECT_TRUE(pool.background_busy());
+  EXPECT_FALSE(pool.StartBackground([] {})) << "one job at a time";
+  // A loop completes while the job holds its worker (the caller does the work).
+  std::vector<int> done(100, 0);
+  pool.ParallelFor(100, [&](int i, int worker) {
+    done[i] = 1;
+    worker_seen = worker;
+  });
+  EXPECT_EQ(std::count(done.begin(), done.end(), 1), 100);
+  release = true;
+  while (pool.background_busy()) std::this_thread::yield();
+  EXPECT_TRUE(finished.load());
+  // Free again, and loops use both workers.
+  EXPECT_TRUE(pool.StartBackground([] {}));
+  while (pool.background_busy()) std::this_thread::yield();
+  std::vector<int> twice(1000, 0);
+  pool.ParallelFor(1000, [&](int i, int) { ++twice[i]; });
+  EXPECT_EQ(std::count(twice.begin(), twice.end(), 1), 1000);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include "optim/cma_es.h"
 
 #include <algorithm>
+#include <future>
+#include <memory>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -235,18 +237,21 @@ void CmaEs::Tell(std::span<const double> fitness) {
     Reset(mean_);
     return;
   }
-  // The decomposition the last Tell made due, adopted now.
-  if (pending_) UpdateEigensystem();  // a failed one resets C, and the gap below restarts
-  // Lazy eigendecomposition (purecma): counted in evaluations.
+  // Lazy eigendecomposition (purecma): due once more than
+  // lambda / (c1 + cmu) / n / 10 evaluations have passed since the last.
   const double gap_evals = static_cast<double>(generation_ - eigen_generation_) * p.lambda;
-  if (gap_evals > p.lambda / (p.c1 + p.cmu) / n_ / 10.0) {
+  const double interval_evals = p.lambda / (p.c1 + p.cmu) / n_ / 10.0;
+  // A deferred one is adopted when the next is due (a failed one resets C,
+  // and the gap restarts).
+  if (pending_ && gap_evals > interval_evals) UpdateEigensystem();
+  if (!pending_ && static_cast<double>(generation_ - eigen_generation_) * p.lambda > interval_evals) {
     eigen_generation_ = generation_;
     pending_c_ = c_;
     pending_ = true;
     decomposed_ = false;
     // Small problems decompose at once, as purecma does: it costs less than
     // handing it to a worker, and their eigensystem is due nearly every
-    // generation, where one more generation of staleness slows convergence.
+    // generation, where the staler one slows convergence.
     if (n_ < kDeferredDecompositionDimension) UpdateEigensystem();
   }
 }
@@ -257,11 +262,35 @@ void CmaEs::Decompose() {
 }
 
 std::function<void()> CmaEs::BackgroundWork() {
-  if (!pending_ || decomposed_) return {};
-  return [this] { Decompose(); };
+  if (!pending_ || decomposed_ || handed_out_) return {};
+  auto done = std::make_shared<std::promise<void>>();
+  job_ = done->get_future().share();
+  handed_out_ = true;
+  return [this, done] {
+    try {
+      Decompose();
+      done->set_value();
+    } catch (...) {
+      done->set_exception(std::current_exception());
+    }
+  };
+}
+
+void CmaEs::WaitForBackgroundWork() {
+  if (!handed_out_) return;
+  handed_out_ = false;
+  job_.get();  // rethrows what the job threw
+}
+
+CmaEs::~CmaEs() {
+  try {
+    WaitForBackgroundWork();  // the job refers to this object
+  } catch (...) {
+  }
 }
 
 void CmaEs::UpdateEigensystem() {
+  WaitForBackgroundWork();
   if (!decomposed_) Decompose();
   pending_ = false;
   decomposed_ = false;
@@ -278,6 +307,7 @@ void CmaEs::UpdateEigensystem() {
 }
 
 void CmaEs::Reset(const Eigen::VectorXd& fallback_mean) {
+  WaitForBackgroundWork();
   mean_ = fallback_mean;
   sigma_ = sigma0_;
   c_ = Eigen::MatrixXd::Identity(n_, n_);
@@ -373,6 +403,7 @@ void CmaEs::LoadState(const nlohmann::json& state) {
     };
     check_covariance(c, "C");
     if (pending) check_covariance(c_pending, "C_pending");
+    WaitForBackgroundWork();  // its job writes the pending buffers replaced below
     seed_ = seed;
     sigma0_ = sigma0;
     generation_ = generation;

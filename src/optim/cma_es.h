@@ -19,13 +19,14 @@
 // safeguard); the h_sigma stall of the rank-one path; rank-one plus rank-mu
 // covariance update; C is eigendecomposed (symmetric_eigen.h: LAPACK's dsyevd)
 // once more than lambda / (c1 + cmu) / n / 10 evaluations have passed since
-// the last decomposition, as in purecma. The decomposition of the C that a
-// Tell leaves is adopted at the end of the next Tell (so B and D are one
-// generation staler than purecma's; it already keeps them stale for
-// ~n/10 generations): meanwhile, BackgroundWork() lets the trainer compute it
-// on a worker while that generation is evaluated, and the results are the
-// same whether, where and when it ran. Below kDeferredDecompositionDimension
-// genes the decomposition is immediate, as in purecma.
+// the last decomposition, as in purecma. From kDeferredDecompositionDimension
+// genes on, the decomposition of the C that a Tell leaves is adopted when the
+// next one is due (one lazy interval later, ~1/(10 n (c1 + cmu))
+// generations: B and D are then up to two intervals old, where purecma's
+// are up to one): meanwhile BackgroundWork() lets the trainer compute it on
+// a worker across those generations' evaluations, and the results are the
+// same whether, where and when it ran. Below that size the decomposition is
+// immediate, as in purecma.
 //
 // Active CMA (options.active; Jastrebski & Arnold 2006, "Improving evolution
 // strategies through active covariance matrix adaptation", and the tutorial's
@@ -55,6 +56,7 @@
 
 #include <Eigen/Dense>
 #include <functional>
+#include <future>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -110,8 +112,13 @@ class CmaEs final : public Strategy {
   double sigma0() const { return sigma0_; }
   bool active() const { return !params_.negative_weights.empty(); }
   // The eigendecomposition a Tell made due (of C as it was then), to be run
-  // while the next generation is evaluated; the Tell after adopts it.
+  // on a worker while the next generations are evaluated; adopted by the
+  // Tell at which the next one is due, which waits for it if need be.
   std::function<void()> BackgroundWork() override;
+  ~CmaEs() override;
+  // Not while a background job runs (it refers to this object).
+  CmaEs(CmaEs&&) = default;
+  CmaEs& operator=(CmaEs&&) = default;
   const Eigen::MatrixXd& covariance() const { return c_; }
   // For the restart criteria (optim/cma_termination.h).
   const Eigen::MatrixXd& eigenvectors() const { return b_; }
@@ -128,6 +135,7 @@ class CmaEs final : public Strategy {
   // Adopts the pending decomposition (computing it if nobody has).
   void UpdateEigensystem();
   void Decompose();
+  void WaitForBackgroundWork();
   void Reset(const Eigen::VectorXd& fallback_mean);
 
   double sigma0_;
@@ -146,6 +154,8 @@ class CmaEs final : public Strategy {
   bool pending_ = false, decomposed_ = false, decomposition_ok_ = false;
   Eigen::MatrixXd pending_c_, pending_b_;
   Eigen::VectorXd pending_values_;
+  bool handed_out_ = false;      // BackgroundWork's job exists: wait for job_ before touching the above
+  std::shared_future<void> job_;
   int resets_ = 0;
 
   // Cached population of the current generation (columns), valid until Tell.

@@ -37,22 +37,13 @@ Evaluator::Evaluator(const Model& model, const std::string& task_name, ThreadPoo
 
 std::vector<IndividualResult> Evaluator::EvaluateGeneration(
     const std::vector<std::vector<double>>& genomes, const ObsNormalizer& normalizer,
-    uint64_t seed, long long generation, int episodes, std::vector<ObsStats>* seen, Range range,
-    const std::vector<std::function<void()>>& background) {
+    uint64_t seed, long long generation, int episodes, std::vector<ObsStats>* seen, Range range) {
   const int n = static_cast<int>(genomes.size());
   const Range r_all = range.Clamp(n);
   std::vector<IndividualResult> results(n);
   if (seen) seen->assign(n, ObsStats(normalizer.dim()));
   const auto gen = static_cast<uint64_t>(generation);
-  const int jobs = static_cast<int>(background.size());
-  pool_.ParallelFor(jobs + r_all.end - r_all.begin, [&](int index, int worker) {
-    // The optimizers' background work first (the pool hands out indices in
-    // order), so that it overlaps the individuals.
-    if (index < jobs) {
-      background[index]();
-      return;
-    }
-    const int k = index - jobs;
+  pool_.ParallelFor(r_all.end - r_all.begin, [&](int k, int worker) {
     const int i = r_all.begin + k;
     auto policy = model_.Decode(genomes[i]);
     IndividualResult& r = results[i];

@@ -57,14 +57,10 @@ class Evaluator {
   // others' results stay empty: another process evaluates them). The
   // observations individual i sees go to (*seen)[i] if `seen` is given
   // (sized like `genomes`).
-  // `background`: the optimizers' work (Optimizer::BackgroundWork) to run
-  // on the pool's workers beside the individuals, first; with one worker
-  // it runs before them.
   std::vector<IndividualResult> EvaluateGeneration(const std::vector<std::vector<double>>& genomes,
                                                    const ObsNormalizer& normalizer, uint64_t seed,
                                                    long long generation, int episodes,
-                                                   std::vector<ObsStats>* seen, Range range = {},
-                                                   const std::vector<std::function<void()>>& background = {});
+                                                   std::vector<ObsStats>* seen, Range range = {});
 
   // Evaluates one genome on held-out episodes first_episode + [range.begin,
   // range.end) of `episodes` (parallel over episodes; the others stay empty).

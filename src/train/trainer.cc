@@ -174,13 +174,18 @@ std::vector<IndividualResult> Trainer::EvaluatePopulation(const std::vector<std:
                                                           std::vector<ObsStats>& seen) {
   const int n = static_cast<int>(genomes.size());
   const int ranks = cluster_.size();
-  // What the optimizers can compute meanwhile (CMA-ES's eigendecomposition).
-  std::vector<std::function<void()>> background;
-  for (const auto& o : optimizers_)
-    if (auto work = o->BackgroundWork()) background.push_back(std::move(work));
+  // What an optimizer can compute meanwhile (CMA-ES's eigendecomposition)
+  // goes to the pool's background lane, one job at a time; with one thread
+  // the optimizer does it itself when it needs it. Either way the same bits.
+  if (pool_.size() > 1 && !pool_.background_busy())
+    for (const auto& o : optimizers_)
+      if (auto work = o->BackgroundWork()) {
+        if (!pool_.StartBackground(work)) work();
+        break;
+      }
   auto results = evaluator_.EvaluateGeneration(genomes, state_.normalizer, config_.seed, state_.generation,
                                                config_.train_episodes, &seen,
-                                               ranks > 1 ? Share(n, cluster_.rank()) : Range{}, background);
+                                               ranks > 1 ? Share(n, cluster_.rank()) : Range{});
   if (ranks == 1) return results;
   nlohmann::json mine = nlohmann::json::array();
   const Range own = Share(n, cluster_.rank());
