@@ -142,6 +142,13 @@ class Optimizer {
   // The distribution's centre (the current best estimate of the optimum).
   virtual std::vector<double> Mean() const = 0;
 
+  // A parallel loop the optimizer may use for its own update (CMA-ES splits
+  // its matrix work into blocks fixed by n, so results never depend on the
+  // thread count): parallel_for(count, body) calls body(i) for i in [0,
+  // count) and returns when all are done. Ignored by default.
+  using ParallelForFn = std::function<void(int count, const std::function<void(int)>& body)>;
+  virtual void SetParallelFor(ParallelForFn /*parallel_for*/) {}
+
   // Work the optimizer can do while its candidates are evaluated (CMA-ES's
   // eigendecomposition): a callable that touches only the optimizer's own
   // pending buffers, to be run at most once, on any thread, before the next

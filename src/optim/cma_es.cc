@@ -136,10 +136,25 @@ void CmaEs::SamplePopulation() {
     for (int i = 0; i < n_; ++i) z(i, k) = d_(i) * rng.Normal();
   }
   population_.resize(n_, params_.lambda);
-  population_.noalias() = b_ * z;
-  population_ *= sigma_;
-  population_.colwise() += mean_;
+  ForBlocks([&](int r0, int h) {
+    auto rows = population_.middleRows(r0, h);
+    rows.noalias() = b_.middleRows(r0, h) * z;
+    rows *= sigma_;
+    rows.colwise() += mean_.segment(r0, h);
+  });
   has_population_ = true;
+}
+
+void CmaEs::ForBlocks(const std::function<void(int first, int size)>& body) const {
+  // Blocks fixed by n alone, so that each one's arithmetic, and so every
+  // result, is the same whichever thread runs it and however many there are.
+  const int blocks = (n_ + kBlock - 1) / kBlock;
+  const auto run = [&](int b) { body(b * kBlock, std::min(kBlock, n_ - b * kBlock)); };
+  if (parallel_for_ && blocks > 1) {
+    parallel_for_(blocks, run);
+  } else {
+    for (int b = 0; b < blocks; ++b) run(b);
+  }
 }
 
 std::vector<std::vector<double>> CmaEs::Ask() {
@@ -190,8 +205,14 @@ void CmaEs::Tell(std::span<const double> fitness) {
   const Eigen::VectorXd y_w = y * w;
   mean_ = old_mean + sigma_ * y_w;
 
-  // Step-size path with C^{-1/2} y_w = B D^{-1} B^T y_w.
-  const Eigen::VectorXd c_inv_sqrt_y = b_ * (b_.transpose() * y_w).cwiseQuotient(d_);
+  // Step-size path with C^{-1/2} y_w = B D^{-1} B^T y_w (by blocks of B's
+  // columns, then of its rows).
+  Eigen::VectorXd scaled(n_), c_inv_sqrt_y(n_);
+  ForBlocks([&](int j0, int w) {
+    scaled.segment(j0, w).noalias() = b_.middleCols(j0, w).transpose() * y_w;
+    scaled.segment(j0, w).array() /= d_.segment(j0, w).array();
+  });
+  ForBlocks([&](int r0, int h) { c_inv_sqrt_y.segment(r0, h).noalias() = b_.middleRows(r0, h) * scaled; });
   ps_ = (1.0 - p.cs) * ps_ + std::sqrt(p.cs * (2.0 - p.cs) * p.mueff) * c_inv_sqrt_y;
   ++generation_;
 
@@ -206,25 +227,39 @@ void CmaEs::Tell(std::span<const double> fitness) {
   // sum w = 1 + sum(w^-); exactly 1 without active CMA.
   double sum_neg = 0.0;
   for (double wn : p.negative_weights) sum_neg += wn;
-  c_ *= 1.0 - p.c1 + p.c1 * delta_hsig - p.cmu * (1.0 + sum_neg);
-  c_.noalias() += p.c1 * pc_ * pc_.transpose();
-  c_.noalias() += p.cmu * (y * w.asDiagonal() * y.transpose());
+  // The rank-mu update's steps with their coefficients: cmu w_i y_i for the
+  // mu best; with active CMA also cmu w_o y_o for the worst (see cma_es.h:
+  // each negative weight rescaled by n / ||C^{-1/2} y_o||^2, with B and D
+  // still those of the old C).
+  Eigen::MatrixXd weighted = p.cmu * (y * w.asDiagonal());  // n x mu, then more columns
+  Eigen::MatrixXd steps = y;
   if (!p.negative_weights.empty()) {
-    // Active update (see cma_es.h): each negative weight's term is rescaled
-    // by n / ||C^{-1/2} y_i||^2, with B and D still those of the old C.
     for (int i = p.mu; i < p.lambda; ++i) {
       const double wn = p.negative_weights[static_cast<size_t>(i - p.mu)];
       if (wn == 0.0) continue;
       const Eigen::VectorXd yi = (population_.col(order[static_cast<size_t>(i)]) - old_mean) / sigma_;
       const double mahalanobis2 = (b_.transpose() * yi).cwiseQuotient(d_).squaredNorm();
       const double wo = wn * n_ / std::max(mahalanobis2, 1e-300);
-      c_.noalias() += p.cmu * wo * (yi * yi.transpose());
+      steps.conservativeResize(Eigen::NoChange, steps.cols() + 1);
+      steps.col(steps.cols() - 1) = yi;
+      weighted.conservativeResize(Eigen::NoChange, weighted.cols() + 1);
+      weighted.col(weighted.cols() - 1) = p.cmu * wo * yi;
     }
   }
-  // Exactly symmetric again (the rank-mu product's blocks round (i, j) and
-  // (j, i) differently): the lower triangle, which the eigensolver reads,
-  // mirrored, without a temporary n x n matrix.
-  c_.triangularView<Eigen::StrictlyUpper>() = c_.transpose();
+  const double decay = 1.0 - p.c1 + p.c1 * delta_hsig - p.cmu * (1.0 + sum_neg);
+  // C <- decay C + c1 pc pc^T + sum of the weighted steps' outer products,
+  // by blocks of columns; then exactly symmetric again (the products round
+  // (i, j) and (j, i) differently) by mirroring the lower triangle, which
+  // the eigensolver reads, into the upper, without a temporary n x n matrix.
+  ForBlocks([&](int j0, int w) {
+    auto cols = c_.middleCols(j0, w);
+    cols *= decay;
+    cols.noalias() += p.c1 * pc_ * pc_.segment(j0, w).transpose();
+    cols.noalias() += weighted * steps.middleRows(j0, w).transpose();
+  });
+  ForBlocks([&](int j0, int w) {
+    for (int j = j0; j < j0 + w; ++j) c_.col(j).head(j) = c_.row(j).head(j).transpose();
+  });
 
   sigma_ *= std::exp(std::min(1.0, (p.cs / p.damps) * (ps_norm / p.chi_n - 1.0)));
 

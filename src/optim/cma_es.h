@@ -115,6 +115,7 @@ class CmaEs final : public Strategy {
   // on a worker while the next generations are evaluated; adopted by the
   // Tell at which the next one is due, which waits for it if need be.
   std::function<void()> BackgroundWork() override;
+  void SetParallelFor(ParallelForFn parallel_for) override { parallel_for_ = std::move(parallel_for); }
   ~CmaEs() override;
   // Not while a background job runs (it refers to this object).
   CmaEs(CmaEs&&) = default;
@@ -132,6 +133,11 @@ class CmaEs final : public Strategy {
 
  private:
   void SamplePopulation();
+  // Runs body(first, size) over fixed blocks of kBlock rows or columns, on
+  // the parallel loop when one is set (SetParallelFor).
+  void ForBlocks(const std::function<void(int first, int size)>& body) const;
+  static constexpr int kBlock = 64;
+  ParallelForFn parallel_for_;
   // Adopts the pending decomposition (computing it if nobody has).
   void UpdateEigensystem();
   void Decompose();

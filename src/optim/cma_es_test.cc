@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/thread_pool.h"
 #include "neurevo/error.h"
 #include "neurevo/optimizer.h"
 #include "optim/initial_mean.h"
@@ -409,6 +410,37 @@ TEST(CmaEs, BackgroundDecompositionChangesNothing) {
   EXPECT_GT(pending_saves, 10);
   EXPECT_GT(fitness({inline_es.Mean()})[0], 0.5 * fitness({std::vector<double>(n, 0.7)})[0])
       << "and the search makes progress on the ellipsoid";
+}
+
+// The update's matrix work split over a thread pool (fixed blocks of the
+// dimension) gives the serial update's bits, with and without active CMA.
+TEST(CmaEs, ParallelUpdateIsTheSerialOne) {
+  for (const bool active : {false, true}) {
+    OptimizerOptions o;
+    o.kind = "cma_es";
+    o.population = 12;
+    o.sigma0 = 0.3;
+    o.active = active;
+    const int n = 200;  // four blocks of 64 and one of 8
+    CmaEs serial(o, n, 3, std::vector<double>(n, 0.6)), parallel(o, n, 3, std::vector<double>(n, 0.6));
+    ThreadPool pool(3);
+    parallel.SetParallelFor([&pool](int count, const std::function<void(int)>& body) {
+      pool.ParallelFor(count, [&body](int i, int) { body(i); });
+    });
+    for (int g = 0; g < 60; ++g) {
+      const auto a = serial.Ask(), b = parallel.Ask();
+      ASSERT_EQ(a, b) << g;
+      std::vector<double> f;
+      for (const auto& x : a) {
+        double v = 0;
+        for (int i = 0; i < n; ++i) v -= (1 + i % 7) * x[i] * x[i];
+        f.push_back(v);
+      }
+      serial.Tell(f);
+      parallel.Tell(f);
+    }
+    EXPECT_EQ(serial.SaveState(), parallel.SaveState()) << (active ? "active" : "");
+  }
 }
 
 }  // namespace

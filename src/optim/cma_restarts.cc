@@ -53,8 +53,13 @@ std::unique_ptr<Optimizer> CmaRestarts::MakeInner(int lambda, int mu, double sig
   o.parents = mu;
   o.sigma0 = sigma0;
   o.restarts = "none";
-  if (kind_ == "sep_cma_es") return std::make_unique<SepCmaEs>(o, n_, run_seed, mean);
-  return std::make_unique<CmaEs>(o, n_, run_seed, mean);
+  std::unique_ptr<Optimizer> inner;
+  if (kind_ == "sep_cma_es")
+    inner = std::make_unique<SepCmaEs>(o, n_, run_seed, mean);
+  else
+    inner = std::make_unique<CmaEs>(o, n_, run_seed, mean);
+  inner->SetParallelFor(parallel_for_);
+  return inner;
 }
 
 CmaSnapshot CmaRestarts::Snapshot() const {

@@ -63,6 +63,10 @@ class CmaRestarts final : public Strategy {
   }
   std::vector<double> Mean() const override { return inner_->Mean(); }
   std::function<void()> BackgroundWork() override { return inner_->BackgroundWork(); }
+  void SetParallelFor(ParallelForFn parallel_for) override {
+    parallel_for_ = parallel_for;
+    inner_->SetParallelFor(std::move(parallel_for));
+  }
   nlohmann::json SaveState() const override;
   void LoadState(const nlohmann::json& state) override;
 
@@ -78,6 +82,7 @@ class CmaRestarts final : public Strategy {
   void Restart();
 
   OptimizerOptions options_;
+  ParallelForFn parallel_for_;  // handed to every inner strategy
   std::string kind_;
   std::string mode_;  // ipop | bipop
   std::vector<double> initial_mean_;

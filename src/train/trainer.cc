@@ -111,6 +111,13 @@ std::vector<std::unique_ptr<Optimizer>> Trainer::MakeOptimizers() const {
     out.push_back(MakeOptimizer(config_.optimizer, model_->layout().size(),
                                 HashKey({config_.seed, static_cast<uint64_t>(k),
                                          static_cast<uint64_t>(StreamPurpose::kOptimizer)})));
+  // The optimizers' own matrix work may use the pool between evaluations
+  // (in blocks fixed by the dimension: the thread count changes no result).
+  if (pool_.size() > 1)
+    for (auto& o : out)
+      o->SetParallelFor([this](int count, const std::function<void(int)>& body) {
+        pool_.ParallelFor(count, [&body](int i, int) { body(i); });
+      });
   return out;
 }
 

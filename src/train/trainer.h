@@ -126,7 +126,7 @@ class Trainer {
   std::unique_ptr<Task> task_probe_;
   const std::vector<std::string> info_names_;  // the task's per-step info terms (Task::info_names())
   std::unique_ptr<Model> model_;
-  ThreadPool pool_;
+  mutable ThreadPool pool_;  // mutable: optimizers made in const methods keep a loop on it
   Evaluator evaluator_;
   Progress progress_;
   MetricsLog metrics_;
