@@ -297,7 +297,8 @@ void CmaEs::Decompose() {
 }
 
 std::function<void()> CmaEs::BackgroundWork() {
-  if (!pending_ || decomposed_ || handed_out_) return {};
+  // handed_out_ first: while the job runs, decomposed_ is its to write.
+  if (!pending_ || handed_out_ || decomposed_) return {};
   auto done = std::make_shared<std::promise<void>>();
   job_ = done->get_future().share();
   handed_out_ = true;
