@@ -96,6 +96,15 @@ RsnnModel::RsnnModel(const ModelOptions& options, const Space& observation, cons
   if (options.readout.continuous_readout != "single")
     throw ConfigError("model.continuous_readout: the rsnn reads one output per action dimension; allowed: single");
   CheckSpec(options.network);
+  // Each decoded network holds dense N x N weights (and BPTT a dense
+  // backward pass): 4096 neurons are 134 MB per network. Checked before
+  // anything is drawn.
+  long long neurons = 0;
+  for (const PopulationSpec& p : options.network.populations) neurons += std::max(p.size, 0);
+  if (neurons > kMaxRsnnNeurons)
+    throw ConfigError(fmt::format("network.populations: the rsnn's recurrent layer has {} neurons; allowed: at most "
+                                  "{} (its weights are a dense N x N matrix)",
+                                  neurons, kMaxRsnnNeurons));
   InstanceOptions io = LifInstanceOptions(options, options.network_seed);
   io.read_list = [](const std::string& path) { return ReadFile(path, kNetworkFileMaxBytes); };
   try {
@@ -119,12 +128,6 @@ RsnnModel::RsnnModel(const ModelOptions& options, const Space& observation, cons
   layout_ = InstanceLayout(net_, &ranges_);
   const int n = net_.neurons;
   if (n < 1) throw ConfigError("network.populations: the rsnn's recurrent layer has no neurons");
-  // Each decoded network holds dense N x N weights (and BPTT a dense
-  // backward pass): 4096 neurons are 134 MB per network.
-  if (n > kMaxRsnnNeurons)
-    throw ConfigError(fmt::format("network.populations: the rsnn's recurrent layer has {} neurons; allowed: at most "
-                                  "{} (its weights are a dense N x N matrix)",
-                                  n, kMaxRsnnNeurons));
   for (int i = 0; i < n; ++i) {
     const std::string who = net_.NeuronLabel(i);
     const Span2 tau = ParameterRange(net_, ranges_, "tau_m_ms", i), r = ParameterRange(net_, ranges_, "resistance_GOhm", i),
