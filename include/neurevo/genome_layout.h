@@ -60,6 +60,13 @@ class GenomeLayout {
     const double t = u - 2.0 * std::floor(u / 2.0);  // in [0, 2)
     return t <= 1.0 ? t : 2.0 - t;
   }
+  // d Fold(u) / du: +1 where the fold runs up, -1 where it runs back down,
+  // 0 for a non-finite gene (gradient training chains through it).
+  static double FoldSlope(double u) {
+    if (!std::isfinite(u)) return 0.0;
+    const double t = u - 2.0 * std::floor(u / 2.0);  // in [0, 2)
+    return t <= 1.0 ? 1.0 : -1.0;
+  }
   // Physical value of gene i of family f.
   static double Map(const GeneFamily& f, std::span<const double> genome, int i) {
     const double low = f.lows.empty() ? f.low : f.lows[i], high = f.highs.empty() ? f.high : f.highs[i];

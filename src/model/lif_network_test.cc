@@ -948,6 +948,13 @@ TEST(LifLayout, FoldReflectsIntoTheUnitBox) {
   EXPECT_EQ(GenomeLayout::Fold(std::numeric_limits<double>::infinity()), 0.5);
   // Never flat: moving a gene outside the box still changes its value.
   EXPECT_NE(GenomeLayout::Fold(1.1), GenomeLayout::Fold(1.2));
+  // FoldSlope is Fold's derivative away from the corners (gradient training).
+  for (const double u : {-3.7, -1.5, -0.25, 0.3, 0.9, 1.25, 2.25, 3.6, 5.1}) {
+    const double h = 1e-6;
+    EXPECT_NEAR(GenomeLayout::FoldSlope(u), (GenomeLayout::Fold(u + h) - GenomeLayout::Fold(u - h)) / (2 * h), 1e-6)
+        << u;
+  }
+  EXPECT_EQ(GenomeLayout::FoldSlope(std::numeric_limits<double>::quiet_NaN()), 0.0);
 }
 
 TEST(LifLayout, GenesOutsideTheUnitBoxAreFolded) {

@@ -231,20 +231,19 @@ void CmaEs::Tell(std::span<const double> fitness) {
   // mu best; with active CMA also cmu w_o y_o for the worst (see cma_es.h:
   // each negative weight rescaled by n / ||C^{-1/2} y_o||^2, with B and D
   // still those of the old C).
-  Eigen::MatrixXd weighted = p.cmu * (y * w.asDiagonal());  // n x mu, then more columns
-  Eigen::MatrixXd steps = y;
-  if (!p.negative_weights.empty()) {
-    for (int i = p.mu; i < p.lambda; ++i) {
-      const double wn = p.negative_weights[static_cast<size_t>(i - p.mu)];
-      if (wn == 0.0) continue;
-      const Eigen::VectorXd yi = (population_.col(order[static_cast<size_t>(i)]) - old_mean) / sigma_;
-      const double mahalanobis2 = (b_.transpose() * yi).cwiseQuotient(d_).squaredNorm();
-      const double wo = wn * n_ / std::max(mahalanobis2, 1e-300);
-      steps.conservativeResize(Eigen::NoChange, steps.cols() + 1);
-      steps.col(steps.cols() - 1) = yi;
-      weighted.conservativeResize(Eigen::NoChange, weighted.cols() + 1);
-      weighted.col(weighted.cols() - 1) = p.cmu * wo * yi;
-    }
+  const int worst = static_cast<int>(
+      std::count_if(p.negative_weights.begin(), p.negative_weights.end(), [](double wn) { return wn != 0.0; }));
+  Eigen::MatrixXd steps(n_, p.mu + worst), weighted(n_, p.mu + worst);
+  steps.leftCols(p.mu) = y;
+  weighted.leftCols(p.mu) = p.cmu * (y * w.asDiagonal());
+  for (int i = p.mu, col = p.mu; i < p.lambda && !p.negative_weights.empty(); ++i) {
+    const double wn = p.negative_weights[static_cast<size_t>(i - p.mu)];
+    if (wn == 0.0) continue;
+    const Eigen::VectorXd yi = (population_.col(order[static_cast<size_t>(i)]) - old_mean) / sigma_;
+    const double mahalanobis2 = (b_.transpose() * yi).cwiseQuotient(d_).squaredNorm();
+    const double wo = wn * n_ / std::max(mahalanobis2, 1e-300);
+    steps.col(col) = yi;
+    weighted.col(col++) = p.cmu * wo * yi;
   }
   const double decay = 1.0 - p.c1 + p.c1 * delta_hsig - p.cmu * (1.0 + sum_neg);
   // C <- decay C + c1 pc pc^T + sum of the weighted steps' outer products,
@@ -274,12 +273,13 @@ void CmaEs::Tell(std::span<const double> fitness) {
   }
   // Lazy eigendecomposition (purecma): due once more than
   // lambda / (c1 + cmu) / n / 10 evaluations have passed since the last.
-  const double gap_evals = static_cast<double>(generation_ - eigen_generation_) * p.lambda;
-  const double interval_evals = p.lambda / (p.c1 + p.cmu) / n_ / 10.0;
-  // A deferred one is adopted when the next is due (a failed one resets C,
-  // and the gap restarts).
-  if (pending_ && gap_evals > interval_evals) UpdateEigensystem();
-  if (!pending_ && static_cast<double>(generation_ - eigen_generation_) * p.lambda > interval_evals) {
+  const auto due = [&] {
+    return static_cast<double>(generation_ - eigen_generation_) * p.lambda > p.lambda / (p.c1 + p.cmu) / n_ / 10.0;
+  };
+  // A deferred one is adopted when the next is due; then the next is made
+  // due (unless the adopted one failed: the reset restarts the gap).
+  if (pending_ && due()) UpdateEigensystem();
+  if (!pending_ && due()) {
     eigen_generation_ = generation_;
     pending_c_ = c_;
     pending_ = true;

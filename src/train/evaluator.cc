@@ -19,6 +19,14 @@ void InjectFaults(const FaultInjection& f, uint64_t seed, uint64_t gen, uint64_t
   if (rng.Uniform() < f.nan_action_rate) o.nan_action_step = 1 + static_cast<long long>(rng.Below(5));
   if (rng.Uniform() < f.nan_observation_rate) o.nan_observation_step = 1 + static_cast<long long>(rng.Below(5));
 }
+// A training episode's seeds: the environment's is the generation's
+// (common random numbers), the network noise's each individual's own.
+uint64_t TrainingEnvSeed(uint64_t seed, uint64_t gen, int episode) {
+  return HashKey({seed, gen, static_cast<uint64_t>(episode), kEnvSeedPurpose});
+}
+uint64_t TrainingNoiseKey(uint64_t seed, uint64_t gen, int individual, int episode) {
+  return HashKey({seed, gen, static_cast<uint64_t>(individual), static_cast<uint64_t>(episode), kNoisePurpose});
+}
 }  // namespace
 
 uint64_t HeldOutEnvSeed(uint64_t seed, int episode) {
@@ -49,9 +57,7 @@ std::vector<IndividualResult> Evaluator::EvaluateGeneration(
     IndividualResult& r = results[i];
     double total = 0.0;
     for (int e = 0; e < episodes; ++e) {
-      const uint64_t env_seed = HashKey({seed, gen, static_cast<uint64_t>(e), kEnvSeedPurpose});
-      const uint64_t noise_key =
-          HashKey({seed, gen, static_cast<uint64_t>(i), static_cast<uint64_t>(e), kNoisePurpose});
+      const uint64_t env_seed = TrainingEnvSeed(seed, gen, e), noise_key = TrainingNoiseKey(seed, gen, i, e);
       EpisodeOptions options;
       options.seen = seen ? &(*seen)[i] : nullptr;
       options.abort = abort_;
@@ -82,8 +88,8 @@ Evaluator::GradientResult Evaluator::EvaluateGradient(std::span<const double> ge
   std::vector<GradientEpisodeResult> results(episodes);
   std::vector<ObsStats> seen_by(episodes, ObsStats(normalizer.dim()));
   pool_.ParallelFor(episodes, [&](int e, int worker) {
-    const uint64_t env_seed = HashKey({seed, gen, static_cast<uint64_t>(e), kEnvSeedPurpose});
-    const uint64_t noise_key = HashKey({seed, gen, 0, static_cast<uint64_t>(e), kNoisePurpose});
+    // The seeds EvaluateGeneration gives individual 0.
+    const uint64_t env_seed = TrainingEnvSeed(seed, gen, e), noise_key = TrainingNoiseKey(seed, gen, 0, e);
     gradients[e].assign(n, 0.0);
     EpisodeOptions faults;
     if (faults_) InjectFaults(*faults_, seed, gen, 0, static_cast<uint64_t>(e), faults);

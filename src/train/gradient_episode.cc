@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <vector>
 
@@ -11,9 +12,6 @@
 namespace neurevo {
 
 namespace {
-bool AllFinite(std::span<const double> x) {
-  return std::all_of(x.begin(), x.end(), [](double v) { return std::isfinite(v); });
-}
 
 // Softmax of the first `n` values, stably.
 void Softmax(std::span<const double> y, int n, std::vector<double>& p) {
@@ -23,99 +21,116 @@ void Softmax(std::span<const double> y, int n, std::vector<double>& p) {
   for (int k = 0; k < n; ++k) sum += p[k] = std::exp(y[k] - top);
   for (double& v : p) v /= sum;
 }
+
+// A differentiable policy as the shared episode loop (RunEpisode) runs
+// policies: each Act runs the forward pass, chooses the action (the argmax,
+// or a sample of the softmax for REINFORCE) and records what the objective's
+// gradient with respect to the outputs needs. The loop's checks (abort,
+// non-finite values, injected faults) are then the evaluation's own.
+class TrainingPolicy final : public Policy {
+ public:
+  TrainingPolicy(std::unique_ptr<DifferentiablePolicy> policy, const Task& task)
+      : policy_(std::move(policy)), task_(task), space_(task.action_space()) {}
+
+  void Reset(uint64_t noise_key) override {
+    policy_->Reset(noise_key);
+    sampler_ = RandomStream(HashKey({noise_key, static_cast<uint64_t>(StreamPurpose::kActionSampling)}));
+  }
+
+  void Act(std::span<const double> observation, std::span<double> action) override {
+    const int target = task_.SupervisedTarget();  // the answer to this observation
+    teacher_ = target != Task::kNoTeacher;
+    if (!teacher_ && !space_.discrete()) throw std::logic_error("RunGradientEpisode: REINFORCE needs discrete actions");
+    const std::span<const double> y = policy_->Forward(observation);
+    outputs_.assign(y.begin(), y.end());
+    if (!std::all_of(y.begin(), y.end(), [](double v) { return std::isfinite(v); })) {
+      finite_ = false;
+      action[0] = std::numeric_limits<double>::quiet_NaN();
+      return;
+    }
+    const int actions = space_.size;
+    const size_t row = dl_dy.size();
+    dl_dy.resize(row + y.size(), 0.0);
+    if (teacher_) {
+      if (space_.discrete()) {
+        action[0] = static_cast<double>(std::max_element(y.begin(), y.begin() + actions) - y.begin());
+      } else {
+        for (int k = 0; k < actions; ++k)
+          action[k] = space_.low[k] + (std::tanh(y[k]) + 1.0) * 0.5 * (space_.high[k] - space_.low[k]);
+      }
+      if (target >= 0) {
+        if (target >= actions) throw std::logic_error("RunGradientEpisode: the teacher's answer is not an action");
+        Softmax(y, actions, p_);
+        loss -= std::log(std::max(p_[target], 1e-300));
+        for (int k = 0; k < actions; ++k) dl_dy[row + k] = (k == target ? 1.0 : 0.0) - p_[k];
+        ++scored;
+      }
+    } else {
+      Softmax(y, actions, p_);
+      const double u = sampler_.Uniform();
+      int a = 0;
+      for (double c = p_[0]; a + 1 < actions && u >= c; c += p_[++a]) {
+      }
+      action[0] = a;
+      log_p.push_back(std::log(std::max(p_[a], 1e-300)));  // weighted by returns afterwards
+      for (int k = 0; k < actions; ++k) dl_dy[row + k] = (k == a ? 1.0 : 0.0) - p_[k];
+      ++scored;
+    }
+  }
+
+  bool healthy() const override { return finite_ && policy_->healthy(); }
+  std::span<const float> outputs() const override {
+    outputs_float_.assign(outputs_.begin(), outputs_.end());
+    return outputs_float_;
+  }
+  bool teacher() const { return teacher_; }
+  int output_count() const { return static_cast<int>(outputs_.size()); }
+  const DifferentiablePolicy& differentiable() const { return *policy_; }
+
+  // What the episode recorded, per step: d(objective)/d(outputs) before any
+  // scaling, and (REINFORCE) the log-probability of the action taken.
+  std::vector<double> dl_dy, log_p;
+  double loss = 0.0;
+  int scored = 0;
+
+ private:
+  std::unique_ptr<DifferentiablePolicy> policy_;
+  const Task& task_;
+  const Space& space_;
+  RandomStream sampler_;
+  bool teacher_ = true, finite_ = true;
+  std::vector<double> outputs_, p_;
+  mutable std::vector<float> outputs_float_;
+};
+
 }  // namespace
 
 GradientEpisodeResult RunGradientEpisode(const Model& model, std::span<const double> genome, Task& task,
                                          const ObsNormalizer& normalizer, uint64_t env_seed, uint64_t noise_key,
                                          double gamma, std::span<double> gradient, ObsStats* seen,
                                          const std::atomic<bool>* abort, const EpisodeOptions* faults) {
-  const long long nan_action_step = faults ? faults->nan_action_step : -1;
-  const long long nan_observation_step = faults ? faults->nan_observation_step : -1;
-  auto policy = model.NewDifferentiable(genome);
-  if (!policy) throw std::logic_error("RunGradientEpisode: the model has no backward pass");
-  const Space& action_space = task.action_space();
-  const int obs_size = task.observation_space().vector_size();
-  std::vector<double> obs(obs_size), normalized(obs_size), action(action_space.vector_size()), p;
-  GradientEpisodeResult out;
-  EpisodeResult& r = out.episode;
-  policy->Reset(noise_key);
-  task.Reset(env_seed, obs);
-  const bool teacher = task.SupervisedTarget() != Task::kNoTeacher;
-  if (!teacher && !action_space.discrete())
-    throw std::logic_error("RunGradientEpisode: REINFORCE needs discrete actions");
-  const int actions = action_space.size;
-  RandomStream sampler(HashKey({noise_key, static_cast<uint64_t>(StreamPurpose::kActionSampling)}));
-  std::vector<double> dl_dy;       // per step, outputs values: d(objective)/d(outputs), unscaled
-  std::vector<double> rewards, log_p;  // REINFORCE
-  int outputs = 0, scored = 0;
-  for (;;) {
-    if (abort && abort->load(std::memory_order_relaxed)) {
-      r.aborted = true;
-      return out;
-    }
-    if (!AllFinite(obs)) {
-      r.failed = true;
-      return out;
-    }
-    if (seen) seen->Add(obs);
-    normalizer.Normalize(obs, normalized);
-    const int target = task.SupervisedTarget();
-    const std::span<const double> y = policy->Forward(normalized);
-    outputs = static_cast<int>(y.size());
-    if (!policy->healthy() || !AllFinite(y)) {
-      r.failed = true;
-      return out;
-    }
-    const size_t row = dl_dy.size();
-    dl_dy.resize(row + outputs, 0.0);
-    if (teacher) {
-      if (action_space.discrete()) {
-        action[0] = static_cast<double>(std::max_element(y.begin(), y.begin() + actions) - y.begin());
-      } else {
-        for (int k = 0; k < actions; ++k)
-          action[k] = action_space.low[k] + (std::tanh(y[k]) + 1.0) * 0.5 * (action_space.high[k] - action_space.low[k]);
-      }
-      if (target >= 0) {
-        if (target >= actions) throw std::logic_error("RunGradientEpisode: the teacher's answer is not an action");
-        Softmax(y, actions, p);
-        out.loss -= std::log(std::max(p[target], 1e-300));
-        for (int k = 0; k < actions; ++k) dl_dy[row + k] = (k == target ? 1.0 : 0.0) - p[k];
-        ++scored;
-      }
-    } else {
-      Softmax(y, actions, p);
-      const double u = sampler.Uniform();
-      int a = 0;
-      for (double c = p[0]; a + 1 < actions && u >= c; c += p[++a]) {
-      }
-      action[0] = a;
-      log_p.push_back(std::log(std::max(p[a], 1e-300)));  // weighted by returns below
-      for (int k = 0; k < actions; ++k) dl_dy[row + k] = (k == a ? 1.0 : 0.0) - p[k];
-      ++scored;
-    }
-    if (r.steps + 1 == nan_action_step) action[0] = std::numeric_limits<double>::quiet_NaN();
-    if (!AllFinite(action)) {
-      r.failed = true;
-      return out;
-    }
-    const StepResult step = task.Step(action, obs);
-    ++r.steps;
-    if (r.steps == nan_observation_step) obs[0] = std::numeric_limits<double>::quiet_NaN();
-    if (!std::isfinite(step.reward) || step.simulation_warning) {
-      r.failed = true;
-      return out;
-    }
-    r.total_reward += step.reward;
-    rewards.push_back(step.reward);
-    r.info_count = step.info_count;
-    for (int k = 0; k < step.info_count; ++k) r.info[k] += step.info_values[k];
-    if (step.terminated || step.truncated) break;
+  auto differentiable = model.NewDifferentiable(genome);
+  if (!differentiable) throw std::logic_error("RunGradientEpisode: the model has no backward pass");
+  TrainingPolicy policy(std::move(differentiable), task);
+  EpisodeOptions options;
+  if (faults) {
+    options.nan_action_step = faults->nan_action_step;
+    options.nan_observation_step = faults->nan_observation_step;
   }
-  const int steps = static_cast<int>(r.steps);
-  if (teacher) {
-    if (scored == 0) return out;
-    for (double& d : dl_dy) d /= scored;
-    out.loss /= scored;
+  options.seen = seen;
+  options.abort = abort;
+  std::vector<double> rewards;  // REINFORCE
+  options.on_step = [&rewards](const StepRecord& step) { rewards.push_back(step.result.reward); };
+  GradientEpisodeResult out;
+  out.episode = RunEpisode(policy, task, normalizer, env_seed, noise_key, options);
+  if (out.episode.failed || out.episode.aborted) return out;
+  std::vector<double>& dl_dy = policy.dl_dy;
+  const int outputs = policy.output_count();
+  const int steps = static_cast<int>(out.episode.steps);
+  if (policy.teacher()) {
+    if (policy.scored == 0) return out;
+    for (double& d : dl_dy) d /= policy.scored;
+    out.loss = policy.loss / policy.scored;
   } else {
     // Discounted returns, standardised over the episode.
     std::vector<double> g(steps);
@@ -126,14 +141,13 @@ GradientEpisodeResult RunGradientEpisode(const Model& model, std::span<const dou
     mean /= steps;
     for (double v : g) var += (v - mean) * (v - mean);
     const double sd = std::sqrt(var / steps);
-    out.loss = 0;
     for (int t = 0; t < steps; ++t) {
       const double weight = sd > 1e-12 ? (g[t] - mean) / sd : g[t] - mean;
-      out.loss -= weight * log_p[t] / steps;
+      out.loss -= weight * policy.log_p[t] / steps;
       for (int k = 0; k < outputs; ++k) dl_dy[static_cast<size_t>(t) * outputs + k] *= weight;
     }
   }
-  policy->Backward(dl_dy, gradient);
+  policy.differentiable().Backward(dl_dy, gradient);
   return out;
 }
 

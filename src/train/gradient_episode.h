@@ -1,5 +1,7 @@
 // One training episode of a differentiable policy (model.kind = "rsnn") and
-// the gradient of its objective, for optimizer.kind = "bptt".
+// the gradient of its objective, for optimizer.kind = "bptt". The episode
+// runs in the shared loop (episode.h: RunEpisode), so its checks and fault
+// injection are the evaluation's.
 //
 // On a task with a teacher (Task::SupervisedTarget) the objective is minus
 // the mean cross-entropy between the softmax of the outputs and the

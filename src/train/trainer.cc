@@ -163,17 +163,20 @@ void Trainer::Start() {
     if (!write_) return;
     CreateRunDir(dir_);
     WriteFileAtomic((fs::path(dir_) / "config.toml").string(), state_.config_toml);
-    // Where island 0's search starts (its mean, or bptt's first genome), in
-    // best_genome.json's format: what an analysis of how far each layer
-    // moved compares final_mean.json with (bench/rsnn).
-    SavedGenome initial;
-    initial.genes = optimizers_[0]->Mean();
-    initial.generation = -1;
-    initial.normalizer = state_.normalizer;
-    WriteFileAtomic((fs::path(dir_) / "initial_genome.json").string(),
-                    GenomeFileJson(config_, model_->layout(), initial).dump(1) + "\n");
+    // Where island 0's search starts (its mean, or bptt's first genome):
+    // what an analysis of how far each layer moved compares final_mean.json
+    // with (bench/rsnn).
+    WriteMeanGenome("initial_genome.json");
     metrics_.Create((fs::path(dir_) / "metrics.jsonl").string());
   });
+}
+
+void Trainer::WriteMeanGenome(const std::string& name) const {
+  SavedGenome mean;
+  mean.genes = optimizers_[0]->Mean();
+  mean.generation = state_.generation - 1;  // -1 before the first: "generation" 0 in the file
+  mean.normalizer = state_.normalizer;
+  WriteFileAtomic((fs::path(dir_) / name).string(), GenomeFileJson(config_, model_->layout(), mean).dump(1) + "\n");
 }
 
 // Results travel between ranks as CBOR (doubles bit for bit).
@@ -812,12 +815,7 @@ nlohmann::json Trainer::Run() {
     // Where island 0's search ended (its distribution's centre; bptt: its
     // genome), beside where it started (initial_genome.json): what moved
     // during training, without a best sample's exploration noise.
-    SavedGenome final_mean;
-    final_mean.genes = optimizers_[0]->Mean();
-    final_mean.generation = state_.generation - 1;
-    final_mean.normalizer = state_.normalizer;
-    WriteFileAtomic((fs::path(dir_) / "final_mean.json").string(),
-                    GenomeFileJson(config_, layout, final_mean).dump(1) + "\n");
+    WriteMeanGenome("final_mean.json");
     WriteFileAtomic((fs::path(dir_) / "summary.json").string(), summary.dump(2) + "\n");
   }
   return summary;

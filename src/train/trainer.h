@@ -115,6 +115,9 @@ class Trainer {
   void TellAndContain(std::vector<std::vector<double>>& told_fitness, int generation_index,
                       std::span<const double> gradient = {});
   void Checkpoint();
+  // Island 0's distribution centre (Optimizer::Mean) now, as a genome file
+  // of the run directory (initial_genome.json, final_mean.json).
+  void WriteMeanGenome(const std::string& name) const;
   double Elapsed() const;
 
   RunConfig config_;

@@ -13,13 +13,6 @@ namespace neurevo {
 
 namespace {
 
-// d Fold(u) / du: +1 where the fold runs up, -1 where it runs back down.
-double FoldSlope(double u) {
-  if (!std::isfinite(u)) return 0.0;
-  const double t = u - 2.0 * std::floor(u / 2.0);
-  return t <= 1.0 ? 1.0 : -1.0;
-}
-
 // The parameters the rsnn reads, as lif_curr names them; only these may evolve.
 constexpr const char* kEvolvable[] = {"offset_pA", "tau_m_ms", "resistance_GOhm", "v_rest_mV", "v_threshold_mV"};
 
@@ -144,9 +137,9 @@ RsnnModel::RsnnModel(const ModelOptions& options, const Space& observation, cons
       throw ConfigError(fmt::format("network: neuron {}: tau_ref_ms {}; allowed: 0 .. 1e6 steps", who, ref.low));
   }
   inputs_ = observation.vector_size();
-  outputs_ = action.discrete() ? action.size : action.size;
-  input_max_ = ro.rsnn_input_max_pA;
-  readout_max_ = ro.rsnn_readout_scale / std::sqrt(static_cast<double>(n));
+  outputs_ = action.size;
+  const double input_max = ro.rsnn_input_max_pA;
+  const double readout_max = ro.rsnn_readout_scale / std::sqrt(static_cast<double>(n));
   auto labels = [&](int rows, int cols, auto name) {
     std::vector<std::string> out;
     out.reserve(static_cast<size_t>(rows) * cols);
@@ -154,22 +147,19 @@ RsnnModel::RsnnModel(const ModelOptions& options, const Space& observation, cons
       for (int b = 0; b < cols; ++b) out.push_back(name(a, b));
     return out;
   };
-  input_genes_ = layout_.size();
-  layout_.Add({.name = "input_weights",
+  input_family_ = layout_.Add({.name = "input_weights",
                .unit = "pA",
                .size = n * inputs_,
-               .low = -input_max_,
-               .high = input_max_,
+               .low = -input_max,
+               .high = input_max,
                .labels = labels(n, inputs_, [&](int i, int k) { return fmt::format("in{}->{}", k, net_.NeuronLabel(i)); })});
-  readout_genes_ = layout_.size();
-  layout_.Add({.name = "readout_weights",
+  readout_family_ = layout_.Add({.name = "readout_weights",
                .unit = "1",
                .size = outputs_ * n,
-               .low = -readout_max_,
-               .high = readout_max_,
+               .low = -readout_max,
+               .high = readout_max,
                .labels = labels(outputs_, n, [&](int k, int i) { return fmt::format("{}->out{}", net_.NeuronLabel(i), k); })});
-  bias_genes_ = layout_.size();
-  layout_.Add({.name = "readout_bias",
+  bias_family_ = layout_.Add({.name = "readout_bias",
                .unit = "1",
                .size = outputs_,
                .low = -1.0,
@@ -215,20 +205,23 @@ RsnnNetwork RsnnModel::DecodeNetwork(std::span<const double> genome) const {
   value("tau_ref_ms", ref);
   r.refractory_steps.resize(n);
   for (int i = 0; i < n; ++i) r.refractory_steps[i] = static_cast<int>(std::lround(ref[i] / options_.dt_ms));
-  auto dense = [&](int first, int count, double max, std::vector<double>& out) {
-    out.resize(count);
-    for (int k = 0; k < count; ++k) out[k] = -max + 2.0 * max * GenomeLayout::Fold(genome[first + k]);
+  auto dense = [&](int family, std::vector<double>& out) {
+    const GeneFamily& f = layout_.families()[family];
+    out.resize(f.size);
+    for (int k = 0; k < f.size; ++k) out[k] = GenomeLayout::Map(f, genome, k);
   };
-  dense(input_genes_, n * inputs_, input_max_, r.w_in);
-  dense(readout_genes_, outputs_ * n, readout_max_, r.w_out);
-  dense(bias_genes_, outputs_, 1.0, r.b_out);
+  dense(input_family_, r.w_in);
+  dense(readout_family_, r.w_out);
+  dense(bias_family_, r.b_out);
   return r;
 }
 
 void RsnnModel::ChainGradient(std::span<const double> genome, const RsnnState::Gradient& g,
                               std::span<double> out) const {
   const int n = net_.neurons;
-  auto add = [&](int gene, double low, double high, double d) { out[gene] += d * (high - low) * FoldSlope(genome[gene]); };
+  auto add = [&](int gene, double low, double high, double d) {
+    out[gene] += d * (high - low) * GenomeLayout::FoldSlope(genome[gene]);
+  };
   for (const InstanceSynapse& s : net_.synapses) {
     if (s.weight_gene < 0 || ranges_.Value(genome, s.weight_gene) < 0) continue;  // frozen, or clamped at 0
     const double d = g.w_rec[static_cast<size_t>(s.pre) * n + s.post];
@@ -244,9 +237,13 @@ void RsnnModel::ChainGradient(std::span<const double> genome, const RsnnState::G
   neuron("v_rest_mV", g.v_rest);
   neuron("v_threshold_mV", g.v_threshold);
   neuron("offset_pA", g.offset);
-  for (int k = 0; k < n * inputs_; ++k) add(input_genes_ + k, -input_max_, input_max_, g.w_in[k]);
-  for (int k = 0; k < outputs_ * n; ++k) add(readout_genes_ + k, -readout_max_, readout_max_, g.w_out[k]);
-  for (int k = 0; k < outputs_; ++k) add(bias_genes_ + k, -1.0, 1.0, g.b_out[k]);
+  auto dense = [&](int family, const std::vector<double>& d) {
+    const GeneFamily& f = layout_.families()[family];
+    for (int k = 0; k < f.size; ++k) add(f.offset + k, f.low, f.high, d[k]);
+  };
+  dense(input_family_, g.w_in);
+  dense(readout_family_, g.w_out);
+  dense(bias_family_, g.b_out);
 }
 
 namespace {

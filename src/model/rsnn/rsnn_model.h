@@ -57,8 +57,7 @@ class RsnnModel : public Model {
   GenomeLayout layout_;
   GeneRanges ranges_;  // the description's genes
   int inputs_ = 0, outputs_ = 0;
-  int input_genes_ = 0, readout_genes_ = 0, bias_genes_ = 0;  // first gene of each dense family
-  double input_max_ = 1.0, readout_max_ = 1.0;
+  int input_family_ = 0, readout_family_ = 0, bias_family_ = 0;  // the dense layers' gene families
   bool smooth_ = false;
 };
 
