@@ -22,6 +22,8 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "neurevo/genome_layout.h"
@@ -221,6 +223,21 @@ class Policy {
   // to the action (in the model's OutputRange): what a recording or a test
   // reads to see more than a discrete action shows.
   virtual std::span<const float> outputs() const = 0;
+
+  // Recording of the running state (Python's Network.record, for analysis
+  // and plots). Off by default: models that record pay for it only when on.
+  // With it on, after each Act(): named per-neuron values (LIF networks:
+  // "v" membrane potential in mV and "g_exc", "g_inh" conductances in nS at
+  // the end of the step, "activity" the step's mean signal), and the
+  // step's spikes as (substep within the step, neuron). Models without
+  // neurons to record (the tanh baselines) record nothing.
+  struct Probe {
+    std::string_view name;
+    std::span<const float> values;
+  };
+  virtual void SetRecording(bool /*on*/) {}
+  virtual std::vector<Probe> Probes() const { return {}; }
+  virtual std::span<const std::pair<int, int>> Spikes() const { return {}; }
 };
 
 // A policy whose outputs are differentiable functions of the genome: what

@@ -57,6 +57,13 @@ class LifPolicy : public Policy {
   std::span<const float> outputs() const override {
     return net_.readout_outputs == 0 ? std::span<const float>(outputs_) : std::span<const float>(decoded_);
   }
+  void SetRecording(bool on) override { state_.set_recording(on); }
+  std::vector<Probe> Probes() const override {
+    if (state_.activity().empty()) return {};
+    return {{"v", state_.potentials()}, {"g_exc", state_.g_exc()}, {"g_inh", state_.g_inh()},
+            {"activity", state_.activity()}};
+  }
+  std::span<const std::pair<int, int>> Spikes() const override { return state_.spikes(); }
 
  private:
   const std::shared_ptr<const LifController> controller_;  // declared first: net_ and state_ refer to it

@@ -449,6 +449,17 @@ void LifState::SpikeAndRead(float* signal, float* out_acc, int n_out) {
   }
 }
 
+void LifState::Record(int first_substep, int block) {
+  const LifNetwork& net = net_;
+  for (int b = 0; b < block; ++b) {
+    const float* signal = signal_.data() + static_cast<size_t>(b) * net.padded;
+    for (int j = 0; j < net.neurons; ++j) {
+      activity_[j] += signal[j];
+      if (net.spiking && net.spiking_per_neuron[j] && signal[j] > 0.f) spikes_.emplace_back(first_substep + b, j);
+    }
+  }
+}
+
 // The input of the next block by the scatter pass, when it is the cheaper
 // of the two (ScatterPass, synapse_pass.h); false: the gather pass runs.
 bool LifState::ScatterInput() {
@@ -674,6 +685,10 @@ void LifState::Step(std::span<const double> observation, std::span<float> output
   float* const out_acc = out_acc_.data();
   std::fill(out_acc_.begin(), out_acc_.end(), 0.f);
   const int n_out = net.outputs;
+  if (recording_) {
+    activity_.assign(net.neurons, 0.f);
+    spikes_.clear();
+  }
 
   for (int s0 = 0; s0 < net.substeps; s0 += net.block) {
     const int block = std::min(net.block, net.substeps - s0);
@@ -710,8 +725,11 @@ void LifState::Step(std::span<const double> observation, std::span<float> output
         for (int o = 0; o < n_out; ++o) out_acc[o] += signal_[b * padded + net.output_begin + o];
     }
     if (drawn > 0) std::copy_n(noise_.data() + drawn * padded, padded, noise_.data());
+    if (recording_) Record(s0, block);
     WriteHistory(block);
   }
+  if (recording_)
+    for (float& a : activity_) a /= static_cast<float>(net.substeps);
   // The step's mean signal (graded) or mean trace, clipped at 1 (spiking:
   // rates above the reference rate read as 1).
   const float inv = 1.f / static_cast<float>(net.substeps);

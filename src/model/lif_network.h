@@ -169,6 +169,15 @@ class LifState {
   void Step(std::span<const double> observation, std::span<float> outputs);
   bool healthy() const;
   std::span<const float> potentials() const { return {v_.data(), static_cast<size_t>(net_.neurons)}; }
+  std::span<const float> g_exc() const { return {g_exc_.data(), static_cast<size_t>(net_.neurons)}; }
+  std::span<const float> g_inh() const { return {g_inh_.data(), static_cast<size_t>(net_.neurons)}; }
+  // Recording (off by default; it costs a pass over every neuron per
+  // substep): each Step() then keeps, per neuron, its mean signal over the
+  // step (graded activity, or spikes per substep) and every spike as
+  // (substep within the step, neuron), in time order.
+  void set_recording(bool on) { recording_ = on; }
+  std::span<const float> activity() const { return activity_; }
+  const std::vector<std::pair<int, int>>& spikes() const { return spikes_; }
   // Blocks whose input the scatter pass computed (since construction).
   long long scatter_blocks() const { return scatter_blocks_; }
 
@@ -180,6 +189,7 @@ class LifState {
   void GapCurrents();
   void SpikeAndRead(float* signal, float* out_acc, int n_out);
   void WriteHistory(int block);
+  void Record(int first_substep, int block);
 
   const LifNetwork& net_;
   // Per neuron, padded to net_.padded (padding lanes get no input and are
@@ -207,6 +217,9 @@ class LifState {
   std::vector<float> values_;
   std::vector<int32_t> touched_;  // inputs the last block's scatter pass wrote (all else zero)
   bool scattered_last_ = false;
+  bool recording_ = false;
+  std::vector<float> activity_;               // recording: per neuron, the last step's mean signal
+  std::vector<std::pair<int, int>> spikes_;   // recording: the last step's (substep, neuron)
   long long scatter_blocks_ = 0;
   // Input of the next block by the scatter pass when it is the cheaper (true).
   bool ScatterInput();

@@ -1,0 +1,68 @@
+"""How Python values become the CLI's config inputs (a file, TOML text, key=value overrides)."""
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+
+
+def toml_value(value) -> str:
+    """A Python value as a TOML literal (for `key=value` overrides)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)  # a TOML basic string: JSON's escapes are TOML's
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(str(k))} = {toml_value(v)}" for k, v in value.items()) + "}"
+    if hasattr(value, "item"):  # numpy scalars
+        return toml_value(value.item())
+    raise TypeError(f"cannot write {type(value).__name__} as a TOML value")
+
+
+def flatten(table: dict, prefix: str = "") -> list[str]:
+    """{"optimizer": {"kind": "cma_es"}} -> ["optimizer.kind=\"cma_es\""] (task.options and lists of tables kept whole)."""
+    out = []
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and name != "task.options":
+            out += flatten(value, name + ".")
+        else:
+            out.append(f"{name}={toml_value(value)}")
+    return out
+
+
+def overrides_from_kwargs(kwargs: dict) -> list[str]:
+    """Keyword overrides: `optimizer__kind="cma_es"` or {"optimizer.kind": "cma_es"} -> key=value strings."""
+    return [f"{key.replace('__', '.')}={toml_value(value)}" for key, value in kwargs.items()]
+
+
+def config_source(config) -> tuple[str, str, list[str]]:
+    """(path, toml_text, overrides) for a config given as None (the built-in default), a path to a
+    .toml file, TOML text, or a dict of sections (as the TOML file would nest them)."""
+    if config is None:
+        return "", "", []
+    if isinstance(config, dict):
+        if "network" in config:
+            # [[network.populations]] and friends are arrays of tables: TOML text carries them whole.
+            raise ValueError("a config dict with a [network] description: pass the TOML text or a file instead")
+        return "", "", flatten(config)
+    if isinstance(config, os.PathLike):
+        return os.fspath(config), "", []
+    if isinstance(config, str):
+        if "\n" in config or "=" in config:
+            return "", config, []
+        if not Path(config).exists():
+            raise FileNotFoundError(f"config file {config!r} does not exist")
+        return config, "", []
+    raise TypeError(f"config must be None, a path, TOML text or a dict, not {type(config).__name__}")

@@ -1,0 +1,115 @@
+"""Training runs from Python: the CLI's `neurevo train`, with the same run directory."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from . import _core
+from ._config import config_source, overrides_from_kwargs
+
+
+class Run:
+    """A run directory (neurevo/train.h lists its files), read when asked for."""
+
+    def __init__(self, directory):
+        self.dir = Path(directory)
+        if not (self.dir / "config.toml").is_file():
+            raise _core.ConfigError(f"{self.dir}: not a run directory (no config.toml)")
+
+    def __repr__(self):
+        return f"neurevo.Run({str(self.dir)!r})"
+
+    @property
+    def config(self) -> str:
+        """The resolved config (every key), as TOML text."""
+        return (self.dir / "config.toml").read_text()
+
+    @property
+    def complete(self) -> bool:
+        return (self.dir / "summary.json").is_file()
+
+    @property
+    def summary(self) -> dict:
+        """summary.json: the run's result (written once the run is complete)."""
+        path = self.dir / "summary.json"
+        if not path.is_file():
+            raise _core.ConfigError(f"{path}: the run is not complete (resume it with neurevo.resume)")
+        return json.loads(path.read_text())
+
+    @property
+    def metrics(self) -> list[dict]:
+        """metrics.jsonl: one dict per generation."""
+        path = self.dir / "metrics.jsonl"
+        if not path.is_file():
+            return []
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+    def metrics_frame(self):
+        """The metrics as a pandas DataFrame (needs pandas)."""
+        import pandas as pd
+
+        return pd.json_normalize(self.metrics)
+
+    @property
+    def best_genome(self) -> np.ndarray:
+        """The best genome's genes (best_genome.json), checked against the run's model."""
+        return _core.run_genome(str(self.dir))
+
+    def network(self, threads: int = 1):
+        """The best genome as a running Network, with the run's observation normaliser."""
+        from .network import Network
+
+        return Network._from_core(_core.Networks(str(self.dir), threads))
+
+    def evaluate(self, episodes: int | None = None, seed: int | None = None, threads: int = 0) -> dict:
+        """Held-out evaluation of the best genome (`neurevo eval`); the defaults reproduce summary.json."""
+        return json.loads(_core.evaluate_run(str(self.dir), episodes, seed, threads))
+
+    def rollout(self, path, episodes: int = 1, seed: int | None = None) -> Path:
+        """JSON lines of held-out episodes of the best genome (`neurevo rollout`), written to `path`."""
+        _core.rollout_run(str(self.dir), episodes, seed, os.fspath(path))
+        return Path(path)
+
+
+def _finish(result) -> Run:
+    _summary, directory, interrupted = result
+    if interrupted:
+        raise KeyboardInterrupt(f"training interrupted; the last complete generation is checkpointed in {directory} "
+                                f"(neurevo.resume({str(directory)!r}) continues it)")
+    return Run(directory)
+
+
+def train(config=None, *, out=None, overrides=(), progress: bool = False, **kwargs) -> Run:
+    """Trains as `neurevo train` does and returns the Run.
+
+    config: None (the built-in default), a .toml path, TOML text, or a dict of sections.
+    Overrides as keywords with `__` for the dot (`optimizer__kind="snes"`) or as "key=value"
+    strings in `overrides`. out: the run directory (default runs/<task>-<model>-...).
+    Ctrl-C stops after checkpointing and raises KeyboardInterrupt.
+    """
+    path, text, base = config_source(config)
+    sets = base + list(overrides) + overrides_from_kwargs(kwargs)
+    return _finish(_core.train(path, text, sets, os.fspath(out) if out else "", progress))
+
+
+def resume(run_dir, *, overrides=(), progress: bool = False, **kwargs) -> Run:
+    """Continues a stopped or killed run (`neurevo train --resume`); only budget.* and run.threads may change."""
+    sets = list(overrides) + overrides_from_kwargs(kwargs)
+    return _finish(_core.resume(os.fspath(run_dir), sets, progress))
+
+
+def load_run(directory) -> Run:
+    return Run(directory)
+
+
+def resolved_config(config=None, *, overrides=(), **kwargs) -> str:
+    """The config as training would resolve it (every key, validated), as TOML text."""
+    path, text, base = config_source(config)
+    return _core.config_toml(path, text, base + list(overrides) + overrides_from_kwargs(kwargs))
+
+
+def describe(config=None, *, overrides=(), **kwargs) -> dict:
+    """What a config builds (`neurevo describe`): sizes, populations, gene families, memory."""
+    path, text, base = config_source(config)
+    return json.loads(_core.describe(path, text, base + list(overrides) + overrides_from_kwargs(kwargs)))
