@@ -4,6 +4,7 @@
 //   neurevo train --resume RUN_DIR [--set budget.KEY=value]... [--threads N]
 //   neurevo eval RUN_DIR [--episodes N] [--seed S]
 //   neurevo rollout RUN_DIR [--episodes N] [--seed S] [--out FILE]
+//   neurevo export RUN_DIR --to brian2 --out FILE.py [--steps N] [--seed S] [--without-noise]
 //   neurevo describe [CONFIG.toml] [--set key=value]... [--json]
 //   neurevo config [CONFIG.toml] [--set key=value]... [--expand]
 //   neurevo config --markdown       (every key with its default)
@@ -30,6 +31,7 @@
 #include "neurevo/config.h"
 #include "neurevo/error.h"
 #include "neurevo/train.h"
+#include "train/export_run.h"
 
 namespace {
 
@@ -134,6 +136,22 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   rollout->add_option("--seed", rollout_seed, "Seed (default: the run's)");
   rollout->add_option("--out", rollout_out, "Output file (default: standard output)");
 
+  // export
+  auto* export_cmd = app.add_subcommand("export", "Write the best network as a runnable script for another simulator");
+  std::string export_dir, export_to, export_out;
+  int export_steps = 20;
+  std::optional<uint64_t> export_seed;
+  export_cmd->add_option("run_dir", export_dir, "Run directory")->required();
+  export_cmd->add_option("--to", export_to, "Target simulator: brian2")->required();
+  export_cmd->add_option("--out", export_out, "The script to write (never overwritten)")->required();
+  export_cmd->add_option("--steps", export_steps,
+                         "Environment steps of the first held-out episode to drive it with (default 20: 200 ms "
+                         "at the default dt and substeps)")->check(CLI::Range(1, 100000));
+  export_cmd->add_option("--seed", export_seed, "Seed of the held-out episode (default: the run's)");
+  bool export_without_noise = false;
+  export_cmd->add_flag("--without-noise", export_without_noise,
+                       "Silence the input noise in the script and in neurevo's recording (to compare spike for spike)");
+
   // describe
   auto* describe = app.add_subcommand("describe", "What a config builds (populations, projections, synapses, "
                                                   "genes, memory), before any training");
@@ -225,6 +243,13 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
       neurevo::RolloutRun(rollout_dir, rollout_episodes, rollout_seed ? &*rollout_seed : nullptr, std::cout);
     else
       neurevo::RolloutRunToFile(rollout_dir, rollout_episodes, rollout_seed ? &*rollout_seed : nullptr, rollout_out);
+    return 0;
+  }
+  if (*export_cmd) {
+    g_doing = "exporting the network";
+    neurevo::ExportRun(export_dir, export_to, export_out, export_steps, export_seed ? &*export_seed : nullptr,
+                       export_without_noise);
+    fmt::print("wrote {} ({} network of {}; run it with python3 {})\n", export_out, export_to, export_dir, export_out);
     return 0;
   }
   if (*describe) {

@@ -121,7 +121,11 @@ LifModel::LifModel(const ModelOptions& options, const Space& observation, const 
       warmup_steps_(options.warmup_steps) {}
 
 std::shared_ptr<const Controller> LifModel::DecodeController(std::span<const double> genome) const {
-  return std::make_shared<const LifController>(decoder_.Decode(genome), action_, warmup_steps_);
+  return ControllerOf(decoder_.Decode(genome));
+}
+
+std::shared_ptr<const Controller> LifModel::ControllerOf(LifNetwork network) const {
+  return std::make_shared<const LifController>(std::move(network), action_, warmup_steps_);
 }
 
 long long LifModel::synapses() const {

@@ -25,6 +25,9 @@ class LifModel : public Model {
   LifModel(const ModelOptions& options, const Space& observation, const Space& action);
   const GenomeLayout& layout() const override { return decoder_.layout(); }
   std::shared_ptr<const Controller> DecodeController(std::span<const double> genome) const override;
+  // A controller of an already decoded network (one of decoder().Decode's,
+  // possibly changed: `neurevo export --without-noise` silences its noise).
+  std::shared_ptr<const Controller> ControllerOf(LifNetwork network) const;
   long long synapses() const override;
   int substeps() const override { return substeps_; }
   const LifDecoder& decoder() const { return decoder_; }

@@ -1,0 +1,112 @@
+"""`neurevo export --to brian2`: the script rebuilds the evolved network in Brian2 and reproduces
+neurevo's spikes and outputs on the same input."""
+import importlib.util
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import neurevo
+
+pytest.importorskip("brian2")
+
+TINY = ["model.excitatory=4", "model.inhibitory=4", "budget.generations=3", "budget.env_steps=0",
+        "eval.episodes=1", "train.validation_episodes=0"]
+
+
+def train(cli, out, *sets):
+    subprocess.run([cli, "train", "--quiet", "--out", str(out)] + sum((["--set", s] for s in TINY + list(sets)), []),
+                   check=True, stdout=subprocess.DEVNULL)
+    return out
+
+
+def export(cli, run, script, *args):
+    return subprocess.run([cli, "export", str(run), "--to", "brian2", "--out", str(script)] + list(args),
+                          capture_output=True, text=True)
+
+
+def run_script(script, tmp_path):
+    out = tmp_path / (script.stem + ".json")
+    done = subprocess.run([sys.executable, str(script), "--out", str(out)], capture_output=True, text=True,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    return json.loads(out.read_text())
+
+
+def load_script(script):
+    spec = importlib.util.spec_from_file_location(script.stem, script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def snn_run(cli, tmp_path_factory):
+    return train(cli, tmp_path_factory.mktemp("snn") / "run", "model.kind=snn", "model.evolve_noise=false")
+
+
+def test_spiking_network_spike_for_spike(cli, snn_run, tmp_path):
+    script = tmp_path / "snn_brian2.py"
+    done = export(cli, snn_run, script, "--steps", "20")
+    assert done.returncode == 0, done.stderr
+    result = run_script(script, tmp_path)["comparison"]
+    assert result["steps"] >= 5  # up to 20: the episode may end earlier
+    assert result["spikes_neurevo"] > 50, result  # something to compare
+    assert result["spike_match"] >= 0.95, result
+    assert result["outputs_max_abs_diff"] < 1e-3 and result["v_max_abs_diff_mV"] < 0.1, result
+
+
+def test_the_payload_is_what_the_python_api_records(cli, snn_run, tmp_path):
+    """neurevo's side of the comparison is the network as neurevo runs it: the run's best genome,
+    stepped through the Python API on the payload's (already normalised) observations."""
+    script = tmp_path / "p.py"
+    assert export(cli, snn_run, script).returncode == 0
+    payload = load_script(script).PAYLOAD
+    ours = payload["neurevo"]
+    run = neurevo.load_run(snn_run)
+    net = neurevo.Network(run.config, run.best_genome)  # no normaliser: the observations are normalised
+    rec = net.run(np.asarray(ours["observations"]), seed=neurevo._core.held_out_seeds(payload["run"]["seed"], 0)[1])
+    assert rec["spikes"][:, 0].tolist() == ours["spike_substep"]
+    assert rec["spikes"][:, 1].tolist() == ours["spike_neuron"]
+    assert np.array_equal(rec["v"], np.asarray(ours["v"], dtype=np.float32))
+    assert len(ours["spike_substep"]) > 0
+
+
+def test_a_perturbed_network_no_longer_matches(cli, snn_run, tmp_path):
+    """The comparison can fail: Brian2 with one weight changed misses neurevo's spikes."""
+    script = tmp_path / "q.py"
+    assert export(cli, snn_run, script).returncode == 0
+    module = load_script(script)
+    net = dict(module.PAYLOAD["network"])
+    weights = np.asarray(net["weight"], dtype=np.float64)
+    net["weight"] = (weights * 3.0).tolist()
+    theirs = module.simulate(net, module.PAYLOAD["neurevo"]["observations"])
+    assert module.compare(module.PAYLOAD["neurevo"], theirs)["spike_match"] < 0.9
+
+
+def test_graded_network_activity(cli, tmp_path):
+    run = train(cli, tmp_path / "bnn", "model.kind=bnn")
+    script = tmp_path / "bnn_brian2.py"
+    done = export(cli, run, script, "--without-noise")
+    assert done.returncode == 0, done.stderr
+    result = run_script(script, tmp_path)["comparison"]
+    assert result["spikes_neurevo"] == 0 and result["spikes_brian2"] == 0  # graded: no spikes
+    assert result["outputs_max_abs_diff"] < 1e-4 and result["v_max_abs_diff_mV"] < 0.01, result
+
+
+def test_export_refuses_what_it_cannot_write(cli, snn_run, tmp_path):
+    rnn = train(cli, tmp_path / "rnn", "model.kind=rnn")
+    done = export(cli, rnn, tmp_path / "x.py")
+    assert done.returncode == 2 and 'model.kind = "rnn" is not a LIF network' in done.stderr
+    done = subprocess.run([cli, "export", str(snn_run), "--to", "nest", "--out", str(tmp_path / "y.py")],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "allowed: brian2" in done.stderr
+    existing = tmp_path / "exists.py"
+    existing.write_text("keep me")
+    done = export(cli, snn_run, existing)
+    assert done.returncode == 2 and "never overwrites" in done.stderr
+    assert existing.read_text() == "keep me"
+    done = export(cli, tmp_path / "no-such-run", tmp_path / "z.py")
+    assert done.returncode == 2 and not (tmp_path / "z.py").exists()

@@ -1,0 +1,110 @@
+#include "train/export_run.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string_view>
+#include <vector>
+
+#include "core/files.h"
+#include "model/lif_export.h"
+#include "model/lif_model.h"
+#include "neurevo/error.h"
+#include "neurevo/export_templates.h"
+#include "train/evaluator.h"
+#include "train/run_files.h"
+
+namespace neurevo {
+namespace {
+
+constexpr std::string_view kPayloadMark = "__NEUREVO_EXPORT_PAYLOAD__";
+
+// neurevo's own run of the network on the first held-out episode: the
+// normalised observations it was given, its spikes (substep from the first
+// step after the warm-up, neuron), outputs and end-of-step potentials.
+nlohmann::json RecordEpisode(const LoadedRun& run, const LifModel& model, const LifNetwork& net, int steps,
+                             uint64_t seed) {
+  Task& task = *run.task;
+  const int obs_size = task.observation_space().vector_size();
+  std::vector<double> obs(obs_size), normalized(obs_size), action(task.action_space().vector_size());
+  auto policy = model.ControllerOf(net)->NewPolicy();
+  policy->SetRecording(true);
+  policy->Reset(HeldOutNoiseKey(seed, 0));
+  if (!task.ResetHeldOut(0, obs)) task.Reset(HeldOutEnvSeed(seed, 0), obs);
+  nlohmann::json observations = nlohmann::json::array(), outputs = nlohmann::json::array(),
+                 potentials = nlohmann::json::array();
+  std::vector<int> spike_substep, spike_neuron;
+  const int substeps = model.substeps();
+  for (int t = 0; t < steps; ++t) {
+    run.genome.normalizer.Normalize(obs, normalized);
+    observations.push_back(normalized);
+    policy->Act(normalized, action);
+    const auto out = policy->outputs();
+    outputs.push_back(std::vector<float>(out.begin(), out.end()));
+    for (const auto& probe : policy->Probes())
+      if (probe.name == "v") potentials.push_back(std::vector<float>(probe.values.begin(), probe.values.end()));
+    for (const auto& [substep, neuron] : policy->Spikes()) {
+      spike_substep.push_back(t * substeps + substep);
+      spike_neuron.push_back(neuron);
+    }
+    if (!policy->healthy()) break;
+    const StepResult r = task.Step(action, obs);
+    if (r.terminated || r.truncated) break;
+  }
+  return {{"observations", observations},
+          {"outputs", outputs},
+          {"v", potentials},
+          {"spike_substep", spike_substep},
+          {"spike_neuron", spike_neuron}};
+}
+
+}  // namespace
+
+void ExportRun(const std::string& run_dir, const std::string& target, const std::string& out_path, int steps,
+               const uint64_t* seed, bool without_noise) {
+  if (target != "brian2")
+    throw ConfigError(fmt::format("export --to: {} is not a target; allowed: brian2 (NEST and NIR: not yet; "
+                                  "README, \"Export\")", Echo(target)));
+  if (steps < 1 || steps > 100000) throw ConfigError(fmt::format("export --steps: {} outside 1 .. 100000", steps));
+  if (std::filesystem::exists(out_path))
+    throw ConfigError(fmt::format("{}: exists; export never overwrites a file", out_path));
+  LoadedRun run = LoadRun(run_dir);
+  const auto* lif = dynamic_cast<const LifModel*>(run.model.get());
+  if (lif == nullptr)
+    throw ConfigError(fmt::format("{}: model.kind = \"{}\" is not a LIF network; export writes bnn, snn and network "
+                                  "models",
+                                  run_dir, run.config.model.kind));
+  LifNetwork net = lif->decoder().Decode(run.genome.genes);
+  if (without_noise) {
+    std::fill(net.noise_std.begin(), net.noise_std.end(), 0.f);
+    net.has_noise = false;
+  }
+  nlohmann::json payload;
+  try {
+    payload["network"] = LifExportJson(net);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(fmt::format("{}: cannot export: {}", run_dir, e.what()));
+  }
+  const uint64_t s = seed ? *seed : run.config.seed;
+  payload["network"]["dt_ms"] = run.config.model.dt_ms;
+  payload["network"]["warmup_steps"] = run.config.model.warmup_steps;
+  payload["run"] = {{"run_dir", run_dir},
+                    {"task", run.config.task_name},
+                    {"model", run.config.model.kind},
+                    {"generation", run.genome.generation},
+                    {"seed", s},
+                    {"episode", 0}};
+  payload["run"]["without_noise"] = without_noise;
+  payload["neurevo"] = RecordEpisode(run, *lif, net, steps, s);
+  std::string script(export_templates::kBrian2);
+  const size_t at = script.find(kPayloadMark);
+  if (at == std::string::npos) throw std::logic_error("export template without its payload mark");
+  // JSON never holds three quotes in a row, so it sits in a raw triple-quoted string.
+  script.replace(at, kPayloadMark.size(), payload.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace));
+  WriteFileAtomic(out_path, script);
+}
+
+}  // namespace neurevo
