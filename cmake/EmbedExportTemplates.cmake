@@ -3,11 +3,12 @@
 # <dir>/neurevo/export_templates.h with
 #   namespace neurevo::export_templates {
 #   inline constexpr std::string_view kBrian2 = R"...(...)...";   // assets/export/brian2.py
+#   inline constexpr std::string_view kNest = ...;                   // assets/export/nest.py
 #   }
 function(neurevo_embed_export_templates)
   cmake_parse_arguments(ARG "" "OUT_DIR" "" ${ARGN})
   set(body "")
-  foreach(name brian2)
+  foreach(name brian2 nest)
     set(path ${PROJECT_SOURCE_DIR}/assets/export/${name}.py)
     set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${path})
     file(READ ${path} text)

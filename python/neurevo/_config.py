@@ -9,11 +9,14 @@ from pathlib import Path
 
 def toml_value(value) -> str:
     """A Python value as a TOML literal (for `key=value` overrides)."""
+    if hasattr(value, "item") and hasattr(value, "dtype") and getattr(value, "ndim", 1) == 0:
+        value = value.item()  # numpy scalars (np.float64 is a float whose repr is "np.float64(...)")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
+        value = float(value)
         if math.isnan(value):
             return "nan"
         if math.isinf(value):
@@ -21,12 +24,12 @@ def toml_value(value) -> str:
         return repr(value)
     if isinstance(value, str):
         return json.dumps(value)  # a TOML basic string: JSON's escapes are TOML's
+    if hasattr(value, "tolist"):  # numpy arrays
+        value = value.tolist()
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{json.dumps(str(k))} = {toml_value(v)}" for k, v in value.items()) + "}"
-    if hasattr(value, "item"):  # numpy scalars
-        return toml_value(value.item())
     raise TypeError(f"cannot write {type(value).__name__} as a TOML value")
 
 
@@ -60,9 +63,9 @@ def config_source(config) -> tuple[str, str, list[str]]:
     if isinstance(config, os.PathLike):
         return os.fspath(config), "", []
     if isinstance(config, str):
+        if config and "\n" not in config and Path(config).is_file():
+            return config, "", []
         if "\n" in config or "=" in config:
             return "", config, []
-        if not Path(config).exists():
-            raise FileNotFoundError(f"config file {config!r} does not exist")
-        return config, "", []
+        raise FileNotFoundError(f"config file {config!r} does not exist (TOML text needs a key = value)")
     raise TypeError(f"config must be None, a path, TOML text or a dict, not {type(config).__name__}")

@@ -13,6 +13,7 @@ import numpy as np
 
 import gymnasium
 from gymnasium import spaces
+from gymnasium.envs.registration import EnvSpec
 
 from . import _core
 from ._config import toml_value
@@ -37,12 +38,19 @@ class NeurevoEnv(gymnasium.Env):
 
     metadata = {"render_modes": []}
 
-    def __init__(self, task: str = "CartPole-v1", **options):
+    def __init__(self, task: str = "CartPole-v1", render_mode=None, **options):
+        if render_mode is not None:
+            raise ValueError(f"render_mode {render_mode!r}: neurevo's environments do not render")
+        self.render_mode = None
         sets = [f"task.name={toml_value(task)}"] + [f"task.options.{k}={toml_value(v)}" for k, v in options.items()]
         self._task = _core.Task(sets)
         self.observation_space = _space(self._task.observation_space)
         self.action_space = _space(self._task.action_space)
         self._info_names = list(self._task.info_names)
+        # A spec also when made directly (gymnasium.make replaces it with the registered one).
+        self.spec = EnvSpec(id=f"neurevo/{self._task.name}", entry_point="neurevo.gym:NeurevoEnv",
+                            max_episode_steps=self._task.max_episode_steps,
+                            reward_threshold=self._task.reward_threshold, kwargs={"task": task, **options})
         self._next_seed = None
         self.spec_max_episode_steps = self._task.max_episode_steps
         self.dt = self._task.dt
@@ -79,7 +87,14 @@ def register_envs() -> None:
     for name in _core.task_names():
         env_id = f"neurevo/{name}"
         if env_id not in gymnasium.registry:
-            gymnasium.register(id=env_id, entry_point="neurevo.gym:NeurevoEnv", kwargs={"task": name})
+            try:
+                task = _core.Task([f"task.name={toml_value(name)}"])
+                limit, threshold = task.max_episode_steps, task.reward_threshold
+            except _core.ConfigError:  # a task that needs options (ImageClassification's data)
+                limit, threshold = None, None
+            # The task truncates at its own limit; the spec says so (TimeLimit then agrees with it).
+            gymnasium.register(id=env_id, entry_point="neurevo.gym:NeurevoEnv", kwargs={"task": name},
+                               max_episode_steps=limit, reward_threshold=threshold)
 
 
 def evaluate_on_env(config, genomes, env, *, episodes: int = 1, seed: int = 0, noise_seed: int = 0,
@@ -93,14 +108,28 @@ def evaluate_on_env(config, genomes, env, *, episodes: int = 1, seed: int = 0, n
     """
     g = np.atleast_2d(np.asarray(genomes, dtype=np.float64))
     p = g.shape[0]
+    owned = not isinstance(env, gymnasium.Env)
     if isinstance(env, str):
         envs = [gymnasium.make(env) for _ in range(p)]
-    elif callable(env) and not isinstance(env, gymnasium.Env):
+    elif callable(env) and owned:
         envs = [env() for _ in range(p)]
     else:
         envs = [env] if p == 1 else None
         if envs is None:
             raise ValueError("one environment instance serves one genome: pass an id or a callable for P > 1")
+    try:
+        return _evaluate(config, g, envs, episodes, seed, noise_seed, threads, max_steps, overrides, kwargs)
+    finally:
+        if owned:
+            for e in envs:
+                e.close()
+
+
+def _evaluate(config, g, envs, episodes, seed, noise_seed, threads, max_steps, overrides, kwargs):
+    p = g.shape[0]
+    spec = getattr(envs[0], "spec", None)
+    if max_steps is None and (spec is None or spec.max_episode_steps is None):
+        raise ValueError("the environment has no time limit (spec.max_episode_steps): give max_steps")
     nets = Networks(config, g, env=envs[0], threads=threads, overrides=overrides, **kwargs)
     returns = np.zeros((p, episodes))
     for e in range(episodes):

@@ -38,6 +38,17 @@ def genome_size(config=None, *, env=None, overrides=(), **kwargs) -> int:
     return _core.genome_size(path, text, base + list(overrides) + overrides_from_kwargs(kwargs), _spaces_of(env))
 
 
+def noise_keys(seeds) -> np.ndarray:
+    """Integers in [0, 2^64) (an int or a sequence of them) as uint64, exactly (no float round trip)."""
+    values = np.asarray(seeds, dtype=object).ravel()
+    out = np.empty(values.size, dtype=np.uint64)
+    for i, v in enumerate(values):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or not 0 <= int(v) < 2**64:
+            raise _core.ConfigError(f"noise keys must be integers in [0, 2^64), got {v!r}")
+        out[i] = int(v)
+    return out if np.ndim(seeds) else out.reshape(())
+
+
 class Networks:
     """P networks of one config's model, one per row of `genomes`.
 
@@ -84,15 +95,15 @@ class Networks:
 
     def reset(self, seeds=0) -> None:
         """Resets every network; seeds (an int, or one per network) key their noise streams."""
-        raw = np.asarray(seeds)
-        if raw.dtype.kind not in "iu" or (raw.dtype.kind == "i" and (raw < 0).any()):
-            raise _core.ConfigError(f"reset: noise keys must be integers in [0, 2^64), got {seeds!r}")
-        keys = np.broadcast_to(raw.astype(np.uint64), (len(self),))
-        self._core.reset(np.ascontiguousarray(keys))
+        self._core.reset(np.ascontiguousarray(np.broadcast_to(noise_keys(seeds), (len(self),))))
 
     def step(self, observations) -> np.ndarray:
         """One environment step: observations (P, obs) -> actions (P, act) (discrete: the index)."""
-        return self._core.step(np.ascontiguousarray(observations, dtype=np.float64).reshape(len(self), -1))
+        obs = np.ascontiguousarray(observations, dtype=np.float64)
+        if obs.shape != (len(self), self.observation_size):
+            raise _core.ConfigError(f"step: observations of shape {obs.shape}, expected "
+                                    f"({len(self)}, {self.observation_size})")
+        return self._core.step(obs)
 
     def outputs(self) -> np.ndarray:
         """The last step's policy outputs before decoding to actions (P, outputs)."""
@@ -131,7 +142,10 @@ class Network(Networks):
         super().reset(seed)
 
     def step(self, observation):
-        action = super().step(np.asarray(observation, dtype=np.float64)[None, :])[0]
+        obs = np.asarray(observation, dtype=np.float64)
+        if obs.shape != (self.observation_size,):
+            raise _core.ConfigError(f"step: an observation of shape {obs.shape}, expected ({self.observation_size},)")
+        action = super().step(obs[None, :])[0]
         return int(action[0]) if self.discrete else action
 
     def spikes(self) -> np.ndarray:
@@ -166,6 +180,10 @@ def evaluate_population(config, genomes, *, episodes: int = 1, seed: int = 1, ge
     trainer evaluates generation `generation` (same episode seeds and noise keys; no normaliser)."""
     path, text, base = config_source(config)
     g = np.ascontiguousarray(np.atleast_2d(genomes), dtype=np.float64)
+    if not (isinstance(seed, (int, np.integer)) and 0 <= int(seed) < 2**64):
+        raise _core.ConfigError(f"seed {seed!r}: an integer in [0, 2^64) is needed")
+    if not (isinstance(generation, (int, np.integer)) and 0 <= int(generation) < 2**62):
+        raise _core.ConfigError(f"generation {generation!r}: a non-negative integer is needed")
     fitness, _steps = _core.evaluate_population(path, text, base + list(overrides) + overrides_from_kwargs(kwargs), g,
                                                 int(episodes), int(seed), int(generation), int(threads))
     return fitness

@@ -50,6 +50,7 @@ class Optimizer:
         self.best_x = None
         self.best_f = np.inf if self.minimize else -np.inf
         self._asked = None
+        self._injected = []  # (index, x) replaced since the last ask: the C++ state does not hold them
 
     def _make(self):
         x0 = self._init["x0"]
@@ -59,6 +60,7 @@ class Optimizer:
     def ask(self) -> np.ndarray:
         """This generation's candidates, (popsize, dimension); asking again before tell gives the same."""
         self._asked = self._core.ask()
+        self._injected = []
         return self._asked.copy()
 
     def tell(self, values) -> None:
@@ -71,6 +73,7 @@ class Optimizer:
             raise _core.ConfigError(f"tell: fitness[{bad[0]}] is {f[bad[0]]}; give failed candidates a finite "
                                     "worst value")
         self._core.tell(-f if self.minimize else f)
+        self._injected = []
         k = int(np.argmin(f) if self.minimize else np.argmax(f))
         if (f[k] < self.best_f) if self.minimize else (f[k] > self.best_f):
             self.best_f, self.best_x = float(f[k]), self._asked[k].copy()
@@ -83,6 +86,7 @@ class Optimizer:
         x = np.ascontiguousarray(x, dtype=np.float64).ravel()
         self._core.replace(int(index), x)
         self._asked[index] = x
+        self._injected.append((int(index), x.copy()))
 
     @property
     def mean(self) -> np.ndarray:
@@ -106,7 +110,8 @@ class Optimizer:
 
     @property
     def state(self) -> bytes:
-        """The C++ optimizer's whole state (CBOR, as in checkpoints)."""
+        """The C++ optimizer's whole state (CBOR, as in checkpoints). Candidates injected since the last
+        ask are not part of it (pickle keeps them)."""
         return self._core.state()
 
     @state.setter
@@ -115,15 +120,19 @@ class Optimizer:
 
     def __getstate__(self):
         return dict(init=self._init, minimize=self.minimize, core=self.state, best_x=self.best_x,
-                    best_f=self.best_f, asked=self._asked)
+                    best_f=self.best_f, asked=self._asked, injected=self._injected)
 
     def __setstate__(self, s):
         self._init, self.minimize = s["init"], s["minimize"]
         self._core = self._make()
         self._core.set_state(s["core"])
-        self.best_x, self.best_f, self._asked = s["best_x"], s["best_f"], None
+        self.best_x, self.best_f, self._asked, self._injected = s["best_x"], s["best_f"], None, []
         if s["asked"] is not None:  # pickled between ask and tell: the core asks again (the same candidates)
             self._asked = self._core.ask()
+            for index, x in s.get("injected", []):  # and the injections are replayed
+                self._core.replace(index, x)
+                self._asked[index] = x
+                self._injected.append((index, x))
             if not np.array_equal(self._asked, s["asked"]):
                 raise RuntimeError("restored optimizer asks for other candidates than the pickled one")
 

@@ -9,6 +9,12 @@ from . import _core
 from ._config import config_source, overrides_from_kwargs
 
 
+def _check_seed(seed) -> None:
+    if seed is not None and not (isinstance(seed, (int,)) or hasattr(seed, "__index__")) or \
+            (seed is not None and not 0 <= int(seed) < 2**64):
+        raise _core.ConfigError(f"seed {seed!r}: an integer in [0, 2^64) is needed")
+
+
 class Run:
     """A run directory (neurevo/train.h lists its files), read when asked for."""
 
@@ -64,19 +70,28 @@ class Run:
 
     def evaluate(self, episodes: int | None = None, seed: int | None = None, threads: int = 0) -> dict:
         """Held-out evaluation of the best genome (`neurevo eval`); the defaults reproduce summary.json."""
+        if episodes is not None and not 1 <= int(episodes) <= 100_000_000:
+            raise _core.ConfigError(f"evaluate: episodes {episodes} outside 1 .. 100000000")
+        _check_seed(seed)
         return json.loads(_core.evaluate_run(str(self.dir), episodes, seed, threads))
 
     def rollout(self, path, episodes: int = 1, seed: int | None = None) -> Path:
         """JSON lines of held-out episodes of the best genome (`neurevo rollout`), written to `path`."""
+        if not 1 <= int(episodes) <= 1_000_000:
+            raise _core.ConfigError(f"rollout: episodes {episodes} outside 1 .. 1000000")
+        _check_seed(seed)
         _core.rollout_run(str(self.dir), episodes, seed, os.fspath(path))
         return Path(path)
 
 
-def _finish(result) -> Run:
-    _summary, directory, interrupted = result
-    if interrupted:
+def _run(call, directory) -> Run:
+    """Runs training; Ctrl-C (or another signal handler's exception) stops it as in the CLI, after the
+    last complete generation is checkpointed, and is raised then, naming the directory."""
+    try:
+        call()
+    except KeyboardInterrupt as e:
         raise KeyboardInterrupt(f"training interrupted; the last complete generation is checkpointed in {directory} "
-                                f"(neurevo.resume({str(directory)!r}) continues it)")
+                                f"(neurevo.resume({str(directory)!r}) continues it)") from e
     return Run(directory)
 
 
@@ -90,13 +105,14 @@ def train(config=None, *, out=None, overrides=(), progress: bool = False, **kwar
     """
     path, text, base = config_source(config)
     sets = base + list(overrides) + overrides_from_kwargs(kwargs)
-    return _finish(_core.train(path, text, sets, os.fspath(out) if out else "", progress))
+    directory = os.fspath(out) if out else _core.default_run_dir(path, text, sets)
+    return _run(lambda: _core.train(path, text, sets, directory, progress), directory)
 
 
 def resume(run_dir, *, overrides=(), progress: bool = False, **kwargs) -> Run:
     """Continues a stopped or killed run (`neurevo train --resume`); only budget.* and run.threads may change."""
     sets = list(overrides) + overrides_from_kwargs(kwargs)
-    return _finish(_core.resume(os.fspath(run_dir), sets, progress))
+    return _run(lambda: _core.resume(os.fspath(run_dir), sets, progress), os.fspath(run_dir))
 
 
 def load_run(directory) -> Run:

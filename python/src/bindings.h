@@ -5,6 +5,8 @@
 #include <nanobind/ndarray.h>
 
 #include <cstddef>
+#include <mutex>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +21,19 @@ namespace nb = nanobind;
 // package's .py wrappers convert with numpy.ascontiguousarray first).
 using Vector = nb::ndarray<const double, nb::ndim<1>, nb::c_contig, nb::device::cpu>;
 using Matrix = nb::ndarray<const double, nb::ndim<2>, nb::c_contig, nb::device::cpu>;
+
+// One call at a time per object: a second Python thread calling in while
+// the first runs (with the GIL released) gets an error, not a data race.
+class InUse {
+ public:
+  InUse(std::mutex& mutex, const char* what) : lock_(mutex, std::try_to_lock) {
+    if (!lock_.owns_lock())
+      throw std::runtime_error(std::string(what) + " is in use by another thread; use one object per thread");
+  }
+
+ private:
+  std::unique_lock<std::mutex> lock_;
+};
 
 // A numpy array that owns `values` (moved, not copied).
 template <class T>

@@ -43,6 +43,16 @@ Space SpaceFrom(const nb::tuple& t, const char* what) {
   return Space::Box(std::move(low), std::move(high));
 }
 
+// Actions are decoded onto [low, high]: an action Box must be bounded.
+void CheckActionBox(const Space& action) {
+  if (action.discrete()) return;
+  for (int i = 0; i < action.size; ++i)
+    if (!std::isfinite(action.low[i]) || !std::isfinite(action.high[i]) || !(action.low[i] <= action.high[i]))
+      throw ConfigError(fmt::format("action space: dimension {} has bounds [{}, {}]; neurevo decodes actions onto "
+                                    "the bounds, which must be finite with low <= high",
+                                    i, action.low[i], action.high[i]));
+}
+
 nb::tuple SpaceTo(const Space& s) {
   if (s.discrete()) return nb::make_tuple("discrete", s.size);
   return nb::make_tuple("box", s.low, s.high);
@@ -54,7 +64,9 @@ std::pair<Space, Space> SpacesFor(const RunConfig& config, const std::optional<n
   if (spaces) {
     Space observation = SpaceFrom(nb::cast<nb::tuple>((*spaces)[0]), "observation space");
     if (observation.discrete()) throw ConfigError("observation space: only Box observations are supported");
-    return {std::move(observation), SpaceFrom(nb::cast<nb::tuple>((*spaces)[1]), "action space")};
+    Space action = SpaceFrom(nb::cast<nb::tuple>((*spaces)[1]), "action space");
+    CheckActionBox(action);
+    return {std::move(observation), std::move(action)};
   }
   const auto task = MakeTask(config.task_name, config.task_options);
   return {task->observation_space(), task->action_space()};
@@ -84,6 +96,7 @@ class PyNetworks {
   }
 
   void Reset(nb::ndarray<const uint64_t, nb::ndim<1>, nb::c_contig, nb::device::cpu> noise_keys) {
+    InUse in_use(mutex_, "these networks");
     if (static_cast<int>(noise_keys.size()) != count())
       throw ConfigError(fmt::format("reset: {} noise keys for {} networks", noise_keys.size(), count()));
     for (int i = 0; i < count(); ++i) policies_[i]->Reset(noise_keys.data()[i]);
@@ -92,6 +105,7 @@ class PyNetworks {
 
   // One environment step of every network: observations (P, obs) -> actions (P, act).
   nb::ndarray<nb::numpy, double> Step(Matrix observations) {
+    InUse in_use(mutex_, "these networks");
     const int p = count(), d = observation_.size, a = action_.vector_size();
     if (observations.shape(0) != static_cast<size_t>(p) || observations.shape(1) != static_cast<size_t>(d))
       throw ConfigError(fmt::format("step: observations of shape ({}, {}), expected ({}, {})", observations.shape(0),
@@ -111,10 +125,12 @@ class PyNetworks {
   }
 
   void SetRecording(bool on) {
+    InUse in_use(mutex_, "these networks");
     for (auto& policy : policies_) policy->SetRecording(on);
   }
   // The last step's recorded values: name -> (P, neurons) float32.
-  nb::dict Probes() const {
+  nb::dict Probes() {
+    InUse in_use(mutex_, "these networks");
     nb::dict out;
     if (policies_.empty()) return out;
     const auto first = policies_.front()->Probes();
@@ -122,15 +138,19 @@ class PyNetworks {
       const size_t n = first[k].values.size();
       std::vector<float> values(policies_.size() * n);
       for (size_t i = 0; i < policies_.size(); ++i) {
-        const auto probe = policies_[i]->Probes()[k];
-        std::copy(probe.values.begin(), probe.values.end(), values.begin() + i * n);
+        const auto probes = policies_[i]->Probes();
+        // Networks of one model record alike; one that has not stepped since its reset has nothing.
+        if (probes.size() != first.size() || probes[k].values.size() != n)
+          throw ConfigError(fmt::format("probes: network {} has no recording of its last step (reset since?)", i));
+        std::copy(probes[k].values.begin(), probes[k].values.end(), values.begin() + i * n);
       }
       out[nb::str(std::string(first[k].name).c_str())] = OwnedArray(std::move(values), {policies_.size(), n});
     }
     return out;
   }
   // The last step's spikes of network i: (k, 2) int32 of (substep within the step, neuron).
-  nb::ndarray<nb::numpy, int32_t> Spikes(int i) const {
+  nb::ndarray<nb::numpy, int32_t> Spikes(int i) {
+    InUse in_use(mutex_, "these networks");
     if (i < 0 || i >= count()) throw ConfigError(fmt::format("spikes: network {} outside [0, {})", i, count()));
     const auto spikes = policies_[i]->Spikes();
     std::vector<int32_t> flat;
@@ -141,7 +161,8 @@ class PyNetworks {
     }
     return OwnedArray(std::move(flat), {spikes.size(), 2});
   }
-  nb::ndarray<nb::numpy, float> Outputs() const {
+  nb::ndarray<nb::numpy, float> Outputs() {
+    InUse in_use(mutex_, "these networks");
     const size_t n = policies_.front()->outputs().size();
     std::vector<float> values(policies_.size() * n);
     for (size_t i = 0; i < policies_.size(); ++i) {
@@ -150,7 +171,8 @@ class PyNetworks {
     }
     return OwnedArray(std::move(values), {policies_.size(), n});
   }
-  std::vector<bool> Healthy() const {
+  std::vector<bool> Healthy() {
+    InUse in_use(mutex_, "these networks");
     std::vector<bool> h;
     for (const auto& policy : policies_) h.push_back(policy->healthy());
     return h;
@@ -181,6 +203,7 @@ class PyNetworks {
   std::unique_ptr<ThreadPool> pool_;
   std::vector<std::unique_ptr<Policy>> policies_;
   long long steps_ = 0;
+  std::mutex mutex_;
 };
 
 // Fitness of each genome (rows of `genomes`) on the config's task, as the
@@ -196,6 +219,8 @@ nb::tuple EvaluatePopulation(const std::string& path, const std::string& text, c
   if (genomes.shape(1) != n) throw ConfigError(fmt::format("genomes have {} genes; this model has {}", genomes.shape(1), n));
   std::vector<std::vector<double>> rows(genomes.shape(0));
   for (size_t i = 0; i < rows.size(); ++i) rows[i].assign(genomes.data() + i * n, genomes.data() + (i + 1) * n);
+  for (size_t i = 0; i < rows.size() * n; ++i)
+    if (!std::isfinite(genomes.data()[i])) throw ConfigError(fmt::format("genome {} holds a non-finite gene", i / n));
   std::vector<double> fitness(rows.size());
   std::vector<long long> steps(rows.size());
   {

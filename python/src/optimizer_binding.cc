@@ -40,6 +40,7 @@ class PyOptimizer {
   }
 
   nb::ndarray<nb::numpy, double> Ask() {
+    InUse in_use(mutex_, "this optimizer");
     const std::vector<std::vector<double>> candidates = optimizer_->Ask();
     const size_t n = static_cast<size_t>(optimizer_->dimension());
     std::vector<double> flat(candidates.size() * n);
@@ -47,6 +48,7 @@ class PyOptimizer {
     return OwnedArray(std::move(flat), {candidates.size(), n});
   }
   void Tell(Vector fitness) {
+    InUse in_use(mutex_, "this optimizer");
     const int expected = optimizer_->population();
     if (static_cast<int>(fitness.size()) != expected)
       throw ConfigError(fmt::format("tell: {} fitness values for {} candidates", fitness.size(), expected));
@@ -58,23 +60,29 @@ class PyOptimizer {
     optimizer_->Tell({fitness.data(), fitness.size()});
   }
   void Replace(int index, Vector x) {
+    InUse in_use(mutex_, "this optimizer");
     if (index < 0 || index >= optimizer_->population())
       throw ConfigError(fmt::format("replace: index {} outside [0, {})", index, optimizer_->population()));
     if (static_cast<int>(x.size()) != optimizer_->dimension())
       throw ConfigError(fmt::format("replace: {} values for dimension {}", x.size(), optimizer_->dimension()));
+    for (size_t i = 0; i < x.size(); ++i)
+      if (!std::isfinite(x.data()[i])) throw ConfigError(fmt::format("replace: x[{}] is {}", i, x.data()[i]));
     optimizer_->ReplaceCandidate(index, {x.data(), x.size()});
   }
-  nb::ndarray<nb::numpy, double> Mean() const {
+  nb::ndarray<nb::numpy, double> Mean() {
+    InUse in_use(mutex_, "this optimizer");
     std::vector<double> mean = optimizer_->Mean();
     const size_t n = mean.size();
     return OwnedArray(std::move(mean), {n});
   }
   // The whole state as CBOR (the checkpoint's own encoding).
-  nb::bytes State() const {
+  nb::bytes State() {
+    InUse in_use(mutex_, "this optimizer");
     const std::vector<uint8_t> cbor = nlohmann::json::to_cbor(optimizer_->SaveState());
     return nb::bytes(reinterpret_cast<const char*>(cbor.data()), cbor.size());
   }
   void SetState(nb::bytes state) {
+    InUse in_use(mutex_, "this optimizer");
     const std::string_view bytes(static_cast<const char*>(state.data()), state.size());
     CheckCborNesting(bytes, "optimizer state");  // the CBOR reader recurses per level
     nlohmann::json j;
@@ -95,6 +103,7 @@ class PyOptimizer {
 
  private:
   std::unique_ptr<Optimizer> optimizer_;
+  std::mutex mutex_;
 };
 
 }  // namespace

@@ -26,19 +26,26 @@ class PyTask {
     observation_.resize(task_->observation_space().size);
   }
   nb::ndarray<nb::numpy, double> Reset(uint64_t seed) {
+    InUse in_use(mutex_, "this task");
     task_->Reset(seed, observation_);
+    reset_ = true;
     return Observation();
   }
   nb::ndarray<nb::numpy, double> SetState(Vector state) {
+    InUse in_use(mutex_, "this task");
+    if (!reset_) task_->Reset(0, observation_);  // some tasks size their state at the first reset
     const size_t expected = task_->PhysicalState().size();
     if (state.size() != expected)
       throw ConfigError(fmt::format("set_state: {} values; {} has a state of {}", state.size(), task_->name(), expected));
     for (size_t i = 0; i < state.size(); ++i)
       if (!std::isfinite(state.data()[i])) throw ConfigError("set_state: a non-finite value");
     task_->SetPhysicalState({state.data(), state.size()}, observation_);
+    reset_ = true;
     return Observation();
   }
   nb::tuple Step(Vector action) {
+    InUse in_use(mutex_, "this task");
+    if (!reset_) throw ConfigError("step before reset: call reset (or set_state) first");
     const Space& a = task_->action_space();
     if (static_cast<int>(action.size()) != a.vector_size())
       throw ConfigError(fmt::format("step: {} action values, expected {}", action.size(), a.vector_size()));
@@ -57,7 +64,9 @@ class PyTask {
     return nb::make_tuple(Observation(), r.reward, r.terminated, r.truncated, OwnedArray(std::move(info), {k}),
                           r.survival_reward, r.simulation_warning);
   }
-  nb::ndarray<nb::numpy, double> State() const {
+  nb::ndarray<nb::numpy, double> State() {
+    InUse in_use(mutex_, "this task");
+    if (!reset_) throw ConfigError("state before reset: call reset (or set_state) first");
     std::vector<double> s = task_->PhysicalState();
     const size_t n = s.size();
     return OwnedArray(std::move(s), {n});
@@ -72,6 +81,8 @@ class PyTask {
   }
   std::unique_ptr<Task> task_;
   std::vector<double> observation_;
+  bool reset_ = false;
+  std::mutex mutex_;
 };
 
 nb::tuple SpaceTuple(const Space& s) {

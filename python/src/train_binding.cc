@@ -27,30 +27,40 @@ namespace neurevo::python {
 namespace {
 
 // Runs `work` on a thread of its own while this (Python's main) thread
-// waits without the GIL, checking for signals every 100 ms: a Ctrl-C sets
+// waits without the GIL, running Python's signal handlers every 100 ms. An
+// exception from a handler (Ctrl-C's KeyboardInterrupt, or any other) sets
 // `stop`, which Train and ResumeTraining honour as the CLI's SIGINT handler
 // does (the generation in flight is abandoned, the last complete one
-// checkpointed). Returns whether a signal asked to stop; exceptions of
-// `work` propagate.
-bool RunInterruptibly(const std::function<void()>& work, std::atomic<bool>& stop) {
-  bool interrupted = false;
+// checkpointed); once the run has returned, that exception is raised.
+// Exceptions of `work` propagate (before a handler's).
+void RunInterruptibly(const std::function<void()>& work, std::atomic<bool>& stop) {
   std::packaged_task<void()> task(work);
   std::future<void> done = task.get_future();
   std::thread worker(std::move(task));
+  PyObject *type = nullptr, *value = nullptr, *traceback = nullptr;
   {
     nb::gil_scoped_release release;
     while (done.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
       nb::gil_scoped_acquire acquire;
-      if (PyErr_CheckSignals() != 0) {
-        PyErr_Clear();  // raised again by the Python wrapper, once the run is checkpointed
-        interrupted = true;
+      if (type == nullptr && PyErr_CheckSignals() != 0) {
+        PyErr_Fetch(&type, &value, &traceback);  // held until the run is checkpointed
         stop = true;
       }
     }
     worker.join();
   }
-  done.get();  // rethrows the run's exception, if any
-  return interrupted;
+  try {
+    done.get();  // the run's own exception first
+  } catch (...) {
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(traceback);
+    throw;
+  }
+  if (type != nullptr) {
+    PyErr_Restore(type, value, traceback);
+    throw nb::python_error();
+  }
 }
 
 nb::tuple TrainPy(const std::string& path, const std::string& text, const std::vector<std::string>& overrides,
@@ -62,8 +72,8 @@ nb::tuple TrainPy(const std::string& path, const std::string& text, const std::v
   options.quiet = !progress;
   options.stop_requested = &stop;
   nlohmann::json summary;
-  const bool interrupted = RunInterruptibly([&] { summary = Train(config, options); }, stop);
-  return nb::make_tuple(summary.dump(), options.out_dir, interrupted);
+  RunInterruptibly([&] { summary = Train(config, options); }, stop);
+  return nb::make_tuple(summary.dump(), options.out_dir);
 }
 
 nb::tuple ResumePy(const std::string& run_dir, const std::vector<std::string>& overrides, bool progress) {
@@ -73,8 +83,8 @@ nb::tuple ResumePy(const std::string& run_dir, const std::vector<std::string>& o
   options.quiet = !progress;
   options.stop_requested = &stop;
   nlohmann::json summary;
-  const bool interrupted = RunInterruptibly([&] { summary = ResumeTraining(overrides, options); }, stop);
-  return nb::make_tuple(summary.dump(), run_dir, interrupted);
+  RunInterruptibly([&] { summary = ResumeTraining(overrides, options); }, stop);
+  return nb::make_tuple(summary.dump(), run_dir);
 }
 
 std::string EvaluatePy(const std::string& run_dir, std::optional<int> episodes, std::optional<uint64_t> seed,
@@ -93,7 +103,10 @@ void RolloutPy(const std::string& run_dir, int episodes, std::optional<uint64_t>
 void BindTrain(nb::module_& m) {
   m.def("train", &TrainPy, nb::arg("path"), nb::arg("text"), nb::arg("overrides"), nb::arg("out_dir"),
         nb::arg("progress"),
-        "Trains as `neurevo train` does; returns (summary JSON, run directory, interrupted).");
+        "Trains as `neurevo train` does; returns (summary JSON, run directory).");
+  m.def("default_run_dir", [](const std::string& path, const std::string& text, const std::vector<std::string>& overrides) {
+    return DefaultRunDir(ReadConfig(path, text, overrides));
+  }, nb::arg("path"), nb::arg("text"), nb::arg("overrides"), "runs/<task>-<model>-<optimizer>-seed<S>-<time>");
   m.def("resume", &ResumePy, nb::arg("run_dir"), nb::arg("overrides"), nb::arg("progress"),
         "Continues a run as `neurevo train --resume` does.");
   m.def("evaluate_run", &EvaluatePy, nb::arg("run_dir"), nb::arg("episodes").none(), nb::arg("seed").none(),

@@ -100,9 +100,13 @@ def test_export_refuses_what_it_cannot_write(cli, snn_run, tmp_path):
     rnn = train(cli, tmp_path / "rnn", "model.kind=rnn")
     done = export(cli, rnn, tmp_path / "x.py")
     assert done.returncode == 2 and 'model.kind = "rnn" is not a LIF network' in done.stderr
+    done = subprocess.run([cli, "export", str(snn_run), "--to", "nir", "--out", str(tmp_path / "y.py")],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "allowed: brian2, nest" in done.stderr
     done = subprocess.run([cli, "export", str(snn_run), "--to", "nest", "--out", str(tmp_path / "y.py")],
                           capture_output=True, text=True)
-    assert done.returncode == 2 and "allowed: brian2" in done.stderr
+    assert done.returncode == 2 and "NEST has no graded synapses" in done.stderr  # the potential readout is graded
+    assert not (tmp_path / "y.py").exists()
     existing = tmp_path / "exists.py"
     existing.write_text("keep me")
     done = export(cli, snn_run, existing)
@@ -110,3 +114,22 @@ def test_export_refuses_what_it_cannot_write(cli, snn_run, tmp_path):
     assert existing.read_text() == "keep me"
     done = export(cli, tmp_path / "no-such-run", tmp_path / "z.py")
     assert done.returncode == 2 and not (tmp_path / "z.py").exists()
+
+
+def test_nest_export_of_an_all_spiking_network(cli, tmp_path):
+    """NEST's iaf_cond_exp integrates with RK45 where neurevo takes Euler steps: spike counts per neuron
+    agree closely (not spike for spike), and the first spikes fall within a few substeps."""
+    pytest.importorskip("nest")
+    run = train(cli, tmp_path / "rate", "model.kind=snn", "model.snn_readout=rate", "model.evolve_noise=false")
+    script = tmp_path / "nest_export.py"
+    done = subprocess.run([cli, "export", str(run), "--to", "nest", "--out", str(script)], capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "nest.json"
+    ran = subprocess.run([sys.executable, str(script), "--out", str(out)], capture_output=True, text=True,
+                         cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    result = json.loads(out.read_text())["comparison"]
+    assert result["spikes_neurevo"] > 50, result
+    assert abs(result["spikes_nest"] - result["spikes_neurevo"]) <= 0.2 * result["spikes_neurevo"], result
+    assert result["spike_count_correlation"] > 0.9, result

@@ -34,7 +34,7 @@ def test_neurevo_env_equals_gymnasiums_own(task):
         ref.reset(seed=0)
         ref_obs = restore(ref, task, ours.unwrapped.state())
         assert np.array_equal(np.asarray(ref_obs, dtype=np.float64), obs)
-        for step in range(60):
+        for step in range(1000):  # whole episodes: terminations and the time limit's truncation too
             space = ours.action_space
             action = int(rng.integers(space.n)) if isinstance(space, gymnasium.spaces.Discrete) \
                 else rng.uniform(space.low, space.high).astype(np.float32)
@@ -91,3 +91,24 @@ def test_networks_run_on_an_environment_neurevo_does_not_ship():
     g = np.random.default_rng(0).uniform(0, 1, (4, nets.genes))
     returns = evaluate_on_env(None, g, "MountainCar-v0", episodes=1, model__kind="mlp", model__mlp_hidden=[8])
     assert returns.shape == (4, 1) and np.all(returns <= -1) and np.all(returns >= -200)
+
+
+def test_specs_and_refusals():
+    env = gymnasium.make("neurevo/CartPole-v1")
+    assert env.spec.max_episode_steps == 500 and env.spec.reward_threshold == 475.0
+    assert NeurevoEnv("Hopper-v5").spec.max_episode_steps == 1000
+    with pytest.raises(ValueError, match="render_mode"):
+        NeurevoEnv("CartPole-v1", render_mode="human")
+    for task in ("NBack-2", "CartPole-v1", "WormForaging-circle"):
+        with pytest.raises(neurevo.ConfigError, match="step before reset"):
+            NeurevoEnv(task).step(0 if task != "WormForaging-circle" else np.zeros(2))
+
+
+def test_absurd_states_do_not_hang():
+    env = NeurevoEnv("Acrobot-v1")
+    env.reset(seed=1)
+    state = env.state()
+    state[0] = 2.0**53  # subtracting 2 pi leaves it unchanged
+    env.reset(options={"state": state})
+    obs, *_ = env.step(0)
+    assert np.isfinite(obs).all()

@@ -112,3 +112,62 @@ def test_genome_size_follows_the_spaces():
     assert n == 2 * 8 + 8 + 8 * 3 + 3  # weights and biases of 2 -> 8 -> 3
     with pytest.raises(neurevo.ConfigError, match="Discrete spaces|only Box observations"):
         neurevo.genome_size(None, env=(gymnasium.spaces.Discrete(3), env.action_space))
+
+
+def test_noise_keys_are_exact_uint64():
+    nets = neurevo.Networks(None, np.random.default_rng(1).uniform(0, 1, (2, 288)), model__excitatory=4,
+                            model__inhibitory=4)
+    nets.reset([2**63, 2**64 - 1])  # float64 would round these
+    with pytest.raises(neurevo.ConfigError, match="noise keys"):
+        nets.reset([1.5, 2])
+    with pytest.raises(neurevo.ConfigError, match="noise keys"):
+        nets.reset(2**64)
+
+
+def test_recordings_never_go_stale():
+    genome = np.random.default_rng(5).uniform(0, 1, 288)
+    net = neurevo.Network(None, genome, model__kind="snn", model__excitatory=4, model__inhibitory=4)
+    net.record(True)
+    net.reset(1)
+    for _ in range(5):
+        net.step(np.ones(4))
+    assert net.probes() and len(net.spikes()) > 0
+    net.reset(2)
+    assert net.probes() == {} and len(net.spikes()) == 0  # reset: nothing recorded yet
+    net.step(np.ones(4))
+    assert net.probes()
+    net.record(False)
+    net.step(np.ones(4))
+    assert net.probes() == {} and len(net.spikes()) == 0
+
+
+@pytest.mark.parametrize("kind", ["bnn", "snn"])
+def test_recording_leaves_outputs_bit_for_bit(kind):
+    genome = np.random.default_rng(7).uniform(0, 1, 288)
+    obs = np.random.default_rng(8).normal(size=(12, 4))
+    outs = []
+    for record in (False, True):
+        net = neurevo.Network(None, genome, model__kind=kind, model__excitatory=4, model__inhibitory=4)
+        net.record(record)
+        net.reset(3)
+        outs.append([(net.step(o), net.outputs().copy()) for o in obs])
+    for (a1, o1), (a2, o2) in zip(*outs):
+        assert a1 == a2 and np.array_equal(o1, o2)
+
+
+def test_shapes_and_spaces_are_checked():
+    import gymnasium
+
+    nets = neurevo.Networks(None, np.zeros((3, 288)), model__excitatory=4, model__inhibitory=4)
+    nets.reset(0)
+    for bad in (np.zeros(12), np.zeros((4, 3)), np.zeros((3, 4, 1))):
+        with pytest.raises(neurevo.ConfigError, match="step: observations of shape"):
+            nets.step(bad)
+    unbounded = (gymnasium.spaces.Box(-1, 1, (3,)), gymnasium.spaces.Box(-np.inf, np.inf, (2,)))
+    with pytest.raises(neurevo.ConfigError, match="action space: dimension 0"):
+        neurevo.Networks(None, np.zeros((1, 10)), env=unbounded, model__kind="mlp")
+    with pytest.raises(neurevo.ConfigError, match="genome 1 holds a non-finite gene"):
+        neurevo.evaluate_population(None, np.vstack([np.zeros(288), np.full(288, np.nan)]), model__excitatory=4,
+                                    model__inhibitory=4)
+    with pytest.raises(neurevo.ConfigError, match="seed"):
+        neurevo.evaluate_population(None, np.zeros((1, 288)), seed=-1, model__excitatory=4, model__inhibitory=4)

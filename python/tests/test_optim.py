@@ -113,3 +113,68 @@ def test_hostile_states_are_refused():
     with pytest.raises(neurevo.ConfigError):
         es.state = snes.state  # another kind
     es.tell(sphere(es.ask()))  # still usable
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.__name__)
+def test_pickle_between_inject_and_tell(kind):
+    a = kind(np.full(4, 1.0), 0.3, seed=2)
+    a.tell(sphere(a.ask()))
+    a.ask()
+    a.inject(0, np.zeros(4))
+    b = pickle.loads(pickle.dumps(a))
+    X = a._asked
+    a.tell(sphere(X))
+    b.tell(sphere(X))
+    assert np.array_equal(a.ask(), b.ask())
+
+
+def test_inject_refuses_non_finite_values():
+    es = optim.OpenAIES(np.ones(4), 0.3)
+    es.ask()
+    with pytest.raises(neurevo.ConfigError, match=r"replace: x\[1\] is nan"):
+        es.inject(0, [0.0, np.nan, 0.0, 0.0])
+    es.tell(np.arange(es.popsize, dtype=float))
+    assert np.isfinite(es.mean).all()
+
+
+def test_best_is_tracked_in_the_optimised_direction():
+    for minimize in (True, False):
+        es = optim.CMAES(np.zeros(3), 0.5, seed=1, minimize=minimize)
+        seen = []
+        for _ in range(20):
+            X = es.ask()
+            f = sphere(X) if minimize else -sphere(X)
+            seen += list(zip(f, X))
+            es.tell(f)
+        best_f, best_x = (min if minimize else max)(seen, key=lambda t: t[0])
+        assert es.best_f == best_f and np.array_equal(es.best_x, best_x)
+
+
+def test_numpy_scalars_are_option_values():
+    es = optim.OpenAIES(np.zeros(3), np.float64(0.1), learning_rate=np.float64(0.01), popsize=np.int64(8))
+    assert es.popsize == 8
+    assert "learning_rate = 0.01" in neurevo.resolved_config(None, optimizer__learning_rate=np.float64(0.01))
+
+
+def test_one_object_from_two_threads_is_refused_not_a_crash():
+    import threading
+
+    nets = neurevo.Networks(None, np.random.default_rng(0).uniform(0, 1, (256, 1152)), threads=1)
+    nets.reset(0)
+    obs = np.zeros((256, 4))
+    errors, stop = [], threading.Event()
+
+    def busy():
+        for _ in range(10):
+            nets.step(obs)
+        stop.set()
+
+    worker = threading.Thread(target=busy)
+    worker.start()
+    while not stop.is_set():
+        try:
+            nets.step(obs)
+        except RuntimeError as e:
+            errors.append(str(e))
+    worker.join()
+    assert errors and "in use by another thread" in errors[0]

@@ -69,3 +69,38 @@ def test_resume_and_evaluate(tmp_path):
 def test_load_run_refuses_what_is_not_a_run(tmp_path):
     with pytest.raises(neurevo.ConfigError, match="not a run directory"):
         neurevo.load_run(tmp_path)
+
+
+def test_ctrl_c_checkpoints_and_resume_finishes(tmp_path):
+    """SIGINT during neurevo.train: the run stops after checkpointing, KeyboardInterrupt names the directory,
+    and resume continues it."""
+    import os
+    import signal
+    import sys
+    import time
+
+    out = tmp_path / "run"
+    code = (f"import neurevo\nneurevo.train(None, out={str(out)!r}, budget__env_steps=0, budget__generations=100000, "
+            "run__threads=1, checkpoint__interval=1)\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ))
+    deadline = time.time() + 60
+    while time.time() < deadline and not (out / "metrics.jsonl").exists():
+        time.sleep(0.1)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0 and "training interrupted" in err and str(out) in err, err
+    done = len(neurevo.load_run(out).metrics)
+    assert done >= 1 and not (out / "summary.json").exists()
+    run = neurevo.resume(out, budget__generations=done + 2)
+    assert run.summary["generations"] == done + 2
+
+
+def test_paths_that_look_like_toml(tmp_path):
+    d = tmp_path / "lr=0.1"
+    d.mkdir()
+    (d / "c.toml").write_text('[model]\nkind = "mlp"\n')
+    assert "kind = 'mlp'" in neurevo.resolved_config(str(d / "c.toml"))
+    with pytest.raises(FileNotFoundError):
+        neurevo.resolved_config("")

@@ -367,6 +367,7 @@ void LifState::Reset(uint64_t noise_key) {
   scattered_last_ = false;
   std::fill(last_signal_.begin(), last_signal_.end(), std::numeric_limits<long long>::min() / 2);
   noise_rng_.Seed(noise_key);
+  ClearRecording();
 }
 
 void LifState::ResampleNoise(float* noise) {

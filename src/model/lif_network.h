@@ -175,7 +175,11 @@ class LifState {
   // substep): each Step() then keeps, per neuron, its mean signal over the
   // step (graded activity, or spikes per substep) and every spike as
   // (substep within the step, neuron), in time order.
-  void set_recording(bool on) { recording_ = on; }
+  // Turning it off, and every Reset(), clears what was recorded.
+  void set_recording(bool on) {
+    recording_ = on;
+    if (!on) ClearRecording();
+  }
   std::span<const float> activity() const { return activity_; }
   const std::vector<std::pair<int, int>>& spikes() const { return spikes_; }
   // Blocks whose input the scatter pass computed (since construction).
@@ -190,6 +194,10 @@ class LifState {
   void SpikeAndRead(float* signal, float* out_acc, int n_out);
   void WriteHistory(int block);
   void Record(int first_substep, int block);
+  void ClearRecording() {
+    activity_.clear();
+    spikes_.clear();
+  }
 
   const LifNetwork& net_;
   // Per neuron, padded to net_.padded (padding lanes get no input and are

@@ -8,6 +8,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "neurevo/error.h"
+
 namespace neurevo {
 namespace {
 
@@ -118,6 +120,13 @@ std::vector<double> NesUtilities(std::span<const double> fitness) {
 
 std::vector<std::string> FitnessShapingModes() {
   return {"auto", "raw", "zscore", "centered_rank", "rank5", "nes"};
+}
+
+void CheckResolvedFitnessShaping(const std::string& mode, const std::string& what) {
+  for (const std::string& m : FitnessShapingModes())
+    if (m != "auto" && m == mode) return;
+  throw ConfigError(what + ": fitness_shaping " + Echo(mode) + " is not a mode; allowed: raw, zscore, centered_rank, "
+                    "rank5, nes");
 }
 
 std::vector<double> ShapeFitness(std::span<const double> fitness, std::string_view mode) {

@@ -36,6 +36,10 @@ std::vector<std::string> FitnessShapingModes();
 // for an unknown mode.
 std::vector<double> ShapeFitness(std::span<const double> fitness, std::string_view mode);
 
+// Throws ConfigError "<what>: fitness_shaping ..." unless `mode` is a
+// resolved mode (not auto): what a saved state may hold.
+void CheckResolvedFitnessShaping(const std::string& mode, const std::string& what);
+
 // Resolves "auto" for a strategy kind (centered_rank for openai_es and pgpe,
 // nes for xnes and snes); any other mode is returned unchanged.
 std::string ResolveFitnessShaping(std::string_view mode, std::string_view kind);

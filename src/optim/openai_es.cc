@@ -162,6 +162,7 @@ void OpenAiEs::LoadState(const nlohmann::json& state) {
     const auto [seed, generation] = ReadBookkeeping(state, "openai_es");
     // States written before fitness shaping was configurable used centred ranks.
     const std::string shaping = state.value("fitness_shaping", std::string("centered_rank"));
+    CheckResolvedFitnessShaping(shaping, "openai_es state");
     const int adam_t = state_json::Integer<int>(state, "adam_t", "openai_es state");
     Eigen::VectorXd theta = VectorFromJson(state, n_, "theta");
     Eigen::VectorXd m = VectorFromJson(state, n_, "adam_m");

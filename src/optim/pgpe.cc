@@ -143,6 +143,7 @@ void Pgpe::LoadState(const nlohmann::json& state) {
       throw ConfigError("pgpe state: dimension/population/pgpe_optimizer do not match this optimizer");
     const auto [seed, generation] = ReadBookkeeping(state, "pgpe");
     const std::string shaping = state.at("fitness_shaping").get<std::string>();
+    CheckResolvedFitnessShaping(shaping, "pgpe state");
     const int adam_t = state_json::Integer<int>(state, "adam_t", "pgpe state");
     Eigen::VectorXd mean = state_json::ToVector(state, n_, what, "mean");
     Eigen::VectorXd sigma = state_json::ToVector(state, n_, what, "sigma");

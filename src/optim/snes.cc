@@ -104,6 +104,7 @@ void Snes::LoadState(const nlohmann::json& state) {
     const auto [seed, generation] = ReadBookkeeping(state, "snes");
     const double sigma0 = state.at("sigma0").get<double>();
     const std::string shaping = state.at("fitness_shaping").get<std::string>();
+    CheckResolvedFitnessShaping(shaping, "snes state");
     const int resets = state_json::Integer<int>(state, "resets", "snes state");
     Eigen::VectorXd mean = state_json::ToVector(state, n_, what, "mean");
     Eigen::VectorXd sigma = state_json::ToVector(state, n_, what, "sigma");

@@ -124,6 +124,7 @@ void Xnes::LoadState(const nlohmann::json& state) {
     const auto [seed, generation] = ReadBookkeeping(state, "xnes");
     const double sigma0 = state.at("sigma0").get<double>();
     const std::string shaping = state.at("fitness_shaping").get<std::string>();
+    CheckResolvedFitnessShaping(shaping, "xnes state");
     const int resets = state_json::Integer<int>(state, "resets", "xnes state");
     const double sigma = state.at("sigma").get<double>();
     Eigen::VectorXd mean = state_json::ToVector(state, n_, what, "mean");

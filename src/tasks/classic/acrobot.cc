@@ -77,6 +77,10 @@ Augmented Rk4(const Augmented& y0) {
 
 double Wrap(double x, double m, double big_m) {
   const double diff = big_m - m;
+  // Gymnasium's loops, which never end for an angle so large that
+  // subtracting 2 pi leaves it unchanged (a state set from outside: the
+  // dynamics never come near). Far out, fmod first.
+  if (std::abs(x) > 1e6) x = std::fmod(x, diff);
   while (x > big_m) x = x - diff;
   while (x < m) x = x + diff;
   return x;
