@@ -4,11 +4,12 @@
 #   namespace neurevo::export_templates {
 #   inline constexpr std::string_view kBrian2 = R"...(...)...";   // assets/export/brian2.py
 #   inline constexpr std::string_view kNest = ...;                   // assets/export/nest.py
+#   inline constexpr std::string_view kNir = ...;                    // assets/export/nir.py
 #   }
 function(neurevo_embed_export_templates)
   cmake_parse_arguments(ARG "" "OUT_DIR" "" ${ARGN})
   set(body "")
-  foreach(name brian2 nest)
+  foreach(name brian2 nest nir)
     set(path ${PROJECT_SOURCE_DIR}/assets/export/${name}.py)
     set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${path})
     file(READ ${path} text)

@@ -4,7 +4,7 @@
 //   neurevo train --resume RUN_DIR [--set budget.KEY=value]... [--threads N]
 //   neurevo eval RUN_DIR [--episodes N] [--seed S]
 //   neurevo rollout RUN_DIR [--episodes N] [--seed S] [--out FILE]
-//   neurevo export RUN_DIR --to brian2|nest --out FILE.py [--steps N] [--seed S] [--without-noise]
+//   neurevo export RUN_DIR --to brian2|nest|nir --out FILE.py [--steps N] [--seed S] [--without-noise]
 //   neurevo describe [CONFIG.toml] [--set key=value]... [--json]
 //   neurevo config [CONFIG.toml] [--set key=value]... [--expand]
 //   neurevo config --markdown       (every key with its default)
@@ -142,7 +142,7 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   int export_steps = 20;
   std::optional<uint64_t> export_seed;
   export_cmd->add_option("run_dir", export_dir, "Run directory")->required();
-  export_cmd->add_option("--to", export_to, "Target simulator: brian2 | nest")->required();
+  export_cmd->add_option("--to", export_to, "Target: brian2 | nest (runnable scripts that compare with neurevo) | nir (a script that writes the NIR graph)")->required();
   export_cmd->add_option("--out", export_out, "The script to write (never overwritten)")->required();
   export_cmd->add_option("--steps", export_steps,
                          "Environment steps of the first held-out episode to drive it with (default 20: 200 ms "

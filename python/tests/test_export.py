@@ -100,9 +100,9 @@ def test_export_refuses_what_it_cannot_write(cli, snn_run, tmp_path):
     rnn = train(cli, tmp_path / "rnn", "model.kind=rnn")
     done = export(cli, rnn, tmp_path / "x.py")
     assert done.returncode == 2 and 'model.kind = "rnn" is not a LIF network' in done.stderr
-    done = subprocess.run([cli, "export", str(snn_run), "--to", "nir", "--out", str(tmp_path / "y.py")],
+    done = subprocess.run([cli, "export", str(snn_run), "--to", "loihi", "--out", str(tmp_path / "y.py")],
                           capture_output=True, text=True)
-    assert done.returncode == 2 and "allowed: brian2, nest" in done.stderr
+    assert done.returncode == 2 and "allowed: brian2, nest, nir" in done.stderr
     done = subprocess.run([cli, "export", str(snn_run), "--to", "nest", "--out", str(tmp_path / "y.py")],
                           capture_output=True, text=True)
     assert done.returncode == 2 and "NEST has no graded synapses" in done.stderr  # the potential readout is graded
@@ -133,3 +133,36 @@ def test_nest_export_of_an_all_spiking_network(cli, tmp_path):
     assert result["spikes_neurevo"] > 50, result
     assert abs(result["spikes_nest"] - result["spikes_neurevo"]) <= 0.2 * result["spikes_neurevo"], result
     assert result["spike_count_correlation"] > 0.9, result
+
+
+def test_nir_graph_holds_the_network(cli, tmp_path):
+    """The NIR graph: one CubaLIF unit per neuron with its constants, the synapses grouped by delay with
+    their current weights (conductance x driving force at rest), read back by nir itself."""
+    nir = pytest.importorskip("nir")
+    run = train(cli, tmp_path / "rate", "model.kind=snn", "model.snn_readout=rate")
+    script = tmp_path / "to_nir.py"
+    done = subprocess.run([cli, "export", str(run), "--to", "nir", "--out", str(script)], capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "net.nir"
+    ran = subprocess.run([sys.executable, str(script), "--out", str(out)], capture_output=True, text=True)
+    assert ran.returncode == 0 and "not expressed in NIR: conductance synapses" in ran.stdout, ran.stderr
+    g = nir.read(str(out))
+    net = load_script(script).PAYLOAD["network"]
+    n, tau = net["neurons"], -net["dt_ms"] / np.log(net["syn_decay"]) * 1e-3
+    lif = g.nodes["lif"]
+    assert isinstance(lif, nir.CubaLIF) and lif.v_threshold.shape == (n,)
+    assert np.allclose(lif.v_threshold, net["v_threshold"]) and np.allclose(lif.v_reset, net["v_reset"])
+    c_m = net["dt_ms"] / np.asarray(net["dt_over_c"])
+    assert np.allclose(lif.tau_mem, c_m / np.asarray(net["g_leak"]) * 1e-3)
+    delays = sorted(set(net["delay"]))
+    assert sorted(k for k in g.nodes if k.startswith("synapses_")) == sorted(f"synapses_{d}" for d in delays)
+    for k in (0, len(net["pre"]) // 2, len(net["pre"]) - 1):  # three synapses, each alone or summed with twins
+        pre, post, d = net["pre"][k], net["post"][k], net["delay"][k]
+        twins = [i for i in range(len(net["pre"]))
+                 if (net["pre"][i], net["post"][i], net["delay"][i]) == (pre, post, d)]
+        e = lambda i: net["e_exc"] if net["receptor"][i] == 0 else net["e_inh"]
+        expected = sum(net["weight"][i] * (e(i) - net["v_rest"][post]) * tau for i in twins)
+        assert np.isclose(g.nodes[f"synapses_{d}"].weight[post, pre], expected)
+        assert np.allclose(g.nodes[f"delay_{d}"].delay, d * net["dt_ms"] * 1e-3)
+    assert ("lif", "readout") in g.edges and ("input", "encoder") in g.edges

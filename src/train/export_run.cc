@@ -65,8 +65,8 @@ nlohmann::json RecordEpisode(const LoadedRun& run, const LifModel& model, const 
 
 void ExportRun(const std::string& run_dir, const std::string& target, const std::string& out_path, int steps,
                const uint64_t* seed, bool without_noise) {
-  if (target != "brian2" && target != "nest")
-    throw ConfigError(fmt::format("export --to: {} is not a target; allowed: brian2, nest", Echo(target)));
+  if (target != "brian2" && target != "nest" && target != "nir")
+    throw ConfigError(fmt::format("export --to: {} is not a target; allowed: brian2, nest, nir", Echo(target)));
   if (steps < 1 || steps > 100000) throw ConfigError(fmt::format("export --steps: {} outside 1 .. 100000", steps));
   if (std::filesystem::exists(out_path))
     throw ConfigError(fmt::format("{}: exists; export never overwrites a file", out_path));
@@ -87,14 +87,14 @@ void ExportRun(const std::string& run_dir, const std::string& target, const std:
   } catch (const std::invalid_argument& e) {
     throw ConfigError(fmt::format("{}: cannot export: {}", run_dir, e.what()));
   }
-  if (target == "nest")
+  if (target == "nest" || target == "nir")
     for (int j = 0; j < net.neurons; ++j)
       if (!net.spiking || !net.spiking_per_neuron[j])
         throw ConfigError(fmt::format(
-            "{}: cannot export to NEST: neuron {} is graded (model.kind = \"{}\"), and NEST has no graded synapses; "
-            "NEST takes networks whose every neuron spikes (snn with model.snn_readout = \"rate\"); "
+            "{}: cannot export to {}: neuron {} is graded (model.kind = \"{}\"), and {} has no graded synapses; "
+            "it takes networks whose every neuron spikes (snn with model.snn_readout = \"rate\"); "
             "--to brian2 takes any",
-            run_dir, j, run.config.model.kind));
+            run_dir, target == "nest" ? "NEST" : "NIR", j, run.config.model.kind, target == "nest" ? "NEST" : "NIR"));
   const uint64_t s = seed ? *seed : run.config.seed;
   payload["network"]["dt_ms"] = run.config.model.dt_ms;
   payload["network"]["warmup_steps"] = run.config.model.warmup_steps;
@@ -106,7 +106,9 @@ void ExportRun(const std::string& run_dir, const std::string& target, const std:
                     {"episode", 0}};
   payload["run"]["without_noise"] = without_noise;
   payload["neurevo"] = RecordEpisode(run, *lif, net, steps, s);
-  std::string script(target == "nest" ? export_templates::kNest : export_templates::kBrian2);
+  std::string script(target == "nest"  ? export_templates::kNest
+                     : target == "nir" ? export_templates::kNir
+                                       : export_templates::kBrian2);
   const size_t at = script.find(kPayloadMark);
   if (at == std::string::npos) throw std::logic_error("export template without its payload mark");
   // JSON never holds three quotes in a row, so it sits in a raw triple-quoted string.
