@@ -1,4 +1,7 @@
 """Gymnasium both ways: neurevo's tasks equal Gymnasium's own; networks run on any Gymnasium env."""
+import sys
+from pathlib import Path
+
 import gymnasium
 import numpy as np
 import pytest
@@ -7,21 +10,9 @@ from gymnasium.utils.env_checker import check_env
 import neurevo
 from neurevo.gym import NeurevoEnv, evaluate_on_env
 
-
-def restore(env, task, state):
-    """Puts Gymnasium's environment in neurevo's physical state (tests/python/replay_rollout.py's rule)."""
-    u = env.unwrapped
-    if task.endswith("-v5"):
-        nq, nv = u.model.nq, u.model.nv
-        u.set_state(np.array(state[:nq]), np.array(state[nq:nq + nv]))
-        u.data.qacc_warmstart[:] = state[nq + nv:]
-        return u._get_obs()
-    u.state = np.array(state, dtype=np.float64)
-    if task == "Pendulum-v1":
-        return u._get_obs()
-    if task == "Acrobot-v1":
-        return u._get_ob()
-    return np.array(u.state, dtype=np.float32)
+# Gymnasium's environment put in neurevo's physical state: the rollout-replay test's rule.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "python"))
+from replay_rollout import restore  # noqa: E402
 
 
 @pytest.mark.parametrize("task", ["CartPole-v1", "Acrobot-v1", "Pendulum-v1", "Hopper-v5", "HalfCheetah-v5"])

@@ -1,9 +1,10 @@
 #include "model/lif_reference.h"
 
-#include <string>
-
 #include <algorithm>
 #include <stdexcept>
+#include <string>
+
+#include "model/lif_export.h"
 
 namespace neurevo {
 
@@ -54,33 +55,8 @@ nlohmann::json LifReferenceJson(const LifNetwork& net) {
         "targets or gap junctions");
   for (int j = 0; j < net.neurons; ++j)
     if (!net.spiking_per_neuron[j]) throw std::invalid_argument("LifReferenceJson: a neuron does not spike");
-  nlohmann::json out;
-  out["neurons"] = net.neurons;
-  out["syn_decay"] = net.syn_decay;
-  out["e_exc"] = net.e_exc;
-  out["e_inh"] = net.e_inh;
-  out["dt_over_c"] = net.dt_over_c_per_neuron;
-  out["g_leak"] = net.g_leak_per_neuron;
-  out["v_rest"] = net.v_rest_per_neuron;
-  out["v_reset"] = net.v_reset_per_neuron;
-  out["v_init"] = net.v_init_per_neuron;
-  out["v_threshold"] = net.v_threshold_per_neuron;
-  out["refractory"] = net.refractory_per_neuron;
-  out["offset"] = net.offset_current;
-  std::vector<int> pre, post, receptor;
-  for (int j = 0; j < net.neurons; ++j)
-    for (int k = net.ampa_begin[j]; k < net.syn_end[j]; ++k) {
-      // offset[k] = pre * stride - delay (lif_network.h).
-      pre.push_back((net.offset[k] + net.delay[k]) / net.stride);
-      post.push_back(j);
-      receptor.push_back(k < net.gaba_begin[j] ? 0 : 1);
-    }
-  out["pre"] = pre;
-  out["post"] = post;
-  out["receptor"] = receptor;
-  out["weight"] = net.weight;
-  out["delay"] = net.delay;
-  return out;
+  // The export's description (model/lif_export.h); the class above needs no more of it.
+  return LifExportJson(net);
 }
 
 std::vector<Spike> RecordLifSpikes(const LifNetwork& net, int substeps) {

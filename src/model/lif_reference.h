@@ -27,8 +27,9 @@ namespace neurevo {
 
 // The network's constants, per-neuron parameters (arrays over neurons) and
 // synapses (arrays pre, post, receptor 0 = AMPA / 1 = GABA, weight, delay in
-// substeps), every float written exactly. Throws std::invalid_argument for a
-// network outside the described class.
+// substeps), every float written exactly: LifExportJson's description
+// (model/lif_export.h), after checking that the network is of the class
+// above. Throws std::invalid_argument for a network outside it.
 nlohmann::json LifReferenceJson(const LifNetwork& net);
 
 // A random network of spiking neurons, 4/5 excitatory and 1/5 inhibitory,
