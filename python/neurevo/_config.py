@@ -33,18 +33,6 @@ def toml_value(value) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as a TOML value")
 
 
-def flatten(table: dict, prefix: str = "") -> list[str]:
-    """{"optimizer": {"kind": "cma_es"}} -> ["optimizer.kind=\"cma_es\""] (task.options and lists of tables kept whole)."""
-    out = []
-    for key, value in table.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict) and name != "task.options":
-            out += flatten(value, name + ".")
-        else:
-            out.append(f"{name}={toml_value(value)}")
-    return out
-
-
 def overrides_from_kwargs(kwargs: dict) -> list[str]:
     """Keyword overrides: `optimizer__kind="cma_es"` or {"optimizer.kind": "cma_es"} -> key=value strings."""
     return [f"{key.replace('__', '.')}={toml_value(value)}" for key, value in kwargs.items()]
@@ -56,10 +44,9 @@ def config_source(config) -> tuple[str, str, list[str]]:
     if config is None:
         return "", "", []
     if isinstance(config, dict):
-        if "network" in config:
-            # [[network.populations]] and friends are arrays of tables: TOML text carries them whole.
-            raise ValueError("a config dict with a [network] description: pass the TOML text or a file instead")
-        return "", "", flatten(config)
+        # Each section as an inline table (`model = {kind = "network"}`): the same TOML document as
+        # [model] tables and [[network.populations]] arrays of tables, so the CLI's reader checks it.
+        return "", "\n".join(f"{json.dumps(str(k))} = {toml_value(v)}" for k, v in config.items()) + "\n", []
     if isinstance(config, os.PathLike):
         return os.fspath(config), "", []
     if isinstance(config, str):

@@ -104,3 +104,18 @@ def test_paths_that_look_like_toml(tmp_path):
     assert "kind = 'mlp'" in neurevo.resolved_config(str(d / "c.toml"))
     with pytest.raises(FileNotFoundError):
         neurevo.resolved_config("")
+
+
+def test_a_network_description_as_a_dict(repo):
+    """The description as Python data (e.g. tomllib's reading of a file) builds what the file builds."""
+    import tomllib
+
+    path = repo / "configs" / "network" / "cortical_layer.toml"
+    data = tomllib.loads(path.read_text())
+    from_file, from_dict = neurevo.describe(path), neurevo.describe(data)
+    assert from_dict["genes"] == from_file["genes"] and from_dict["genes"] > 0
+    assert [p["name"] for p in from_dict["populations"]] == [p["name"] for p in from_file["populations"]]
+    data["network"]["populations"][1]["size"] = 7
+    with pytest.raises(neurevo.ConfigError):
+        data["network"]["populations"][1]["dale"] = "sideways"
+        neurevo.describe(data)
