@@ -3,7 +3,7 @@
 //   neurevo train [CONFIG.toml] [--set key=value]... [--out DIR] [--threads N] [--seed S]
 //   neurevo train --resume RUN_DIR [--set budget.KEY=value]... [--threads N]
 //   neurevo eval RUN_DIR [--episodes N] [--seed S]
-//   neurevo rollout RUN_DIR [--episodes N] [--seed S] [--out FILE]
+//   neurevo rollout RUN_DIR [--episodes N] [--seed S] [--out FILE] [--record spikes,v,g,activity [--max-bytes N]]
 //   neurevo export RUN_DIR --to brian2|nest|nir --out FILE.py [--steps N] [--seed S] [--without-noise]
 //   neurevo describe [CONFIG.toml] [--set key=value]... [--json]
 //   neurevo config [CONFIG.toml] [--set key=value]... [--expand]
@@ -32,6 +32,7 @@
 #include "neurevo/error.h"
 #include "neurevo/train.h"
 #include "train/export_run.h"
+#include "train/rollout_recording.h"
 
 namespace {
 
@@ -135,6 +136,13 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   rollout->add_option("--episodes", rollout_episodes, "Episodes (default 1)")->check(CLI::Range(1, 1000000));
   rollout->add_option("--seed", rollout_seed, "Seed (default: the run's)");
   rollout->add_option("--out", rollout_out, "Output file (default: standard output)");
+  std::string rollout_record;
+  uint64_t rollout_max_bytes = 1ULL << 30;
+  rollout->add_option("--record", rollout_record,
+                      "Record the neurons too (comma list of spikes, v, g, activity): --out FILE.npz gets the "
+                      "episodes and the recording as NumPy arrays");
+  rollout->add_option("--max-bytes", rollout_max_bytes, "Largest recording --record may write (default 1 GiB)")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{2000000000}));
 
   // export
   auto* export_cmd = app.add_subcommand("export", "Write the best network as a runnable script for another simulator");
@@ -239,6 +247,12 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   }
   if (*rollout) {
     g_doing = "running the rollout";
+    if (!rollout_record.empty()) {
+      if (rollout_out.empty()) throw neurevo::ConfigError("--record needs --out FILE.npz (the recording is binary)");
+      neurevo::RecordRolloutToFile(rollout_dir, rollout_episodes, rollout_seed ? &*rollout_seed : nullptr,
+                                   neurevo::ParseRecordFields(rollout_record), rollout_max_bytes, rollout_out);
+      return 0;
+    }
     if (rollout_out.empty())
       neurevo::RolloutRun(rollout_dir, rollout_episodes, rollout_seed ? &*rollout_seed : nullptr, std::cout);
     else
