@@ -5,6 +5,7 @@
 //   neurevo eval RUN_DIR [--episodes N] [--seed S]
 //   neurevo rollout RUN_DIR [--episodes N] [--seed S] [--out FILE] [--record spikes,v,g,activity [--max-bytes N]]
 //   neurevo export RUN_DIR --to brian2|nest|nir --out FILE.py [--steps N] [--seed S] [--without-noise]
+//   neurevo analyze RUN_DIR [--out DIR] [--episodes N] [--seed S]
 //   neurevo describe [CONFIG.toml] [--set key=value]... [--json]
 //   neurevo config [CONFIG.toml] [--set key=value]... [--expand]
 //   neurevo config --markdown       (every key with its default)
@@ -18,6 +19,7 @@
 #include <cstring>
 #include <exception>
 #include <fmt/format.h>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <new>
@@ -31,6 +33,7 @@
 #include "neurevo/config.h"
 #include "neurevo/error.h"
 #include "neurevo/train.h"
+#include "train/analyze_run.h"
 #include "train/export_run.h"
 #include "train/rollout_recording.h"
 
@@ -160,6 +163,18 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   export_cmd->add_flag("--without-noise", export_without_noise,
                        "Silence the input noise in the script and in neurevo's recording (to compare spike for spike)");
 
+  // analyze
+  auto* analyze = app.add_subcommand("analyze", "Structural and functional connectivity, parameter fits: data files "
+                                                "in RUN_DIR/analysis");
+  std::string analyze_dir, analyze_out;
+  int analyze_episodes = 10;
+  std::optional<uint64_t> analyze_seed;
+  analyze->add_option("run_dir", analyze_dir, "Run directory")->required();
+  analyze->add_option("--out", analyze_out, "Directory for the files (default: RUN_DIR/analysis)");
+  analyze->add_option("--episodes", analyze_episodes, "Held-out rollouts for the functional connectivity (default 10)")
+      ->check(CLI::Range(1, 100000));
+  analyze->add_option("--seed", analyze_seed, "Seed of the rollouts (default: the run's)");
+
   // describe
   auto* describe = app.add_subcommand("describe", "What a config builds (populations, projections, synapses, "
                                                   "genes, memory), before any training");
@@ -264,6 +279,16 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
     neurevo::ExportRun(export_dir, export_to, export_out, export_steps, export_seed ? &*export_seed : nullptr,
                        export_without_noise);
     fmt::print("wrote {} ({} network of {}; run it with python3 {})\n", export_out, export_to, export_dir, export_out);
+    return 0;
+  }
+  if (*analyze) {
+    g_doing = "analysing the run";
+    const nlohmann::json s =
+        neurevo::AnalyzeRun(analyze_dir, analyze_out, analyze_episodes, analyze_seed ? &*analyze_seed : nullptr);
+    fmt::print("analysed {} ({} neurons, {} synapses, {} + {} steps of activity): {}\n", analyze_dir,
+               s["neurons"].get<long long>(), s["synapses"].get<long long>(), s["steps_initial"].get<long long>(),
+               s["steps_best"].get<long long>(),
+               analyze_out.empty() ? (std::filesystem::path(analyze_dir) / "analysis").string() : analyze_out);
     return 0;
   }
   if (*describe) {

@@ -1,0 +1,103 @@
+#include "train/analysis_stats.h"
+
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+
+namespace neurevo {
+
+std::vector<double> ColumnCorrelations(std::span<const double> x, int rows, int columns) {
+  std::vector<double> mean(columns, 0.0), scale(columns, 0.0);
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < columns; ++c) mean[c] += x[static_cast<size_t>(r) * columns + c];
+  for (double& m : mean) m /= rows;
+  std::vector<double> centred(x.size());
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < columns; ++c) {
+      const double d = x[static_cast<size_t>(r) * columns + c] - mean[c];
+      centred[static_cast<size_t>(r) * columns + c] = d;
+      scale[c] += d * d;
+    }
+  std::vector<double> out(static_cast<size_t>(columns) * columns);
+  for (int a = 0; a < columns; ++a)
+    for (int b = a; b < columns; ++b) {
+      double s = 0.0;
+      for (int r = 0; r < rows; ++r)
+        s += centred[static_cast<size_t>(r) * columns + a] * centred[static_cast<size_t>(r) * columns + b];
+      const double denom = std::sqrt(scale[a] * scale[b]);
+      const double c = denom > 0.0 ? s / denom : std::nan("");
+      out[static_cast<size_t>(a) * columns + b] = out[static_cast<size_t>(b) * columns + a] = c;
+    }
+  return out;
+}
+
+namespace {
+void CheckPositive(std::span<const double> x, const char* what) {
+  if (x.size() < 2) throw std::invalid_argument(std::string(what) + ": fewer than two samples");
+  for (double v : x)
+    if (!(v > 0.0) || !std::isfinite(v)) throw std::invalid_argument(std::string(what) + ": a sample is not positive");
+}
+
+// Digamma and trigamma by recurrence to x >= 6, then their asymptotic series.
+double Digamma(double x) {
+  double r = 0.0;
+  while (x < 6.0) r -= 1.0 / x++;
+  const double f = 1.0 / (x * x);
+  return r + std::log(x) - 0.5 / x - f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))));
+}
+double Trigamma(double x) {
+  double r = 0.0;
+  while (x < 6.0) r += 1.0 / (x * x), ++x;
+  const double f = 1.0 / (x * x);
+  return r + 1.0 / x + f / 2 + (1.0 / (x * x * x)) * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f / 30)));
+}
+}  // namespace
+
+LognormalFit FitLognormal(std::span<const double> x) {
+  CheckPositive(x, "FitLognormal");
+  const double n = static_cast<double>(x.size());
+  double mu = 0.0;
+  for (double v : x) mu += std::log(v);
+  mu /= n;
+  double var = 0.0;
+  for (double v : x) var += (std::log(v) - mu) * (std::log(v) - mu);
+  var /= n;  // maximum likelihood: 1/n
+  LognormalFit f;
+  f.mu = mu;
+  f.sigma = std::sqrt(var);
+  // log p(x) = -log x - log(sigma sqrt(2 pi)) - (log x - mu)^2 / (2 sigma^2); mean over the samples.
+  f.mean_log_likelihood = -mu - std::log(f.sigma * std::sqrt(2 * std::numbers::pi)) - 0.5;
+  return f;
+}
+
+GammaFit FitGamma(std::span<const double> x) {
+  CheckPositive(x, "FitGamma");
+  const double n = static_cast<double>(x.size());
+  double mean = 0.0, mean_log = 0.0;
+  for (double v : x) mean += v, mean_log += std::log(v);
+  mean /= n;
+  mean_log /= n;
+  const double s = std::log(mean) - mean_log;  // >= 0 (Jensen), 0 iff all equal
+  if (!(s > 1e-14)) throw std::invalid_argument("FitGamma: all samples are equal");
+  // Minka's starting point, then Newton on the likelihood equation log k - psi(k) = s.
+  double k = (3 - s + std::sqrt((s - 3) * (s - 3) + 24 * s)) / (12 * s);
+  for (int i = 0; i < 100; ++i) {
+    const double g = std::log(k) - Digamma(k) - s;
+    const double dg = 1.0 / k - Trigamma(k);
+    const double next = k - g / dg;
+    const double k_new = next > 0 ? next : k / 2;
+    if (std::abs(k_new - k) <= 1e-12 * k) {
+      k = k_new;
+      break;
+    }
+    k = k_new;
+  }
+  GammaFit f;
+  f.shape = k;
+  f.scale = mean / k;
+  // log p(x) = (k - 1) log x - x / theta - log Gamma(k) - k log theta; mean over the samples.
+  f.mean_log_likelihood = (k - 1) * mean_log - mean / f.scale - std::lgamma(k) - k * std::log(f.scale);
+  return f;
+}
+
+}  // namespace neurevo

@@ -1,0 +1,29 @@
+// The statistics `neurevo analyze` computes (train/analyze_run.h), as plain
+// functions with known answers (tests: analysis_stats_test.cc).
+#pragma once
+
+#include <span>
+#include <vector>
+
+namespace neurevo {
+
+// Pearson correlations between the columns of `x` (rows x columns, row
+// major): a columns x columns matrix; NaN for a pair with a constant column
+// (no correlation is defined).
+std::vector<double> ColumnCorrelations(std::span<const double> x, int rows, int columns);
+
+// Maximum-likelihood fits of positive samples. Lognormal: mu and sigma of
+// log x (closed form). Gamma: shape k and scale theta (Minka 2002's
+// Newton iteration on log k, to 1e-12 relative). Each with its mean
+// log-likelihood per sample. Throws std::invalid_argument for fewer than
+// two samples, a non-positive one, or (gamma) all samples equal.
+struct LognormalFit {
+  double mu = 0, sigma = 0, mean_log_likelihood = 0;
+};
+struct GammaFit {
+  double shape = 0, scale = 0, mean_log_likelihood = 0;
+};
+LognormalFit FitLognormal(std::span<const double> x);
+GammaFit FitGamma(std::span<const double> x);
+
+}  // namespace neurevo
