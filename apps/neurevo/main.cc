@@ -262,7 +262,9 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   }
   if (*rollout) {
     g_doing = "running the rollout";
-    if (!rollout_record.empty()) {
+    if (rollout->get_option("--max-bytes")->count() > 0 && rollout->get_option("--record")->count() == 0)
+      throw neurevo::ConfigError("--max-bytes bounds a recording: it needs --record");
+    if (rollout->get_option("--record")->count() > 0) {
       if (rollout_out.empty()) throw neurevo::ConfigError("--record needs --out FILE.npz (the recording is binary)");
       neurevo::RecordRolloutToFile(rollout_dir, rollout_episodes, rollout_seed ? &*rollout_seed : nullptr,
                                    neurevo::ParseRecordFields(rollout_record), rollout_max_bytes, rollout_out);

@@ -182,7 +182,7 @@ def simulate(net, observations, seed=0):
         if s == S - 1:
             if step >= warm:
                 inv = np.float32(1.0) / np.float32(S)
-                record["outputs"].append(np.minimum(out_acc * inv, np.float32(1)).tolist())
+                record["outputs"].append(readout(net, np.minimum(out_acc * inv, np.float32(1))).tolist())
                 record["v"].append(np.asarray(group.v[:], dtype=np.float32).tolist())
             out_acc[:] = 0
         clock["k"] = k + 1
@@ -190,6 +190,22 @@ def simulate(net, observations, seed=0):
     network = b2.Network(*objects, before_substep, after_substep)
     network.run(len(drive) * S * b2.defaultclock.dt)
     return record
+
+
+def readout(net, activity):
+    """The policy outputs from the read neurons' step activity: themselves, or (model.readout = "linear")
+    0.5 + 0.5 clip(b + W a, -1, 1), summed in order in float32 as neurevo's LIF policy decodes them."""
+    k = net["readout_outputs"]
+    if k == 0:
+        return activity
+    w = np.asarray(net["readout_weights"], dtype=np.float32).reshape(k, -1)
+    out = np.empty(k, dtype=np.float32)
+    for o in range(k):
+        y = np.float32(net["readout_bias"][o])
+        for j in range(len(activity)):
+            y = np.float32(y + w[o, j] * activity[j])
+        out[o] = np.float32(0.5) + np.float32(0.5) * np.float32(min(max(y, -1.0), 1.0))
+    return out
 
 
 def compare(ours, theirs):

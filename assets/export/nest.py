@@ -70,22 +70,28 @@ def simulate(net, observations, seed=1):
     if len(targets):
         w = arr("input_weights").reshape(len(targets), -1)
         currents[:, targets] = bias + drive @ w.T
-    times = [dt + k * step_ms for k in range(steps)]  # NEST needs times > 0: from the first substep's end
-    for j in np.flatnonzero(np.abs(currents).max(axis=0) > 0):
+    # Step k's current must act from its first substep, (k S dt, (k S + 1) dt]. A generator's change
+    # at t reaches the neuron at t + delay (here one substep, NEST's least), so it is set at
+    # k S dt - dt; NEST takes no change at t <= 0, so step 0's current joins the neuron's I_e and the
+    # generator carries the differences from it.
+    first_current = currents[0]
+    pop.set(I_e=list(arr("offset") + first_current))
+    times = [k * step_ms - dt for k in range(1, steps)]
+    for j in np.flatnonzero(np.abs(currents - first_current).max(axis=0) > 0):
         gen = nest.Create("step_current_generator", params={"amplitude_times": times,
-                                                            "amplitude_values": list(currents[:, j])})
-        nest.Connect(gen, pop[int(j)])
+                                                            "amplitude_values": list(currents[1:, j] - first_current[j])})
+        nest.Connect(gen, pop[int(j)], syn_spec={"delay": dt})
     noise_std = arr("noise_std")
     if net["has_noise"]:
         for j in np.flatnonzero(noise_std > 0):
             gen = nest.Create("noise_generator", params={"mean": 0.0, "std": float(noise_std[j]),
                                                          "dt": net["noise_interval"] * dt})
-            nest.Connect(gen, pop[int(j)])
+            nest.Connect(gen, pop[int(j)], syn_spec={"delay": dt})
     spikes = nest.Create("spike_recorder")
     nest.Connect(pop, spikes)
     meter = nest.Create("multimeter", params={"record_from": ["V_m"], "interval": step_ms})
     nest.Connect(meter, pop)
-    nest.Simulate(steps * step_ms)
+    nest.Simulate(steps * step_ms + dt)  # one substep more: the multimeter's last sample is delivered
 
     ev = spikes.get("events")
     substep = np.rint(np.asarray(ev["times"]) / dt).astype(int) - 1  # the substep whose end saw the spike
@@ -107,7 +113,7 @@ def simulate(net, observations, seed=1):
         acc += trace
         if s % S == S - 1:
             if s // S >= warm:
-                outputs.append(np.minimum(acc / np.float32(S), 1.0).tolist())
+                outputs.append(readout(net, np.minimum(acc / np.float32(S), 1.0)).tolist())
             acc[:] = 0
     mv = meter.get("events")
     v = np.zeros((steps, n))
@@ -117,6 +123,17 @@ def simulate(net, observations, seed=1):
             v[k, sender - first] = value
     return {"spike_substep": (substep[keep] - warm * S).tolist(), "spike_neuron": neuron[keep].tolist(),
             "outputs": outputs, "v": v[warm:].tolist()}
+
+
+def readout(net, activity):
+    """The policy outputs from the read neurons' step activity: themselves, or (model.readout = "linear")
+    0.5 + 0.5 clip(b + W a, -1, 1), as neurevo's LIF policy decodes them."""
+    k = net["readout_outputs"]
+    if k == 0:
+        return activity
+    w = np.asarray(net["readout_weights"], dtype=np.float32).reshape(k, -1)
+    y = np.asarray(net["readout_bias"], dtype=np.float32) + w @ activity.astype(np.float32)
+    return np.float32(0.5) + np.float32(0.5) * np.clip(y, -1, 1).astype(np.float32)
 
 
 def compare(ours, theirs, neurons, substeps):
@@ -137,6 +154,7 @@ def compare(ours, theirs, neurons, substeps):
     return {"steps": steps, "spikes_neurevo": int(a.sum()), "spikes_nest": int(b.sum()),
             "spike_count_correlation": corr,
             "first_spike_max_shift_substeps": int(max(shifts)) if shifts else None,
+            "first_spike_median_shift_substeps": float(np.median(shifts)) if shifts else None,
             "outputs_max_abs_diff": float(np.abs(np.asarray(ours["outputs"][:steps]) -
                                                  np.asarray(theirs["outputs"][:steps])).max()) if steps else 0.0}
 
@@ -154,8 +172,8 @@ def main():
     with open(args.out, "w") as f:
         json.dump({"run": run, "nest": theirs, "comparison": result}, f)
     print(f"spikes: neurevo {result['spikes_neurevo']}, NEST {result['spikes_nest']}; correlation of spike counts "
-          f"per neuron {result['spike_count_correlation']:.3f}; first spikes at most "
-          f"{result['first_spike_max_shift_substeps']} substeps apart")
+          f"per neuron {result['spike_count_correlation']:.3f}; first spikes {result['first_spike_median_shift_substeps']} "
+          f"substeps apart (median over neurons), at most {result['first_spike_max_shift_substeps']}")
     print(f"outputs: max |difference| {result['outputs_max_abs_diff']:.3g}")
 
 

@@ -71,11 +71,12 @@ def graph(net):
     if len(targets):
         encoder[targets] = arr("input_weights").reshape(len(targets), -1)
         bias[targets] += in_bias
-    # The unit's synaptic filter scales a spike's (or the encoder's) input by 1 / tau_syn: compensate,
-    # so that a weight of w pA lands as a jump of w pA in the synaptic current, as in neurevo.
+    # A spike (a delta) through the unit's synaptic filter, tau_syn dI/dt = -I + w S, raises I by
+    # w / tau_syn: spike weights are scaled by tau_syn, so that a synapse of J pA raises I by J pA, as
+    # in neurevo. A steady input u settles at I = u: the encoder's currents go in unscaled.
     tau_syn_s = tau_syn_ms * seconds
     nodes["input"] = nir.Input(input_type={"input": np.array([obs_dim])})
-    nodes["encoder"] = nir.Affine(weight=encoder * tau_syn_s, bias=bias * tau_syn_s)
+    nodes["encoder"] = nir.Affine(weight=encoder, bias=bias)
     edges = [("input", "encoder"), ("encoder", "lif")]
     pre, post = np.asarray(net["pre"], dtype=int), np.asarray(net["post"], dtype=int)
     receptor, delay, weight = np.asarray(net["receptor"]), np.asarray(net["delay"], dtype=int), arr("weight")

@@ -10,8 +10,6 @@ import pytest
 
 import neurevo
 
-pytest.importorskip("brian2")
-
 TINY = ["model.excitatory=4", "model.inhibitory=4", "budget.generations=3", "budget.env_steps=0",
         "eval.episodes=1", "train.validation_episodes=0"]
 
@@ -28,6 +26,7 @@ def export(cli, run, script, *args):
 
 
 def run_script(script, tmp_path):
+    pytest.importorskip("brian2")
     out = tmp_path / (script.stem + ".json")
     done = subprocess.run([sys.executable, str(script), "--out", str(out)], capture_output=True, text=True,
                           cwd=tmp_path)
@@ -76,6 +75,7 @@ def test_the_payload_is_what_the_python_api_records(cli, snn_run, tmp_path):
 
 def test_a_perturbed_network_no_longer_matches(cli, snn_run, tmp_path):
     """The comparison can fail: Brian2 with one weight changed misses neurevo's spikes."""
+    pytest.importorskip("brian2")
     script = tmp_path / "q.py"
     assert export(cli, snn_run, script).returncode == 0
     module = load_script(script)
@@ -133,6 +133,7 @@ def test_nest_export_of_an_all_spiking_network(cli, tmp_path):
     assert result["spikes_neurevo"] > 50, result
     assert abs(result["spikes_nest"] - result["spikes_neurevo"]) <= 0.2 * result["spikes_neurevo"], result
     assert result["spike_count_correlation"] > 0.9, result
+    assert result["first_spike_median_shift_substeps"] <= 3, result  # inputs arrive on neurevo's substep
 
 
 def test_nir_graph_holds_the_network(cli, tmp_path):
@@ -166,3 +167,40 @@ def test_nir_graph_holds_the_network(cli, tmp_path):
         assert np.isclose(g.nodes[f"synapses_{d}"].weight[post, pre], expected)
         assert np.allclose(g.nodes[f"delay_{d}"].delay, d * net["dt_ms"] * 1e-3)
     assert ("lif", "readout") in g.edges and ("input", "encoder") in g.edges
+
+
+@pytest.mark.parametrize("sets", [
+    ("model.kind=bnn", "model.readout=linear"),
+    ("model.kind=snn", "model.readout=linear", "model.binary_readout=threshold"),
+    ("model.kind=bnn", "model.input_encoding=pair", "model.warmup_steps=2"),
+    ("model.kind=snn", "model.input_encoding=current"),
+], ids=["bnn-linear", "snn-linear-threshold", "bnn-pair-warmup", "snn-current"])
+def test_brian2_export_of_every_encoding_and_readout(cli, tmp_path, sets):
+    run = train(cli, tmp_path / "run", *sets)
+    script = tmp_path / "net.py"
+    done = export(cli, run, script, "--without-noise")
+    assert done.returncode == 0, done.stderr
+    result = run_script(script, tmp_path)["comparison"]
+    assert result["spike_match"] >= 0.95 and result["outputs_max_abs_diff"] < 1e-3, result
+    assert result["v_max_abs_diff_mV"] < 0.1, result
+
+
+def test_nir_encoder_and_refusals(cli, tmp_path):
+    nir = pytest.importorskip("nir")
+    run = train(cli, tmp_path / "rate", "model.kind=snn", "model.snn_readout=rate", "model.input_encoding=pair")
+    script = tmp_path / "to_nir.py"
+    assert subprocess.run([cli, "export", str(run), "--to", "nir", "--out", str(script)]).returncode == 0
+    out = tmp_path / "net.nir"
+    assert subprocess.run([sys.executable, str(script), "--out", str(out)], capture_output=True).returncode == 0
+    g = nir.read(str(out))
+    net = load_script(script).PAYLOAD["network"]
+    # A steady input settles at the synaptic current it is (tau_syn dI/dt = -I + u): pA, unscaled.
+    bias = np.asarray(net["offset"], dtype=float)
+    bias[:net["inputs"]] += net["input_bias"]
+    assert np.allclose(g.nodes["encoder"].bias, bias)
+    assert np.isclose(g.nodes["encoder"].weight[0, 0], net["input_gain"])
+    assert np.isclose(g.nodes["encoder"].weight[1, 0], -net["input_gain"])  # pair encoding: the other sign
+    linear = train(cli, tmp_path / "linear", "model.kind=snn", "model.snn_readout=rate", "model.readout=linear")
+    done = subprocess.run([cli, "export", str(linear), "--to", "nir", "--out", str(tmp_path / "l.py")],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "model.readout" in done.stderr

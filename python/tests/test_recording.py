@@ -59,3 +59,43 @@ def test_recording_refusals_leave_nothing(cli, snn, tmp_path):
     done = rollout(rnn, "--record", "v", "--out", out)
     assert done.returncode == 2 and "has no neurons to record" in done.stderr
     assert not out.exists() and not list(tmp_path.glob(".neurevo-*"))
+
+
+def test_max_bytes_bounds_the_file(cli, snn, tmp_path):
+    full = tmp_path / "full.npz"
+    subprocess.run([cli, "rollout", str(snn), "--record", "spikes,v,g,activity", "--out", str(full)], check=True)
+    size = full.stat().st_size
+    out = tmp_path / "bounded.npz"
+    for limit in (size, size - 1, size // 2):
+        done = subprocess.run([cli, "rollout", str(snn), "--record", "spikes,v,g,activity", "--out", str(out),
+                               "--max-bytes", str(limit)], capture_output=True, text=True)
+        if done.returncode == 0:
+            assert out.stat().st_size <= limit
+            out.unlink()
+        else:
+            assert done.returncode == 2 and "would pass --max-bytes" in done.stderr and not out.exists()
+    assert subprocess.run([cli, "rollout", str(snn), "--record", "v", "--out", str(out), "--max-bytes",
+                           str(size - 1)]).returncode == 0  # fewer fields fit
+    np.load(out)
+
+
+def test_more_refusals(cli, snn, tmp_path):
+    def rollout(*args):
+        return subprocess.run([cli, "rollout", *map(str, args)], capture_output=True, text=True)
+
+    done = rollout(snn, "--record", "", "--out", tmp_path / "x.npz")
+    assert done.returncode == 2 and "at least one field" in done.stderr
+    done = rollout(snn, "--max-bytes", 100, "--out", tmp_path / "x.jsonl")
+    assert done.returncode == 2 and "needs --record" in done.stderr
+    done = rollout(snn, "--record", "v", "--out", tmp_path / "no" / "such" / "dir.npz")
+    assert done.returncode == 2 and "is not a directory" in done.stderr
+
+
+def test_graded_network_recording(cli, tmp_path):
+    run = train(cli, tmp_path / "bnn", "model.kind=bnn")
+    out = tmp_path / "bnn.npz"
+    subprocess.run([cli, "rollout", str(run), "--record", "spikes,activity", "--out", str(out)], check=True)
+    z = np.load(out)
+    assert len(z["spike_row"]) == 0  # graded neurons do not spike
+    assert z["activity"].shape[1] == 14 and (z["activity"] >= 0).all() and (z["activity"] <= 1).all()
+    assert "v" not in z.files

@@ -26,7 +26,7 @@ void FsyncPath(const std::string& path, int flags) {
 constexpr const char* kTempPrefix = ".neurevo-";
 constexpr const char* kTempSuffix = ".tmp";
 
-bool WriteAll(int fd, const std::string& content) {
+bool WriteAll(int fd, std::string_view content) {
   size_t done = 0;
   while (done < content.size()) {
     const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
@@ -108,13 +108,24 @@ void RemoveStaleTempFiles(const std::string& dir) {
 }
 
 void WriteFileAtomic(const std::string& path, const std::string& content) {
+  WriteFileAtomicWith(path, [&](const FileSink& put) { return put(content); });
+}
+
+void WriteFileAtomicWith(const std::string& path, const std::function<bool(const FileSink&)>& write, bool no_replace) {
   const std::string tmp = TempFileName(path);
   // A fresh file: whatever stands at the temporary name (a stale file, or a
   // FIFO that an open for writing would block on) is removed first.
   ::unlink(tmp.c_str());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0) throw std::runtime_error(fmt::format("{}: cannot write: {}", tmp, std::strerror(errno)));
-  const bool written = WriteAll(fd, content) && ::fsync(fd) == 0;
+  bool written = false;
+  try {
+    written = write([fd](std::string_view part) { return WriteAll(fd, part); }) && ::fsync(fd) == 0;
+  } catch (...) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw;
+  }
   const int saved_errno = errno;
   const bool closed = ::close(fd) == 0;
   if (!written || !closed) {
@@ -124,11 +135,20 @@ void WriteFileAtomic(const std::string& path, const std::string& content) {
     throw std::runtime_error(
         fmt::format("{}: cannot write: {}", path, std::strerror(written ? errno : saved_errno)));
   }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
+  if (no_replace) {
+    // link() fails on an existing name: no window in which another writer's file is replaced.
+    const bool linked = ::link(tmp.c_str(), path.c_str()) == 0;
+    const int link_errno = errno;
     ::unlink(tmp.c_str());
-    throw std::runtime_error(fmt::format("{}: cannot rename into place: {}", path, ec.message()));
+    if (!linked && link_errno == EEXIST) throw ConfigError(fmt::format("{}: exists; never overwritten", path));
+    if (!linked) throw std::runtime_error(fmt::format("{}: cannot write: {}", path, std::strerror(link_errno)));
+  } else {
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
+    if (ec) {
+      ::unlink(tmp.c_str());
+      throw std::runtime_error(fmt::format("{}: cannot rename into place: {}", path, ec.message()));
+    }
   }
   const auto dir = fs::path(path).parent_path();
   FsyncPath(dir.empty() ? "." : dir.string(), O_RDONLY | O_DIRECTORY);

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 
 namespace neurevo {
 
@@ -24,6 +26,14 @@ uint64_t MachineMemoryBytes();
 // Readers see the old file or the new one, never a mix, even if the process
 // is killed; on failure (disk full) the temporary file is removed.
 void WriteFileAtomic(const std::string& path, const std::string& content);
+// The same with the content written in parts by `write`, which calls the
+// sink once per part (false: the write failed) and returns whether all
+// went well; so large files need not exist whole in memory. With
+// `no_replace`, an existing `path` is refused (ConfigError) and left as it
+// is, with no race between the check and the write (link, not rename).
+using FileSink = std::function<bool(std::string_view part)>;
+void WriteFileAtomicWith(const std::string& path, const std::function<bool(const FileSink&)>& write,
+                         bool no_replace = false);
 // The temporary file WriteFileAtomic uses for `path`: a name only neurevo
 // uses (".neurevo-<name>.tmp"), so that leftovers of a killed run can be
 // told from a user's files.

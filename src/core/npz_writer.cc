@@ -40,6 +40,7 @@ void NpzWriter::Add(const std::string& name, const std::string& descr, const std
                     const void* data, uint64_t bytes) {
   Member m;
   m.name = name + ".npy";
+  m.content.reserve(128 + bytes);
   m.content = NpyHeader(descr, shape);
   m.content.append(static_cast<const char*>(data), bytes);
   if (size() + m.content.size() + 2 * m.name.size() + 128 > kMaxArchive)
@@ -55,56 +56,64 @@ uint64_t NpzWriter::size() const {
   return total;
 }
 
-std::string NpzWriter::Bytes() const {
-  std::string out, central;
-  for (const Member& m : members_) {
-    const uint64_t offset = out.size();
-    // Local file header: stored (method 0), no data descriptor; DOS time 1980-01-01.
-    Put(out, 0x04034b50, 4);
-    Put(out, 20, 2);  // version needed
-    Put(out, 0, 2);   // flags
-    Put(out, 0, 2);   // stored
-    Put(out, 0, 2);   // time
-    Put(out, 0x21, 2);  // date: 1980-01-01
-    Put(out, m.crc, 4);
-    Put(out, m.content.size(), 4);
-    Put(out, m.content.size(), 4);
-    Put(out, m.name.size(), 2);
-    Put(out, 0, 2);
-    out += m.name;
-    out += m.content;
-    Put(central, 0x02014b50, 4);
-    Put(central, 20, 2);  // made by
-    Put(central, 20, 2);  // needed
-    Put(central, 0, 2);
-    Put(central, 0, 2);
-    Put(central, 0, 2);
-    Put(central, 0x21, 2);
-    Put(central, m.crc, 4);
-    Put(central, m.content.size(), 4);
-    Put(central, m.content.size(), 4);
-    Put(central, m.name.size(), 2);
-    Put(central, 0, 2);  // extra
-    Put(central, 0, 2);  // comment
-    Put(central, 0, 2);  // disk
-    Put(central, 0, 2);  // internal attributes
-    Put(central, 0, 4);  // external attributes
-    Put(central, offset, 4);
-    central += m.name;
-  }
-  const uint64_t central_offset = out.size();
-  out += central;
-  Put(out, 0x06054b50, 4);
+namespace {
+// Local header of a stored member (no data descriptor; DOS date 1980-01-01).
+std::string LocalHeader(const std::string& name, uint64_t size, uint32_t crc) {
+  std::string out;
+  Put(out, 0x04034b50, 4);
+  Put(out, 20, 2);    // version needed
+  Put(out, 0, 2);     // flags
+  Put(out, 0, 2);     // stored
+  Put(out, 0, 2);     // time
+  Put(out, 0x21, 2);  // date: 1980-01-01
+  Put(out, crc, 4);
+  Put(out, size, 4);
+  Put(out, size, 4);
+  Put(out, name.size(), 2);
   Put(out, 0, 2);
-  Put(out, 0, 2);
-  Put(out, members_.size(), 2);
-  Put(out, members_.size(), 2);
-  Put(out, central.size(), 4);
-  Put(out, central_offset, 4);
-  Put(out, 0, 2);
-  return out;
+  return out + name;
 }
+}  // namespace
 
-void NpzWriter::Write(const std::string& path) const { WriteFileAtomic(path, Bytes()); }
+void NpzWriter::Write(const std::string& path, bool no_replace) const {
+  // Streamed member by member: the archive never exists whole in memory.
+  WriteFileAtomicWith(path, [&](const FileSink& put) {
+    std::string central;
+    uint64_t offset = 0;
+    for (const Member& m : members_) {
+      const std::string local = LocalHeader(m.name, m.content.size(), m.crc);
+      if (!put(local) || !put(m.content)) return false;
+      Put(central, 0x02014b50, 4);
+      Put(central, 20, 2);  // made by
+      Put(central, 20, 2);  // needed
+      Put(central, 0, 2);
+      Put(central, 0, 2);
+      Put(central, 0, 2);
+      Put(central, 0x21, 2);
+      Put(central, m.crc, 4);
+      Put(central, m.content.size(), 4);
+      Put(central, m.content.size(), 4);
+      Put(central, m.name.size(), 2);
+      Put(central, 0, 2);  // extra
+      Put(central, 0, 2);  // comment
+      Put(central, 0, 2);  // disk
+      Put(central, 0, 2);  // internal attributes
+      Put(central, 0, 4);  // external attributes
+      Put(central, offset, 4);
+      central += m.name;
+      offset += local.size() + m.content.size();
+    }
+    std::string end;
+    Put(end, 0x06054b50, 4);
+    Put(end, 0, 2);
+    Put(end, 0, 2);
+    Put(end, members_.size(), 2);
+    Put(end, members_.size(), 2);
+    Put(end, central.size(), 4);
+    Put(end, offset, 4);
+    Put(end, 0, 2);
+    return put(central) && put(end);
+  }, no_replace);
+}
 
 }  // namespace neurevo

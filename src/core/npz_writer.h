@@ -4,9 +4,9 @@
 // recordings (`neurevo rollout --record`): no library beyond zlib's CRC-32,
 // and NumPy is what every analysis in Python starts from.
 //
-// The archive is built in memory (its size is bounded by the caller) and
-// written atomically by Write(). Members are limited to 2 GiB each and in
-// all (no ZIP64).
+// Members are kept in memory (their size is bounded by the caller) and
+// streamed to the file by Write(), atomically. The archive is limited to
+// 2 GiB in all (no ZIP64).
 #pragma once
 
 #include <cstdint>
@@ -28,10 +28,9 @@ class NpzWriter {
   }
   // Bytes the archive will have so far.
   uint64_t size() const;
-  // Writes the archive to `path` atomically (WriteFileAtomic).
-  void Write(const std::string& path) const;
-  // The archive's bytes.
-  std::string Bytes() const;
+  // Writes the archive to `path` atomically (WriteFileAtomicWith), refusing
+  // an existing file with `no_replace`.
+  void Write(const std::string& path, bool no_replace = false) const;
 
  private:
   struct Member {

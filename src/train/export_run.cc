@@ -95,6 +95,10 @@ void ExportRun(const std::string& run_dir, const std::string& target, const std:
             "it takes networks whose every neuron spikes (snn with model.snn_readout = \"rate\"); "
             "--to brian2 takes any",
             run_dir, target == "nest" ? "NEST" : "NIR", j, run.config.model.kind, target == "nest" ? "NEST" : "NIR"));
+  if (target == "nir" && net.readout_outputs > 0)
+    throw ConfigError(fmt::format("{}: cannot export to NIR: model.readout = \"linear\" decodes each step's mean "
+                                  "activity, which a NIR graph of spikes does not carry; --to brian2 or nest take it",
+                                  run_dir));
   const uint64_t s = seed ? *seed : run.config.seed;
   payload["network"]["dt_ms"] = run.config.model.dt_ms;
   payload["network"]["warmup_steps"] = run.config.model.warmup_steps;
@@ -113,7 +117,7 @@ void ExportRun(const std::string& run_dir, const std::string& target, const std:
   if (at == std::string::npos) throw std::logic_error("export template without its payload mark");
   // JSON never holds three quotes in a row, so it sits in a raw triple-quoted string.
   script.replace(at, kPayloadMark.size(), payload.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace));
-  WriteFileAtomic(out_path, script);
+  WriteFileAtomicWith(out_path, [&](const FileSink& put) { return put(script); }, /*no_replace=*/true);
 }
 
 }  // namespace neurevo

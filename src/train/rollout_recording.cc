@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 
 #include "core/npz_writer.h"
@@ -31,9 +32,48 @@ std::vector<std::string> ParseRecordFields(const std::string& list) {
   return fields;
 }
 
+namespace {
+
+// Adds `values` and frees them: at most one copy of an array exists at a time.
+template <class T>
+void AddAndFree(NpzWriter& npz, const std::string& name, const std::string& descr, const std::vector<uint64_t>& shape,
+                std::vector<T>& values) {
+  npz.Add(name, descr, shape, values);
+  std::vector<T>().swap(values);
+}
+
+// UTF-8 to code points (NumPy's <U is UTF-32); a malformed byte becomes U+FFFD.
+std::vector<uint32_t> CodePoints(const std::string& s) {
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const int extra = b < 0x80 ? 0 : (b >> 5) == 0x6 ? 1 : (b >> 4) == 0xe ? 2 : (b >> 3) == 0x1e ? 3 : -1;
+    if (extra < 0 || i + extra >= s.size() + (extra == 0 ? 1 : 0)) {
+      out.push_back(0xfffd);
+      ++i;
+      continue;
+    }
+    uint32_t c = extra == 0 ? b : b & (0x3f >> extra);
+    bool ok = true;
+    for (int k = 1; k <= extra; ++k) {
+      const auto t = static_cast<unsigned char>(s[i + k]);
+      ok = ok && (t >> 6) == 0x2;
+      c = (c << 6) | (t & 0x3f);
+    }
+    out.push_back(ok ? c : 0xfffd);
+    i += ok ? extra + 1 : 1;
+  }
+  return out;
+}
+
+}  // namespace
+
 void RecordRolloutToFile(const std::string& run_dir, int episodes, const uint64_t* seed,
                          const std::vector<std::string>& fields, uint64_t max_bytes, const std::string& path) {
   if (episodes < 1) throw ConfigError(fmt::format("--episodes: {} is less than 1", episodes));
+  const auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty() && !std::filesystem::is_directory(parent))
+    throw ConfigError(fmt::format("--out {}: {} is not a directory", path, parent.string()));
   LoadedRun run = LoadRun(run_dir);
   const auto* lif = dynamic_cast<const LifModel*>(run.model.get());
   if (lif == nullptr)
@@ -52,7 +92,9 @@ void RecordRolloutToFile(const std::string& run_dir, int episodes, const uint64_
   std::vector<double> observation, action, reward;
   std::vector<int32_t> episode_of, step_of, spike_row, spike_substep, spike_neuron;
   std::vector<float> v, g_exc, g_inh, activity;
-  uint64_t bytes = 0;
+  // The archive's fixed part (headers of at most 16 members, populations) counts from the start.
+  uint64_t bytes = 16 * 256 + 4ULL * neurons;
+  for (const auto& p : net.populations) bytes += 4 * (p.name.size() + 1);
   const uint64_t row_bytes = 8ULL * (obs_size + act_size + 1) + 8 +
                              4ULL * neurons * ((has("v") ? 1 : 0) + (has("g") ? 2 : 0) + (has("activity") ? 1 : 0));
   auto policy = run.model->Decode(run.genome.genes);
@@ -90,41 +132,40 @@ void RecordRolloutToFile(const std::string& run_dir, int episodes, const uint64_
         }
       ++row;
     };
+    options.held_out_episode = e;  // a task's own test set, as `eval` and `export` use it
     RunEpisode(*policy, *run.task, run.genome.normalizer, HeldOutEnvSeed(s, e), HeldOutNoiseKey(s, e), options);
   }
   const uint64_t t = static_cast<uint64_t>(row), n = static_cast<uint64_t>(neurons);
   NpzWriter npz;
-  npz.Add("observation", "<f8", {t, static_cast<uint64_t>(obs_size)}, observation);
-  npz.Add("action", "<f8", {t, static_cast<uint64_t>(act_size)}, action);
-  npz.Add("reward", "<f8", {t}, reward);
-  npz.Add("episode", "<i4", {t}, episode_of);
-  npz.Add("step", "<i4", {t}, step_of);
-  if (has("v")) npz.Add("v", "<f4", {t, n}, v);
+  AddAndFree(npz, "observation", "<f8", {t, static_cast<uint64_t>(obs_size)}, observation);
+  AddAndFree(npz, "action", "<f8", {t, static_cast<uint64_t>(act_size)}, action);
+  AddAndFree(npz, "reward", "<f8", {t}, reward);
+  AddAndFree(npz, "episode", "<i4", {t}, episode_of);
+  AddAndFree(npz, "step", "<i4", {t}, step_of);
+  if (has("v")) AddAndFree(npz, "v", "<f4", {t, n}, v);
   if (has("g")) {
-    npz.Add("g_exc", "<f4", {t, n}, g_exc);
-    npz.Add("g_inh", "<f4", {t, n}, g_inh);
+    AddAndFree(npz, "g_exc", "<f4", {t, n}, g_exc);
+    AddAndFree(npz, "g_inh", "<f4", {t, n}, g_inh);
   }
-  if (has("activity")) npz.Add("activity", "<f4", {t, n}, activity);
+  if (has("activity")) AddAndFree(npz, "activity", "<f4", {t, n}, activity);
   if (has("spikes")) {
     const uint64_t k = spike_row.size();
-    npz.Add("spike_row", "<i4", {k}, spike_row);
-    npz.Add("spike_substep", "<i4", {k}, spike_substep);
-    npz.Add("spike_neuron", "<i4", {k}, spike_neuron);
+    AddAndFree(npz, "spike_row", "<i4", {k}, spike_row);
+    AddAndFree(npz, "spike_substep", "<i4", {k}, spike_substep);
+    AddAndFree(npz, "spike_neuron", "<i4", {k}, spike_neuron);
   }
   // Populations: each neuron's index, and the names as fixed-width UTF-32 (NumPy's <U).
   std::vector<int32_t> population_of(n, -1);
   size_t width = 1;
+  std::vector<std::vector<uint32_t>> points;
   for (size_t p = 0; p < net.populations.size(); ++p) {
     const auto& pop = net.populations[p];
     std::fill_n(population_of.begin() + pop.begin, pop.size, static_cast<int32_t>(p));
-    width = std::max(width, pop.name.size());
+    points.push_back(CodePoints(pop.name));
+    width = std::max(width, points.back().size());
   }
   std::vector<uint32_t> names(net.populations.size() * width, 0);
-  for (size_t p = 0; p < net.populations.size(); ++p)
-    for (size_t c = 0; c < net.populations[p].name.size(); ++c)
-      names[p * width + c] = static_cast<unsigned char>(net.populations[p].name[c]) < 0x80
-                                 ? static_cast<unsigned char>(net.populations[p].name[c])
-                                 : '?';  // ASCII as is; other bytes of UTF-8 names shown as '?'
+  for (size_t p = 0; p < points.size(); ++p) std::copy(points[p].begin(), points[p].end(), names.begin() + p * width);
 
   npz.Add("neuron_population", "<i4", {n}, population_of);
   npz.Add("population_names", fmt::format("<U{}", width), {net.populations.size()}, names);
@@ -132,6 +173,10 @@ void RecordRolloutToFile(const std::string& run_dir, int episodes, const uint64_
   const int32_t substeps = run.config.model.substeps;
   npz.Add("dt_ms", "<f8", {}, &dt_ms, sizeof dt_ms);
   npz.Add("substeps", "<i4", {}, &substeps, sizeof substeps);
+  if (npz.size() > max_bytes)  // the estimate above is an upper bound; this is the archive's own count
+    throw ConfigError(fmt::format("the recording would pass --max-bytes {} ({} bytes): record fewer episodes or "
+                                  "fields, or raise --max-bytes",
+                                  max_bytes, npz.size()));
   npz.Write(path);
 }
 
