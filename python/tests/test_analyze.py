@@ -6,14 +6,11 @@ import subprocess
 
 import numpy as np
 
-TINY = ["model.excitatory=4", "model.inhibitory=4", "budget.generations=3", "budget.env_steps=0",
-        "eval.episodes=1", "train.validation_episodes=0"]
+from conftest import train_tiny
 
 
 def test_analysis_files_hold_what_the_network_is(cli, tmp_path):
-    run = tmp_path / "run"
-    subprocess.run([cli, "train", "--quiet", "--out", str(run)] + sum((["--set", s] for s in TINY), []), check=True,
-                   stdout=subprocess.DEVNULL)
+    run = train_tiny(cli, tmp_path / "run")
     done = subprocess.run([cli, "analyze", str(run), "--episodes", "3"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     s = np.load(run / "analysis" / "structure.npz")

@@ -10,14 +10,7 @@ import pytest
 
 import neurevo
 
-TINY = ["model.excitatory=4", "model.inhibitory=4", "budget.generations=3", "budget.env_steps=0",
-        "eval.episodes=1", "train.validation_episodes=0"]
-
-
-def train(cli, out, *sets):
-    subprocess.run([cli, "train", "--quiet", "--out", str(out)] + sum((["--set", s] for s in TINY + list(sets)), []),
-                   check=True, stdout=subprocess.DEVNULL)
-    return out
+from conftest import train_tiny as train
 
 
 def export(cli, run, script, *args):

@@ -7,14 +7,7 @@ import pytest
 
 import neurevo
 
-TINY = ["model.excitatory=4", "model.inhibitory=4", "budget.generations=2", "budget.env_steps=0",
-        "eval.episodes=1", "train.validation_episodes=0"]
-
-
-def train(cli, out, *sets):
-    subprocess.run([cli, "train", "--quiet", "--out", str(out)] + sum((["--set", s] for s in TINY + list(sets)), []),
-                   check=True, stdout=subprocess.DEVNULL)
-    return out
+from conftest import train_tiny as train
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +50,7 @@ def test_recording_refusals_leave_nothing(cli, snn, tmp_path):
     assert done.returncode == 2 and "--record needs --out" in done.stderr
     rnn = train(cli, tmp_path / "rnn", "model.kind=rnn")
     done = rollout(rnn, "--record", "v", "--out", out)
-    assert done.returncode == 2 and "has no neurons to record" in done.stderr
+    assert done.returncode == 2 and 'model.kind = "rnn" is not a LIF network; --record takes' in done.stderr
     assert not out.exists() and not list(tmp_path.glob(".neurevo-*"))
 
 

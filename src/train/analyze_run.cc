@@ -121,11 +121,7 @@ nlohmann::json AnalyzeRun(const std::string& run_dir, const std::string& out_dir
                           const uint64_t* seed) {
   if (episodes < 1 || episodes > 100000) throw ConfigError(fmt::format("--episodes: {} outside 1 .. 100000", episodes));
   LoadedRun run = LoadRun(run_dir);
-  const auto* lif = dynamic_cast<const LifModel*>(run.model.get());
-  if (lif == nullptr)
-    throw ConfigError(fmt::format("{}: model.kind = \"{}\" is not a LIF network; analyze takes bnn, snn and network "
-                                  "runs",
-                                  run_dir, run.config.model.kind));
+  const LifModel* lif = &RequireLifModel(run, run_dir, "analyze");
   const std::string initial_path = (fs::path(run_dir) / "initial_genome.json").string();
   if (!fs::exists(initial_path))
     throw ConfigError(fmt::format("{}: missing (runs written before it existed cannot be compared with their "

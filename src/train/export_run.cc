@@ -71,11 +71,7 @@ void ExportRun(const std::string& run_dir, const std::string& target, const std:
   if (std::filesystem::exists(out_path))
     throw ConfigError(fmt::format("{}: exists; export never overwrites a file", out_path));
   LoadedRun run = LoadRun(run_dir);
-  const auto* lif = dynamic_cast<const LifModel*>(run.model.get());
-  if (lif == nullptr)
-    throw ConfigError(fmt::format("{}: model.kind = \"{}\" is not a LIF network; export writes bnn, snn and network "
-                                  "models",
-                                  run_dir, run.config.model.kind));
+  const LifModel* lif = &RequireLifModel(run, run_dir, "export");
   LifNetwork net = lif->decoder().Decode(run.genome.genes);
   if (without_noise) {
     std::fill(net.noise_std.begin(), net.noise_std.end(), 0.f);

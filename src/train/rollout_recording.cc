@@ -75,11 +75,7 @@ void RecordRolloutToFile(const std::string& run_dir, int episodes, const uint64_
   if (!parent.empty() && !std::filesystem::is_directory(parent))
     throw ConfigError(fmt::format("--out {}: {} is not a directory", path, parent.string()));
   LoadedRun run = LoadRun(run_dir);
-  const auto* lif = dynamic_cast<const LifModel*>(run.model.get());
-  if (lif == nullptr)
-    throw ConfigError(fmt::format("{}: model.kind = \"{}\" has no neurons to record (--record takes bnn, snn and "
-                                  "network runs); without --record, rollout writes the episode",
-                                  run_dir, run.config.model.kind));
+  const LifModel* lif = &RequireLifModel(run, run_dir, "--record");
   const auto has = [&](const char* f) { return std::find(fields.begin(), fields.end(), f) != fields.end(); };
   const uint64_t s = seed ? *seed : run.config.seed;
   const Space& action_space = run.task->action_space();

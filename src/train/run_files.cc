@@ -10,6 +10,7 @@
 
 #include "core/files.h"
 #include "core/nesting_guard.h"
+#include "model/lif_model.h"
 #include "neurevo/error.h"
 #include "optim/state_json.h"
 
@@ -180,6 +181,14 @@ void CreateRunDir(const std::string& dir) {
   }
   fs::create_directories(dir, ec);
   if (ec) throw ConfigError(fmt::format("--out {}: cannot create: {}", dir, ec.message()));
+}
+
+const LifModel& RequireLifModel(const LoadedRun& run, const std::string& run_dir, const std::string& command) {
+  const auto* lif = dynamic_cast<const LifModel*>(run.model.get());
+  if (lif == nullptr)
+    throw ConfigError(fmt::format("{}: model.kind = \"{}\" is not a LIF network; {} takes bnn, snn and network runs",
+                                  run_dir, run.config.model.kind, command));
+  return *lif;
 }
 
 }  // namespace neurevo

@@ -56,6 +56,12 @@ struct LoadedRun {
 };
 LoadedRun LoadRun(const std::string& run_dir);
 
+class LifModel;
+// The run's model as a LIF network (bnn, snn, network), for the commands
+// that read its neurons; ConfigError "<run_dir>: model.kind = ... is not a
+// LIF network; <command> takes bnn, snn and network runs" otherwise.
+const LifModel& RequireLifModel(const LoadedRun& run, const std::string& run_dir, const std::string& command);
+
 // Creates an empty run directory; throws ConfigError if it exists and is not
 // empty (nothing is ever overwritten).
 void CreateRunDir(const std::string& dir);
