@@ -6,6 +6,7 @@
 //   neurevo rollout RUN_DIR [--episodes N] [--seed S] [--out FILE] [--record spikes,v,g,activity [--max-bytes N]]
 //   neurevo export RUN_DIR --to brian2|nest|nir --out FILE.py [--steps N] [--seed S] [--without-noise]
 //   neurevo analyze RUN_DIR [--out DIR] [--episodes N] [--seed S]
+//   neurevo report RUN_DIR [RUN_DIR ...] [--out report.html]   (the Python package's page)
 //   neurevo describe [CONFIG.toml] [--set key=value]... [--json]
 //   neurevo config [CONFIG.toml] [--set key=value]... [--expand]
 //   neurevo config --markdown       (every key with its default)
@@ -14,6 +15,8 @@
 // 130 interrupted, 1 any other failure.
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <cerrno>
+#include <cstdlib>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -175,6 +178,17 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
       ->check(CLI::Range(1, 100000));
   analyze->add_option("--seed", analyze_seed, "Seed of the rollouts (default: the run's)");
 
+  // report: the Python package's page (python/neurevo/report.py), run by the Python that has it
+  auto* report = app.add_subcommand("report", "One self-contained HTML page of runs (needs the Python package "
+                                              "and matplotlib: pip install .)");
+  std::vector<std::string> report_dirs;
+  std::string report_out = "report.html";
+  int report_episodes = 3;
+  report->add_option("run_dirs", report_dirs, "Run directories")->required();
+  report->add_option("--out", report_out, "The page to write (default report.html)");
+  report->add_option("--episodes", report_episodes, "Rollouts for the functional connectivity (default 3)")
+      ->check(CLI::Range(1, 100000));
+
   // describe
   auto* describe = app.add_subcommand("describe", "What a config builds (populations, projections, synapses, "
                                                   "genes, memory), before any training");
@@ -282,6 +296,21 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
                        export_without_noise);
     fmt::print("wrote {} ({} network of {}; run it with python3 {})\n", export_out, export_to, export_dir, export_out);
     return 0;
+  }
+  if (*report) {
+    // The plots are matplotlib's: the page is the Python package's, run here by $NEUREVO_PYTHON or python3.
+    const char* python = std::getenv("NEUREVO_PYTHON");
+    std::vector<std::string> args = {python ? python : "python3", "-m", "neurevo.report"};
+    args.insert(args.end(), report_dirs.begin(), report_dirs.end());
+    args.insert(args.end(), {"--out", report_out, "--episodes", std::to_string(report_episodes)});
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::fflush(nullptr);
+    ::execvp(argv[0], argv.data());
+    fmt::print(stderr, "neurevo: error: cannot run {} for the report ({}); install the Python package (pip install "
+               ".) or set NEUREVO_PYTHON to a Python that has it\n", args[0], std::strerror(errno));
+    return 1;
   }
   if (*analyze) {
     g_doing = "analysing the run";

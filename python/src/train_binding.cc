@@ -20,6 +20,7 @@
 #include "bindings.h"
 #include "neurevo/error.h"
 #include "neurevo/train.h"
+#include "train/analyze_run.h"
 #include "train/evaluator.h"
 #include "train/run_files.h"
 
@@ -118,6 +119,12 @@ void BindTrain(nb::module_& m) {
     return nb::make_tuple(HeldOutEnvSeed(seed, episode), HeldOutNoiseKey(seed, episode));
   }, nb::arg("seed"), nb::arg("episode"),
         "The (environment seed, noise key) of held-out episode `episode` of an evaluation with `seed`.");
+  m.def("analyze_run", [](const std::string& run_dir, const std::string& out_dir, int episodes,
+                          std::optional<uint64_t> seed) {
+    nb::gil_scoped_release release;
+    return AnalyzeRun(run_dir, out_dir, episodes, seed ? &*seed : nullptr).dump();
+  }, nb::arg("run_dir"), nb::arg("out_dir"), nb::arg("episodes"), nb::arg("seed").none(),
+        "`neurevo analyze`: writes the analysis files; returns summary.json's content.");
   m.def("run_genome", [](const std::string& run_dir) {
     LoadedRun run = LoadRun(run_dir);  // validated against the run's model and config
     std::vector<double> genes = std::move(run.genome.genes);
