@@ -45,6 +45,7 @@ struct RunConfig {
   int checkpoint_interval = 10;  // generations between checkpoints
   uint64_t seed = 1;
   int threads = 0;               // 0: all hardware threads
+  bool record_diversity = false; // metrics.jsonl gets each generation's gene diversity
 };
 
 // One documented key of the schema.

@@ -84,6 +84,23 @@ def learning_curves(runs: list[Run]) -> str:
     return _svg(fig)
 
 
+def diversity(runs: list[Run]) -> str | None:
+    """kl_uniform per generation (runs trained with run.record_diversity = true)."""
+    recorded = [(run, [m["diversity"]["kl_uniform"] for m in run.metrics if "diversity" in m]) for run in runs]
+    recorded = [(run, kl) for run, kl in recorded if kl]
+    if not recorded:
+        return None
+    fig, axes = _figure(1, 1)
+    ax = axes[0][0]
+    for run, kl in recorded:
+        ax.plot(np.arange(1, len(kl) + 1), kl, label=f"{_label(run)} ({run.dir.name})")
+    ax.set_xlabel("generation")
+    ax.set_ylabel("KL(genes || uniform), nats")
+    ax.set_title("Population diversity (lower: more diverse)")
+    ax.legend(fontsize=7)
+    return _svg(fig)
+
+
 def connectivity(analysis: Path) -> str:
     s = np.load(analysis / "structure.npz")
     f = np.load(analysis / "functional.npz")
@@ -180,6 +197,9 @@ def report(run_dirs: list[str], out: str, episodes: int = 3) -> Path:
     parts.append("<h2>Runs</h2>" + _table(rows, ["run", "task model optimizer", "generations", "env steps",
                                                   "best validated", "held-out mean", "held-out std"]))
     parts.append("<h2>Learning curves</h2>" + learning_curves(runs))
+    svg = diversity(runs)
+    if svg:
+        parts.append("<h2>Population diversity</h2>" + svg)
     for run in runs:
         parts.append(f"<h2>{html.escape(str(run.dir))}</h2>")
         if run.complete:

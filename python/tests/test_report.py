@@ -10,7 +10,7 @@ pytest.importorskip("matplotlib")
 
 
 def test_report_of_two_runs(cli, tmp_path):
-    snn = train_tiny(cli, tmp_path / "snn", "model.kind=snn")
+    snn = train_tiny(cli, tmp_path / "snn", "model.kind=snn", "run.record_diversity=true")
     bnn = train_tiny(cli, tmp_path / "bnn", "model.kind=bnn", "run.seed=2")
     out = tmp_path / "report.html"
     done = subprocess.run([cli, "report", str(snn), str(bnn), "--out", str(out), "--episodes", "2"],
@@ -19,7 +19,8 @@ def test_report_of_two_runs(cli, tmp_path):
     assert done.returncode == 0, done.stderr
     page = out.read_text()
     # Learning curves, then per run: connectivity, weights, one episode.
-    assert page.count("<svg") == 1 + 2 * 3
+    assert page.count("<svg") == 1 + 1 + 2 * 3  # and the diversity of the run that recorded it
+    assert "Population diversity" in page
     for title in ("Learning curves", "Connectivity before and after evolution", "One held-out episode", "Config"):
         assert title in page
     assert "spike raster" in page and "graded activity" in page  # the snn spikes, the bnn does not

@@ -453,6 +453,9 @@ const std::vector<Entry>& Schema() {
                     "`neurevo train --resume DIR` continues exactly. The last two checkpoints are kept."));
     s.push_back(Int("run.seed", FIELD(seed), 0, kNoMax, "Seed of every random stream."));
     s.push_back(Int("run.threads", FIELD(threads), 0, 4096, "Worker threads (0: all hardware threads). Never changes results."));
+    s.push_back(Bool("run.record_diversity", FIELD(record_diversity),
+                     "Record the population's gene diversity in metrics.jsonl every generation (gene_std, "
+                     "kl_uniform; README, \"Analysis\")."));
     return s;
   }();
   return schema;

@@ -1,8 +1,11 @@
 #include "train/analysis_stats.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
+
+#include "neurevo/genome_layout.h"
 
 namespace neurevo {
 
@@ -98,6 +101,28 @@ GammaFit FitGamma(std::span<const double> x) {
   // log p(x) = (k - 1) log x - x / theta - log Gamma(k) - k log theta; mean over the samples.
   f.mean_log_likelihood = (k - 1) * mean_log - mean / f.scale - std::lgamma(k) - k * std::log(f.scale);
   return f;
+}
+
+Diversity PopulationDiversity(const std::vector<std::vector<double>>& genomes, int bins) {
+  Diversity d;
+  if (genomes.empty() || genomes.front().empty() || bins < 2) return d;
+  const size_t n = genomes.front().size();
+  const double p = static_cast<double>(genomes.size());
+  std::vector<int> count(bins);
+  for (size_t i = 0; i < n; ++i) {
+    double mean = 0, var = 0;
+    for (const auto& g : genomes) mean += g[i];
+    mean /= p;
+    for (const auto& g : genomes) var += (g[i] - mean) * (g[i] - mean);
+    d.gene_std += std::sqrt(var / p);
+    std::fill(count.begin(), count.end(), 0);
+    for (const auto& g : genomes) ++count[std::min(bins - 1, static_cast<int>(GenomeLayout::Fold(g[i]) * bins))];
+    for (int c : count)
+      if (c > 0) d.kl_uniform += (c / p) * std::log((c / p) * bins);
+  }
+  d.gene_std /= static_cast<double>(n);
+  d.kl_uniform /= static_cast<double>(n);
+  return d;
 }
 
 }  // namespace neurevo

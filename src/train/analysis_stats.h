@@ -26,4 +26,16 @@ struct GammaFit {
 LognormalFit FitLognormal(std::span<const double> x);
 GammaFit FitGamma(std::span<const double> x);
 
+// The gene diversity of a population (genomes of equal length), per gene
+// then averaged over the genes: gene_std, the population's standard
+// deviation of the raw gene; kl_uniform, the Kullback-Leibler divergence
+// (nats) of the histogram of the folded genes (GenomeLayout::Fold, the unit
+// box the model reads) in `bins` equal bins from the uniform distribution:
+// 0 for a population spread evenly over the box, up to log(bins) for one
+// collapsed into a bin. Empty bins contribute 0 (p log p -> 0).
+struct Diversity {
+  double gene_std = 0, kl_uniform = 0;
+};
+Diversity PopulationDiversity(const std::vector<std::vector<double>>& genomes, int bins = 10);
+
 }  // namespace neurevo

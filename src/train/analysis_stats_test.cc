@@ -68,5 +68,25 @@ TEST(AnalysisStats, FitsRefuseWhatTheyCannotFit) {
   EXPECT_THROW(FitGamma(std::vector<double>{1.0, std::nan("")}), std::invalid_argument);
 }
 
+TEST(AnalysisStats, DiversityOfKnownPopulations) {
+  // Ten genomes spread one per bin over [0, 1]: uniform, KL 0; all equal: KL log(10), std 0.
+  std::vector<std::vector<double>> spread, collapsed;
+  for (int i = 0; i < 10; ++i) {
+    spread.push_back({(i + 0.5) / 10, (i + 0.5) / 10});
+    collapsed.push_back({0.33, 0.33});
+  }
+  EXPECT_NEAR(PopulationDiversity(spread).kl_uniform, 0.0, 1e-15);
+  EXPECT_NEAR(PopulationDiversity(collapsed).kl_uniform, std::log(10.0), 1e-12);
+  EXPECT_DOUBLE_EQ(PopulationDiversity(collapsed).gene_std, 0.0);
+  // Half in one bin, half in another: KL = log(10) - log(2); std of {0.05 x5, 0.95 x5} = 0.45.
+  std::vector<std::vector<double>> two;
+  for (int i = 0; i < 10; ++i) two.push_back({i < 5 ? 0.05 : 0.95});
+  const Diversity d = PopulationDiversity(two);
+  EXPECT_NEAR(d.kl_uniform, std::log(5.0), 1e-12);
+  EXPECT_NEAR(d.gene_std, 0.45, 1e-12);
+  // Genes outside the box are folded first (1.2 reads as 0.8, -0.3 as 0.3).
+  EXPECT_NEAR(PopulationDiversity({{1.2}, {0.8}}).kl_uniform, PopulationDiversity({{0.8}, {0.8}}).kl_uniform, 1e-15);
+}
+
 }  // namespace
 }  // namespace neurevo

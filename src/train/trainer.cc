@@ -10,6 +10,7 @@
 #include "core/files.h"
 #include "neurevo/error.h"
 #include "neurevo/random.h"
+#include "train/analysis_stats.h"
 #include "train/eval_stats.h"
 #include "train/memory_estimate.h"
 #include "train/run_files.h"
@@ -650,6 +651,10 @@ void Trainer::Record(const Generation& g) {
                            {"individuals", static_cast<int>(g.genomes.size())},
                            {"wall_seconds", Elapsed()}};
     if (config_.islands > 1) line["island_best"] = g.island_best;
+    if (config_.record_diversity) {
+      const Diversity d = PopulationDiversity(g.genomes);
+      line["diversity"] = {{"gene_std", d.gene_std}, {"kl_uniform", d.kl_uniform}};
+    }
     if (g.validated) line["validation_mean"] = g.score;
     if (g.incumbent_revalidated) line["incumbent_replay_mean"] = g.incumbent_replay;
     if (g.restores > 0) line["optimizer_restores"] = g.restores;
