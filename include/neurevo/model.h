@@ -229,8 +229,9 @@ class Policy {
   // With it on, after each Act(): named per-neuron values (LIF networks:
   // "v" membrane potential in mV and "g_exc", "g_inh" conductances in nS at
   // the end of the step, "activity" the step's mean signal), and the
-  // step's spikes as (substep within the step, neuron). Models without
-  // neurons to record (the tanh baselines) record nothing.
+  // step's spikes as (substep within the step, neuron). The rnn baseline
+  // records its hidden units' state after the step as "activity"; the
+  // other models without neurons record nothing.
   struct Probe {
     std::string_view name;
     std::span<const float> values;

@@ -39,10 +39,17 @@ class RnnPolicy : public Policy {
     return std::all_of(h_.begin(), h_.end(), [](float v) { return std::isfinite(v); });
   }
   std::span<const float> outputs() const override { return y_; }
+  // The hidden units' state after the step (tanh, in [-1, 1]) as "activity".
+  void SetRecording(bool on) override { recording_ = on; }
+  std::vector<Probe> Probes() const override {
+    if (!recording_) return {};
+    return {{"activity", h_}};
+  }
 
  private:
   const std::shared_ptr<const RnnController> c_;
   std::vector<float> concat_, h_, y_;
+  bool recording_ = false;
 };
 
 std::unique_ptr<Policy> RnnController::NewPolicy() const {
