@@ -299,10 +299,17 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   }
   if (*report) {
     // The plots are matplotlib's: the page is the Python package's, run here by $NEUREVO_PYTHON or python3.
-    const char* python = std::getenv("NEUREVO_PYTHON");
-    std::vector<std::string> args = {python ? python : "python3", "-m", "neurevo.report"};
+    // Without $NEUREVO_PYTHON: the python3 beside this binary first (a venv's bin/, where pip put
+    // both), else python3 on PATH.
+    std::string python = std::getenv("NEUREVO_PYTHON") ? std::getenv("NEUREVO_PYTHON") : "";
+    if (python.empty()) {
+      std::error_code ec;
+      const auto beside = std::filesystem::read_symlink("/proc/self/exe", ec).parent_path() / "python3";
+      python = !ec && std::filesystem::exists(beside) ? beside.string() : "python3";
+    }
+    std::vector<std::string> args = {python, "-m", "neurevo.report", "--out", report_out, "--episodes",
+                                     std::to_string(report_episodes), "--"};
     args.insert(args.end(), report_dirs.begin(), report_dirs.end());
-    args.insert(args.end(), {"--out", report_out, "--episodes", std::to_string(report_episodes)});
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -1,7 +1,7 @@
 """`neurevo report RUN_DIR [RUN_DIR ...] --out report.html`: one self-contained page per set of runs.
 
-Learning curves (best, generation mean and validated fitness against env steps; runs of one
-configuration that differ only in their seed drawn as a band), and per run its summary and config,
+Learning curves (best, generation mean and validated fitness against env steps; runs whose configs
+differ only in run.seed drawn as a band), and per run its summary and config,
 structural and functional connectivity before and after evolution with the weight histograms
 (`neurevo analyze`'s files, computed when missing), and a spike raster and membrane traces of one
 held-out episode. Plots are matplotlib's, inlined as SVG: the page needs no network access and no
@@ -16,6 +16,7 @@ import argparse
 import html
 import io
 import json
+import sys
 import tomllib
 from pathlib import Path
 
@@ -50,6 +51,15 @@ def _label(run: Run) -> str:
     return f"{config['task']['name']} {config['model']['kind']} {config['optimizer']['kind']}"
 
 
+def _config_without_seed(run: Run) -> str:
+    """The resolved config less run.seed and run.threads (which never change results): runs equal in
+    this differ only in their seed."""
+    config = tomllib.loads(run.config)
+    config.get("run", {}).pop("seed", None)
+    config.get("run", {}).pop("threads", None)
+    return json.dumps(config, sort_keys=True, default=str)
+
+
 def learning_curves(runs: list[Run]) -> str:
     """Best, mean and validated fitness against env steps; runs with one label form a band (min..max)
     around their mean, interpolated onto common env steps."""
@@ -57,8 +67,11 @@ def learning_curves(runs: list[Run]) -> str:
     ax = axes[0][0]
     groups: dict[str, list[Run]] = {}
     for run in runs:
-        groups.setdefault(_label(run), []).append(run)
-    for label, members in groups.items():
+        groups.setdefault(_config_without_seed(run), []).append(run)
+    labels = [_label(members[0]) for members in groups.values()]
+    for members, label in zip(groups.values(), labels):
+        if labels.count(label) > 1:  # configs that differ in more than task, model and optimizer
+            label += f" [{members[0].dir.name}]"
         curves = []
         for run in members:
             m = run.metrics
@@ -182,6 +195,17 @@ def _table(rows: list[list[str]], head: list[str]) -> str:
     return out + "</table>"
 
 
+def _analysis(run: Run, episodes: int) -> Path:
+    """The run's analysis files, computed again when missing, incomplete or older than its best genome
+    (a resumed run's)."""
+    analysis = run.dir / "analysis"
+    files = [analysis / name for name in ("structure.npz", "functional.npz", "parameters.json", "summary.json")]
+    best = (run.dir / "best_genome.json").stat().st_mtime
+    if not all(f.exists() for f in files) or min(f.stat().st_mtime for f in files) < best:
+        _core.analyze_run(str(run.dir), str(analysis), episodes, None)
+    return analysis
+
+
 def report(run_dirs: list[str], out: str, episodes: int = 3) -> Path:
     runs = [Run(d) for d in run_dirs]
     parts = ["<!DOCTYPE html><html><head><meta charset='utf-8'><title>neurevo report</title><style>"
@@ -206,19 +230,22 @@ def report(run_dirs: list[str], out: str, episodes: int = 3) -> Path:
             parts.append(_table([[k, json.dumps(v)] for k, v in sorted(run.summary.items())], ["summary", "value"]))
         kind = tomllib.loads(run.config)["model"]["kind"]
         if kind in ("bnn", "snn", "network"):
-            analysis = run.dir / "analysis"
-            if not (analysis / "structure.npz").exists():
-                _core.analyze_run(str(run.dir), str(analysis), episodes, None)
-            parts.append("<h3>Connectivity before and after evolution</h3>" + connectivity(analysis))
-            parts.append("<h3>Weights</h3>" + weights(analysis))
-            svg = raster(run)
-            if svg:
-                parts.append("<h3>One held-out episode</h3>" + svg)
+            # One run's trouble (an old run without initial_genome.json, a read-only directory, ...) is
+            # said on the page; the others are still drawn.
+            try:
+                analysis = _analysis(run, episodes)
+                parts.append("<h3>Connectivity before and after evolution</h3>" + connectivity(analysis))
+                parts.append("<h3>Weights</h3>" + weights(analysis))
+                svg = raster(run)
+                if svg:
+                    parts.append("<h3>One held-out episode</h3>" + svg)
+            except (ValueError, OSError) as e:
+                parts.append(f"<p><b>Not drawn for this run:</b> {html.escape(str(e))}</p>")
         parts.append(f"<h3>Config</h3><pre>{html.escape(run.config)}</pre>")
     parts.append("</body></html>")
     path = Path(out)
     tmp = path.with_name(path.name + ".partial")
-    tmp.write_text("\n".join(parts))
+    tmp.write_text("\n".join(parts), encoding="utf-8")
     tmp.replace(path)
     return path
 
@@ -229,7 +256,11 @@ def main(argv=None):
     parser.add_argument("--out", default="report.html")
     parser.add_argument("--episodes", type=int, default=3, help="rollouts for the functional connectivity")
     args = parser.parse_args(argv)
-    path = report(args.run_dirs, args.out, args.episodes)
+    try:
+        path = report(args.run_dirs, args.out, args.episodes)
+    except (ValueError, OSError) as e:  # ConfigError is a ValueError: one line, as the CLI's errors
+        print(f"neurevo: error: {e}", file=sys.stderr)
+        sys.exit(2)
     print(f"wrote {path}")
 
 

@@ -29,7 +29,7 @@ class Run:
     @property
     def config(self) -> str:
         """The resolved config (every key), as TOML text."""
-        return (self.dir / "config.toml").read_text()
+        return (self.dir / "config.toml").read_text(encoding="utf-8")
 
     @property
     def complete(self) -> bool:
@@ -41,7 +41,7 @@ class Run:
         path = self.dir / "summary.json"
         if not path.is_file():
             raise _core.ConfigError(f"{path}: the run is not complete (resume it with neurevo.resume)")
-        return json.loads(path.read_text())
+        return json.loads(path.read_text(encoding="utf-8"))
 
     @property
     def metrics(self) -> list[dict]:
@@ -49,7 +49,7 @@ class Run:
         path = self.dir / "metrics.jsonl"
         if not path.is_file():
             return []
-        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
     def metrics_frame(self):
         """The metrics as a pandas DataFrame (needs pandas)."""

@@ -317,6 +317,14 @@ LifNetwork LifDecoder::Decode(std::span<const double> genome) const {
   return net;
 }
 
+std::vector<double> LifDecoder::SynapseMagnitudes(std::span<const double> genome) const {
+  std::vector<double> out;
+  out.reserve(network_.synapses.size());
+  for (const InstanceSynapse& syn : network_.synapses)
+    out.push_back(syn.weight_gene >= 0 ? genes_.Magnitude(genome, syn.weight_gene) : syn.weight);
+  return out;
+}
+
 LifState::LifState(const LifNetwork& net)
     : net_(net),
       v_(net.padded),

@@ -140,6 +140,9 @@ class LifDecoder {
   const GenomeLayout& layout() const { return layout_; }
   const NetworkInstance& network() const { return network_; }
   LifNetwork Decode(std::span<const double> genome) const;
+  // Each synapse's weight as the description gives it (nS, before the
+  // simulation's per-substep unit and input scaling), in Decode's synapse order.
+  std::vector<double> SynapseMagnitudes(std::span<const double> genome) const;
 
  private:
   // The physical value of instance gene `gene`.

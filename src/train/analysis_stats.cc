@@ -28,7 +28,11 @@ std::vector<double> ColumnCorrelations(std::span<const double> x, int rows, int 
       for (int r = 0; r < rows; ++r)
         s += centred[static_cast<size_t>(r) * columns + a] * centred[static_cast<size_t>(r) * columns + b];
       const double denom = std::sqrt(scale[a] * scale[b]);
-      const double c = denom > 0.0 ? s / denom : std::nan("");
+      // A column is constant when its spread is rounding of its mean (not only exactly 0).
+      const auto constant = [&](int c) {
+        return !(scale[c] > 1e-24 * rows * std::max(1.0, mean[c] * mean[c]));
+      };
+      const double c = constant(a) || constant(b) ? std::nan("") : std::clamp(s / denom, -1.0, 1.0);
       out[static_cast<size_t>(a) * columns + b] = out[static_cast<size_t>(b) * columns + a] = c;
     }
   return out;
@@ -41,18 +45,24 @@ void CheckPositive(std::span<const double> x, const char* what) {
     if (!(v > 0.0) || !std::isfinite(v)) throw std::invalid_argument(std::string(what) + ": a sample is not positive");
 }
 
-// Digamma and trigamma by recurrence to x >= 6, then their asymptotic series.
-double Digamma(double x) {
-  double r = 0.0;
-  while (x < 6.0) r -= 1.0 / x++;
+// g(k) = log k - psi(k) and its derivative g'(k) = 1/k - psi'(k), the gamma
+// likelihood equation's terms, without the cancellation of computing log k
+// and psi(k) apart (both grow like log k; their difference is ~1/(2k)):
+// the asymptotic tails for x >= 10, and the recurrences
+// psi(k) = psi(k + m) - sum 1/(k + i), psi'(k) = psi'(k + m) + sum 1/(k + i)^2 below.
+double LogMinusDigamma(double k) {
+  double shift = 0.0, x = k;
+  while (x < 10.0) shift += 1.0 / x, x += 1.0;
   const double f = 1.0 / (x * x);
-  return r + std::log(x) - 0.5 / x - f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))));
+  const double tail = 1.0 / (2 * x) + f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))));
+  return std::log(k / x) + tail + shift;
 }
-double Trigamma(double x) {
-  double r = 0.0;
-  while (x < 6.0) r += 1.0 / (x * x), ++x;
+double LogMinusDigammaSlope(double k) {
+  double shift = 0.0, x = k;
+  while (x < 10.0) shift += 1.0 / (x * x), x += 1.0;
   const double f = 1.0 / (x * x);
-  return r + 1.0 / x + f / 2 + (1.0 / (x * x * x)) * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f / 30)));
+  const double tail = -f * (0.5 + (1.0 / x) * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f / 30))));
+  return 1.0 / k - 1.0 / x + tail - shift;
 }
 }  // namespace
 
@@ -80,13 +90,17 @@ GammaFit FitGamma(std::span<const double> x) {
   for (double v : x) mean += v, mean_log += std::log(v);
   mean /= n;
   mean_log /= n;
-  const double s = std::log(mean) - mean_log;  // >= 0 (Jensen), 0 iff all equal
+  // s = log(mean) - mean(log x) >= 0 (Jensen), 0 iff all equal; as a mean of
+  // log1p terms, so that nearly equal samples keep their digits.
+  double s = 0.0;
+  for (double v : x) s -= std::log1p((v - mean) / mean);
+  s /= n;
   if (!(s > 1e-14)) throw std::invalid_argument("FitGamma: all samples are equal");
   // Minka's starting point, then Newton on the likelihood equation log k - psi(k) = s.
   double k = (3 - s + std::sqrt((s - 3) * (s - 3) + 24 * s)) / (12 * s);
   for (int i = 0; i < 100; ++i) {
-    const double g = std::log(k) - Digamma(k) - s;
-    const double dg = 1.0 / k - Trigamma(k);
+    const double g = LogMinusDigamma(k) - s;
+    const double dg = LogMinusDigammaSlope(k);
     const double next = k - g / dg;
     const double k_new = next > 0 ? next : k / 2;
     if (std::abs(k_new - k) <= 1e-12 * k) {

@@ -13,8 +13,10 @@ namespace neurevo {
 std::vector<double> ColumnCorrelations(std::span<const double> x, int rows, int columns);
 
 // Maximum-likelihood fits of positive samples. Lognormal: mu and sigma of
-// log x (closed form). Gamma: shape k and scale theta (Minka 2002's
-// Newton iteration on log k, to 1e-12 relative). Each with its mean
+// log x (closed form). Gamma: shape k and scale theta (Newton's iteration
+// on log k - psi(k) = log mean(x) - mean(log x) from Minka 2002's start, to
+// 1e-12 relative; log k - psi(k) is summed as a series, without cancellation,
+// so large shapes converge too). Each with its mean
 // log-likelihood per sample. Throws std::invalid_argument for fewer than
 // two samples, a non-positive one, or (gamma) all samples equal.
 struct LognormalFit {

@@ -61,6 +61,35 @@ TEST(AnalysisStats, GammaFitRecoversItsParameters) {
   }
 }
 
+TEST(AnalysisStats, GammaFitOfLargeShapes) {
+  // Shapes where log k - psi(k) ~ 1 / (2k) would lose its digits if computed as a difference.
+  std::mt19937_64 rng(3);
+  for (double k : {1e3, 1e5, 1e7}) {
+    std::gamma_distribution<double> gamma(k, 1.0 / k);
+    std::vector<double> x(400000);
+    for (double& v : x) v = gamma(rng);
+    const GammaFit f = FitGamma(x);
+    EXPECT_NEAR(f.shape / k, 1.0, 0.02) << k;
+    // The fit solves its likelihood equation: s = log mean - mean log equals log k - psi(k) ~ 1/(2k) + 1/(12k^2).
+    double mean = 0, s = 0;
+    for (double v : x) mean += v;
+    mean /= x.size();
+    for (double v : x) s -= std::log1p((v - mean) / mean);
+    s /= x.size();
+    EXPECT_NEAR((1 / (2 * f.shape) + 1 / (12 * f.shape * f.shape)) / s, 1.0, 1e-6) << k;
+  }
+}
+
+TEST(AnalysisStats, ConstantColumnsAreNotCorrelated) {
+  // 0.1 ten times: its mean is not exactly 0.1 in binary, so its spread is rounding, not 0.
+  std::vector<double> x;
+  for (int r = 0; r < 10; ++r) x.insert(x.end(), {0.1, double(r)});
+  const auto c = ColumnCorrelations(x, 10, 2);
+  EXPECT_TRUE(std::isnan(c[1]));
+  EXPECT_TRUE(std::isnan(c[0]));
+  EXPECT_EQ(c[3], 1.0);
+}
+
 TEST(AnalysisStats, FitsRefuseWhatTheyCannotFit) {
   EXPECT_THROW(FitLognormal(std::vector<double>{1.0}), std::invalid_argument);
   EXPECT_THROW(FitLognormal(std::vector<double>{1.0, -2.0}), std::invalid_argument);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <stdexcept>
 #include <vector>
 
 #include "core/files.h"
@@ -27,35 +28,44 @@ struct Structure {
   std::vector<int32_t> pre, post, receptor;      // per synapse
 };
 
-Structure StructureOf(const LifNetwork& net, double dt_ms) {
+// Every synapse of every receptor (AMPA, GABA, a description's own), with
+// its weight as the description gives it (nS: `magnitudes`, Decode's order),
+// signed by its receptor (AMPA and excitatory receptors +, GABA and
+// inhibitory ones -).
+Structure StructureOf(const LifNetwork& net, const std::vector<double>& magnitudes, double dt_ms) {
   const size_t n = static_cast<size_t>(net.neurons);
+  const int extras = net.receptors - 2;
   Structure s;
   s.sc.assign(n * n, 0.0);
   s.delay.assign(n * n, 0.0);
   std::vector<int> count(n * n, 0);
-  for (int j = 0; j < net.neurons; ++j)
-    for (int k = net.ampa_begin[j]; k < net.syn_end[j]; ++k) {
+  for (int j = 0; j < net.neurons; ++j) {
+    const int end = extras > 0 ? net.extra_end[static_cast<size_t>(j) * extras + extras - 1] : net.syn_end[j];
+    for (int k = net.ampa_begin[j]; k < end; ++k) {
+      int receptor = k < net.gaba_begin[j] ? 0 : k < net.syn_end[j] ? 1 : 2;
+      while (receptor >= 2 && k >= net.extra_end[static_cast<size_t>(j) * extras + receptor - 2]) ++receptor;
+      const double sign = receptor == 0 ? 1.0 : receptor == 1 ? -1.0 : net.extra_sign[receptor - 2];
       const int pre = (net.offset[k] + net.delay[k]) / net.stride;  // offset = pre * stride - delay
-      const bool gaba = k >= net.gaba_begin[j];
-      const double w = net.weight[k];
+      const double w = magnitudes[k];
       s.pre.push_back(pre);
       s.post.push_back(j);
-      s.receptor.push_back(gaba ? 1 : 0);
-      s.weight.push_back(w);
+      s.receptor.push_back(receptor);
+      s.weight.push_back(sign * w);
       s.delay_ms.push_back(net.delay[k] * dt_ms);
       const size_t cell = static_cast<size_t>(j) * n + pre;  // row: post, column: pre
-      s.sc[cell] += gaba ? -w : w;
+      s.sc[cell] += sign * w;
       s.delay[cell] += net.delay[k] * dt_ms;
       ++count[cell];
     }
+  }
   for (size_t c = 0; c < n * n; ++c)
     s.delay[c] = count[c] > 0 ? s.delay[c] / count[c] : std::numeric_limits<double>::quiet_NaN();
   return s;
 }
 
 // The neurons' step activity over `episodes` held-out rollouts (rows: steps).
-std::vector<double> Activity(LoadedRun& run, const LifModel& model, const LifNetwork& net, int episodes,
-                             uint64_t seed, int* rows) {
+std::vector<double> Activity(LoadedRun& run, const LifModel& model, const LifNetwork& net,
+                             const ObsNormalizer& normalizer, int episodes, uint64_t seed, int* rows) {
   std::vector<double> out;
   auto policy = model.ControllerOf(net)->NewPolicy();
   policy->SetRecording(true);
@@ -69,7 +79,8 @@ std::vector<double> Activity(LoadedRun& run, const LifModel& model, const LifNet
           ++*rows;
         }
     };
-    RunEpisode(*policy, *run.task, run.genome.normalizer, HeldOutEnvSeed(seed, e), HeldOutNoiseKey(seed, e), options);
+    options.held_out_episode = e;
+    RunEpisode(*policy, *run.task, normalizer, HeldOutEnvSeed(seed, e), HeldOutNoiseKey(seed, e), options);
   }
   return out;
 }
@@ -82,12 +93,20 @@ nlohmann::json Describe(std::vector<double> values) {
   mean /= n;
   for (double v : values) var += (v - mean) * (v - mean);
   j = {{"count", values.size()}, {"mean", mean}, {"std", std::sqrt(var / n)}, {"min", lo}, {"max", hi}};
-  if (lo > 0 && hi > lo && values.size() >= 2) {
-    const LognormalFit ln = FitLognormal(values);
-    const GammaFit g = FitGamma(values);
-    j["lognormal"] = {{"mu", ln.mu}, {"sigma", ln.sigma}, {"mean_log_likelihood", ln.mean_log_likelihood}};
-    j["gamma"] = {{"shape", g.shape}, {"scale", g.scale}, {"mean_log_likelihood", g.mean_log_likelihood}};
-    j["better_fit"] = ln.mean_log_likelihood >= g.mean_log_likelihood ? "lognormal" : "gamma";
+  // Fits for positive values that vary by more than rounding (a constant
+  // rebuilt from float constants differs in its last bits).
+  if (lo > 0 && hi - lo > 1e-6 * hi && values.size() >= 2) {
+    try {
+      const LognormalFit ln = FitLognormal(values);
+      const GammaFit g = FitGamma(values);
+      j["lognormal"] = {{"mu", ln.mu}, {"sigma", ln.sigma}, {"mean_log_likelihood", ln.mean_log_likelihood}};
+      j["gamma"] = {{"shape", g.shape}, {"scale", g.scale}, {"mean_log_likelihood", g.mean_log_likelihood}};
+      j["better_fit"] = ln.mean_log_likelihood >= g.mean_log_likelihood ? "lognormal" : "gamma";
+    } catch (const std::invalid_argument& e) {
+      j["fit"] = std::string("none: ") + e.what();
+    }
+  } else {
+    j["fit"] = lo > 0 ? "none: the values do not vary" : "none: not all values are positive";
   }
   return j;
 }
@@ -134,9 +153,14 @@ nlohmann::json AnalyzeRun(const std::string& run_dir, const std::string& out_dir
   const uint64_t s = seed ? *seed : run.config.seed;
   const uint64_t n = static_cast<uint64_t>(net_best.neurons);
   const std::string out_dir = out_dir_or_empty.empty() ? (fs::path(run_dir) / "analysis").string() : out_dir_or_empty;
+  if (fs::exists(fs::path(out_dir) / "config.toml"))
+    throw ConfigError(fmt::format("--out {}: a run directory (it has config.toml); analyze writes into a directory "
+                                  "of its own (default RUN_DIR/analysis)",
+                                  out_dir));
 
   NpzWriter structure;
-  const Structure a = StructureOf(net_initial, dt_ms), b = StructureOf(net_best, dt_ms);
+  const Structure a = StructureOf(net_initial, lif->decoder().SynapseMagnitudes(initial.genes), dt_ms);
+  const Structure b = StructureOf(net_best, lif->decoder().SynapseMagnitudes(run.genome.genes), dt_ms);
   const uint64_t k = a.pre.size();
   structure.Add("sc_initial", "<f8", {n, n}, a.sc);
   structure.Add("sc_best", "<f8", {n, n}, b.sc);
@@ -158,8 +182,9 @@ nlohmann::json AnalyzeRun(const std::string& run_dir, const std::string& out_dir
 
   NpzWriter functional;
   int rows_initial = 0, rows_best = 0;
-  const auto act_initial = Activity(run, *lif, net_initial, episodes, s, &rows_initial);
-  const auto act_best = Activity(run, *lif, net_best, episodes, s, &rows_best);
+  // Each genome with its own normaliser: the initial one's is empty (identity), as it ran at the start.
+  const auto act_initial = Activity(run, *lif, net_initial, initial.normalizer, episodes, s, &rows_initial);
+  const auto act_best = Activity(run, *lif, net_best, run.genome.normalizer, episodes, s, &rows_best);
   functional.Add("fc_initial", "<f8", {n, n}, ColumnCorrelations(act_initial, rows_initial, static_cast<int>(n)));
   functional.Add("fc_best", "<f8", {n, n}, ColumnCorrelations(act_best, rows_best, static_cast<int>(n)));
   functional.Add("activity_initial", "<f8", {static_cast<uint64_t>(rows_initial), n}, act_initial);

@@ -651,9 +651,18 @@ void Trainer::Record(const Generation& g) {
                            {"individuals", static_cast<int>(g.genomes.size())},
                            {"wall_seconds", Elapsed()}};
     if (config_.islands > 1) line["island_best"] = g.island_best;
-    if (config_.record_diversity) {
-      const Diversity d = PopulationDiversity(g.genomes);
-      line["diversity"] = {{"gene_std", d.gene_std}, {"kl_uniform", d.kl_uniform}};
+    // Within each island (the spread between islands is not a population's),
+    // averaged over the islands; gradient training has no population.
+    if (config_.record_diversity && g.gradient.empty()) {
+      Diversity mean_d;
+      for (int k = 0; k < config_.islands; ++k) {
+        const std::vector<std::vector<double>> island(g.genomes.begin() + g.offset[k],
+                                                      g.genomes.begin() + g.offset[k + 1]);
+        const Diversity d = PopulationDiversity(island);
+        mean_d.gene_std += d.gene_std / config_.islands;
+        mean_d.kl_uniform += d.kl_uniform / config_.islands;
+      }
+      line["diversity"] = {{"gene_std", mean_d.gene_std}, {"kl_uniform", mean_d.kl_uniform}};
     }
     if (g.validated) line["validation_mean"] = g.score;
     if (g.incumbent_revalidated) line["incumbent_replay_mean"] = g.incumbent_replay;
