@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "neurevo/config.h"
+#include "neurevo/task.h"
 
 namespace neurevo::python {
 
@@ -47,6 +48,9 @@ nb::ndarray<nb::numpy, T> OwnedArray(std::vector<T>&& values, std::initializer_l
 // the CLI's reader, so errors carry the CLI's messages.
 RunConfig ReadConfig(const std::string& path, const std::string& toml_text,
                      const std::vector<std::string>& overrides);
+
+// A Space as Python sees it: ("box", low, high) or ("discrete", n).
+nb::tuple SpaceTuple(const Space& space);
 
 void BindTrain(nb::module_& m);
 void BindOptimizer(nb::module_& m);

@@ -14,6 +14,11 @@ RunConfig ReadConfig(const std::string& path, const std::string& toml_text,
   return ParseConfig(toml_text, overrides, "config");
 }
 
+nb::tuple SpaceTuple(const Space& space) {
+  if (space.discrete()) return nb::make_tuple("discrete", space.size);
+  return nb::make_tuple("box", space.low, space.high);
+}
+
 }  // namespace neurevo::python
 
 NB_MODULE(_core, m) {

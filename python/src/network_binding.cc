@@ -53,11 +53,6 @@ void CheckActionBox(const Space& action) {
                                     i, action.low[i], action.high[i]));
 }
 
-nb::tuple SpaceTo(const Space& s) {
-  if (s.discrete()) return nb::make_tuple("discrete", s.size);
-  return nb::make_tuple("box", s.low, s.high);
-}
-
 // The observation and action spaces: the given ones (a Gymnasium
 // environment's), else the config's task's.
 std::pair<Space, Space> SpacesFor(const RunConfig& config, const std::optional<nb::tuple>& spaces) {
@@ -180,7 +175,7 @@ class PyNetworks {
   int count() const { return static_cast<int>(policies_.size()); }
   int genes() const { return model_->layout().size(); }
   int substeps() const { return model_->substeps(); }
-  nb::tuple spaces() const { return nb::make_tuple(SpaceTo(observation_), SpaceTo(action_)); }
+  nb::tuple spaces() const { return nb::make_tuple(SpaceTuple(observation_), SpaceTuple(action_)); }
 
  private:
   void Build(const double* genomes, size_t p, size_t genes, int threads) {

@@ -85,11 +85,6 @@ class PyTask {
   std::mutex mutex_;
 };
 
-nb::tuple SpaceTuple(const Space& s) {
-  if (s.discrete()) return nb::make_tuple("discrete", s.size);
-  return nb::make_tuple("box", s.low, s.high);
-}
-
 }  // namespace
 
 void BindTask(nb::module_& m) {

@@ -51,7 +51,7 @@ nlohmann::json LifExportJson(const LifNetwork& net) {
   std::vector<int> pre, post, receptor;
   for (int j = 0; j < net.neurons; ++j)
     for (int k = net.ampa_begin[j]; k < net.syn_end[j]; ++k) {
-      pre.push_back((net.offset[k] + net.delay[k]) / net.stride);  // offset = pre * stride - delay
+      pre.push_back(net.presynaptic(k));
       post.push_back(j);
       receptor.push_back(k < net.gaba_begin[j] ? 0 : 1);
     }

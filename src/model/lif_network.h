@@ -114,6 +114,8 @@ struct LifNetwork {
   float trace_increment = 0.f;   // so that a reference-rate train gives trace 1
 
   long long synapse_count() const { return static_cast<long long>(weight.size()); }
+  // Synapse k's presynaptic neuron (offset[k] = pre * stride - delay[k]).
+  int presynaptic(int k) const { return (offset[k] + delay[k]) / stride; }
 };
 
 // The size of the genome a preset LifDecoder lays out, from the

@@ -430,4 +430,11 @@ GenomeLayout InstanceLayout(const NetworkInstance& net, GeneRanges* ranges) {
   return layout;
 }
 
+std::vector<int32_t> NeuronPopulations(const std::vector<InstancePopulation>& populations, int neurons) {
+  std::vector<int32_t> out(static_cast<size_t>(neurons), -1);
+  for (size_t p = 0; p < populations.size(); ++p)
+    std::fill_n(out.begin() + populations[p].begin, populations[p].size, static_cast<int32_t>(p));
+  return out;
+}
+
 }  // namespace neurevo

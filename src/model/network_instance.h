@@ -42,6 +42,9 @@ struct InstancePopulation {
   std::vector<std::string> labels;  // PopulationSpec::labels (empty: none)
 };
 
+// Each neuron's population index (neurons no population holds: -1).
+std::vector<int32_t> NeuronPopulations(const std::vector<InstancePopulation>& populations, int neurons);
+
 struct InstanceSynapse {
   int pre = 0, post = 0;
   int receptor = kAmpa;

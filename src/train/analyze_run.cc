@@ -45,7 +45,7 @@ Structure StructureOf(const LifNetwork& net, const std::vector<double>& magnitud
       int receptor = k < net.gaba_begin[j] ? 0 : k < net.syn_end[j] ? 1 : 2;
       while (receptor >= 2 && k >= net.extra_end[static_cast<size_t>(j) * extras + receptor - 2]) ++receptor;
       const double sign = receptor == 0 ? 1.0 : receptor == 1 ? -1.0 : net.extra_sign[receptor - 2];
-      const int pre = (net.offset[k] + net.delay[k]) / net.stride;  // offset = pre * stride - delay
+      const int pre = net.presynaptic(k);
       const double w = magnitudes[k];
       s.pre.push_back(pre);
       s.post.push_back(j);
@@ -173,12 +173,8 @@ nlohmann::json AnalyzeRun(const std::string& run_dir, const std::string& out_dir
   structure.Add("weight_best", "<f8", {k}, b.weight);
   structure.Add("delay_ms_initial", "<f8", {k}, a.delay_ms);
   structure.Add("delay_ms_best", "<f8", {k}, b.delay_ms);
-  std::vector<int32_t> population_of(n, -1);
   const NetworkInstance& instance = lif->decoder().network();
-  for (size_t p = 0; p < instance.populations.size(); ++p)
-    std::fill_n(population_of.begin() + instance.populations[p].begin, instance.populations[p].size,
-                static_cast<int32_t>(p));
-  structure.Add("neuron_population", "<i4", {n}, population_of);
+  structure.Add("neuron_population", "<i4", {n}, NeuronPopulations(instance.populations, static_cast<int>(n)));
 
   NpzWriter functional;
   int rows_initial = 0, rows_best = 0;

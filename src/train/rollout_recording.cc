@@ -151,12 +151,10 @@ void RecordRolloutToFile(const std::string& run_dir, int episodes, const uint64_
     AddAndFree(npz, "spike_neuron", "<i4", {k}, spike_neuron);
   }
   // Populations: each neuron's index, and the names as fixed-width UTF-32 (NumPy's <U).
-  std::vector<int32_t> population_of(n, -1);
+  const std::vector<int32_t> population_of = NeuronPopulations(net.populations, neurons);
   size_t width = 1;
   std::vector<std::vector<uint32_t>> points;
-  for (size_t p = 0; p < net.populations.size(); ++p) {
-    const auto& pop = net.populations[p];
-    std::fill_n(population_of.begin() + pop.begin, pop.size, static_cast<int32_t>(p));
+  for (const auto& pop : net.populations) {
     points.push_back(CodePoints(pop.name));
     width = std::max(width, points.back().size());
   }
