@@ -6,7 +6,8 @@
 //   neurevo rollout RUN_DIR [--episodes N] [--seed S] [--out FILE] [--record spikes,v,g,activity [--max-bytes N]]
 //   neurevo export RUN_DIR --to brian2|nest|nir --out FILE.py [--steps N] [--seed S] [--without-noise]
 //   neurevo analyze RUN_DIR [--out DIR] [--episodes N] [--seed S]
-//   neurevo report RUN_DIR [RUN_DIR ...] [--out report.html]   (the Python package's page)
+//   neurevo report RUN_DIR [RUN_DIR ...] [--out report.html] [--tensorboard LOGDIR]   (the Python package's page)
+//   neurevo render RUN_DIR --out FILE.mp4|FILE.png [--seed S]   (the Python package's renderer)
 //   neurevo describe [CONFIG.toml] [--set key=value]... [--json]
 //   neurevo config [CONFIG.toml] [--set key=value]... [--expand]
 //   neurevo config --markdown       (every key with its default)
@@ -28,8 +29,10 @@
 #include <new>
 #include <optional>
 #include <sstream>
+#include <string>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
+#include <vector>
 
 #include "core/files.h"
 #include "neurevo/cluster.h"
@@ -94,6 +97,29 @@ std::string Shorten(std::string message) {
     if (ch == '\n' || ch == '\r') ch = ' ';
   if (message.size() > kMax) message = fmt::format("{}… ({} bytes)", message.substr(0, kMax), message.size());
   return message;
+}
+
+// Runs `python -m MODULE ARGS...` in place of this process: report and render are the Python
+// package's (their plotting, rendering and encoding libraries are Python's). The Python is
+// $NEUREVO_PYTHON, else the python3 beside this binary (a venv's bin/, where pip put both), else
+// python3 on PATH. Returns only on failure.
+int ExecPythonModule(const std::string& module, const std::vector<std::string>& module_args, const char* what) {
+  std::string python = std::getenv("NEUREVO_PYTHON") ? std::getenv("NEUREVO_PYTHON") : "";
+  if (python.empty()) {
+    std::error_code ec;
+    const auto beside = std::filesystem::read_symlink("/proc/self/exe", ec).parent_path() / "python3";
+    python = !ec && std::filesystem::exists(beside) ? beside.string() : "python3";
+  }
+  std::vector<std::string> args = {python, "-m", module};
+  args.insert(args.end(), module_args.begin(), module_args.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::fflush(nullptr);
+  ::execvp(argv[0], argv.data());
+  fmt::print(stderr, "neurevo: error: cannot run {} for the {} ({}); install the Python package (pip install .) or "
+             "set NEUREVO_PYTHON to a Python that has it\n", args[0], what, std::strerror(errno));
+  return 1;
 }
 
 int Run(int argc, char** argv, neurevo::Cluster& cluster) {
@@ -188,6 +214,29 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   report->add_option("--out", report_out, "The page to write (default report.html)");
   report->add_option("--episodes", report_episodes, "Rollouts for the functional connectivity (default 3)")
       ->check(CLI::Range(1, 100000));
+  std::string report_tensorboard;
+  report->add_option("--tensorboard", report_tensorboard,
+                     "Also write each run's metrics as TensorBoard event files under this directory (needs "
+                     "tensorboardX)");
+
+  // render: the Python package's (python/neurevo/render.py)
+  auto* render = app.add_subcommand("render", "The best agent's held-out episode as a video (.mp4) or a strip of "
+                                              "frames (.png); needs the Python package, Gymnasium's renderers and "
+                                              "imageio-ffmpeg");
+  std::string render_dir, render_out;
+  std::optional<uint64_t> render_seed;
+  int render_width = 480, render_height = 480, render_frames = 8;
+  std::optional<int> render_every, render_max_steps;
+  render->add_option("run_dir", render_dir, "Run directory")->required();
+  render->add_option("--out", render_out, "FILE.mp4 (a video) or FILE.png (a strip of frames)")->required();
+  render->add_option("--seed", render_seed, "Seed of the held-out episode (default: the run's first)");
+  render->add_option("--width", render_width, "Frame width in pixels (default 480)")->check(CLI::Range(16, 4096));
+  render->add_option("--height", render_height, "Frame height in pixels (default 480)")->check(CLI::Range(16, 4096));
+  render->add_option("--every", render_every, "Draw every K-th step (default: about 30 frames per second)")
+      ->check(CLI::Range(1, 1000000));
+  render->add_option("--frames", render_frames, "Frames in a .png strip (default 8)")->check(CLI::Range(1, 64));
+  render->add_option("--max-steps", render_max_steps, "Stop the picture after this many steps")
+      ->check(CLI::Range(0, 100000000));
 
   // describe
   auto* describe = app.add_subcommand("describe", "What a config builds (populations, projections, synapses, "
@@ -298,26 +347,20 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
     return 0;
   }
   if (*report) {
-    // The plots are matplotlib's: the page is the Python package's, run here by $NEUREVO_PYTHON or python3.
-    // Without $NEUREVO_PYTHON: the python3 beside this binary first (a venv's bin/, where pip put
-    // both), else python3 on PATH.
-    std::string python = std::getenv("NEUREVO_PYTHON") ? std::getenv("NEUREVO_PYTHON") : "";
-    if (python.empty()) {
-      std::error_code ec;
-      const auto beside = std::filesystem::read_symlink("/proc/self/exe", ec).parent_path() / "python3";
-      python = !ec && std::filesystem::exists(beside) ? beside.string() : "python3";
-    }
-    std::vector<std::string> args = {python, "-m", "neurevo.report", "--out", report_out, "--episodes",
-                                     std::to_string(report_episodes), "--"};
+    std::vector<std::string> args = {"--out", report_out, "--episodes", std::to_string(report_episodes)};
+    if (!report_tensorboard.empty()) args.insert(args.end(), {"--tensorboard", report_tensorboard});
+    args.push_back("--");
     args.insert(args.end(), report_dirs.begin(), report_dirs.end());
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::fflush(nullptr);
-    ::execvp(argv[0], argv.data());
-    fmt::print(stderr, "neurevo: error: cannot run {} for the report ({}); install the Python package (pip install "
-               ".) or set NEUREVO_PYTHON to a Python that has it\n", args[0], std::strerror(errno));
-    return 1;
+    return ExecPythonModule("neurevo.report", args, "report");
+  }
+  if (*render) {
+    std::vector<std::string> args = {"--out", render_out, "--width", std::to_string(render_width), "--height",
+                                     std::to_string(render_height), "--frames", std::to_string(render_frames)};
+    if (render_seed) args.insert(args.end(), {"--seed", std::to_string(*render_seed)});
+    if (render_every) args.insert(args.end(), {"--every", std::to_string(*render_every)});
+    if (render_max_steps) args.insert(args.end(), {"--max-steps", std::to_string(*render_max_steps)});
+    args.insert(args.end(), {"--", render_dir});
+    return ExecPythonModule("neurevo.render", args, "render");
   }
   if (*analyze) {
     g_doing = "analysing the run";

@@ -255,9 +255,16 @@ def main(argv=None):
     parser.add_argument("run_dirs", nargs="+")
     parser.add_argument("--out", default="report.html")
     parser.add_argument("--episodes", type=int, default=3, help="rollouts for the functional connectivity")
+    parser.add_argument("--tensorboard", metavar="LOGDIR", default=None,
+                        help="also write each run's metrics as TensorBoard event files under LOGDIR")
     args = parser.parse_args(argv)
     try:
         path = report(args.run_dirs, args.out, args.episodes)
+        if args.tensorboard:
+            from . import tensorboard
+
+            for d in tensorboard.write(args.run_dirs, args.tensorboard):
+                print(f"wrote TensorBoard events to {d}")
     except (ValueError, OSError) as e:  # ConfigError is a ValueError: one line, as the CLI's errors
         print(f"neurevo: error: {e}", file=sys.stderr)
         sys.exit(2)

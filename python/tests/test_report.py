@@ -62,3 +62,69 @@ def test_record_diversity_is_within_each_island(cli, tmp_path):
     two = train_tiny(cli, tmp_path / "two", "run.record_diversity=true", "islands.count=2")
     first = lambda run: json.loads((run / "metrics.jsonl").read_text().splitlines()[0])["diversity"]["gene_std"]
     assert abs(first(two) - first(one)) < 0.02  # not the spread between islands (about twice as large)
+
+
+def _report(cli, runs, out, *extra):
+    import os
+    import sys
+
+    done = subprocess.run([cli, "report", *map(str, runs), "--out", str(out), *extra], capture_output=True, text=True,
+                          env={**os.environ, "NEUREVO_PYTHON": sys.executable})
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+chromium = pytest.importorskip("chromium")
+
+
+@pytest.mark.skipif(chromium.CHROMIUM is None, reason="no chromium (./dev installs Debian's)")
+def test_report_opens_in_headless_chromium_without_console_errors_and_with_its_plots(cli, tmp_path):
+    pytest.importorskip("PIL")
+    snn = train_tiny(cli, tmp_path / "snn", "model.kind=snn", "run.record_diversity=true")
+    page = _report(cli, [snn], tmp_path / "report.html", "--episodes", "2")
+    problems, png, boxes = chromium.open_page(page.resolve().as_uri())
+    assert problems == []
+    # Learning curves, diversity, connectivity, weights, the episode: five plots, each drawn in the
+    # screenshot (not white, in many colours: axes, text, data).
+    assert len(boxes) == 5 and all(w > 200 and h > 100 for _, _, w, h in boxes), boxes
+    for box in boxes:
+        fraction, colours = chromium.drawn_fraction(png, box)
+        assert fraction > 0.03 and colours > 20, (box, fraction, colours)
+    (tmp_path / "report.png").write_bytes(png)
+
+
+@pytest.mark.skipif(chromium.CHROMIUM is None, reason="no chromium (./dev installs Debian's)")
+def test_the_chromium_check_sees_console_errors_failed_loads_and_blank_plots(tmp_path):
+    pytest.importorskip("PIL")
+    bad = tmp_path / "bad.html"
+    bad.write_text("<!DOCTYPE html><html><body><script>console.error('boom');</script><img src='missing.png'>"
+                   "<script>notDefined();</script><svg width='400' height='300'></svg></body></html>")
+    problems, png, boxes = chromium.open_page(bad.as_uri())
+    text = "\n".join(problems)
+    assert "boom" in text and "notDefined" in text and "missing.png" in text, problems
+    assert len(boxes) == 1 and chromium.drawn_fraction(png, boxes[0])[0] < 0.01
+
+
+def test_report_writes_tensorboard_event_files_that_tensorboard_reads(cli, tmp_path):
+    import json
+
+    pytest.importorskip("tensorboardX")
+    event_accumulator = pytest.importorskip("tensorboard.backend.event_processing.event_accumulator")
+    run = train_tiny(cli, tmp_path / "run", "run.record_diversity=true")
+    logdir = tmp_path / "tb"
+    for _ in range(2):  # twice: the second replaces the first's events (no duplicate points)
+        _report(cli, [run], tmp_path / "r.html", "--tensorboard", str(logdir))
+    files = list((logdir / "run").glob("events.out.tfevents.*"))
+    assert len(files) == 1
+    acc = event_accumulator.EventAccumulator(str(logdir / "run"))  # TensorBoard's own reader
+    acc.Reload()
+    metrics = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    tags = acc.Tags()["scalars"]
+    for tag in ("best_fitness", "mean_fitness", "best_so_far", "diversity/kl_uniform", "summary/eval_mean"):
+        assert tag in tags, tags
+    best = acc.Scalars("best_fitness")
+    assert [e.step for e in best] == [m["env_steps"] for m in metrics]
+    assert [e.value for e in best] == pytest.approx([m["best_fitness"] for m in metrics], rel=1e-6)
+    kl = acc.Scalars("diversity/kl_uniform")
+    assert [e.value for e in kl] == pytest.approx([m["diversity"]["kl_uniform"] for m in metrics], rel=1e-6)
+    assert "config" in "".join(acc.Tags().get("tensors", []))  # the config as text

@@ -1,0 +1,116 @@
+"""Runs' metrics as TensorBoard event files (`neurevo report ... --tensorboard LOGDIR`, or
+`python -m neurevo.tensorboard RUN_DIR ... --logdir LOGDIR`).
+
+One subdirectory of LOGDIR per run (its directory's name), one scalar per numeric metrics.jsonl
+field per generation (nested fields as `info/reward_forward`, `diversity/kl_uniform`, ...), at the
+generation's env steps as TensorBoard's step, so its curves line up with the report's; the config as
+text. Written again from the whole metrics.jsonl each time (the run's earlier event files in that
+subdirectory are replaced), so running it during training and again later gives no duplicate points.
+Written with tensorboardX (PyPI; the event-file writer without TensorFlow or PyTorch).
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .run import Run
+
+# Fields that are not a quantity over training.
+_SKIP = {"generation", "env_steps"}
+
+
+def _scalars(row: dict, prefix: str = ""):
+    for key, value in row.items():
+        name = prefix + key
+        if key in _SKIP and not prefix:
+            continue
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, (int, float)):
+            if math.isfinite(value):
+                yield name, float(value)
+        elif isinstance(value, dict):
+            yield from _scalars(value, name + "/")
+        elif isinstance(value, list) and value and all(isinstance(v, (int, float)) for v in value):
+            for i, v in enumerate(value):  # island_best: one curve per island
+                if not isinstance(v, bool) and math.isfinite(v):
+                    yield f"{name}/{i}", float(v)
+
+
+def write_run(run: Run, directory: Path) -> int:
+    """Writes `run`'s metrics into `directory` (its old event files replaced); returns the scalars written."""
+    try:
+        from tensorboardX import SummaryWriter
+    except ImportError as e:
+        raise ValueError("--tensorboard needs tensorboardX (pip install tensorboardX)") from e
+    start = (run.dir / "config.toml").stat().st_mtime  # the run's start, for TensorBoard's wall-time axis
+    count = 0
+    # Written aside first: a failure leaves the earlier files, and the new file never shares a name
+    # with an old one that is then removed.
+    tmp = Path(tempfile.mkdtemp(prefix="neurevo-tensorboard-"))
+    writer = SummaryWriter(logdir=str(tmp), flush_secs=3600)
+    try:
+        writer.add_text("config", "```toml\n" + run.config + "\n```", global_step=0, walltime=start)
+        for row in run.metrics:
+            step = int(row.get("env_steps", row.get("generation", 0)))
+            wall = start + float(row.get("wall_seconds", 0.0))
+            for name, value in _scalars(row):
+                writer.add_scalar(name, value, global_step=step, walltime=wall)
+                count += 1
+        if run.complete:
+            summary = run.summary
+            for name in ("eval_mean", "eval_std", "best_validation"):
+                if isinstance(summary.get(name), (int, float)) and math.isfinite(summary[name]):
+                    writer.add_scalar(f"summary/{name}", float(summary[name]), global_step=int(summary["env_steps"]),
+                                      walltime=start + float(summary.get("wall_seconds", 0.0)))
+                    count += 1
+        writer.close()
+        directory.mkdir(parents=True, exist_ok=True)
+        for f in directory.glob("events.out.tfevents.*"):
+            f.unlink()
+        for f in tmp.iterdir():
+            shutil.move(str(f), directory / f.name)
+    finally:
+        writer.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return count
+
+
+def write(run_dirs, logdir) -> list[Path]:
+    """Each run into LOGDIR/<its directory's name> (a number added where two runs share a name)."""
+    runs = [r if isinstance(r, Run) else Run(r) for r in run_dirs]
+    logdir = Path(logdir)
+    seen: dict[str, int] = {}
+    written = []
+    for run in runs:
+        name = run.dir.resolve().name
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            name = f"{name}-{seen[name]}"
+        write_run(run, logdir / name)
+        written.append(logdir / name)
+    return written
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Runs' metrics as TensorBoard event files")
+    parser.add_argument("run_dirs", nargs="+")
+    parser.add_argument("--logdir", required=True)
+    args = parser.parse_args(argv)
+    try:
+        t = time.time()
+        dirs = write(args.run_dirs, args.logdir)
+    except (ValueError, OSError) as e:
+        print(f"neurevo: error: {e}", file=sys.stderr)
+        sys.exit(2)
+    print(f"wrote {len(dirs)} runs' event files under {args.logdir} in {time.time() - t:.1f} s "
+          f"(tensorboard --logdir {args.logdir})")
+
+
+if __name__ == "__main__":
+    main()
