@@ -219,6 +219,21 @@ TEST(Cli, HostileConfigsAreRefusedNamingTheirKey) {
   EXPECT_NE(r.err.find("foo: unknown key"), std::string::npos) << r.err;
 }
 
+// A seed must be what it says: CLI11 alone reads "-1" and any number above 2^64 - 1 as 2^64 - 1.
+TEST(Cli, SeedsThatAreNotDecimalIntegersBelow2To64AreRefused) {
+  const fs::path dir = Scratch() / "never";
+  for (const std::string seed : {"-1", "99999999999999999999999", "18446744073709551616", "1x", "0x10", "1e3"}) {
+    for (const std::string command : {"train --quiet --out " + dir.string(), "eval " + dir.string(),
+                                      "render " + dir.string() + " --out x.mp4"}) {
+      const Result r = RunNeurevo(command + " --seed " + seed);
+      EXPECT_EQ(r.status, 2) << command << " --seed " << seed;
+      EXPECT_NE(r.err.find("seed " + seed + ": a decimal integer in [0, 2^64) is needed"), std::string::npos)
+          << command << " --seed " << seed << ": " << r.err;
+      EXPECT_FALSE(fs::exists(dir));
+    }
+  }
+}
+
 // Issue 17: more threads than the system allows (here an address-space
 // limit, as `ulimit -v`, too small for 200 stacks) is a clear error naming
 // run.threads, not a hang; no run directory is left.

@@ -15,6 +15,7 @@
 // Exit status: 0 success, 2 invalid input (one line naming the key or file),
 // 130 interrupted, 1 any other failure.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
@@ -99,6 +100,18 @@ std::string Shorten(std::string message) {
   return message;
 }
 
+// A seed as typed: a decimal integer in [0, 2^64). CLI11 alone would take "-1" and
+// "99999999999999999999999" for an uint64_t (both as 2^64 - 1), silently.
+const CLI::Validator kSeed(
+    [](std::string& text) -> std::string {
+      const bool digits = !text.empty() && text.size() <= 20 &&
+                          std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (!digits || (text.size() == 20 && text > "18446744073709551615"))
+        return fmt::format("seed {}: a decimal integer in [0, 2^64) is needed", text);
+      return "";
+    },
+    "SEED");
+
 // Runs `python -m MODULE ARGS...` in place of this process: report and render are the Python
 // package's (their plotting, rendering and encoding libraries are Python's). The Python is
 // $NEUREVO_PYTHON, else the python3 beside this binary (a venv's bin/, where pip put both), else
@@ -140,7 +153,7 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   train->add_option("--set", sets, "Override a key: --set model.kind=snn (repeatable)")->allow_extra_args(false);
   train->add_option("--out", out_dir, "Run directory (default: runs/<task>-<model>-<optimizer>-seed<S>-<time>)");
   train->add_option("--threads", threads, "Worker threads (default: run.threads; 0 = all)")->check(CLI::Range(0, 4096));
-  train->add_option("--seed", train_seed, "Seed (default: run.seed)");
+  train->add_option("--seed", train_seed, "Seed (default: run.seed)")->check(kSeed);
   train->add_flag("--quiet", quiet, "No progress output");
   auto* resume_opt = train->add_option("--resume", resume_dir,
                                        "Continue a stopped or killed run from its last checkpoint "
@@ -156,7 +169,7 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   std::optional<int> eval_threads;
   eval->add_option("run_dir", eval_dir, "Run directory")->required();
   eval->add_option("--episodes", eval_episodes, "Episodes (default: the run's eval.episodes)")->check(CLI::Range(1, 100000000));
-  eval->add_option("--seed", eval_seed, "Seed of the held-out episodes (default: the run's)");
+  eval->add_option("--seed", eval_seed, "Seed of the held-out episodes (default: the run's)")->check(kSeed);
   eval->add_option("--threads", eval_threads, "Worker threads (default: all)")->check(CLI::Range(0, 4096));
 
   // rollout
@@ -166,7 +179,7 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   std::optional<uint64_t> rollout_seed;
   rollout->add_option("run_dir", rollout_dir, "Run directory")->required();
   rollout->add_option("--episodes", rollout_episodes, "Episodes (default 1)")->check(CLI::Range(1, 1000000));
-  rollout->add_option("--seed", rollout_seed, "Seed (default: the run's)");
+  rollout->add_option("--seed", rollout_seed, "Seed (default: the run's)")->check(kSeed);
   rollout->add_option("--out", rollout_out, "Output file (default: standard output)");
   std::string rollout_record;
   uint64_t rollout_max_bytes = 1ULL << 30;
@@ -187,7 +200,7 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   export_cmd->add_option("--steps", export_steps,
                          "Environment steps of the first held-out episode to drive it with (default 20: 200 ms "
                          "at the default dt and substeps)")->check(CLI::Range(1, 100000));
-  export_cmd->add_option("--seed", export_seed, "Seed of the held-out episode (default: the run's)");
+  export_cmd->add_option("--seed", export_seed, "Seed of the held-out episode (default: the run's)")->check(kSeed);
   bool export_without_noise = false;
   export_cmd->add_flag("--without-noise", export_without_noise,
                        "Silence the input noise in the script and in neurevo's recording (to compare spike for spike)");
@@ -202,7 +215,7 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   analyze->add_option("--out", analyze_out, "Directory for the files (default: RUN_DIR/analysis)");
   analyze->add_option("--episodes", analyze_episodes, "Held-out rollouts for the functional connectivity (default 10)")
       ->check(CLI::Range(1, 100000));
-  analyze->add_option("--seed", analyze_seed, "Seed of the rollouts (default: the run's)");
+  analyze->add_option("--seed", analyze_seed, "Seed of the rollouts (default: the run's)")->check(kSeed);
 
   // report: the Python package's page (python/neurevo/report.py), run by the Python that has it
   auto* report = app.add_subcommand("report", "One self-contained HTML page of runs (needs the Python package "
@@ -229,7 +242,7 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   std::optional<int> render_every, render_max_steps;
   render->add_option("run_dir", render_dir, "Run directory")->required();
   render->add_option("--out", render_out, "FILE.mp4 (a video) or FILE.png (a strip of frames)")->required();
-  render->add_option("--seed", render_seed, "Seed of the held-out episode (default: the run's first)");
+  render->add_option("--seed", render_seed, "Seed of the held-out episode (default: the run's first)")->check(kSeed);
   render->add_option("--width", render_width, "Frame width in pixels (default 480)")->check(CLI::Range(16, 4096));
   render->add_option("--height", render_height, "Frame height in pixels (default 480)")->check(CLI::Range(16, 4096));
   render->add_option("--every", render_every, "Draw every K-th step (default: about 30 frames per second)")

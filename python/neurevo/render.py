@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import tempfile
 import tomllib
@@ -39,8 +40,8 @@ from .run import Run  # noqa: E402
 
 # Tasks that Gymnasium draws, and how a recorded state is put into its environment.
 CLASSIC = ("CartPole-v1", "Pendulum-v1", "MountainCarContinuous-v0", "Acrobot-v1")
-MUJOCO = ("InvertedPendulum-v5", "InvertedDoublePendulum-v5", "Swimmer-v5", "Reacher-v5", "HalfCheetah-v5",
-          "Hopper-v5", "Walker2d-v5", "Ant-v5")
+MUJOCO = ("InvertedPendulum-v5", "InvertedDoublePendulum-v5", "Swimmer-v5", "HalfCheetah-v5", "Hopper-v5",
+          "Walker2d-v5", "Ant-v5")
 MAX_PIXELS = 4096
 
 
@@ -50,9 +51,10 @@ def renderable() -> list[str]:
     return [t for t in CLASSIC + MUJOCO if t in names]
 
 
-def _restore(env, task: str, state) -> None:
+def _restore(env, task: str, row: dict) -> None:
     """Puts Gymnasium's environment in neurevo's recorded physical state (README, "Output files")."""
     u = env.unwrapped
+    state = row["state"]
     if task in MUJOCO:
         nq, nv = u.model.nq, u.model.nv
         if len(state) < nq + nv:
@@ -60,6 +62,8 @@ def _restore(env, task: str, state) -> None:
         u.set_state(np.array(state[:nq]), np.array(state[nq:nq + nv]))  # runs mj_forward: bodies in place
     else:
         u.state = np.array(state, dtype=np.float64)
+        if task == "Pendulum-v1":  # its picture draws the torque just applied
+            u.last_u = row["action"][0] if "action" in row else None
 
 
 def _renderable_task(run: Run) -> str:
@@ -75,23 +79,39 @@ def _episode(run: Run, seed: int | None) -> list[dict]:
         return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def _make_env(task: str, options: dict, width: int, height: int):
-    import gymnasium
+def _render_failed(task: str, e: BaseException) -> ValueError:
+    if task in MUJOCO:
+        return ValueError(f"{task}: MuJoCo could not render offscreen with MUJOCO_GL={os.environ['MUJOCO_GL']} "
+                          f"({type(e).__name__}: {e}); install Mesa's EGL (Debian: libegl-mesa0 libgl1-mesa-dri) "
+                          "and use MUJOCO_GL=egl, or MUJOCO_GL=osmesa with libosmesa6")
+    return ValueError(f"{task}: Gymnasium cannot render it ({type(e).__name__}: {e}); classic control needs "
+                      "pygame (pip install pygame)")
 
+
+def _make_env(task: str, options: dict, width: int, height: int):
+    """Gymnasium's environment, with its renderer opened (Gymnasium opens it at the first render)."""
+    try:
+        import gymnasium
+    except ImportError as e:
+        raise ValueError("render needs Gymnasium: pip install \"gymnasium[mujoco,classic-control]\"") from e
     kwargs = dict(options)
     if task in MUJOCO:
         kwargs.update(width=width, height=height)
     try:
-        return gymnasium.make(task, render_mode="rgb_array", **kwargs)
+        env = gymnasium.make(task, render_mode="rgb_array", **kwargs)
     except TypeError as e:  # a task option that Gymnasium's environment does not take
         raise ValueError(f"{task}: Gymnasium's environment does not take the run's task.options ({e})") from e
     except Exception as e:
-        if task in MUJOCO:
-            raise ValueError(f"{task}: MuJoCo could not open an offscreen OpenGL context with "
-                             f"MUJOCO_GL={os.environ['MUJOCO_GL']} ({type(e).__name__}: {e}); install Mesa's EGL "
-                             "(Debian: libegl-mesa0 libgl1-mesa-dri) or set MUJOCO_GL=osmesa (libosmesa6)") from e
-        raise ValueError(f"{task}: Gymnasium cannot render it ({type(e).__name__}: {e}); classic control "
-                         "needs pygame (pip install pygame)") from e
+        raise _render_failed(task, e) from e
+    try:
+        env.reset(seed=0)
+        frame = env.render()
+        if not isinstance(frame, np.ndarray) or frame.ndim != 3:
+            raise ValueError("no RGB frame came back")
+    except Exception as e:
+        env.close()
+        raise _render_failed(task, e) from e
+    return env
 
 
 class Episode:
@@ -107,70 +127,92 @@ class Episode:
         self.returns = np.cumsum([row.get("reward", 0.0) for row in self.rows])
 
     def frames(self, indices, width: int = 480, height: int = 480):
-        """Yields (step, return so far, RGB frame) for each row index in `indices`."""
-        if not (16 <= width <= MAX_PIXELS and 16 <= height <= MAX_PIXELS):
-            raise ValueError(f"render: width and height must be within 16 .. {MAX_PIXELS}, got {width} x {height}")
+        """Yields (step, return so far, RGB frame) for each row index in `indices` (--width and --height
+        apply to MuJoCo's tasks; classic control draws at Gymnasium's own size)."""
         env = _make_env(self.task, self.options, width, height)
         try:
-            env.reset(seed=0)
             for i in indices:
-                _restore(env, self.task, self.rows[i]["state"])
-                frame = env.render()
-                if frame is None or frame.ndim != 3:
-                    raise ValueError(f"{self.task}: Gymnasium's renderer returned no frame")
+                _restore(env, self.task, self.rows[i])
+                try:
+                    frame = env.render()
+                except Exception as e:
+                    raise _render_failed(self.task, e) from e
                 yield self.rows[i]["step"], float(self.returns[i]), np.ascontiguousarray(frame[..., :3])
         finally:
             env.close()
 
 
-def _fps(task: str) -> float:
-    import gymnasium
+def _step_seconds(task: str, options: dict) -> float:
+    """The task's time per step (neurevo's own, the same as Gymnasium's): the video plays in real time."""
+    from .gym import NeurevoEnv
 
-    env = gymnasium.make(task)
-    try:
-        return float(env.metadata.get("render_fps", 30))
-    finally:
-        env.close()
+    dt = float(NeurevoEnv(task, **options).dt)
+    return dt if dt > 0 else 1 / 30  # MountainCarContinuous has no time unit: Gymnasium's 30 frames per second
+
+
+def _check_out(out: Path) -> None:
+    if out.is_dir():
+        raise ValueError(f"render: --out {out} is a directory")
+    if not out.parent.is_dir():
+        raise ValueError(f"render: --out {out}: no directory {out.parent}")
 
 
 def render(run_dir, out, *, seed: int | None = None, width: int = 480, height: int = 480,
            every: int | None = None, strip: int = 8, max_steps: int | None = None) -> Path:
-    """Writes the held-out episode to `out`: .mp4 a video at the task's own frame rate divided by `every`
-    (default: about 30 frames per second), .png a strip of `strip` evenly spaced frames."""
+    """Writes the held-out episode to `out`: .mp4 a video in real time divided by `every` (default:
+    the `every` that gives about 30 frames per second), .png a strip of `strip` evenly spaced frames."""
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in (".mp4", ".png"):
         raise ValueError(f"render: --out {out}: .mp4 (a video) or .png (a strip of frames)")
+    _check_out(out)
     if every is not None and every < 1:
         raise ValueError(f"render: every must be >= 1, got {every}")
     if not 1 <= strip <= 64:
         raise ValueError(f"render: strip must be within 1 .. 64 frames, got {strip}")
-    if not (16 <= width <= MAX_PIXELS and 16 <= height <= MAX_PIXELS):
-        raise ValueError(f"render: width and height must be within 16 .. {MAX_PIXELS}, got {width} x {height}")
+    if not (16 <= width <= MAX_PIXELS and 16 <= height <= MAX_PIXELS) or width % 2 or height % 2:
+        raise ValueError(f"render: width and height must be even and within 16 .. {MAX_PIXELS} (H.264's 4:2:0 "
+                         f"needs even sizes), got {width} x {height}")
+    if suffix == ".png" and strip * width * height * 3 > (1 << 30):
+        raise ValueError(f"render: {strip} frames of {width} x {height} exceed 1 GiB; fewer or smaller frames")
     episode = Episode(run_dir, seed, max_steps)
     n = len(episode.rows)
     if suffix == ".png":
         picks = np.unique(np.linspace(0, n - 1, min(strip, n)).round().astype(int))
         _write_strip(list(episode.frames(picks, width, height)), out, episode.task)
         return out
-    task_fps = _fps(episode.task)
-    every = every or max(1, round(task_fps / 30))
+    step_seconds = _step_seconds(episode.task, episode.options)
+    every = min(every or max(1, round(1 / (30 * step_seconds))), max(1, n - 1))
     indices = list(range(0, n, every)) + ([n - 1] if (n - 1) % every else [])  # and the last step
-    import imageio.v2 as imageio
+    try:
+        import imageio.v2 as imageio
+        import imageio_ffmpeg
+    except ImportError as e:
+        raise ValueError("render to .mp4 needs imageio and imageio-ffmpeg: pip install imageio imageio-ffmpeg") from e
 
     tmp = out.with_name(out.stem + ".partial" + out.suffix)  # the extension tells FFmpeg the container
-    writer = imageio.get_writer(tmp, fps=task_fps / every, codec="libx264", pixelformat="yuv420p",
-                                macro_block_size=16, ffmpeg_log_level="error",
-                                output_params=["-crf", "28", "-preset", "slow"])
     try:
-        for _, _, frame in episode.frames(indices, width, height):
-            writer.append_data(frame)
-        writer.close()
-    except BaseException:
-        writer.close()
+        # macro_block_size 2: the even sizes yuv420p needs, never a rescaled frame.
+        writer = imageio.get_writer(tmp, fps=1 / (step_seconds * every), codec="libx264", pixelformat="yuv420p",
+                                    macro_block_size=2, ffmpeg_log_level="error",
+                                    output_params=["-crf", "28", "-preset", "slow"])
+        try:
+            for _, _, frame in episode.frames(indices, width, height):
+                if frame.shape[0] % 2 or frame.shape[1] % 2:  # a classic-control picture of odd size
+                    frame = frame[: frame.shape[0] // 2 * 2, : frame.shape[1] // 2 * 2]
+                writer.append_data(frame)
+        finally:
+            writer.close()
+        # imageio does not check FFmpeg's exit status: count what the file holds.
+        try:
+            written = imageio_ffmpeg.count_frames_and_secs(str(tmp))[0]
+        except Exception as e:
+            raise ValueError(f"render: FFmpeg did not finish {out} ({e})") from e
+        if written != len(indices):
+            raise ValueError(f"render: FFmpeg wrote {written} of {len(indices)} frames to {out}")
+        tmp.replace(out)
+    finally:
         tmp.unlink(missing_ok=True)
-        raise
-    tmp.replace(out)
     return out
 
 
@@ -191,10 +233,16 @@ def _write_strip(shots, out: Path, task: str) -> None:
     fig.tight_layout()
     tmp = out.with_name(out.stem + ".partial" + out.suffix)
     try:
-        fig.savefig(tmp, dpi=100)
+        # About as many pixels per frame as were drawn (at most 1000 dots per inch).
+        fig.savefig(tmp, dpi=min(1000, max(100, w / 2.2)))
+        tmp.replace(out)
     finally:
         plt.close(fig)
-    tmp.replace(out)
+        tmp.unlink(missing_ok=True)
+
+
+def _interrupt(*_):
+    raise KeyboardInterrupt
 
 
 def main(argv=None):
@@ -209,6 +257,8 @@ def main(argv=None):
     parser.add_argument("--frames", type=int, default=8, help="frames in a .png strip (default 8)")
     parser.add_argument("--max-steps", type=int, default=None, help="stop after this many steps")
     args = parser.parse_args(argv)
+    # SIGTERM as Ctrl-C: the partial file is removed on the way out.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         if args.max_steps is not None and args.max_steps < 0:
             raise ValueError(f"render: --max-steps must be >= 0, got {args.max_steps}")
@@ -217,6 +267,9 @@ def main(argv=None):
     except (ValueError, OSError) as e:  # ConfigError is a ValueError: one line, as the CLI's errors
         print(f"neurevo: error: {e}", file=sys.stderr)
         sys.exit(2)
+    except KeyboardInterrupt:
+        print("neurevo: render interrupted; nothing written", file=sys.stderr)
+        sys.exit(130)
     print(f"wrote {path} ({path.stat().st_size} bytes)")
 
 

@@ -29,6 +29,15 @@ from .run import Run
 def _svg(fig) -> str:
     import matplotlib.pyplot as plt
 
+    # The data (curves, maps, bars, points) marked in the SVG, so that a test can find it on the
+    # rendered page (colour bars are not data).
+    k = 0
+    for ax in fig.axes:
+        if getattr(ax, "_colorbar", None) is not None:
+            continue
+        for artist in [*ax.lines, *ax.collections, *ax.images, *ax.patches]:
+            artist.set_gid(f"neurevo-data-{k}")
+            k += 1
     buf = io.StringIO()
     fig.tight_layout()
     fig.savefig(buf, format="svg", bbox_inches="tight")
@@ -250,12 +259,18 @@ def report(run_dirs: list[str], out: str, episodes: int = 3) -> Path:
     return path
 
 
+def _nonempty(text: str) -> str:
+    if not text:
+        raise argparse.ArgumentTypeError("an empty path")
+    return text
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="neurevo report: one self-contained HTML page for runs")
     parser.add_argument("run_dirs", nargs="+")
     parser.add_argument("--out", default="report.html")
     parser.add_argument("--episodes", type=int, default=3, help="rollouts for the functional connectivity")
-    parser.add_argument("--tensorboard", metavar="LOGDIR", default=None,
+    parser.add_argument("--tensorboard", metavar="LOGDIR", default=None, type=_nonempty,
                         help="also write each run's metrics as TensorBoard event files under LOGDIR")
     args = parser.parse_args(argv)
     try:
@@ -263,8 +278,8 @@ def main(argv=None):
         if args.tensorboard:
             from . import tensorboard
 
-            for d in tensorboard.write(args.run_dirs, args.tensorboard):
-                print(f"wrote TensorBoard events to {d}")
+            for run_dir, d in zip(args.run_dirs, tensorboard.write(args.run_dirs, args.tensorboard)):
+                print(f"wrote TensorBoard events of {run_dir} to {d}")
     except (ValueError, OSError) as e:  # ConfigError is a ValueError: one line, as the CLI's errors
         print(f"neurevo: error: {e}", file=sys.stderr)
         sys.exit(2)

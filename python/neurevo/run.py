@@ -49,7 +49,20 @@ class Run:
         path = self.dir / "metrics.jsonl"
         if not path.is_file():
             return []
-        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        text = path.read_text(encoding="utf-8")
+        lines = text.split("\n")
+        # A last line without its newline is one being written (or torn by a kill; resume truncates it):
+        # not yet a generation.
+        lines = lines[:-1]
+        rows = []
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as e:
+                raise _core.ConfigError(f"{path}:{number}: not a JSON line ({e})") from e
+        return rows
 
     def metrics_frame(self):
         """The metrics as a pandas DataFrame (needs pandas)."""

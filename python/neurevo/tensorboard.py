@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import shutil
 import sys
 import tempfile
@@ -48,50 +49,65 @@ def write_run(run: Run, directory: Path) -> int:
         from tensorboardX import SummaryWriter
     except ImportError as e:
         raise ValueError("--tensorboard needs tensorboardX (pip install tensorboardX)") from e
+    if directory.exists() and not directory.is_dir():
+        raise ValueError(f"tensorboard: {directory} is not a directory")
+    directory.mkdir(parents=True, exist_ok=True)
     start = (run.dir / "config.toml").stat().st_mtime  # the run's start, for TensorBoard's wall-time axis
+    metrics = run.metrics
     count = 0
-    # Written aside first: a failure leaves the earlier files, and the new file never shares a name
-    # with an old one that is then removed.
-    tmp = Path(tempfile.mkdtemp(prefix="neurevo-tensorboard-"))
-    writer = SummaryWriter(logdir=str(tmp), flush_secs=3600)
+    # Written aside, in LOGDIR itself (one file system: the new file replaces the old by a rename),
+    # then moved in: a failure leaves the earlier files as they were.
+    tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=directory))
     try:
-        writer.add_text("config", "```toml\n" + run.config + "\n```", global_step=0, walltime=start)
-        for row in run.metrics:
-            step = int(row.get("env_steps", row.get("generation", 0)))
-            wall = start + float(row.get("wall_seconds", 0.0))
-            for name, value in _scalars(row):
-                writer.add_scalar(name, value, global_step=step, walltime=wall)
-                count += 1
-        if run.complete:
-            summary = run.summary
-            for name in ("eval_mean", "eval_std", "best_validation"):
-                if isinstance(summary.get(name), (int, float)) and math.isfinite(summary[name]):
-                    writer.add_scalar(f"summary/{name}", float(summary[name]), global_step=int(summary["env_steps"]),
-                                      walltime=start + float(summary.get("wall_seconds", 0.0)))
+        writer = SummaryWriter(logdir=str(tmp), flush_secs=3600)
+        try:
+            writer.add_text("config", "```toml\n" + run.config + "\n```", global_step=0, walltime=start)
+            for row in metrics:
+                step = int(row.get("env_steps", row.get("generation", 0)))
+                wall = start + float(row.get("wall_seconds", 0.0))
+                for name, value in _scalars(row):
+                    writer.add_scalar(name, value, global_step=step, walltime=wall)
                     count += 1
-        writer.close()
-        directory.mkdir(parents=True, exist_ok=True)
+            if run.complete:
+                summary = run.summary
+                for name in ("eval_mean", "eval_std", "best_validated_mean"):
+                    if isinstance(summary.get(name), (int, float)) and math.isfinite(summary[name]):
+                        writer.add_scalar(f"summary/{name}", float(summary[name]),
+                                          global_step=int(summary["env_steps"]),
+                                          walltime=start + float(summary.get("wall_seconds", 0.0)))
+                        count += 1
+        finally:
+            writer.close()
+        new = list(tmp.glob("events.out.tfevents.*"))
+        if len(new) != 1:
+            raise ValueError(f"tensorboard: tensorboardX wrote {len(new)} event files, one expected")
+        target = directory / new[0].name
+        os.replace(new[0], target)
         for f in directory.glob("events.out.tfevents.*"):
-            f.unlink()
-        for f in tmp.iterdir():
-            shutil.move(str(f), directory / f.name)
+            if f != target:
+                f.unlink()
     finally:
-        writer.close()
         shutil.rmtree(tmp, ignore_errors=True)
     return count
 
 
 def write(run_dirs, logdir) -> list[Path]:
-    """Each run into LOGDIR/<its directory's name> (a number added where two runs share a name)."""
+    """Each run into LOGDIR/<its directory's name> (-2, -3, ... added where a name is taken)."""
     runs = [r if isinstance(r, Run) else Run(r) for r in run_dirs]
     logdir = Path(logdir)
-    seen: dict[str, int] = {}
+    if not str(logdir):
+        raise ValueError("tensorboard: an empty LOGDIR")
+    if logdir.exists() and not logdir.is_dir():
+        raise ValueError(f"tensorboard: {logdir} is not a directory")
+    used: set[str] = set()
     written = []
     for run in runs:
-        name = run.dir.resolve().name
-        seen[name] = seen.get(name, 0) + 1
-        if seen[name] > 1:
-            name = f"{name}-{seen[name]}"
+        base = run.dir.resolve().name
+        name, k = base, 1
+        while name in used:
+            k += 1
+            name = f"{base}-{k}"
+        used.add(name)
         write_run(run, logdir / name)
         written.append(logdir / name)
     return written
@@ -108,6 +124,8 @@ def main(argv=None):
     except (ValueError, OSError) as e:
         print(f"neurevo: error: {e}", file=sys.stderr)
         sys.exit(2)
+    for run_dir, d in zip(args.run_dirs, dirs):
+        print(f"{run_dir} -> {d}")
     print(f"wrote {len(dirs)} runs' event files under {args.logdir} in {time.time() - t:.1f} s "
           f"(tensorboard --logdir {args.logdir})")
 

@@ -51,4 +51,11 @@ def test_cartpole_strip_and_refusals(cli, tmp_path):
     assert bad.returncode == 2 and "has no picture" in bad.stderr
     bad = _render(cli, tmp_path, tmp_path / "n.mp4")
     assert bad.returncode == 2 and "not a run directory" in bad.stderr
+    (tmp_path / "dir.mp4").mkdir()
+    bad = _render(cli, run, tmp_path / "dir.mp4")
+    assert bad.returncode == 2 and "is a directory" in bad.stderr
+    bad = _render(cli, run, tmp_path / "missing" / "x.mp4")
+    assert bad.returncode == 2 and "no directory" in bad.stderr
+    bad = _render(cli, run, tmp_path / "odd.mp4", "--width", "161")
+    assert bad.returncode == 2 and "must be even" in bad.stderr
     assert not (tmp_path / "x.gif").exists() and not (tmp_path / "m.mp4").exists()

@@ -77,32 +77,53 @@ def _report(cli, runs, out, *extra):
 chromium = pytest.importorskip("chromium")
 
 
+def _plots_drawn(png, svgs):
+    """Each plot's problems: no data element with a box (an empty or all-NaN curve has none), or its data
+    boxes white in the screenshot."""
+    problems = []
+    for k, svg in enumerate(svgs):
+        if not svg["data"]:
+            problems.append(f"plot {k}: no data drawn")
+        elif max(chromium.drawn_fraction(png, b, margin=2)[0] for b in svg["data"]) < 0.01:
+            problems.append(f"plot {k}: its data is white on the page")
+        if chromium.drawn_fraction(png, svg["box"])[1] < 20:
+            problems.append(f"plot {k}: fewer than 20 colours (not a drawn figure)")
+    return problems
+
+
 @pytest.mark.skipif(chromium.CHROMIUM is None, reason="no chromium (./dev installs Debian's)")
 def test_report_opens_in_headless_chromium_without_console_errors_and_with_its_plots(cli, tmp_path):
     pytest.importorskip("PIL")
     snn = train_tiny(cli, tmp_path / "snn", "model.kind=snn", "run.record_diversity=true")
     page = _report(cli, [snn], tmp_path / "report.html", "--episodes", "2")
-    problems, png, boxes = chromium.open_page(page.resolve().as_uri())
+    problems, png, svgs = chromium.open_page(page.resolve().as_uri())
     assert problems == []
-    # Learning curves, diversity, connectivity, weights, the episode: five plots, each drawn in the
-    # screenshot (not white, in many colours: axes, text, data).
-    assert len(boxes) == 5 and all(w > 200 and h > 100 for _, _, w, h in boxes), boxes
-    for box in boxes:
-        fraction, colours = chromium.drawn_fraction(png, box)
-        assert fraction > 0.03 and colours > 20, (box, fraction, colours)
+    # Learning curves, diversity, connectivity, weights, the episode: five plots, each with its data
+    # drawn in the screenshot.
+    assert len(svgs) == 5 and all(s["box"][2] > 200 and s["box"][3] > 100 for s in svgs), svgs
+    assert _plots_drawn(png, svgs) == []
     (tmp_path / "report.png").write_bytes(png)
 
 
 @pytest.mark.skipif(chromium.CHROMIUM is None, reason="no chromium (./dev installs Debian's)")
-def test_the_chromium_check_sees_console_errors_failed_loads_and_blank_plots(tmp_path):
+def test_the_chromium_check_sees_console_errors_failed_loads_and_empty_plots(tmp_path):
     pytest.importorskip("PIL")
+    import numpy as np
+
+    from neurevo import report
+
+    fig, axes = report._figure(1, 1)  # a plot as the report draws one, but of NaNs only
+    axes[0][0].plot([0, 1, 2], [np.nan] * 3, label="nothing")
+    axes[0][0].legend()
     bad = tmp_path / "bad.html"
     bad.write_text("<!DOCTYPE html><html><body><script>console.error('boom');</script><img src='missing.png'>"
-                   "<script>notDefined();</script><svg width='400' height='300'></svg></body></html>")
-    problems, png, boxes = chromium.open_page(bad.as_uri())
+                   "<script>notDefined();</script>" + report._svg(fig) + "</body></html>")
+    problems, png, svgs = chromium.open_page(bad.as_uri())
     text = "\n".join(problems)
     assert "boom" in text and "notDefined" in text and "missing.png" in text, problems
-    assert len(boxes) == 1 and chromium.drawn_fraction(png, boxes[0])[0] < 0.01
+    assert len(svgs) == 1 and _plots_drawn(png, svgs) == ["plot 0: no data drawn"]
+    problems, _, _ = chromium.open_page((tmp_path / "no-such-page.html").as_uri())
+    assert any("navigation" in p or "ERR_FILE_NOT_FOUND" in p for p in problems), problems
 
 
 def test_report_writes_tensorboard_event_files_that_tensorboard_reads(cli, tmp_path):
@@ -128,3 +149,27 @@ def test_report_writes_tensorboard_event_files_that_tensorboard_reads(cli, tmp_p
     kl = acc.Scalars("diversity/kl_uniform")
     assert [e.value for e in kl] == pytest.approx([m["diversity"]["kl_uniform"] for m in metrics], rel=1e-6)
     assert "config" in "".join(acc.Tags().get("tensors", []))  # the config as text
+
+
+def test_tensorboard_gives_every_run_its_own_directory_and_skips_a_torn_last_line(cli, tmp_path):
+    pytest.importorskip("tensorboardX")
+    event_accumulator = pytest.importorskip("tensorboard.backend.event_processing.event_accumulator")
+    from neurevo import tensorboard
+
+    a = train_tiny(cli, tmp_path / "a" / "run", "run.seed=1")
+    b = train_tiny(cli, tmp_path / "b" / "run", "run.seed=2", "budget.generations=2")
+    c = train_tiny(cli, tmp_path / "c" / "run-2", "run.seed=3", "budget.generations=4")
+    with open(c / "metrics.jsonl", "a") as f:
+        f.write('{"generation": 5, "env_steps": 99')  # a line being written (or torn by a kill)
+    dirs = tensorboard.write([a, b, c], tmp_path / "tb")
+    assert [d.name for d in dirs] == ["run", "run-2", "run-2-2"]
+    counts = []
+    for d in dirs:
+        acc = event_accumulator.EventAccumulator(str(d))
+        acc.Reload()
+        counts.append(len(acc.Scalars("best_fitness")))
+        assert not list(d.glob(".partial-*"))
+    assert counts == [3, 2, 4]  # each run's own generations; c's torn line is not one
+    (tmp_path / "file").write_text("")
+    with pytest.raises(ValueError, match="not a directory"):
+        tensorboard.write([a], tmp_path / "file")
