@@ -74,18 +74,20 @@ def plot(results, out, env_steps):
     fig, axes = plt.subplots(2, 4, figsize=(15, 7))
     lines = []
     for ax, (task, _) in zip(axes.flat, TASKS):
+        seeds = []
         for k, (optimizer, (_, label)) in enumerate(OPTIMIZERS.items()):
             runs = [r for r in results.values() if r["task"] == task and r["optimizer"] == optimizer
                     and r["env_steps_budget"] == env_steps]
             color = f"C{k}"
+            seeds.append(str(len(runs)))
             if runs:
                 grid = np.linspace(0, min(r["curve"]["env_steps"][-1] for r in runs), 200)
                 ys = np.array([np.interp(grid, r["curve"]["env_steps"], r["curve"]["best_so_far"]) for r in runs])
-                ax.plot(grid, ys.mean(axis=0), color=color, label=f"{label}, ours ({len(runs)} seeds)")
+                ax.plot(grid, ys.mean(axis=0), color=color, label=f"{label}, ours")
                 if len(runs) > 1:
                     ax.fill_between(grid, ys.min(axis=0), ys.max(axis=0), color=color, alpha=0.2)
             ax.axhline(PAPER_END[task][1 - k], color=color, ls="--", lw=0.8, label=f"{label}, paper Table 2")
-        ax.set_title(task, fontsize=10)
+        ax.set_title(f"{task} (seeds: {' CMA, '.join(seeds)} NES)", fontsize=10)
         ax.set_xlabel("env steps", fontsize=8)
         ax.tick_params(labelsize=7)
         lines = ax.get_legend_handles_labels()
@@ -97,6 +99,32 @@ def plot(results, out, env_steps):
     fig.tight_layout()
     fig.savefig(out)
     print(f"wrote {out}")
+
+
+def table(results, env_steps):
+    """Markdown: per task, each optimizer's held-out mean over seeds at the end of the budget, who leads,
+    and the paper's Table 2 end points and leader."""
+    import statistics
+
+    lines = ["| task | BNN-CMA (ours) | BNN-NES (ours) | ahead (ours) | paper BNN-CMA | paper BNN-NES | ahead (paper) |",
+             "|---|---|---|---|---|---|---|"]
+    for task, _ in TASKS:
+        cells, means = [], []
+        for optimizer in OPTIMIZERS:
+            evals = [r["summary"]["eval_mean"] for r in results.values()
+                     if r["task"] == task and r["optimizer"] == optimizer and r["env_steps_budget"] == env_steps]
+            if evals:
+                sd = statistics.stdev(evals) if len(evals) > 1 else 0.0
+                cells.append(f"{statistics.mean(evals):.1f} ± {sd:.1f} ({len(evals)})")
+                means.append(statistics.mean(evals))
+            else:
+                cells.append("—")
+                means.append(None)
+        ours = "—" if None in means else ("tie" if means[0] == means[1] else "CMA" if means[0] > means[1] else "NES")
+        nes, cma = PAPER_END[task]
+        paper = "CMA" if cma > nes else "NES"
+        lines.append(f"| {task} | {cells[0]} | {cells[1]} | {ours} | {cma} | {nes} | {paper} |")
+    return "\n".join(lines)
 
 
 def main():
@@ -136,6 +164,7 @@ def main():
                 results[record["key"]] = record
                 print(f"fig4: {record['key']}: eval {record['summary']['eval_mean']:.1f} in "
                       f"{record['script_wall_seconds']:.0f} s", file=sys.stderr)
+    print(table(results, args.env_steps))
     plot(results, args.out, args.env_steps)
 
 

@@ -96,7 +96,10 @@ def _make_env(task: str, options: dict, width: int, height: int):
         raise ValueError("render needs Gymnasium: pip install \"gymnasium[mujoco,classic-control]\"") from e
     kwargs = dict(options)
     if task in MUJOCO:
-        kwargs.update(width=width, height=height)
+        # The model's own "track" camera (trackcom: it follows the body) where it has one (Hopper,
+        # Walker2d, HalfCheetah, Swimmer, Ant); Gymnasium 1.4's default free camera stays where the
+        # episode began. Without one (the pendulums, which stay in place) the default view.
+        kwargs.update(width=width, height=height, camera_name="track")
     try:
         env = gymnasium.make(task, render_mode="rgb_array", **kwargs)
     except TypeError as e:  # a task option that Gymnasium's environment does not take
