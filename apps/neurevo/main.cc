@@ -227,7 +227,7 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   report->add_option("--out", report_out, "The page to write (default report.html)");
   report->add_option("--episodes", report_episodes, "Rollouts for the functional connectivity (default 3)")
       ->check(CLI::Range(1, 100000));
-  std::string report_tensorboard;
+  std::optional<std::string> report_tensorboard;
   report->add_option("--tensorboard", report_tensorboard,
                      "Also write each run's metrics as TensorBoard event files under this directory (needs "
                      "tensorboardX)");
@@ -361,7 +361,8 @@ int Run(int argc, char** argv, neurevo::Cluster& cluster) {
   }
   if (*report) {
     std::vector<std::string> args = {"--out", report_out, "--episodes", std::to_string(report_episodes)};
-    if (!report_tensorboard.empty()) args.insert(args.end(), {"--tensorboard", report_tensorboard});
+    // Passed on even when empty: the page's own parser refuses an empty LOGDIR by name.
+    if (report_tensorboard) args.insert(args.end(), {"--tensorboard", *report_tensorboard});
     args.push_back("--");
     args.insert(args.end(), report_dirs.begin(), report_dirs.end());
     return ExecPythonModule("neurevo.report", args, "report");

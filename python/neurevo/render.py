@@ -249,7 +249,7 @@ def _interrupt(*_):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="neurevo render: the best agent's held-out episode as a video "
+    parser = argparse.ArgumentParser(prog="neurevo render", description="The best agent's held-out episode as a video "
                                                  "(.mp4) or a strip of frames (.png)")
     parser.add_argument("run_dir")
     parser.add_argument("--out", required=True)

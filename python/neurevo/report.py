@@ -266,7 +266,7 @@ def _nonempty(text: str) -> str:
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="neurevo report: one self-contained HTML page for runs")
+    parser = argparse.ArgumentParser(prog="neurevo report", description="One self-contained HTML page for runs")
     parser.add_argument("run_dirs", nargs="+")
     parser.add_argument("--out", default="report.html")
     parser.add_argument("--episodes", type=int, default=3, help="rollouts for the functional connectivity")

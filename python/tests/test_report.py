@@ -149,6 +149,12 @@ def test_report_writes_tensorboard_event_files_that_tensorboard_reads(cli, tmp_p
     kl = acc.Scalars("diversity/kl_uniform")
     assert [e.value for e in kl] == pytest.approx([m["diversity"]["kl_uniform"] for m in metrics], rel=1e-6)
     assert "config" in "".join(acc.Tags().get("tensors", []))  # the config as text
+    import os
+    import sys
+
+    done = subprocess.run([cli, "report", str(run), "--out", str(tmp_path / "e.html"), "--tensorboard", ""],
+                          capture_output=True, text=True, env={**os.environ, "NEUREVO_PYTHON": sys.executable})
+    assert done.returncode == 2 and "an empty path" in done.stderr and not (tmp_path / "e.html").exists()
 
 
 def test_tensorboard_gives_every_run_its_own_directory_and_skips_a_torn_last_line(cli, tmp_path):
