@@ -23,7 +23,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run_records import ROOT, append_result, display_path, load_results, train_or_resume  # noqa: E402
+from run_records import (ROOT, append_result, config_digest, display_path, load_results,  # noqa: E402
+                         train_or_resume)
 
 TASKS = [("InvertedPendulum-v5", "inverted_pendulum"), ("InvertedDoublePendulum-v5", "inverted_double_pendulum"),
          ("Swimmer-v5", "swimmer"), ("HalfCheetah-v5", "half_cheetah"), ("Hopper-v5", "hopper"),
@@ -36,21 +37,18 @@ PAPER_END = {"InvertedPendulum-v5": (863.7, 1000), "InvertedDoublePendulum-v5": 
 CURVE_FIELDS = ("env_steps", "best_fitness", "mean_fitness", "best_so_far")
 
 
-def digest(config, settings):
-    import hashlib
-    import tomllib
-
-    with open(config, "rb") as f:
-        parsed = tomllib.load(f)
-    return hashlib.sha256(json.dumps({"config": parsed, "settings": settings}, sort_keys=True).encode()).hexdigest()
+def spec(job, env_steps):
+    """A run's key, config file, command-line settings and their digest."""
+    task, stem, optimizer, seed = job
+    key = f"{task}/bnn/{optimizer}/seed{seed}/steps{env_steps}"
+    config = os.path.join(ROOT, "configs", "table2", f"{stem}_bnn_{OPTIMIZERS[optimizer][0]}.toml")
+    settings = [f"budget.env_steps={env_steps}"]
+    return key, config, settings, config_digest(config, settings)
 
 
 def train_one(job, args):
-    task, stem, optimizer, seed = job
-    key = f"{task}/bnn/{optimizer}/seed{seed}/steps{args.env_steps}"
-    config = os.path.join(ROOT, "configs", "table2", f"{stem}_bnn_{OPTIMIZERS[optimizer][0]}.toml")
-    settings = [f"budget.env_steps={args.env_steps}"]
-    d = digest(config, settings)
+    task, _, optimizer, seed = job
+    key, config, settings, d = spec(job, args.env_steps)
     run_dir = os.path.join(args.runs, key.replace("/", "_"))
     start = time.time()
     summary = train_or_resume(key, run_dir, config, seed, settings, d, args.neurevo, 1, "fig4")
@@ -61,7 +59,7 @@ def train_one(job, args):
             "config": display_path(config), "config_sha256": d, "settings": settings, "run_dir": display_path(run_dir),
             "script_wall_seconds": time.time() - start, "curve": curve,
             "summary": {k: summary.get(k) for k in ("eval_mean", "eval_std", "env_steps", "generations", "train_seconds",
-                                                 "best_validated_mean", "stop_reason")}}
+                                                     "best_validated_mean", "stop_reason")}}
 
 
 def plot(results, out, env_steps):
@@ -151,11 +149,9 @@ def main():
                 for o in OPTIMIZERS]
         todo = []
         for job in jobs:
-            task, stem, optimizer, seed = job
-            key = f"{task}/bnn/{optimizer}/seed{seed}/steps{args.env_steps}"
-            config = os.path.join(ROOT, "configs", "table2", f"{stem}_bnn_{OPTIMIZERS[optimizer][0]}.toml")
+            key, _, _, d = spec(job, args.env_steps)
             record = results.get(key)
-            if record is None or record["config_sha256"] != digest(config, [f"budget.env_steps={args.env_steps}"]):
+            if record is None or record["config_sha256"] != d:
                 todo.append(job)
         print(f"fig4: {len(todo)} runs to train, {len(jobs) - len(todo)} recorded", file=sys.stderr)
         with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:

@@ -1,12 +1,14 @@
-"""What the bench harnesses (bench/table2, bench/heterogeneity) share: training or
-resuming one run under a config digest, the results file of finished runs (one
+"""What the bench harnesses (bench/table2, bench/heterogeneity, bench/fig4_curves.py) share: a
+config's digest, training or resuming one run under it, the results file of finished runs (one
 JSON line each, appended and synced, a torn last line skipped), and paths that
 stay valid in any clone. Standard library only."""
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tomllib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -15,6 +17,15 @@ def display_path(path):
     """Relative to the repository when inside it (records stay valid in any clone)."""
     relative = os.path.relpath(path, ROOT)
     return os.path.abspath(path) if relative.startswith("..") else relative
+
+
+def config_digest(config, settings):
+    """What a run depends on: its config file parsed (comments and layout do not count) and the
+    command-line settings added to it."""
+    with open(config, "rb") as f:
+        parsed = tomllib.load(f)
+    text = json.dumps({"config": parsed, "settings": settings}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def load_results(path, who):

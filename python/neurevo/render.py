@@ -36,6 +36,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import numpy as np  # noqa: E402
 
 from . import _core  # noqa: E402
+from ._files import replacing  # noqa: E402
 from .run import Run  # noqa: E402
 
 # Tasks that Gymnasium draws, and how a recorded state is put into its environment.
@@ -66,8 +67,7 @@ def _restore(env, task: str, row: dict) -> None:
             u.last_u = row["action"][0] if "action" in row else None
 
 
-def _renderable_task(run: Run) -> str:
-    task = tomllib.loads(run.config)["task"]["name"]
+def _renderable_task(task: str) -> str:
     if task not in renderable():
         raise ValueError(f"render: task {task!r} has no picture; rendered are {', '.join(renderable())}")
     return task
@@ -122,8 +122,9 @@ class Episode:
 
     def __init__(self, run_dir, seed: int | None = None, max_steps: int | None = None):
         self.run = Run(run_dir)
-        self.task = _renderable_task(self.run)
-        self.options = tomllib.loads(self.run.config)["task"].get("options", {})
+        task = tomllib.loads(self.run.config)["task"]
+        self.task = _renderable_task(task["name"])
+        self.options = task.get("options", {})
         self.rows = _episode(self.run, seed)
         if max_steps is not None:
             self.rows = self.rows[:max_steps + 1]
@@ -193,8 +194,7 @@ def render(run_dir, out, *, seed: int | None = None, width: int = 480, height: i
     except ImportError as e:
         raise ValueError("render to .mp4 needs imageio and imageio-ffmpeg: pip install imageio imageio-ffmpeg") from e
 
-    tmp = out.with_name(out.stem + ".partial" + out.suffix)  # the extension tells FFmpeg the container
-    try:
+    with replacing(out) as tmp:  # the extension tells FFmpeg the container
         # macro_block_size 2: the even sizes yuv420p needs, never a rescaled frame.
         writer = imageio.get_writer(tmp, fps=1 / (step_seconds * every), codec="libx264", pixelformat="yuv420p",
                                     macro_block_size=2, ffmpeg_log_level="error",
@@ -213,9 +213,6 @@ def render(run_dir, out, *, seed: int | None = None, width: int = 480, height: i
             raise ValueError(f"render: FFmpeg did not finish {out} ({e})") from e
         if written != len(indices):
             raise ValueError(f"render: FFmpeg wrote {written} of {len(indices)} frames to {out}")
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
     return out
 
 
@@ -234,14 +231,12 @@ def _write_strip(shots, out: Path, task: str) -> None:
         ax.axis("off")
     fig.suptitle(task, fontsize=9)
     fig.tight_layout()
-    tmp = out.with_name(out.stem + ".partial" + out.suffix)
     try:
-        # About as many pixels per frame as were drawn (at most 1000 dots per inch).
-        fig.savefig(tmp, dpi=min(1000, max(100, w / 2.2)))
-        tmp.replace(out)
+        with replacing(out) as tmp:
+            # About as many pixels per frame as were drawn (at most 1000 dots per inch).
+            fig.savefig(tmp, dpi=min(1000, max(100, w / 2.2)))
     finally:
         plt.close(fig)
-        tmp.unlink(missing_ok=True)
 
 
 def _interrupt(*_):

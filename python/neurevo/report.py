@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from . import _core
+from ._files import replacing
 from .run import Run
 
 
@@ -253,9 +254,8 @@ def report(run_dirs: list[str], out: str, episodes: int = 3) -> Path:
         parts.append(f"<h3>Config</h3><pre>{html.escape(run.config)}</pre>")
     parts.append("</body></html>")
     path = Path(out)
-    tmp = path.with_name(path.name + ".partial")
-    tmp.write_text("\n".join(parts), encoding="utf-8")
-    tmp.replace(path)
+    with replacing(path) as tmp:
+        tmp.write_text("\n".join(parts), encoding="utf-8")
     return path
 
 
