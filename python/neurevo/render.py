@@ -23,7 +23,6 @@ import os
 import signal
 import sys
 import tempfile
-import tomllib
 from pathlib import Path
 
 # Before anything imports MuJoCo's Python bindings (they read it once, at import).
@@ -122,7 +121,7 @@ class Episode:
 
     def __init__(self, run_dir, seed: int | None = None, max_steps: int | None = None):
         self.run = Run(run_dir)
-        task = tomllib.loads(self.run.config)["task"]
+        task = self.run.config_dict()["task"]
         self.task = _renderable_task(task["name"])
         self.options = task.get("options", {})
         self.rows = _episode(self.run, seed)

@@ -17,7 +17,6 @@ import html
 import io
 import json
 import sys
-import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -57,14 +56,14 @@ def _figure(*size):
 
 
 def _label(run: Run) -> str:
-    config = tomllib.loads(run.config)
+    config = run.config_dict()
     return f"{config['task']['name']} {config['model']['kind']} {config['optimizer']['kind']}"
 
 
 def _config_without_seed(run: Run) -> str:
     """The resolved config less run.seed and run.threads (which never change results): runs equal in
     this differ only in their seed."""
-    config = tomllib.loads(run.config)
+    config = run.config_dict()
     config.get("run", {}).pop("seed", None)
     config.get("run", {}).pop("threads", None)
     return json.dumps(config, sort_keys=True, default=str)
@@ -154,7 +153,7 @@ def raster(run: Run, steps: int = 100) -> str | None:
     """One held-out episode of the best genome: spikes (or graded activity) and membrane potentials."""
     from .gym import NeurevoEnv
 
-    config = tomllib.loads(run.config)
+    config = run.config_dict()
     if config["model"]["kind"] not in ("bnn", "snn", "network"):
         return None
     net = run.network()
@@ -238,7 +237,7 @@ def report(run_dirs: list[str], out: str, episodes: int = 3) -> Path:
         parts.append(f"<h2>{html.escape(str(run.dir))}</h2>")
         if run.complete:
             parts.append(_table([[k, json.dumps(v)] for k, v in sorted(run.summary.items())], ["summary", "value"]))
-        kind = tomllib.loads(run.config)["model"]["kind"]
+        kind = run.config_dict()["model"]["kind"]
         if kind in ("bnn", "snn", "network"):
             # One run's trouble (an old run without initial_genome.json, a read-only directory, ...) is
             # said on the page; the others are still drawn.

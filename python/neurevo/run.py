@@ -15,6 +15,38 @@ def _check_seed(seed) -> None:
         raise _core.ConfigError(f"seed {seed!r}: an integer in [0, 2^64) is needed")
 
 
+# The largest run file read here (metrics.jsonl of a very long run is tens of MB).
+MAX_RUN_FILE_BYTES = 1 << 30
+
+
+def _read_run_file(path: Path) -> str:
+    """A run file's text; a ConfigError naming it for what is not a regular UTF-8 file of at most
+    MAX_RUN_FILE_BYTES (a FIFO or a device would block or never end)."""
+    if not path.is_file():
+        raise _core.ConfigError(f"{path}: not a regular file")
+    size = path.stat().st_size
+    if size > MAX_RUN_FILE_BYTES:
+        raise _core.ConfigError(f"{path}: {size} bytes, more than the {MAX_RUN_FILE_BYTES} a run file may have")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise _core.ConfigError(f"{path}: not UTF-8 text ({e})") from e
+
+
+def _parse_json(text: str, where: str):
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as e:  # RecursionError: nested deeper than Python parses
+        raise _core.ConfigError(f"{where}: not JSON ({type(e).__name__}: {e})") from e
+
+
+def check_counter(value, where: str) -> int:
+    """A count the trainer writes (generation, env_steps): an integer in [0, 2^63)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
+        raise _core.ConfigError(f"{where}: {value!r} is not a count (an integer in [0, 2^63))")
+    return value
+
+
 class Run:
     """A run directory (neurevo/train.h lists its files), read when asked for."""
 
@@ -29,7 +61,17 @@ class Run:
     @property
     def config(self) -> str:
         """The resolved config (every key), as TOML text."""
-        return (self.dir / "config.toml").read_text(encoding="utf-8")
+        return _read_run_file(self.dir / "config.toml")
+
+    def config_dict(self) -> dict:
+        """The resolved config, parsed (a ConfigError naming config.toml where it is not TOML)."""
+        import tomllib
+
+        path = self.dir / "config.toml"
+        try:
+            return tomllib.loads(self.config)
+        except (tomllib.TOMLDecodeError, RecursionError) as e:
+            raise _core.ConfigError(f"{path}: not TOML ({type(e).__name__}: {e})") from e
 
     @property
     def complete(self) -> bool:
@@ -41,16 +83,18 @@ class Run:
         path = self.dir / "summary.json"
         if not path.is_file():
             raise _core.ConfigError(f"{path}: the run is not complete (resume it with neurevo.resume)")
-        return json.loads(path.read_text(encoding="utf-8"))
+        summary = _parse_json(_read_run_file(path), str(path))
+        if not isinstance(summary, dict):
+            raise _core.ConfigError(f"{path}: not a JSON object")
+        return summary
 
     @property
     def metrics(self) -> list[dict]:
         """metrics.jsonl: one dict per generation."""
         path = self.dir / "metrics.jsonl"
-        if not path.is_file():
+        if not path.exists():
             return []
-        text = path.read_text(encoding="utf-8")
-        lines = text.split("\n")
+        lines = _read_run_file(path).split("\n")
         # A last line without its newline is one being written (or torn by a kill; resume truncates it):
         # not yet a generation.
         lines = lines[:-1]
@@ -58,10 +102,13 @@ class Run:
         for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as e:
-                raise _core.ConfigError(f"{path}:{number}: not a JSON line ({e})") from e
+            row = _parse_json(line, f"{path}:{number}")
+            if not isinstance(row, dict):
+                raise _core.ConfigError(f"{path}:{number}: not a JSON object")
+            for counter in ("generation", "env_steps"):
+                if counter in row:
+                    check_counter(row[counter], f"{path}:{number}: {counter}")
+            rows.append(row)
         return rows
 
     def metrics_frame(self):

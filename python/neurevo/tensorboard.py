@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .run import Run
+from .run import Run, check_counter
 
 # Fields that are not a quantity over training.
 _SKIP = {"generation", "env_steps"}
@@ -43,6 +43,14 @@ def _scalars(row: dict, prefix: str = ""):
                     yield f"{name}/{i}", float(v)
 
 
+def _seconds(row: dict, start: float) -> float:
+    """A row's wall time (seconds since the run began) as TensorBoard's: `start` where it is missing or
+    not a finite number."""
+    w = row.get("wall_seconds")
+    ok = isinstance(w, (int, float)) and not isinstance(w, bool) and math.isfinite(w) and w >= 0
+    return start + (float(w) if ok else 0.0)
+
+
 def write_run(run: Run, directory: Path) -> int:
     """Writes `run`'s metrics into `directory` (its old event files replaced); returns the scalars written."""
     try:
@@ -63,8 +71,8 @@ def write_run(run: Run, directory: Path) -> int:
         try:
             writer.add_text("config", "```toml\n" + run.config + "\n```", global_step=0, walltime=start)
             for row in metrics:
-                step = int(row.get("env_steps", row.get("generation", 0)))
-                wall = start + float(row.get("wall_seconds", 0.0))
+                step = row.get("env_steps", row.get("generation", 0))  # counts, checked by Run.metrics
+                wall = _seconds(row, start)
                 for name, value in _scalars(row):
                     writer.add_scalar(name, value, global_step=step, walltime=wall)
                     count += 1
@@ -73,8 +81,9 @@ def write_run(run: Run, directory: Path) -> int:
                 for name in ("eval_mean", "eval_std", "best_validated_mean"):
                     if isinstance(summary.get(name), (int, float)) and math.isfinite(summary[name]):
                         writer.add_scalar(f"summary/{name}", float(summary[name]),
-                                          global_step=int(summary["env_steps"]),
-                                          walltime=start + float(summary.get("wall_seconds", 0.0)))
+                                          global_step=check_counter(summary.get("env_steps"),
+                                                                    f"{run.dir / 'summary.json'}: env_steps"),
+                                          walltime=_seconds(summary, start))
                         count += 1
         finally:
             writer.close()

@@ -179,3 +179,47 @@ def test_tensorboard_gives_every_run_its_own_directory_and_skips_a_torn_last_lin
     (tmp_path / "file").write_text("")
     with pytest.raises(ValueError, match="not a directory"):
         tensorboard.write([a], tmp_path / "file")
+
+
+@pytest.mark.parametrize("file, content, says", [
+    ("metrics.jsonl", "[" * 100000 + "]" * 100000 + "\n", "metrics.jsonl:1: not JSON"),
+    ("metrics.jsonl", "[1, 2]\n", "metrics.jsonl:1: not a JSON object"),
+    ("metrics.jsonl", '{"generation": 1, "env_steps": 1e400}\n', "metrics.jsonl:1: env_steps: inf is not a count"),
+    ("metrics.jsonl", '{"generation": 1, "env_steps": -5}\n', "metrics.jsonl:1: env_steps: -5 is not a count"),
+    ("metrics.jsonl", '{"generation": 9223372036854775808}\n', "metrics.jsonl:1: generation: 9223372036854775808"),
+    ("metrics.jsonl", b"\xff\xfe\n", "metrics.jsonl: not UTF-8"),
+    ("metrics.jsonl", "fifo", "metrics.jsonl: not a regular file"),
+    ("summary.json", "{" * 100000, "summary.json: not JSON"),
+    ("summary.json", "[1]", "summary.json: not a JSON object"),
+    ("summary.json", '{"env_steps": -1, "eval_mean": 1.0}', "summary.json: env_steps: -1 is not a count"),
+    ("config.toml", "x = " + "[" * 100000 + "]" * 100000 + "\n", "config.toml: not TOML"),
+], ids=["metrics-nested", "metrics-list", "metrics-inf-steps", "metrics-negative-steps", "metrics-2^63",
+        "metrics-not-utf8", "metrics-fifo", "summary-nested", "summary-list", "summary-negative-steps",
+        "config-nested"])
+def test_run_files_that_are_absurd_are_one_line_errors_naming_the_file(cli, tmp_path, file, content, says):
+    """The readers behind report and --tensorboard (neurevo.Run): a clear error, no traceback, no hang."""
+    import os
+    import sys
+
+    pytest.importorskip("tensorboardX")
+    run = train_tiny(cli, tmp_path / "run")
+    path = run / file
+    if file == "config.toml":
+        path.write_text(path.read_text() + content)
+    elif content == "fifo":
+        path.unlink()
+        os.mkfifo(path)
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+    for module, extra in (("neurevo.tensorboard", ["--logdir", str(tmp_path / "tb")]),
+                          ("neurevo.report", ["--out", str(tmp_path / "r.html")])):
+        done = subprocess.run([sys.executable, "-m", module, str(run), *extra], capture_output=True, text=True,
+                              timeout=120, env={**os.environ, "NEUREVO_PYTHON": sys.executable})
+        if (module == "neurevo.report" and file == "summary.json" and "env_steps" in says) or \
+                (module == "neurevo.tensorboard" and file == "config.toml"):
+            continue  # the page does not read summary's counters; the event files hold the config as text
+        assert done.returncode == 2, (module, done.stderr[-500:])
+        assert says in done.stderr and str(run) in done.stderr, (module, done.stderr[-500:])
+        assert "Traceback" not in done.stderr
