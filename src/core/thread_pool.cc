@@ -60,12 +60,12 @@ void ThreadPool::WorkerLoop(int worker) {
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&] { return stop_ || epoch_ != seen || (lane && background_); });
-      if (lane && background_) {
-        // The background job first; then the loop in flight, if any, which
+      wake_.wait(lock, [&] { return stop_ || epoch_ != seen || (lane && !background_.empty()); });
+      if (lane && !background_.empty()) {
+        // The background jobs first; then the loop in flight, if any, which
         // `seen` still lets this worker join.
-        std::function<void()> job = std::move(background_);
-        background_ = nullptr;
+        std::function<void()> job = std::move(background_.front());
+        background_.pop_front();
         background_running_ = true;
         lock.unlock();
         job();
@@ -89,8 +89,8 @@ void ThreadPool::WorkerLoop(int worker) {
 bool ThreadPool::StartBackground(std::function<void()> job) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (size_ < 2 || background_ || background_running_ || stop_) return false;
-    background_ = std::move(job);
+    if (size_ < 2 || stop_) return false;
+    background_.push_back(std::move(job));
   }
   wake_.notify_all();
   return true;
@@ -98,7 +98,7 @@ bool ThreadPool::StartBackground(std::function<void()> job) {
 
 bool ThreadPool::background_busy() {
   std::lock_guard<std::mutex> lock(mutex_);
-  return background_ != nullptr || background_running_;
+  return !background_.empty() || background_running_;
 }
 
 void ThreadPool::ParallelFor(int n, const std::function<void(int, int)>& fn) {

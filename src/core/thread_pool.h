@@ -9,6 +9,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -30,13 +31,14 @@ class ThreadPool {
   // A worker busy with a background job (below) joins in once it is done.
   void ParallelFor(int n, const std::function<void(int index, int worker)>& fn);
 
-  // A background lane: the last worker runs `job` while ParallelFor calls go
-  // on with the others (CMA-ES's eigendecomposition across generations).
-  // False, and nothing started, with one worker or while a job runs: the
-  // caller then leaves the work to whoever needs it. The job must not throw
-  // (it is the caller's to catch and hand over).
+  // A background lane: the last worker runs queued jobs, one after another
+  // in the order given, while ParallelFor calls go on with the others
+  // (CMA-ES's eigendecomposition across generations, checkpoint writes).
+  // False, and nothing queued, with one worker: the caller then does the
+  // work itself. A job must not throw (it is the caller's to catch and hand
+  // over); the pool runs every queued job before it is destroyed.
   bool StartBackground(std::function<void()> job);
-  bool background_busy();
+  bool background_busy();  // a job queued or running
 
  private:
   void WorkerLoop(int worker);
@@ -53,7 +55,7 @@ class ThreadPool {
   int active_ = 0;
   long long epoch_ = 0;
   bool stop_ = false;
-  std::function<void()> background_;  // waiting for the last worker
+  std::deque<std::function<void()>> background_;  // waiting for the last worker
   bool background_running_ = false;
   std::exception_ptr error_;
 };

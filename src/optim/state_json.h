@@ -7,6 +7,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -41,6 +42,9 @@ inline constexpr uint8_t kPackedMatrix = 0x65;
 // n doubles as one binary value of little-endian float64 with `subtype`
 // (checkpoints pack their long number arrays the same way).
 inline nlohmann::json PackDoubles(const double* data, size_t n, uint8_t subtype) {
+  const auto* raw = reinterpret_cast<const uint8_t*>(data);
+  if constexpr (std::endian::native == std::endian::little)
+    return nlohmann::json::binary(std::vector<uint8_t>(raw, raw + n * 8), subtype);  // one copy, no zeroing
   std::vector<uint8_t> bytes(n * 8);
   for (size_t i = 0; i < n; ++i) {
     uint64_t u;
@@ -63,6 +67,10 @@ inline bool IsPackedMatrix(const nlohmann::json& j) {
 inline std::vector<double> PackedValues(const nlohmann::json& j) {
   const auto& b = j.get_binary();
   std::vector<double> values(b.size() / 8);
+  if constexpr (std::endian::native == std::endian::little) {
+    if (!values.empty()) std::memcpy(values.data(), b.data(), values.size() * 8);
+    return values;
+  }
   for (size_t i = 0; i < values.size(); ++i) {
     uint64_t u = 0;
     for (int k = 0; k < 8; ++k) u |= static_cast<uint64_t>(b[8 * i + k]) << (8 * k);

@@ -65,22 +65,16 @@ bool AllFinite(const nlohmann::json& j) {
 constexpr uint8_t kPackedDoubles = 0x64;
 constexpr size_t kPackFrom = 16;
 
-nlohmann::json Pack(const nlohmann::json& j) {
+// By value: a state handed over (a checkpoint writer's snapshot) is packed
+// in place, its matrices moved rather than copied.
+nlohmann::json Pack(nlohmann::json j) {
   if (j.is_array() && j.size() >= kPackFrom &&
       std::all_of(j.begin(), j.end(), [](const nlohmann::json& v) { return v.is_number(); })) {
     const auto values = j.get<std::vector<double>>();
     return state_json::PackDoubles(values.data(), values.size(), kPackedDoubles);
   }
-  if (j.is_object()) {
-    nlohmann::json out = nlohmann::json::object();
-    for (const auto& [k, v] : j.items()) out[k] = Pack(v);
-    return out;
-  }
-  if (j.is_array()) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& v : j) out.push_back(Pack(v));
-    return out;
-  }
+  if (j.is_structured())
+    for (auto& v : j) v = Pack(std::move(v));
   return j;
 }
 
@@ -124,9 +118,9 @@ size_t CborBytesBound(const nlohmann::json& j) {
   return 9;
 }
 
-nlohmann::json PackAll(const std::vector<nlohmann::json>& states) {
+nlohmann::json PackAll(std::vector<nlohmann::json> states) {
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& s : states) out.push_back(Pack(s));
+  for (auto& s : states) out.push_back(Pack(std::move(s)));
   return out;
 }
 std::vector<nlohmann::json> UnpackAll(const nlohmann::json& j) {
@@ -148,7 +142,9 @@ uint32_t Crc32(std::string_view bytes, uint32_t crc) {
   return static_cast<uint32_t>(c);
 }
 
-std::string EncodeCheckpoint(const RunState& s) {
+namespace {
+// `optimizers` and `restore_points`: s's, packed (PackAll).
+std::string Encode(const RunState& s, nlohmann::json optimizers, nlohmann::json restore_points) {
   nlohmann::json p = {{"config", s.config_toml},
                       {"generation", s.generation},
                       {"env_steps", s.env_steps},
@@ -161,10 +157,8 @@ std::string EncodeCheckpoint(const RunState& s) {
                       {"best", s.best ? GenomeJson(*s.best) : nlohmann::json(nullptr)},
                       {"obs_dim", s.normalizer.dim()},
                       {"normalizer", s.normalizer.ToJson()},
-                      {"optimizers", PackAll(s.optimizers)},
-                      // Usually the same as `optimizers`: stored once.
-                      {"restore_points", s.restore_generation == s.generation ? nlohmann::json(nullptr)
-                                                                              : PackAll(s.restore_points)},
+                      {"optimizers", std::move(optimizers)},
+                      {"restore_points", std::move(restore_points)},
                       {"restore_generation", s.restore_generation},
                       {"metrics_bytes", s.metrics_bytes},
                       {"metrics_crc", s.metrics_crc}};
@@ -180,6 +174,19 @@ std::string EncodeCheckpoint(const RunState& s) {
   PutU64(header, payload.size());
   out.replace(0, kHeaderBytes, header);
   return out;
+}
+
+// Usually the same as `optimizers`: stored once.
+bool RestorePointsStored(const RunState& s) { return s.restore_generation != s.generation; }
+}  // namespace
+
+std::string EncodeCheckpoint(const RunState& s) {
+  return Encode(s, PackAll(s.optimizers), RestorePointsStored(s) ? PackAll(s.restore_points) : nullptr);
+}
+
+std::string EncodeCheckpoint(RunState&& s) {
+  nlohmann::json restore = RestorePointsStored(s) ? PackAll(std::move(s.restore_points)) : nullptr;
+  return Encode(s, PackAll(std::move(s.optimizers)), std::move(restore));
 }
 
 RunState DecodeCheckpoint(std::string_view bytes, const std::string& what) {
@@ -275,15 +282,25 @@ RunState DecodeCheckpoint(std::string_view bytes, const std::string& what) {
   return s;
 }
 
-void WriteCheckpoint(const std::string& run_dir, const RunState& state) {
+namespace {
+void WriteEncoded(const std::string& run_dir, long long generation, const std::string& bytes) {
   const fs::path dir = fs::path(run_dir) / "checkpoints";
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw std::runtime_error(fmt::format("{}: cannot create: {}", dir.string(), ec.message()));
-  WriteFileAtomic((dir / fmt::format("{}{:012d}{}", kPrefix, state.generation, kSuffix)).string(),
-                  EncodeCheckpoint(state));
+  WriteFileAtomic((dir / fmt::format("{}{:012d}{}", kPrefix, generation, kSuffix)).string(), bytes);
   const auto files = ListCheckpoints(run_dir);
   for (size_t i = kCheckpointsKept; i < files.size(); ++i) fs::remove(files[i], ec);
+}
+}  // namespace
+
+void WriteCheckpoint(const std::string& run_dir, const RunState& state) {
+  WriteEncoded(run_dir, state.generation, EncodeCheckpoint(state));
+}
+
+void WriteCheckpoint(const std::string& run_dir, RunState&& state) {
+  const long long generation = state.generation;
+  WriteEncoded(run_dir, generation, EncodeCheckpoint(std::move(state)));
 }
 
 std::vector<std::string> ListCheckpoints(const std::string& run_dir) {

@@ -61,8 +61,10 @@ struct RunState {
   uint32_t metrics_crc = 0;
 };
 
-// The checkpoint file's bytes.
+// The checkpoint file's bytes (the same for both; the second moves the
+// optimizer states instead of copying them).
 std::string EncodeCheckpoint(const RunState& state);
+std::string EncodeCheckpoint(RunState&& state);
 // Verifies and parses; throws ConfigError "<what>: <problem>". Checks the
 // file's own consistency only; the trainer checks it against the run.
 RunState DecodeCheckpoint(std::string_view bytes, const std::string& what);
@@ -70,6 +72,7 @@ RunState DecodeCheckpoint(std::string_view bytes, const std::string& what);
 // checkpoints/gen-<generation>.ckpt in `run_dir`, written atomically; older
 // files beyond the newest kCheckpointsKept are removed afterwards.
 void WriteCheckpoint(const std::string& run_dir, const RunState& state);
+void WriteCheckpoint(const std::string& run_dir, RunState&& state);
 // The checkpoint files of a run directory, newest first.
 std::vector<std::string> ListCheckpoints(const std::string& run_dir);
 

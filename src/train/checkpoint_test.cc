@@ -80,6 +80,19 @@ TEST(Checkpoint, EncodingIsDeterministic) {
   EXPECT_EQ(EncodeCheckpoint(SampleState()), EncodeCheckpoint(SampleState()));
 }
 
+// The encoding that moves the optimizer states (the checkpoint writer's)
+// writes the same bytes as the one that copies them, with the restore
+// points stored apart or not.
+TEST(Checkpoint, MovingEncodingIsTheCopyingOne) {
+  for (long long restore_generation : {9, 12}) {
+    RunState s = SampleState();
+    s.restore_generation = restore_generation;
+    if (restore_generation == s.generation) s.restore_points = s.optimizers;
+    const std::string copied = EncodeCheckpoint(s);
+    EXPECT_EQ(EncodeCheckpoint(std::move(s)), copied) << "restore generation " << restore_generation;
+  }
+}
+
 void ExpectRefused(const std::string& bytes, const std::string& why) {
   try {
     DecodeCheckpoint(bytes, "the/file.ckpt");

@@ -186,9 +186,10 @@ std::vector<IndividualResult> Trainer::EvaluatePopulation(const std::vector<std:
   const int n = static_cast<int>(genomes.size());
   const int ranks = cluster_.size();
   // What an optimizer can compute meanwhile (CMA-ES's eigendecomposition)
-  // goes to the pool's background lane, one job at a time; with one thread
-  // the optimizer does it itself when it needs it. Either way the same bits.
-  if (pool_.size() > 1 && !pool_.background_busy())
+  // goes to the pool's background lane (behind a checkpoint being written);
+  // with one thread the optimizer does it itself when it needs it. Either
+  // way the same bits.
+  if (pool_.size() > 1)
     for (const auto& o : optimizers_)
       if (auto work = o->BackgroundWork()) {
         if (!pool_.StartBackground(work)) work();
@@ -695,34 +696,50 @@ void Trainer::Record(const Generation& g) {
 }
 
 void Trainer::Checkpoint() {
+  // The write in flight reads state_'s optimizer states: they change only
+  // once it is done.
+  writer_.Wait();
   std::vector<nlohmann::json> states;
   bool finite = true;
   for (const auto& o : optimizers_) {
     states.push_back(o->SaveState());
     for (double m : o->Mean()) finite = finite && std::isfinite(m);
   }
-  state_.optimizers = std::move(states);
   // Restore points advance on the checkpoint schedule only, so a resumed run
-  // restores exactly what the uninterrupted one would.
+  // restores exactly what the uninterrupted one would. The state and its
+  // restore point are then one value (n x n matrices are not copied here:
+  // state_.optimizers stays empty, and the writer copies what it encodes).
   if (state_.generation % config_.checkpoint_interval == 0 && finite) {
-    state_.restore_points = state_.optimizers;
+    state_.restore_points = std::move(states);
     state_.restore_generation = state_.generation;
+    state_.optimizers.clear();
+  } else {
+    state_.optimizers = std::move(states);
   }
   if (!write_ || last_checkpoint_ == state_.generation) return;
-  // Written from state_ itself, not a copy (a full CMA-ES state is n x n
-  // twice); train_seconds holds earlier sessions' time, so put it back.
-  const double earlier_seconds = state_.train_seconds;
-  state_.train_seconds = Elapsed();
-  metrics_.Sync();  // the lines a checkpoint vouches for are on disk first
-  state_.metrics_bytes = metrics_.bytes();
-  state_.metrics_crc = metrics_.crc();
-  try {
-    WriteCheckpoint(dir_, state_);
-  } catch (...) {
-    state_.train_seconds = earlier_seconds;
-    throw;
+  // The small fields now (state_ without its optimizer states); those on
+  // the writer's thread.
+  auto small = std::make_shared<RunState>();
+  {
+    std::vector<nlohmann::json> optimizers = std::move(state_.optimizers);
+    std::vector<nlohmann::json> restore_points = std::move(state_.restore_points);
+    *small = state_;
+    state_.optimizers = std::move(optimizers);
+    state_.restore_points = std::move(restore_points);
   }
-  state_.train_seconds = earlier_seconds;
+  small->train_seconds = Elapsed();  // earlier sessions' time included
+  small->metrics_bytes = metrics_.bytes();
+  small->metrics_crc = metrics_.crc();
+  const bool one_value = state_.restore_generation == state_.generation;
+  writer_.Write(
+      dir_,
+      [this, small, one_value] {
+        RunState s = std::move(*small);
+        s.optimizers = one_value ? state_.restore_points : state_.optimizers;
+        if (!one_value) s.restore_points = state_.restore_points;  // stored only then
+        return s;
+      },
+      [this] { metrics_.Sync(); });
   last_checkpoint_ = state_.generation;
 }
 
@@ -744,6 +761,7 @@ nlohmann::json Trainer::Run() {
   }
   progress_.Finish();
   if (write_) Checkpoint();  // the state the run stopped in (budget spent, or interrupted)
+  writer_.Wait();
   const double train_seconds = Elapsed();
 
   EvalStats eval;

@@ -19,6 +19,7 @@
 #include "neurevo/task.h"
 #include "neurevo/train.h"
 #include "train/checkpoint.h"
+#include "train/checkpoint_writer.h"
 #include "train/evaluator.h"
 #include "train/metrics_log.h"
 #include "train/progress.h"
@@ -133,6 +134,7 @@ class Trainer {
   Evaluator evaluator_;
   Progress progress_;
   MetricsLog metrics_;
+  CheckpointWriter writer_{pool_};  // after pool_ and metrics_: its jobs use them
   std::vector<std::unique_ptr<Optimizer>> optimizers_;
   RunState state_;
   long long last_checkpoint_ = -1;
