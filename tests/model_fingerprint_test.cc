@@ -69,6 +69,10 @@ struct Case {
   std::vector<std::string> overrides;
 };
 
+// The snn variants recorded before the snn's default input encoding became
+// pairs keep single input neurons (snn-default has the pairs).
+constexpr const char* kSingle = "model.input_encoding=\"single\"";
+
 // Shipped configs, then variants of the default that reach every model option
 // the shipped configs leave at its default.
 std::vector<Case> Cases() {
@@ -82,19 +86,20 @@ std::vector<Case> Cases() {
       {"default", {}},
       {"rnn", {"model.kind=\"rnn\""}},
       {"mlp", {"model.kind=\"mlp\"", "model.mlp_hidden=[16, 8]"}},
-      {"snn-rate", {"model.kind=\"snn\"", "model.snn_readout=\"rate\""}},
-      {"snn-threshold", {"model.kind=\"snn\"", "model.binary_readout=\"threshold\""}},
+      {"snn-default", {"model.kind=\"snn\""}},
+      {"snn-rate", {"model.kind=\"snn\"", kSingle, "model.snn_readout=\"rate\""}},
+      {"snn-threshold", {"model.kind=\"snn\"", kSingle, "model.binary_readout=\"threshold\""}},
       {"bnn-pair", {"model.input_encoding=\"pair\""}},
       {"bnn-current", {"model.input_encoding=\"current\"", "model.input_gain_pA=4.0"}},
       {"bnn-linear", {"model.readout=\"linear\""}},
-      {"snn-linear", {"model.kind=\"snn\"", "model.readout=\"linear\""}},
+      {"snn-linear", {"model.kind=\"snn\"", kSingle, "model.readout=\"linear\""}},
       {"bnn-warmup", {"model.warmup_steps=3"}},
       {"bnn-frozen", {"model.evolve_delays=false", "model.evolve_offsets=false", "model.evolve_noise=false"}},
       {"bnn-sparse", {"model.connectivity=[\"in->E\", \"E->I\", \"I->E\", \"E->out\", \"I->out\"]"}},
       {"bnn-delays", {"model.min_delay_ms=0.3", "model.max_delay_ms=12.0", "model.noise_interval_substeps=3"}},
       {"bnn-realtime", {"model.substeps=0"}},
       {"pendulum-pushpull", {"task.name=\"Pendulum-v1\"", "model.continuous_readout=\"push_pull\""}},
-      {"pendulum-snn", {"task.name=\"Pendulum-v1\"", "model.kind=\"snn\""}},
+      {"pendulum-snn", {"task.name=\"Pendulum-v1\"", "model.kind=\"snn\"", kSingle}},
       {"acrobot-bnn", {"task.name=\"Acrobot-v1\""}},
       {"mountaincar-rnn", {"task.name=\"MountainCarContinuous-v0\"", "model.kind=\"rnn\""}},
       {"hopper-snn-current", {"task.name=\"Hopper-v5\"", "model.kind=\"snn\"", "model.input_encoding=\"current\""}},

@@ -488,7 +488,8 @@ TEST(NetworkConfig, CliDescribeExpandAndRefusals) {
   Write(dir / "expanded.toml", text);
   std::string described;
   ASSERT_EQ(run("describe " + (dir / "expanded.toml").string(), &described), 0);
-  EXPECT_NE(described.find("model network: 26 neurons, 550 chemical synapses"), std::string::npos) << described;
+  // The snn's default input encoding: 8 input neurons, a pair per observation.
+  EXPECT_NE(described.find("model network: 30 neurons, 638 chemical synapses"), std::string::npos) << described;
 }
 
 }  // namespace

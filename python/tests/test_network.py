@@ -64,6 +64,7 @@ def test_population_fitness_is_deterministic():
 
 
 def test_recording_lif_state(tmp_path):
+    # One genome for both kinds: the snn then takes the bnn's single input neurons (its own default is pairs).
     genome = np.random.default_rng(5).uniform(0, 1, 288)
     obs = np.random.default_rng(6).normal(size=(15, 4))
     graded = neurevo.Network(None, genome, model__excitatory=4, model__inhibitory=4).run(obs, seed=1)
@@ -73,7 +74,8 @@ def test_recording_lif_state(tmp_path):
     assert np.all((graded["activity"] >= 0) & (graded["activity"] <= 1))
     assert np.all(graded["g_exc"] >= 0) and np.all(graded["g_inh"] >= 0)
     assert np.all((graded["v"] > -100) & (graded["v"] < 50))
-    spiking = neurevo.Network(None, genome, model__kind="snn", model__excitatory=4, model__inhibitory=4)
+    spiking = neurevo.Network(None, genome, model__kind="snn", model__input_encoding="single", model__excitatory=4,
+                               model__inhibitory=4)
     rec = spiking.run(obs, seed=1)
     spikes = rec["spikes"]
     assert len(spikes) > 0
@@ -85,7 +87,8 @@ def test_recording_lif_state(tmp_path):
     spiking_neurons = np.unique(spikes[:, 1])
     assert np.allclose(rec["activity"][:, spiking_neurons] * substeps, counts[:, spiking_neurons], atol=1e-3)
     # Recording does not change what the network does.
-    plain = neurevo.Network(None, genome, model__kind="snn", model__excitatory=4, model__inhibitory=4)
+    plain = neurevo.Network(None, genome, model__kind="snn", model__input_encoding="single", model__excitatory=4,
+                               model__inhibitory=4)
     plain.reset(1)
     assert [plain.step(o) for o in obs] == list(rec["actions"][:, 0].astype(int))
 
@@ -126,7 +129,8 @@ def test_noise_keys_are_exact_uint64():
 
 def test_recordings_never_go_stale():
     genome = np.random.default_rng(5).uniform(0, 1, 288)
-    net = neurevo.Network(None, genome, model__kind="snn", model__excitatory=4, model__inhibitory=4)
+    net = neurevo.Network(None, genome, model__kind="snn", model__input_encoding="single", model__excitatory=4,
+                               model__inhibitory=4)
     net.record(True)
     net.reset(1)
     for _ in range(5):
@@ -147,7 +151,8 @@ def test_recording_leaves_outputs_bit_for_bit(kind):
     obs = np.random.default_rng(8).normal(size=(12, 4))
     outs = []
     for record in (False, True):
-        net = neurevo.Network(None, genome, model__kind=kind, model__excitatory=4, model__inhibitory=4)
+        net = neurevo.Network(None, genome, model__kind=kind, model__input_encoding="single", model__excitatory=4,
+                              model__inhibitory=4)
         net.record(record)
         net.reset(3)
         outs.append([(net.step(o), net.outputs().copy()) for o in obs])

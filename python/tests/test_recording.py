@@ -21,10 +21,11 @@ def test_recording_is_what_the_network_did(cli, snn, tmp_path):
                     "--seed", "5"], check=True)
     z = np.load(out)  # no pickles: allow_pickle stays False
     t = len(z["reward"])
-    assert z["observation"].shape == (t, 4) and z["v"].shape == (t, 14) and z["g_exc"].shape == (t, 14)
+    # The snn's default input encoding: a pair of input neurons per observation.
+    assert z["observation"].shape == (t, 4) and z["v"].shape == (t, 18) and z["g_exc"].shape == (t, 18)
     assert sorted(set(z["episode"].tolist())) == [0, 1] and z["step"][0] == 1
     assert list(z["population_names"]) == ["in", "E", "I", "out"]
-    assert np.bincount(z["neuron_population"]).tolist() == [4, 4, 4, 2]
+    assert np.bincount(z["neuron_population"]).tolist() == [8, 4, 4, 2]
     assert int(z["substeps"]) == 100 and float(z["dt_ms"]) == 0.1
     assert len(z["spike_row"]) > 0 and z["spike_substep"].max() < 100
     # Episode 0 replayed through the Python API (the run's normaliser, the same noise key).

@@ -306,7 +306,8 @@ const std::vector<Entry>& Schema() {
     s.push_back(Choice("model.input_encoding", FIELD(model.encoding.input_encoding), {"single", "pair", "current"},
                        "single: one input neuron per observation; pair: two, driven by bias +- gain x; "
                        "current: no input neurons, each neuron that `in` projects to gets a signed evolved "
-                       "weighted sum of the observations as injected current."));
+                       "weighted sum of the observations as injected current. Default single; pair when "
+                       "model.kind = snn and this key is not given."));
     s.push_back(Float("model.input_gain_pA", FIELD(model.encoding.input_gain_pA), -1e6, 1e6, false,
                       "Input current per unit of (normalised) observation (current encoding: input weights "
                       "in +-2 gain / sqrt(observations))."));
@@ -349,7 +350,8 @@ const std::vector<Entry>& Schema() {
                       "rnn/mlp: weights and biases in +-scale/sqrt(fan_in)."));
     // Optimizer.
     s.push_back(Choice("optimizer.kind", FIELD(optimizer.kind), OptimizerKinds(),
-                       "Evolution strategy (README: Optimizers)."));
+                       "Evolution strategy (README: Optimizers). Default cma_es; snes when model.kind = snn "
+                       "and this key is not given."));
     s.push_back(Int("optimizer.population", FIELD(optimizer.population), 2, 1000000,
                     "Candidates per generation per island (lambda); with restarts the first run's. "
                     "mads: opportunistic batch size."));
@@ -632,6 +634,33 @@ void ResolveRealTimeSubsteps(RunConfig& c) {
   c.model.substeps = static_cast<int>(substeps);
 }
 
+// Keys whose default follows model.kind when neither the file nor --set
+// gives them (README, "Defaults that follow the model"): the spiking
+// network's input pairs and SNES solved CartPole on 10 of 10 seeds where the
+// graded network's defaults (one input neuron per observation, CMA-ES) gave
+// it 4 of 10 (BENCHMARKS.md, "SNN on CartPole-v1"). The resolved values are
+// what a run directory's config.toml records.
+struct ModelDefault {
+  const char* model;
+  const char* key;
+  const char* value;
+};
+constexpr ModelDefault kModelDefaults[] = {
+    {"snn", "model.input_encoding", "pair"},
+    {"snn", "optimizer.kind", "snes"},
+};
+
+bool Given(const toml::table& root, const std::vector<std::string>& overrides, const std::string& key) {
+  if (root.at_path(key)) return true;
+  return std::any_of(overrides.begin(), overrides.end(),
+                     [&](const std::string& o) { return o.starts_with(key + "="); });
+}
+
+void ApplyModelDefaults(RunConfig& c, const toml::table& root, const std::vector<std::string>& overrides) {
+  for (const ModelDefault& d : kModelDefaults)
+    if (c.model.kind == d.model && !Given(root, overrides, d.key)) FindEntry(d.key)->set(c, toml::value<std::string>(d.value));
+}
+
 void Validate(const RunConfig& c) {
   const ModelOptions& m = c.model;
   // The kind's own checks live with the models (model_registry.cc), as the
@@ -721,8 +750,9 @@ RunConfig ParseConfig(const std::string& toml_text, const std::vector<std::strin
                       const std::string& source, const std::string& base_dir) {
   RunConfig c;
   CheckTomlNesting(toml_text, source);  // toml++ recurses per level: bound it first
+  toml::table root;
   try {
-    toml::table root = toml::parse(toml_text, source);
+    root = toml::parse(toml_text, source);
     ApplyTable(c, root, "", base_dir);
     ResolveTaskPaths(c, base_dir);
   } catch (const toml::parse_error& e) {
@@ -732,6 +762,7 @@ RunConfig ParseConfig(const std::string& toml_text, const std::vector<std::strin
     throw ConfigError(fmt::format("{}: {}", source, e.what()));
   }
   for (const auto& o : overrides) ApplyOverride(c, o);
+  ApplyModelDefaults(c, root, overrides);
   ResolveTaskPaths(c, "");
   c.model.network_seed = c.seed;  // frozen draws of a description come from the run's seed
   ResolveRealTimeSubsteps(c);

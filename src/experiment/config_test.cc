@@ -43,6 +43,35 @@ TEST(Config, FileAndOverridesApplyInOrder) {
   EXPECT_TRUE(std::isinf(c.budget.target_fitness));
 }
 
+// The snn's own defaults (input pairs, SNES) apply to the keys neither the
+// file nor --set gives; a given value always wins, and the resolved file
+// records the values, so a run reads back as it ran.
+TEST(Config, SomeDefaultsFollowTheModel) {
+  const RunConfig bnn = ParseConfig("", {});
+  EXPECT_EQ(bnn.model.encoding.input_encoding, "single");
+  EXPECT_EQ(bnn.optimizer.kind, "cma_es");
+  const RunConfig snn = ParseConfig("", {"model.kind=snn"});
+  EXPECT_EQ(snn.model.encoding.input_encoding, "pair");
+  EXPECT_EQ(snn.optimizer.kind, "snes");
+  const RunConfig from_file = ParseConfig("[model]\nkind = \"snn\"\n", {});
+  EXPECT_EQ(from_file.model.encoding.input_encoding, "pair");
+  EXPECT_EQ(from_file.optimizer.kind, "snes");
+  const RunConfig cma = ParseConfig("", {"model.kind=snn", "optimizer.kind=\"cma_es\""});
+  EXPECT_EQ(cma.optimizer.kind, "cma_es");
+  EXPECT_EQ(cma.model.encoding.input_encoding, "pair");
+  const RunConfig single = ParseConfig("[model]\nkind = \"snn\"\ninput_encoding = \"single\"\n", {});
+  EXPECT_EQ(single.model.encoding.input_encoding, "single");
+  EXPECT_EQ(single.optimizer.kind, "snes");
+  // A bnn config given the snn by --set takes the snn's defaults too.
+  const RunConfig switched = ParseConfig("[model]\nkind = \"bnn\"\n", {"model.kind=snn"});
+  EXPECT_EQ(switched.optimizer.kind, "snes");
+  // The resolved file names the values: they read back the same.
+  const RunConfig back = ParseConfig(ConfigToToml(cma), {});
+  EXPECT_EQ(back.optimizer.kind, "cma_es");
+  EXPECT_EQ(back.model.encoding.input_encoding, "pair");
+  EXPECT_EQ(ConfigToToml(back), ConfigToToml(cma));
+}
+
 TEST(Config, ResolvedTomlRoundTrips) {
   RunConfig c = ParseConfig("", {"model.kind=snn", "optimizer.sigma0=0.123456789012345",
                                  "run.seed=18446744073709", "budget.env_steps=123457"});
