@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 
 namespace neurevo {
 
@@ -88,19 +89,33 @@ class RandomStream {
     do {
       u = 2.0 * Uniform() - 1.0;
       v = 2.0 * Uniform() - 1.0;
-      s = u * u + v * v;
+      s = PolarRadius2(u, v);
     } while (s >= 1.0 || s == 0.0);
-    const double factor = std::sqrt(-2.0 * std::log(s) / s);
+    const double factor = PolarFactor(s);
     spare_ = v * factor;
     has_spare_ = true;
     return u * factor;
   }
+
+  // out.size() standard normals: exactly the values that many Normal() calls
+  // return, leaving the stream as they would (the cached second value
+  // included). Faster for many: each chunk first draws its accepted uniform
+  // pairs with no branch per rejection (a rejected pair is overwritten), then
+  // takes the logarithms, divisions and square roots, which no longer wait on
+  // one another. The same operations on the same values give the same bits
+  // (random_test.cc checks it against Normal()).
+  void Normals(std::span<double> out);  // src/core/random.cc
 
   // Uniform integer in [0, n).
   uint64_t Below(uint64_t n) { return n == 0 ? 0 : NextU64() % n; }
 
  private:
   static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  // The polar method's two formulas, shared by Normal() and Normals() so
+  // that both compile to the same operations (a fused multiply-add, where
+  // the build contracts one, in the same place).
+  static double PolarRadius2(double u, double v) { return u * u + v * v; }
+  static double PolarFactor(double s) { return std::sqrt(-2.0 * std::log(s) / s); }
   uint64_t s_[4];
   double spare_ = 0.0;
   bool has_spare_ = false;

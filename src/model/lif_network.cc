@@ -347,7 +347,8 @@ LifState::LifState(const LifNetwork& net)
       signal_(kMaxBlock * static_cast<size_t>(net.padded)),
       noise_((kMaxBlock + 1) * static_cast<size_t>(net.padded)),
       g_extra_(static_cast<size_t>(net.receptors - 2) * net.padded),
-      last_signal_(net.neurons) {
+      last_signal_(net.neurons),
+      normals_(net.neurons) {
   active_.reserve(net.neurons);
   std::copy(net.offset_current.begin(), net.offset_current.end(), offset_current_.begin());
   const auto pad = [&](const std::vector<float>& from, std::vector<float>& to) {
@@ -379,8 +380,9 @@ void LifState::Reset(uint64_t noise_key) {
 }
 
 void LifState::ResampleNoise(float* noise) {
-  for (int i = 0; i < net_.neurons; ++i)
-    noise[i] = net_.noise_std[i] * static_cast<float>(noise_rng_.Normal());
+  // One batch of normals (the values of one Normal() call per neuron).
+  noise_rng_.Normals(normals_);
+  for (int i = 0; i < net_.neurons; ++i) noise[i] = net_.noise_std[i] * static_cast<float>(normals_[i]);
 }
 
 bool LifState::healthy() const {

@@ -237,6 +237,7 @@ class LifState {
   // Input of the next block by the scatter pass when it is the cheaper (true).
   bool ScatterInput();
   RandomStream noise_rng_;
+  std::vector<double> normals_;  // neurons: one resample's standard normals
 };
 
 }  // namespace neurevo
