@@ -10,10 +10,23 @@
 // Thread safety: a RandomStream is a value owned by one thread.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <initializer_list>
 #include <span>
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
+
+// Inlined into every caller, never one shared copy: a file's own
+// floating-point flags (-ffp-contract) then apply to Normal() and Normals()
+// alike (an out-of-line copy would be picked by the linker from any file).
+#if defined(__GNUC__)
+#define NEUREVO_ALWAYS_INLINE [[gnu::always_inline]] inline
+#else
+#define NEUREVO_ALWAYS_INLINE inline
+#endif
 
 namespace neurevo {
 
@@ -80,7 +93,7 @@ class RandomStream {
   double Uniform(double low, double high) { return low + (high - low) * Uniform(); }
 
   // Standard normal (Marsaglia's polar method, caching the second value).
-  double Normal() {
+  NEUREVO_ALWAYS_INLINE double Normal() {
     if (has_spare_) {
       has_spare_ = false;
       return spare_;
@@ -104,7 +117,44 @@ class RandomStream {
   // takes the logarithms, divisions and square roots, which no longer wait on
   // one another. The same operations on the same values give the same bits
   // (random_test.cc checks it against Normal()).
-  void Normals(std::span<double> out);  // src/core/random.cc
+  NEUREVO_ALWAYS_INLINE void Normals(std::span<double> out) {
+    size_t i = 0;
+    if (has_spare_ && !out.empty()) {
+      out[i++] = spare_;
+      has_spare_ = false;
+    }
+    constexpr int kChunk = 32;  // pairs
+    double u[kChunk + 1], v[kChunk + 1], s[kChunk + 1], factor[kChunk];
+    while (i < out.size()) {
+      const int pairs = static_cast<int>(std::min<size_t>(kChunk, (out.size() - i + 1) / 2));
+      // The accepted pairs, in order: a rejected one is overwritten by the next.
+      int accepted = 0;
+      while (accepted < pairs) {
+        const double a = 2.0 * Uniform() - 1.0;
+        const double b = 2.0 * Uniform() - 1.0;
+        const double q = PolarRadius2(a, b);
+        u[accepted] = a;
+        v[accepted] = b;
+        s[accepted] = q;
+        accepted += (q < 1.0) & (q != 0.0);  // what Normal()'s loop accepts
+      }
+      // PolarFactor in passes: the library's log back to back, then the
+      // divisions (which vectorise) and the square roots (s in (0, 1), so the
+      // argument is positive).
+      for (int k = 0; k < pairs; ++k) factor[k] = std::log(s[k]);
+      for (int k = 0; k < pairs; ++k) factor[k] = -2.0 * factor[k] / s[k];
+      for (int k = 0; k < pairs; ++k) factor[k] = SqrtOfPositive(factor[k]);
+      for (int k = 0; k < pairs; ++k) {
+        out[i++] = u[k] * factor[k];
+        if (i < out.size()) {
+          out[i++] = v[k] * factor[k];
+        } else {
+          spare_ = v[k] * factor[k];
+          has_spare_ = true;
+        }
+      }
+    }
+  }
 
   // Uniform integer in [0, n).
   uint64_t Below(uint64_t n) { return n == 0 ? 0 : NextU64() % n; }
@@ -113,9 +163,20 @@ class RandomStream {
   static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   // The polar method's two formulas, shared by Normal() and Normals() so
   // that both compile to the same operations (a fused multiply-add, where
-  // the build contracts one, in the same place).
+  // the build contracts one, in the same place). Both are inline on purpose:
+  // a file built with -ffp-contract=off (src/tasks) must get the same values
+  // from either, so each caller compiles both with its own flags.
   static double PolarRadius2(double u, double v) { return u * u + v * v; }
   static double PolarFactor(double s) { return std::sqrt(-2.0 * std::log(s) / s); }
+  // std::sqrt without its errno branch (x > 0 here): the same correctly
+  // rounded result.
+  static double SqrtOfPositive(double x) {
+#if defined(__SSE2__)
+    return _mm_cvtsd_f64(_mm_sqrt_sd(_mm_setzero_pd(), _mm_set_sd(x)));
+#else
+    return std::sqrt(x);
+#endif
+  }
   uint64_t s_[4];
   double spare_ = 0.0;
   bool has_spare_ = false;

@@ -146,8 +146,8 @@ TEST(ThreadPool, BackgroundLaneRunsBesideLoops) {
 TEST(ThreadPool, QueuedBackgroundJobsRunBeforeDestruction) {
   std::atomic<int> ran{0};
   {
+    std::atomic<bool> release{false};  // declared first: it outlives the pool and its jobs
     ThreadPool pool(2);
-    std::atomic<bool> release{false};
     ASSERT_TRUE(pool.StartBackground([&] {
       while (!release.load()) std::this_thread::yield();
       ++ran;

@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <toml++/toml.h>
 
@@ -351,7 +352,7 @@ const std::vector<Entry>& Schema() {
     // Optimizer.
     s.push_back(Choice("optimizer.kind", FIELD(optimizer.kind), OptimizerKinds(),
                        "Evolution strategy (README: Optimizers). Default cma_es; snes when model.kind = snn "
-                       "and this key is not given."));
+                       "and neither this key nor optimizer.restarts or optimizer.active is given."));
     s.push_back(Int("optimizer.population", FIELD(optimizer.population), 2, 1000000,
                     "Candidates per generation per island (lambda); with restarts the first run's. "
                     "mads: opportunistic batch size."));
@@ -640,25 +641,41 @@ void ResolveRealTimeSubsteps(RunConfig& c) {
 // graded network's defaults (one input neuron per observation, CMA-ES) gave
 // it 4 of 10 (BENCHMARKS.md, "SNN on CartPole-v1"). The resolved values are
 // what a run directory's config.toml records.
+// A default is not applied either when one of `unless` is given: keys that
+// only another value of it accepts (a CMA-ES restart or active update asks
+// for CMA-ES, the graded network's default).
 struct ModelDefault {
   const char* model;
   const char* key;
   const char* value;
+  std::vector<const char*> unless;
 };
-constexpr ModelDefault kModelDefaults[] = {
-    {"snn", "model.input_encoding", "pair"},
-    {"snn", "optimizer.kind", "snes"},
+const ModelDefault kModelDefaults[] = {
+    {"snn", "model.input_encoding", "pair", {}},
+    {"snn", "optimizer.kind", "snes", {"optimizer.restarts", "optimizer.active"}},
 };
 
-bool Given(const toml::table& root, const std::vector<std::string>& overrides, const std::string& key) {
-  if (root.at_path(key)) return true;
-  return std::any_of(overrides.begin(), overrides.end(),
-                     [&](const std::string& o) { return o.starts_with(key + "="); });
+// The schema keys a table sets, found as ApplyTable finds them (a quoted
+// "model.kind" key included).
+void CollectGivenKeys(const toml::table& table, const std::string& prefix, std::set<std::string>& given) {
+  for (const auto& [k, node] : table) {
+    const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    if (FindEntry(key))
+      given.insert(key);
+    else if (const toml::table* sub = node.as_table(); sub && IsKeyPrefix(key))
+      CollectGivenKeys(*sub, key, given);
+  }
 }
 
 void ApplyModelDefaults(RunConfig& c, const toml::table& root, const std::vector<std::string>& overrides) {
-  for (const ModelDefault& d : kModelDefaults)
-    if (c.model.kind == d.model && !Given(root, overrides, d.key)) FindEntry(d.key)->set(c, toml::value<std::string>(d.value));
+  std::set<std::string> given;
+  CollectGivenKeys(root, "", given);
+  for (const std::string& o : overrides) given.insert(o.substr(0, o.find('=')));  // as ApplyOverride reads it
+  for (const ModelDefault& d : kModelDefaults) {
+    if (c.model.kind != d.model || given.count(d.key)) continue;
+    if (std::any_of(d.unless.begin(), d.unless.end(), [&](const char* k) { return given.count(k) > 0; })) continue;
+    FindEntry(d.key)->set(c, toml::value<std::string>(d.value));
+  }
 }
 
 void Validate(const RunConfig& c) {

@@ -62,6 +62,16 @@ TEST(Config, SomeDefaultsFollowTheModel) {
   const RunConfig single = ParseConfig("[model]\nkind = \"snn\"\ninput_encoding = \"single\"\n", {});
   EXPECT_EQ(single.model.encoding.input_encoding, "single");
   EXPECT_EQ(single.optimizer.kind, "snes");
+  // Quoted dotted keys are given keys too (the Python package writes a flat dict so).
+  const RunConfig quoted =
+      ParseConfig("\"model.kind\" = \"snn\"\n\"model.input_encoding\" = \"single\"\n\"optimizer.kind\" = \"cma_es\"\n", {});
+  EXPECT_EQ(quoted.model.encoding.input_encoding, "single");
+  EXPECT_EQ(quoted.optimizer.kind, "cma_es");
+  const RunConfig inline_table = ParseConfig("model = { kind = \"snn\", input_encoding = \"current\" }\n", {});
+  EXPECT_EQ(inline_table.model.encoding.input_encoding, "current");
+  // A CMA-ES-only key keeps CMA-ES (it would refuse SNES).
+  EXPECT_EQ(ParseConfig("", {"model.kind=snn", "optimizer.restarts=ipop"}).optimizer.kind, "cma_es");
+  EXPECT_EQ(ParseConfig("[model]\nkind = \"snn\"\n[optimizer]\nactive = true\n", {}).optimizer.kind, "cma_es");
   // A bnn config given the snn by --set takes the snn's defaults too.
   const RunConfig switched = ParseConfig("[model]\nkind = \"bnn\"\n", {"model.kind=snn"});
   EXPECT_EQ(switched.optimizer.kind, "snes");

@@ -1,5 +1,6 @@
 #include "train/checkpoint_writer.h"
 
+#include <chrono>
 #include <memory>
 #include <utility>
 
@@ -16,6 +17,10 @@ void CheckpointWriter::Wait() {
   if (!in_flight_.valid()) return;
   std::future<void> last = std::move(in_flight_);
   last.get();
+}
+
+void CheckpointWriter::ThrowIfFailed() {
+  if (in_flight_.valid() && in_flight_.wait_for(std::chrono::seconds(0)) == std::future_status::ready) Wait();
 }
 
 void CheckpointWriter::Write(const std::string& run_dir, std::function<RunState()> snapshot,

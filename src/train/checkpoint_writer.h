@@ -42,6 +42,9 @@ class CheckpointWriter {
   void Write(const std::string& run_dir, std::function<RunState()> snapshot, std::function<void()> before);
   // Returns once no write is in flight; throws its error.
   void Wait();
+  // Without waiting: throws the error of a write that has failed already
+  // (the trainer asks every generation, so a full disk stops the run at once).
+  void ThrowIfFailed();
 
  private:
   ThreadPool& pool_;

@@ -79,9 +79,10 @@ TEST(CheckpointWriter, WritesWhatWriteCheckpointWrites) {
 }
 
 // A write that fails (the run directory's checkpoints/ cannot be made) is
-// thrown by the call with one thread, and by Wait() or the next Write with
-// two (which then writes nothing); the run directory holds no partial file
-// either way.
+// thrown by the call with one thread, and by ThrowIfFailed() once done, Wait()
+// or the next Write with two (which then writes nothing). (That a write
+// failing midway leaves no partial file is WriteFileAtomic's:
+// Files.FailedAtomicWriteLeavesNothingBehind.)
 TEST(CheckpointWriter, AFailedWriteIsThrownNotLost) {
   for (int threads : {1, 2}) {
     const fs::path dir = Scratch("fail" + std::to_string(threads));
@@ -94,6 +95,16 @@ TEST(CheckpointWriter, AFailedWriteIsThrownNotLost) {
     } else {
       write();
       EXPECT_THROW(writer.Wait(), std::runtime_error);
+      write();
+      while (true) {  // polled without blocking, as the trainer does each generation
+        try {
+          writer.ThrowIfFailed();
+        } catch (const std::runtime_error&) {
+          break;
+        }
+        std::this_thread::yield();
+      }
+      EXPECT_NO_THROW(writer.ThrowIfFailed()) << "thrown once";
       write();
       EXPECT_THROW(write(), std::runtime_error) << "the next Write reports the last one's error";
     }

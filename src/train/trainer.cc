@@ -758,6 +758,7 @@ nlohmann::json Trainer::Run() {
       break;
     }
     if (state_.generation % config_.checkpoint_interval == 0) Checkpoint();
+    writer_.ThrowIfFailed();
   }
   progress_.Finish();
   if (write_) Checkpoint();  // the state the run stopped in (budget spent, or interrupted)

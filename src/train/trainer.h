@@ -134,12 +134,14 @@ class Trainer {
   Evaluator evaluator_;
   Progress progress_;
   MetricsLog metrics_;
-  CheckpointWriter writer_{pool_};  // after pool_ and metrics_: its jobs use them
   std::vector<std::unique_ptr<Optimizer>> optimizers_;
   RunState state_;
   long long last_checkpoint_ = -1;
   std::string stop_reason_;
   std::chrono::steady_clock::time_point session_start_;
+  // Last: destroyed first, so a write still running when Run throws (its
+  // destructor waits) finishes before the pool, metrics_ and state_ it uses go.
+  CheckpointWriter writer_{pool_};
 };
 
 }  // namespace neurevo
