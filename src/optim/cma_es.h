@@ -137,6 +137,7 @@ class CmaEs final : public Strategy {
   // the parallel loop when one is set (SetParallelFor).
   void ForBlocks(const std::function<void(int first, int size)>& body) const;
   static constexpr int kBlock = 64;
+  static constexpr int kTile = 16;  // C's mirror copies 16 x 16 tiles (both in L1)
   ParallelForFn parallel_for_;
   // Adopts the pending decomposition (computing it if nobody has).
   void UpdateEigensystem();

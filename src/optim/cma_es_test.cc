@@ -443,5 +443,34 @@ TEST(CmaEs, ParallelUpdateIsTheSerialOne) {
   }
 }
 
+
+// C stays exactly symmetric after every update: the rank-mu products round
+// (i, j) and (j, i) differently, and the mirror copies the lower triangle
+// into the upper tile by tile (n = 203 ends in a partial block and tiles).
+TEST(CmaEs, CovarianceStaysExactlySymmetric) {
+  OptimizerOptions o;
+  o.kind = "cma_es";
+  o.population = 12;
+  o.sigma0 = 0.3;
+  const int n = 203;
+  CmaEs cma(o, n, 5, std::vector<double>(n, 0.4));
+  for (int g = 0; g < 40; ++g) {
+    const auto x = cma.Ask();
+    std::vector<double> f;
+    for (const auto& v : x) {
+      double s = 0;
+      for (int i = 0; i < n; ++i) s -= (1 + i % 5) * v[i] * v[i];
+      f.push_back(s);
+    }
+    cma.Tell(f);
+    const Eigen::MatrixXd c = state_json::FromPacked(cma.SaveState()["C"], n, n, "test", "C");
+    int asymmetric = 0;
+    for (int j = 0; j < n; ++j)
+      for (int i = 0; i < j; ++i) asymmetric += c(i, j) != c(j, i);
+    ASSERT_EQ(asymmetric, 0) << "generation " << g;
+    ASSERT_TRUE(c.allFinite());
+  }
+}
+
 }  // namespace
 }  // namespace neurevo

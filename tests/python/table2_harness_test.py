@@ -8,6 +8,7 @@ again when its config changes or its run directory's config is unknown.
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 
@@ -54,6 +55,12 @@ mean = sum(r["summary"]["eval_mean"] for r in records
 assert cells[1].startswith(f"{mean:.1f} ± "), (cells, mean)
 assert "500 ± 0" in cells, cells  # the paper's BNN-CMA entry
 assert cells[-1] in ("yes",) or cells[-1].startswith("no ("), cells
+# Each of our columns counted against the paper's same column, over the two tasks.
+wins = {o: sum(statistics.fmean(r["summary"]["eval_mean"] for r in records if (r["task"], r["optimizer"]) == (t, o))
+               >= paper for t, paper in (("CartPole-v1", p_cart), ("Hopper-v5", p_hop)))
+        for o, p_cart, p_hop in (("cma_es", 500, 808), ("openai_es", 485.1, 2054.6))}
+assert (f"Ours equal or beat the paper's same column (tasks with every seed finished): "
+        f"BNN-CMA {wins['cma_es']} of 2, BNN-NES {wins['openai_es']} of 2.") in table, table
 
 # Recorded runs are not trained again; a torn last line is skipped with a message.
 with open(results, "a") as f:
