@@ -226,7 +226,7 @@ TEST(NetworkConfig, ThePresetsWrittenOutBehaveAsThePresets) {
   // snn with its potential readout: the output integrators' synapses are
   // rescaled (graded units, a wider range): the same conductances up to
   // rounding.
-  const RunConfig snn = ParseConfig("", {"model.kind=snn"});
+  const RunConfig snn = ParseConfig("", {"model.kind=snn", "model.snn_readout=potential"});
   RunConfig expanded = snn;
   expanded.model = ExpandPreset(snn.model);
   const auto task = MakeTask(snn.task_name);

@@ -87,11 +87,13 @@ struct ReadoutOptions {
   // The decoder is not a neuron, so Dale's law does not bind its signs.
   // (Config key model.readout.)
   std::string source = "neurons";
-  // snn readout. "potential": output neurons are non-spiking leaky
-  // integrators read by their mean graded signal (a 10 ms control step holds
-  // about one output spike, too few to read a rate from); "rate": output
-  // neurons spike and are read by their spike trace filtered with tau_syn.
-  std::string snn_readout = "potential";
+  // snn readout. "rate" (the default): output neurons spike and are read
+  // by their spike trace filtered with tau_syn; "potential": output neurons
+  // are non-spiking leaky integrators read by their mean graded signal. The
+  // integrators saturate under the E population's spikes on the MuJoCo
+  // tasks (every action at +1, so every candidate acts alike and selection
+  // sees nothing: BENCHMARKS.md, "The SNN's readout").
+  std::string snn_readout = "rate";
   // Two discrete actions: "argmax" reads two output neurons and takes the
   // more active (either sign of dependence is then one excitatory path);
   // "threshold" reads one output neuron against the middle of its range.

@@ -96,7 +96,8 @@ def test_export_refuses_what_it_cannot_write(cli, snn_run, tmp_path):
     done = subprocess.run([cli, "export", str(snn_run), "--to", "loihi", "--out", str(tmp_path / "y.py")],
                           capture_output=True, text=True)
     assert done.returncode == 2 and "allowed: brian2, nest, nir" in done.stderr
-    done = subprocess.run([cli, "export", str(snn_run), "--to", "nest", "--out", str(tmp_path / "y.py")],
+    potential = train(cli, tmp_path / "potential", "model.kind=snn", "model.snn_readout=potential")
+    done = subprocess.run([cli, "export", str(potential), "--to", "nest", "--out", str(tmp_path / "y.py")],
                           capture_output=True, text=True)
     assert done.returncode == 2 and "NEST has no graded synapses" in done.stderr  # the potential readout is graded
     assert not (tmp_path / "y.py").exists()

@@ -288,7 +288,7 @@ const std::vector<Entry>& Schema() {
                       "With more input neurons than this, input synapse weights scale by reference / inputs "
                       "(total input drive bounded); 0: never."));
     s.push_back(Choice("model.snn_readout", FIELD(model.readout.snn_readout), {"potential", "rate"},
-                       "snn: non-spiking output integrators read by potential, or spiking outputs read by rate."));
+                       "snn: spiking outputs read by rate (every neuron spikes), or non-spiking output integrators read by potential."));
     s.push_back(Float("model.spike_reference_hz", FIELD(model.neuron.spike_reference_hz), 10, 10000, false,
                       "snn: firing rate that counts as activation 1 (weights and readout; at most one spike per substep)."));
     s.push_back(Float("model.min_delay_ms", FIELD(model.min_delay_ms), 0, 1000, true, "Shortest synaptic delay (>= one substep)."));

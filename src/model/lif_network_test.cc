@@ -183,9 +183,9 @@ TEST_P(LifEquivalence, MatchesNaiveReference) {
   const EquivalenceCase& c = GetParam();
   constexpr int kInputs = 4, kOutputs = 3, kEnvSteps = 40;
   ModelOptions o;
-  // "snn_rate": spiking outputs read by rate; "snn": the default potential readout.
+  // "snn_rate": spiking outputs read by rate; "snn": output integrators read by potential.
   o.kind = c.kind == "snn_rate" ? "snn" : c.kind;
-  if (c.kind == "snn_rate") o.readout.snn_readout = "rate";
+  o.readout.snn_readout = c.kind == "snn_rate" ? "rate" : "potential";
   o.min_delay_ms = c.min_delay_ms;
   o.max_delay_ms = c.max_delay_ms;
   o.substeps = c.substeps;
