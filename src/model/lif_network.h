@@ -135,8 +135,8 @@ class LifDecoder {
   // injected into these neurons through evolved weights; none: other
   // encodings). spike_units_everywhere: every synapse takes the spike-train
   // weight unit when the network spikes (the snn preset, whose graded output
-  // neurons' synapses always have); otherwise each synapse takes its
-  // presynaptic neuron's.
+  // neurons' synapses, with snn_readout = "potential", always have); otherwise
+  // each synapse takes its presynaptic neuron's.
   LifDecoder(const ModelOptions& options, NetworkInstance network, int readout_outputs = 0, int observations = 0,
              std::vector<int> current_targets = {}, bool spike_units_everywhere = false);
   const GenomeLayout& layout() const { return layout_; }
