@@ -51,6 +51,7 @@ double ThreadCpuSeconds() {
 struct StepCost {
   double physics_us = 0, network_us = 0;
   long long episodes = 0;
+  int genes = 0;  // the model's genome size (the optimizer's dimension)
 };
 
 StepCost MeasureSteps(const neurevo::RunConfig& config, long long steps) {
@@ -63,6 +64,7 @@ StepCost MeasureSteps(const neurevo::RunConfig& config, long long steps) {
   std::vector<double> obs(task->observation_space().vector_size()), input(obs.size()),
       action(task->action_space().vector_size());
   StepCost cost;
+  cost.genes = static_cast<int>(genome.size());
   task->Reset(0, obs);
   policy->Reset(0);
   double physics = 0, network = 0;
@@ -162,9 +164,7 @@ int main(int argc, char** argv) {
     for (const std::string& path : configs) {
       const neurevo::RunConfig config = neurevo::LoadConfigFile(path, {});
       const StepCost step = MeasureSteps(config, steps);
-      auto task = neurevo::MakeTask(config.task_name, config.task_options);
-      const int dimension = static_cast<int>(
-          neurevo::MakeModel(config.model, task->observation_space(), task->action_space())->layout().size());
+      const int dimension = step.genes;
       const OptimizerCost opt = MeasureOptimizer(config, dimension, generations);
       if (opt.background_jobs == 0 && config.optimizer.kind.find("cma") != std::string::npos &&
           dimension >= 100) {
