@@ -33,6 +33,10 @@ struct RunConfig {
   ModelOptions model;
   OptimizerOptions optimizer;
   BudgetOptions budget;
+  // A genome file (best_genome.json's format) whose genes and observation
+  // normaliser a new run starts from (every island's initial mean); empty:
+  // optimizer.init_mean decides. Absolute once parsed.
+  std::string init_genome;
   int train_episodes = 1;        // episodes per individual per generation
   int validation_episodes = 10;  // elite validation episodes (0: select by training fitness)
   bool obs_normalization = true;

@@ -364,6 +364,11 @@ const std::vector<Entry>& Schema() {
                       "(ga, enomad) or poll size (mads), in gene units."));
     s.push_back(Choice("optimizer.init_mean", FIELD(optimizer.init_mean), {"uniform", "center"},
                        "Initial mean: uniform draws U[0,1] per gene; center puts 0.5."));
+    s.push_back(Choice("optimizer.init_genome", FIELD(init_genome), {},
+                       "A genome file (a run's best_genome.json or final_mean.json, same task and model) that "
+                       "every island's search starts from, with its observation normaliser; relative to the "
+                       "config's folder (--set: the working directory). Read when a run starts, not on resume. "
+                       "Empty: optimizer.init_mean."));
     s.push_back(Float("optimizer.learning_rate", FIELD(optimizer.learning_rate), 0, 1e3, true,
                       "openai_es, bptt: Adam step size; pgpe: the centre's step size."));
     s.push_back(Float("optimizer.weight_decay", FIELD(optimizer.weight_decay), 0, 1e3, false, "openai_es: L2 coefficient."));
@@ -535,8 +540,10 @@ void ApplyTable(RunConfig& c, const toml::table& table, const std::string& prefi
   }
 }
 
-// A task's path options (TaskOptionInfo type "path"), as ConfigPath resolves them.
+// A task's path options (TaskOptionInfo type "path") and optimizer.init_genome, as
+// ConfigPath resolves them.
 void ResolveTaskPaths(RunConfig& c, const std::string& base_dir) {
+  if (!c.init_genome.empty()) c.init_genome = ConfigPath(c.init_genome, base_dir);
   for (const TaskOptionInfo& info : TaskOptionsOf(c.task_name)) {
     if (info.type != "path") continue;
     const auto it = c.task_options.find(info.name);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <limits>
+#include <optional>
 
 #include "core/checked_math.h"
 #include "core/files.h"
@@ -102,7 +103,7 @@ Trainer::Trainer(const RunConfig& config, const TrainOptions& options)
       progress_(options.terminal, options.quiet || !cluster_.root()),
       session_start_(std::chrono::steady_clock::now()) {}
 
-std::vector<std::unique_ptr<Optimizer>> Trainer::MakeOptimizers() const {
+std::vector<std::unique_ptr<Optimizer>> Trainer::MakeOptimizers(std::span<const double> initial_mean) const {
   if (config_.optimizer.kind == "bptt" && cluster_.size() > 1)
     throw ConfigError(fmt::format("optimizer.kind: bptt runs in one process (its minibatch is split over "
                                   "run.threads); this run has {} MPI ranks; allowed: one",
@@ -111,7 +112,8 @@ std::vector<std::unique_ptr<Optimizer>> Trainer::MakeOptimizers() const {
   for (int k = 0; k < config_.islands; ++k)
     out.push_back(MakeOptimizer(config_.optimizer, model_->layout().size(),
                                 HashKey({config_.seed, static_cast<uint64_t>(k),
-                                         static_cast<uint64_t>(StreamPurpose::kOptimizer)})));
+                                         static_cast<uint64_t>(StreamPurpose::kOptimizer)}),
+                                initial_mean));
   // The optimizers' own matrix work may use the pool between evaluations
   // (in blocks fixed by the dimension: the thread count changes no result).
   if (pool_.size() > 1)
@@ -158,8 +160,23 @@ long long Trainer::WorstCaseSteps(long long individuals) const {
 }
 
 void Trainer::Start() {
-  optimizers_ = MakeOptimizers();
+  // optimizer.init_genome: read and checked against this run's model before
+  // anything is written; a resumed run has it in its optimizer states.
+  std::optional<SavedGenome> start;
+  if (!config_.init_genome.empty()) {
+    try {
+      start = ParseGenomeFile(config_.init_genome, model_->layout(),
+                              task_probe_->observation_space().vector_size(), &config_);
+    } catch (const ConfigError& e) {
+      throw ConfigError(fmt::format("optimizer.init_genome: {}", e.what()));
+    }
+  }
+  optimizers_ = start ? MakeOptimizers(start->genes) : MakeOptimizers();
   state_ = FreshState();
+  // The genome acted on observations scaled by its normaliser: the run goes
+  // on from it (the statistics keep accumulating), so the first candidates
+  // around it see what it saw.
+  if (start) state_.normalizer = start->normalizer;
   OnRootFirst([&] {
     if (!write_) return;
     CreateRunDir(dir_);

@@ -50,7 +50,9 @@ class Trainer {
   // Checks a decoded checkpoint against this run and loads it into fresh
   // optimizers; throws ConfigError naming `what`.
   std::vector<std::unique_ptr<Optimizer>> Adopt(const RunState& state, const std::string& what) const;
-  std::vector<std::unique_ptr<Optimizer>> MakeOptimizers() const;
+  // Every island's optimizer, its search centred on `initial_mean` when given
+  // (optimizer.init_genome), else as optimizer.init_mean says.
+  std::vector<std::unique_ptr<Optimizer>> MakeOptimizers(std::span<const double> initial_mean = {}) const;
   // Every counter of `state` within what its generations of this config
   // allow; throws ConfigError naming `what` and the counter.
   void CheckCounters(const RunState& state, const std::string& what) const;

@@ -1,11 +1,14 @@
 """bench/table2 end to end on two tasks in --quick mode: it trains every
 cell, records one line per run, skips recorded runs when run again, survives
 a torn results line, reports our cells beside the paper's, and trains a cell
-again when its config changes or its run directory's config is unknown.
+again when its config changes or its run directory's config is unknown; island
+setups and named variants get their own keys and rows, and the report says
+which columns are one config and which are tuned per task.
 
   python3 table2_harness_test.py TABLE2_SCRIPT NEUREVO_BINARY WORK_DIR
 """
 import json
+import re
 import os
 import shutil
 import statistics
@@ -114,7 +117,64 @@ for r in newest:
     nine = latest[r["key"]]
     assert r["summary"]["genome_size"] < nine["summary"]["genome_size"], (r["summary"], nine["summary"])
 
+# The changed setting shows in the report: BNN-CMA's two tasks now differ in model.excitatory.
+assert "BNN-CMA (ours, tuned)" in fourth.stdout, fourth.stdout
+configs_line = next(line for line in fourth.stdout.splitlines() if line.startswith("Configs over the 2 tasks"))
+assert "model.excitatory" in configs_line.split("BNN-NES")[0], configs_line
+assert "model.excitatory" not in configs_line.split("BNN-NES")[1], configs_line
+
+# The island setup: its own key, settings and row; each island gets the cell's budget.
+islands = run(["--islands", "2", "--migration-interval", "1", "--tasks", "CartPole-v1", "--optimizers", "cma_es",
+               "--seeds", "1"])
+assert "table2: 1 runs to do" in islands.stderr, islands.stderr
+island = json.loads(open(results).read().splitlines()[-1])
+assert island["key"] == "CartPole-v1/bnn/cma_es/seed1/islands2/quick", island["key"]
+assert island["islands"] == 2 and island["summary"]["islands"] == 2, island
+with open(os.path.join(configs, "cartpole_bnn_cma.toml"), "rb") as f:
+    import tomllib
+    budget = tomllib.load(f)["budget"]["env_steps"]
+assert f"budget.env_steps={2 * budget}" in island["settings"], island["settings"]
+assert "islands.migration_interval=1" in island["settings"], island["settings"]
+rows = [line for line in islands.stdout.splitlines() if line.startswith("| CartPole-v1")]
+assert rows[0].startswith("| CartPole-v1 |") and rows[1].startswith("| CartPole-v1, 2 islands |"), rows
+assert f"{island['summary']['eval_mean']:.1f} ± 0.0" in rows[1], rows[1]
+assert "every 1 generations" in islands.stdout, islands.stdout
+assert "(tasks with every seed finished, 2 islands): BNN-CMA " in islands.stdout, islands.stdout
+# The single-island run of the same cell is still recorded and not trained again.
+assert "table2: 0 runs to do" in run(["--tasks", "CartPole-v1", "--optimizers", "cma_es", "--seeds", "1"]).stderr
+assert "table2: 0 runs to do" in run(["--islands", "2", "--migration-interval", "1", "--tasks", "CartPole-v1",
+                                      "--optimizers", "cma_es", "--seeds", "1"]).stderr
+
+# A variant: the same settings on every task, its own key and rows; settings it fixes no longer
+# make a column "tuned" (BNN-NES's two configs differ only in the input encoding and gain).
+variant = ["--variant", "current4", "--set", "model.input_encoding=current", "--set", "model.input_gain_pA=4",
+           "--optimizers", "openai_es", "--seeds", "1"]
+before = configs_line.split("BNN-NES")[1]
+assert "tuned per task (model.input_encoding, model.input_gain_pA differ)" in before, configs_line
+varied = run(variant)
+assert "table2: 2 runs to do" in varied.stderr, varied.stderr
+new = [json.loads(line) for line in open(results).read().splitlines()[-2:]]
+assert sorted(r["key"] for r in new) == ["CartPole-v1/bnn/openai_es/seed1/current4/quick",
+                                         "Hopper-v5/bnn/openai_es/seed1/current4/quick"], new
+for r in new:
+    assert r["variant"] == "current4" and "model.input_encoding=current" in r["settings"], r
+    with open(os.path.join(work, "runs", r["key"].replace("/", "_"), "config.toml")) as f:
+        written = f.read()
+    assert re.search(r"input_encoding = ['\"]current['\"]", written), written
+rows = [line for line in varied.stdout.splitlines() if line.startswith("| CartPole-v1, current4 |")]
+assert len(rows) == 1, varied.stdout
+variant_line = next(line for line in varied.stdout.splitlines() if line.startswith("Variant current4:"))
+assert "model.input_encoding=current, model.input_gain_pA=4 on every task" in variant_line, variant_line
+assert "BNN-NES one config" in variant_line, variant_line
+assert "table2: 0 runs to do" in run(variant).stderr
+bad = subprocess.run(base + ["--variant", "x"], capture_output=True, text=True)
+assert bad.returncode != 0 and "--variant NAME and --set" in bad.stderr, bad.stderr
+bad = subprocess.run(base + ["--variant", "x", "--set", "task.name=Ant-v5"], capture_output=True, text=True)
+assert bad.returncode != 0 and "not variant settings" in bad.stderr, bad.stderr
+
 # Bad arguments name the option and what is allowed.
 bad = subprocess.run(base + ["--models", "lstm"], capture_output=True, text=True)
 assert bad.returncode != 0 and "--models" in bad.stderr and "bnn" in bad.stderr, bad.stderr
+bad = subprocess.run(base + ["--islands", "0"], capture_output=True, text=True)
+assert bad.returncode != 0 and "--islands" in bad.stderr, bad.stderr
 print("table2 harness: 1 passed, 0 failed")

@@ -1,0 +1,172 @@
+// optimizer.init_genome: a new run's search starts from a saved genome (a warm
+// start), with that genome's observation normaliser; a bad file is refused
+// before anything is written, and a resumed run no longer needs the file.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "neurevo/config.h"
+#include "neurevo/error.h"
+#include "neurevo/train.h"
+
+namespace neurevo {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path Scratch(const std::string& name) {
+  const fs::path p = fs::temp_directory_path() / ("neurevo_init_genome_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(p);
+  return p;
+}
+
+nlohmann::json ReadJson(const fs::path& path) {
+  std::ifstream f(path);
+  return nlohmann::json::parse(f);
+}
+
+nlohmann::json TrainQuietly(const RunConfig& c, const fs::path& out) {
+  TrainOptions o;
+  o.quiet = true;
+  o.out_dir = out.string();
+  return Train(c, o);
+}
+
+const std::vector<std::string> kShort = {"run.threads=1", "budget.env_steps=0", "eval.episodes=1",
+                                         "train.validation_episodes=2"};
+
+std::vector<std::string> With(std::vector<std::string> settings, const std::vector<std::string>& more) {
+  settings.insert(settings.end(), more.begin(), more.end());
+  return settings;
+}
+
+// Trains a short CartPole run whose best genome the other tests start from.
+fs::path SourceRun(const std::string& name) {
+  const fs::path dir = Scratch(name);
+  TrainQuietly(ParseConfig("", With(kShort, {"budget.generations=4"})), dir);
+  return dir;
+}
+
+TEST(InitGenome, ANewRunStartsFromTheGenomeAndItsNormaliser) {
+  const fs::path source = SourceRun("source");
+  // final_mean.json: where the source's search ended, with the normaliser of its last generation
+  // (its best genome may come from the first, when the normaliser had seen nothing yet).
+  const nlohmann::json best = ReadJson(source / "final_mean.json");
+  for (const std::string kind : {"cma_es", "openai_es"}) {
+    const fs::path dir = Scratch("warm_" + kind);
+    const RunConfig c = ParseConfig("", With(kShort, {"budget.generations=1", "optimizer.kind=" + kind,
+                                                      "islands.count=2",
+                                                      "optimizer.init_genome=" + (source / "final_mean.json").string()}));
+    TrainQuietly(c, dir);
+    // initial_genome.json is island 0's initial mean and the normaliser the run started with.
+    const nlohmann::json start = ReadJson(dir / "initial_genome.json");
+    EXPECT_EQ(start.at("genome"), best.at("genome")) << kind;
+    EXPECT_EQ(start.at("obs_normalizer"), best.at("obs_normalizer")) << kind;
+    EXPECT_GT(best.at("obs_normalizer").at("count").get<double>(), 0) << "the source run saw observations";
+    // Without the key the same run starts elsewhere (a uniform draw) and with an empty normaliser.
+    const fs::path cold = Scratch("cold_" + kind);
+    TrainQuietly(ParseConfig("", With(kShort, {"budget.generations=1", "optimizer.kind=" + kind, "islands.count=2"})), cold);
+    const nlohmann::json fresh = ReadJson(cold / "initial_genome.json");
+    EXPECT_NE(fresh.at("genome"), best.at("genome")) << kind;
+    EXPECT_NE(fresh.at("obs_normalizer"), best.at("obs_normalizer")) << kind;
+    fs::remove_all(dir);
+    fs::remove_all(cold);
+  }
+  fs::remove_all(source);
+}
+
+TEST(InitGenome, APathIsTheConfigFoldersOrTheWorkingDirectorys) {
+  const fs::path dir = Scratch("paths");
+  fs::create_directories(dir / "configs");
+  {
+    std::ofstream f(dir / "configs" / "run.toml");
+    f << "[optimizer]\ninit_genome = \"../genomes/g.json\"\n";
+  }
+  const RunConfig from_file = LoadConfigFile((dir / "configs" / "run.toml").string(), {});
+  EXPECT_EQ(from_file.init_genome, (dir / "genomes" / "g.json").lexically_normal().string());
+  const RunConfig from_set = ParseConfig("", {"optimizer.init_genome=g.json"});
+  EXPECT_EQ(from_set.init_genome, (fs::current_path() / "g.json").lexically_normal().string());
+  // The run directory's config.toml names the same file, absolute.
+  EXPECT_NE(ConfigToToml(from_file).find((dir / "genomes" / "g.json").lexically_normal().string()),
+            std::string::npos);
+  EXPECT_TRUE(ParseConfig("", {}).init_genome.empty());
+  fs::remove_all(dir);
+}
+
+TEST(InitGenome, AGenomeThatDoesNotFitIsRefusedBeforeAnythingIsWritten) {
+  const fs::path source = SourceRun("refused");
+  const std::string genome = (source / "best_genome.json").string();
+  const fs::path truncated = source / "truncated.json";
+  {
+    std::ifstream in(genome);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ofstream(truncated) << text.substr(0, text.size() / 2);
+  }
+  struct Case {
+    std::vector<std::string> settings;
+    std::string expected;  // in the message
+  };
+  const std::vector<Case> cases = {
+      {{"optimizer.init_genome=" + genome, "model.excitatory=5"}, "genes"},               // another model's size
+      {{"optimizer.init_genome=" + genome, "model.kind=snn"}, "model"},                    // another model kind
+      {{"optimizer.init_genome=" + genome, "train.obs_normalization=false"}, "normali"},              // another normaliser
+      {{"optimizer.init_genome=" + (source / "missing.json").string()}, "missing.json"},  // no such file
+      {{"optimizer.init_genome=" + source.string()}, source.string()},                     // a directory
+      {{"optimizer.init_genome=/dev/zero"}, "/dev/zero"},                                  // a special file
+      {{"optimizer.init_genome=" + truncated.string()}, "not valid JSON"},
+  };
+  for (const Case& k : cases) {
+    const fs::path out = Scratch("refused_out");
+    try {
+      const RunConfig c = ParseConfig("", With(kShort, With({"budget.generations=1"}, k.settings)));
+      TrainQuietly(c, out);
+      ADD_FAILURE() << "accepted: " << k.settings.back();
+    } catch (const ConfigError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find(k.expected), std::string::npos) << what;
+      // Parse errors name the key already; the run's check names it too.
+      EXPECT_NE(what.find("init_genome"), std::string::npos) << what;
+    }
+    EXPECT_FALSE(fs::exists(out)) << k.settings.back();
+  }
+  fs::remove_all(source);
+}
+
+TEST(InitGenome, AResumedRunNoLongerReadsTheFile) {
+  const fs::path source = SourceRun("resume");
+  const fs::path copy = source / "start.json";
+  fs::copy_file(source / "best_genome.json", copy);
+  const fs::path dir = Scratch("resumed");
+  const RunConfig c = ParseConfig("", With(kShort, {"budget.generations=3", "checkpoint.interval=1",
+                                                    "optimizer.init_genome=" + copy.string()}));
+  const nlohmann::json whole = [&] {
+    const fs::path reference = Scratch("resume_reference");
+    const RunConfig longer = ParseConfig("", With(kShort, {"budget.generations=5", "checkpoint.interval=1",
+                                                           "optimizer.init_genome=" + copy.string()}));
+    auto s = TrainQuietly(longer, reference);
+    fs::remove_all(reference);
+    return s;
+  }();
+  TrainQuietly(c, dir);
+  fs::remove(copy);  // gone: the checkpoints hold where the search is
+  TrainOptions o;
+  o.quiet = true;
+  o.out_dir = dir.string();
+  nlohmann::json extended = ResumeTraining({"budget.generations=5"}, o);
+  for (auto* s : {&extended}) {
+    s->erase("wall_seconds");
+    s->erase("train_seconds");
+  }
+  nlohmann::json expected = whole;
+  expected.erase("wall_seconds");
+  expected.erase("train_seconds");
+  EXPECT_EQ(extended, expected);
+  fs::remove_all(dir);
+  fs::remove_all(source);
+}
+
+}  // namespace
+}  // namespace neurevo
