@@ -55,10 +55,12 @@ TEST(InitGenome, ANewRunStartsFromTheGenomeAndItsNormaliser) {
   // final_mean.json: where the source's search ended, with the normaliser of its last generation
   // (its best genome may come from the first, when the normaliser had seen nothing yet).
   const nlohmann::json best = ReadJson(source / "final_mean.json");
-  for (const std::string kind : {"cma_es", "openai_es"}) {
+  const std::vector<std::vector<std::string>> optimizers = {
+      {"optimizer.kind=cma_es"}, {"optimizer.kind=openai_es"}, {"optimizer.kind=cma_es", "optimizer.restarts=ipop"}};
+  for (const auto& optimizer : optimizers) {
+    const std::string kind = optimizer.back().substr(optimizer.back().find('=') + 1);
     const fs::path dir = Scratch("warm_" + kind);
-    const RunConfig c = ParseConfig("", With(kShort, {"budget.generations=1", "optimizer.kind=" + kind,
-                                                      "islands.count=2",
+    const RunConfig c = ParseConfig("", With(With(kShort, optimizer), {"budget.generations=1", "islands.count=2",
                                                       "optimizer.init_genome=" + (source / "final_mean.json").string()}));
     TrainQuietly(c, dir);
     // initial_genome.json is island 0's initial mean and the normaliser the run started with.
@@ -68,7 +70,7 @@ TEST(InitGenome, ANewRunStartsFromTheGenomeAndItsNormaliser) {
     EXPECT_GT(best.at("obs_normalizer").at("count").get<double>(), 0) << "the source run saw observations";
     // Without the key the same run starts elsewhere (a uniform draw) and with an empty normaliser.
     const fs::path cold = Scratch("cold_" + kind);
-    TrainQuietly(ParseConfig("", With(kShort, {"budget.generations=1", "optimizer.kind=" + kind, "islands.count=2"})), cold);
+    TrainQuietly(ParseConfig("", With(With(kShort, optimizer), {"budget.generations=1", "islands.count=2"})), cold);
     const nlohmann::json fresh = ReadJson(cold / "initial_genome.json");
     EXPECT_NE(fresh.at("genome"), best.at("genome")) << kind;
     EXPECT_NE(fresh.at("obs_normalizer"), best.at("obs_normalizer")) << kind;
@@ -111,8 +113,8 @@ TEST(InitGenome, AGenomeThatDoesNotFitIsRefusedBeforeAnythingIsWritten) {
   };
   const std::vector<Case> cases = {
       {{"optimizer.init_genome=" + genome, "model.excitatory=5"}, "genes"},               // another model's size
-      {{"optimizer.init_genome=" + genome, "model.kind=snn"}, "model"},                    // another model kind
-      {{"optimizer.init_genome=" + genome, "train.obs_normalization=false"}, "normali"},              // another normaliser
+      {{"optimizer.init_genome=" + genome, "model.kind=snn"}, "model bnn, but the run's config builds task CartPole-v1 and model snn"},
+      {{"optimizer.init_genome=" + genome, "train.obs_normalization=false"}, "does not match the run's config (train.obs_normalization = false"},
       {{"optimizer.init_genome=" + (source / "missing.json").string()}, "missing.json"},  // no such file
       {{"optimizer.init_genome=" + source.string()}, source.string()},                     // a directory
       {{"optimizer.init_genome=/dev/zero"}, "/dev/zero"},                                  // a special file
@@ -164,6 +166,39 @@ TEST(InitGenome, AResumedRunNoLongerReadsTheFile) {
   expected.erase("wall_seconds");
   expected.erase("train_seconds");
   EXPECT_EQ(extended, expected);
+  fs::remove_all(dir);
+  fs::remove_all(source);
+}
+
+// A warm-started run stopped before its first checkpoint starts again from the
+// genome it started from (what it wrote to initial_genome.json), not from
+// optimizer.init_mean, even when the named file is gone.
+TEST(InitGenome, AResumeBeforeTheFirstCheckpointStartsFromTheGenomeAgain) {
+  const fs::path source = SourceRun("early");
+  const fs::path copy = source / "start.json";
+  fs::copy_file(source / "final_mean.json", copy);
+  const RunConfig c = ParseConfig("", With(kShort, {"budget.generations=3", "checkpoint.interval=1000",
+                                                    "optimizer.init_genome=" + copy.string()}));
+  const fs::path dir = Scratch("early_run");
+  nlohmann::json reference = TrainQuietly(c, dir);
+  // Back to what a run killed before its first checkpoint leaves: config.toml and initial_genome.json.
+  for (const char* name : {"checkpoints", "metrics.jsonl", "best_genome.json", "summary.json", "final_mean.json"})
+    fs::remove_all(dir / name);
+  fs::remove(copy);
+  TrainOptions o;
+  o.quiet = true;
+  o.out_dir = dir.string();
+  nlohmann::json resumed = ResumeTraining({}, o);
+  for (auto* s : {&reference, &resumed}) {
+    s->erase("wall_seconds");
+    s->erase("train_seconds");
+  }
+  EXPECT_EQ(resumed, reference);
+  // The same run started cold ends elsewhere (so the comparison above can fail).
+  const fs::path cold = Scratch("early_cold");
+  nlohmann::json fresh = TrainQuietly(ParseConfig("", With(kShort, {"budget.generations=3"})), cold);
+  EXPECT_NE(ReadJson(cold / "final_mean.json").at("genome"), ReadJson(dir / "final_mean.json").at("genome"));
+  fs::remove_all(cold);
   fs::remove_all(dir);
   fs::remove_all(source);
 }

@@ -120,4 +120,32 @@ TEST(Mpi, ResumeUnderMpiEqualsTheLongerSingleProcessRun) {
 #endif
 }
 
+// optimizer.init_genome under MPI: rank 0 reads the file and the others take
+// its text, so the run equals the single-process warm start; a file that
+// cannot be read stops every rank with the error (no hang) before the run
+// directory is made.
+TEST(Mpi, AWarmStartEqualsTheSingleProcessOne) {
+#ifndef NEUREVO_MPIEXEC
+  GTEST_SKIP() << "built without MPI";
+#else
+  const fs::path source = Scratch() / "warm_source", mpi = Scratch() / "warm_mpi", one = Scratch() / "warm_one";
+  ASSERT_EQ(Shell(std::string(NEUREVO_BINARY) + kRun + " --set budget.generations=3 --out " + source.string()), 0)
+      << Slurp(Scratch() / "out");
+  const std::string sets =
+      " --set islands.count=2 --set optimizer.init_genome=" + (source / "final_mean.json").string();
+  ASSERT_EQ(Shell(Mpirun(2) + kRun + " --threads 1" + sets + " --out " + mpi.string()), 0) << Slurp(Scratch() / "out");
+  ASSERT_EQ(Shell(std::string(NEUREVO_BINARY) + kRun + " --threads 2" + sets + " --out " + one.string()), 0)
+      << Slurp(Scratch() / "out");
+  ExpectSameRun(mpi, one);
+  EXPECT_EQ(nlohmann::json::parse(Slurp(mpi / "initial_genome.json"))["genome"],
+            nlohmann::json::parse(Slurp(source / "final_mean.json"))["genome"]);
+  const fs::path missing = Scratch() / "warm_missing";
+  EXPECT_NE(Shell("timeout 120 " + Mpirun(2) + kRun + " --set islands.count=2 --set optimizer.init_genome=" +
+                  (Scratch() / "no_such.json").string() + " --out " + missing.string()),
+            0);
+  EXPECT_NE(Slurp(Scratch() / "out").find("optimizer.init_genome"), std::string::npos) << Slurp(Scratch() / "out");
+  EXPECT_FALSE(fs::exists(missing));
+#endif
+}
+
 }  // namespace

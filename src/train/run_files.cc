@@ -34,14 +34,18 @@ nlohmann::json GenomeFileJson(const RunConfig& config, const GenomeLayout& layou
           {"obs_normalizer", g.normalizer.ToJson()}};
 }
 
-SavedGenome ParseGenomeFile(const std::string& path, const GenomeLayout& layout, int obs_dim,
-                            const RunConfig* config) {
+std::string ReadGenomeFileText(const std::string& path, const GenomeLayout& layout, int obs_dim) {
   // A genome file holds each gene as one line of JSON (about 30 bytes) plus
   // its model's description and the normalizer: anything far larger is not
   // one (and /dev/zero is refused as not a regular file).
   const uint64_t cap = (uint64_t{16} << 20) + 64ull * static_cast<uint64_t>(layout.size()) +
                        128ull * static_cast<uint64_t>(std::max(obs_dim, 0));
-  return ParseGenomeText(ReadFile(path, cap), path, layout, obs_dim, config);
+  return ReadFile(path, cap);
+}
+
+SavedGenome ParseGenomeFile(const std::string& path, const GenomeLayout& layout, int obs_dim,
+                            const RunConfig* config) {
+  return ParseGenomeText(ReadGenomeFileText(path, layout, obs_dim), path, layout, obs_dim, config);
 }
 
 SavedGenome ParseGenomeText(const std::string& text, const std::string& path, const GenomeLayout& layout,

@@ -38,6 +38,9 @@ nlohmann::json GenomeFileJson(const RunConfig& config, const GenomeLayout& layou
 // `path` and the problem.
 SavedGenome ParseGenomeFile(const std::string& path, const GenomeLayout& layout, int obs_dim,
                             const RunConfig* config = nullptr);
+// A genome file's text, read as ParseGenomeFile reads it (a regular file, at
+// most what a genome of `layout` can take).
+std::string ReadGenomeFileText(const std::string& path, const GenomeLayout& layout, int obs_dim);
 // The same for a genome file's text; `what` names it in errors.
 SavedGenome ParseGenomeText(const std::string& text, const std::string& what, const GenomeLayout& layout,
                             int obs_dim, const RunConfig* config = nullptr);

@@ -159,24 +159,43 @@ long long Trainer::WorstCaseSteps(long long individuals) const {
                        task_probe_->max_episode_steps());
 }
 
-void Trainer::Start() {
-  // optimizer.init_genome: read and checked against this run's model before
-  // anything is written; a resumed run has it in its optimizer states.
-  std::optional<SavedGenome> start;
-  if (!config_.init_genome.empty()) {
-    try {
-      start = ParseGenomeFile(config_.init_genome, model_->layout(),
-                              task_probe_->observation_space().vector_size(), &config_);
-    } catch (const ConfigError& e) {
-      throw ConfigError(fmt::format("optimizer.init_genome: {}", e.what()));
-    }
+// optimizer.init_genome's genome from `path` (its text read into `text`
+// when that is empty), checked against this run's model and config; errors
+// name the key.
+SavedGenome Trainer::ReadStartGenome(const std::string& path, std::string& text) const {
+  const int obs_dim = task_probe_->observation_space().vector_size();
+  try {
+    if (text.empty()) text = ReadGenomeFileText(path, model_->layout(), obs_dim);
+    return ParseGenomeText(text, path, model_->layout(), obs_dim, &config_);
+  } catch (const ConfigError& e) {
+    throw ConfigError(fmt::format("optimizer.init_genome: {}", e.what()));
   }
+}
+
+void Trainer::StartFresh(const std::optional<SavedGenome>& start) {
   optimizers_ = start ? MakeOptimizers(start->genes) : MakeOptimizers();
   state_ = FreshState();
   // The genome acted on observations scaled by its normaliser: the run goes
   // on from it (the statistics keep accumulating), so the first candidates
   // around it see what it saw.
   if (start) state_.normalizer = start->normalizer;
+}
+
+void Trainer::Start() {
+  // optimizer.init_genome: read by rank 0 and checked against this run's
+  // model before anything is written; every rank parses the same text (a
+  // file another node cannot see, or sees changed, makes no difference). A
+  // resumed run has it in its checkpoints, or in initial_genome.json.
+  std::optional<SavedGenome> start;
+  if (!config_.init_genome.empty()) {
+    std::string text;
+    OnRootFirst([&] { start = ReadStartGenome(config_.init_genome, text); });
+    if (cluster_.size() > 1) {
+      text = cluster_.Broadcast(text);
+      start = ReadStartGenome(config_.init_genome, text);
+    }
+  }
+  StartFresh(start);
   OnRootFirst([&] {
     if (!write_) return;
     CreateRunDir(dir_);
@@ -399,8 +418,16 @@ void Trainer::ResumeOnRoot(bool config_changed) {
     throw ConfigError(fmt::format("{}: no usable checkpoint: {}", dir_, fmt::join(problems, "; ")));
   if (!found) {
     MetricsLog::Check(metrics_path, 0, 0);  // a FIFO or directory in its place is refused here too
-    optimizers_ = MakeOptimizers();
-    state_ = FreshState();
+    // Stopped before its first checkpoint: it starts again where Start
+    // started it, the genome Start wrote beside config.toml (the named file
+    // only if the run stopped before that was written).
+    std::optional<SavedGenome> start;
+    if (!config_.init_genome.empty()) {
+      const fs::path written = dir / "initial_genome.json";
+      std::string text;
+      start = ReadStartGenome(fs::exists(written, ec) ? written.string() : config_.init_genome, text);
+    }
+    StartFresh(start);
   }
   // Every check has passed; from here on the directory is brought in line
   // with the state. Leftover temporary files (a write that failed, e.g. on a

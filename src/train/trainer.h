@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
@@ -46,6 +47,10 @@ class Trainer {
   enum class Outcome { kComplete, kAbandoned };
 
   RunState FreshState() const;
+  // A new run's optimizers and state, its search centred on `start` (with
+  // its normaliser) when given: optimizer.init_genome.
+  void StartFresh(const std::optional<SavedGenome>& start);
+  SavedGenome ReadStartGenome(const std::string& path, std::string& text) const;
   void ResumeOnRoot(bool config_changed);
   // Checks a decoded checkpoint against this run and loads it into fresh
   // optimizers; throws ConfigError naming `what`.

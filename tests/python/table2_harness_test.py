@@ -167,10 +167,49 @@ variant_line = next(line for line in varied.stdout.splitlines() if line.startswi
 assert "model.input_encoding=current, model.input_gain_pA=4 on every task" in variant_line, variant_line
 assert "BNN-NES one config" in variant_line, variant_line
 assert "table2: 0 runs to do" in run(variant).stderr
+# A recorded variant name or island setup stands for its settings: asking it with others is refused.
+clash = subprocess.run(base + ["--variant", "current4", "--set", "model.input_encoding=current", "--set",
+                               "model.input_gain_pA=5", "--optimizers", "openai_es", "--seeds", "1"],
+                       capture_output=True, text=True)
+assert clash.returncode != 0 and "recorded with other settings" in clash.stderr, clash.stderr
+clash = subprocess.run(base + ["--islands", "2", "--migration-interval", "7", "--tasks", "CartPole-v1",
+                               "--optimizers", "cma_es", "--seeds", "1"], capture_output=True, text=True)
+assert clash.returncode != 0 and "recorded with other settings" in clash.stderr, clash.stderr
+# The settings' order does not matter.
+swapped = variant[:2] + variant[4:6] + variant[2:4] + variant[6:]
+assert "table2: 0 runs to do" in run(swapped).stderr
+# An island budget written as TOML writes it (underscores; 0 is no cap, and stays 0).
+islands0 = run(["--islands", "2", "--variant", "nocap", "--set", "budget.env_steps=0", "--tasks", "CartPole-v1",
+                "--optimizers", "cma_es", "--seeds", "1"])
+assert "budget.env_steps=0" in json.loads(open(results).read().splitlines()[-1])["settings"]
+big = run(["--islands", "2", "--variant", "big", "--set", "budget.env_steps=1_000_000", "--tasks", "CartPole-v1",
+           "--optimizers", "cma_es", "--seeds", "1"])
+assert "budget.env_steps=2000000" in json.loads(open(results).read().splitlines()[-1])["settings"]
+for argv, message in (
+        (["--variant", "a_b", "--set", "model.substeps=0"], "--variant"),
+        (["--variant", "x", "--set", "model.substeps=0", "--set", "model.substeps=1"], "given twice"),
+        (["--variant", "x", "--set", "run.seed=3"], "not variant settings"),
+        (["--variant", "x", "--set", "islands.topology=all_to_all"], "not variant settings"),
+        (["--islands", "2", "--variant", "neg", "--set", "budget.env_steps=-5"], "budget.env_steps")):
+    bad = subprocess.run(base + argv, capture_output=True, text=True)
+    assert bad.returncode != 0 and message in bad.stderr and "Traceback" not in bad.stderr, (argv, bad.stderr)
 bad = subprocess.run(base + ["--variant", "x"], capture_output=True, text=True)
 assert bad.returncode != 0 and "--variant NAME and --set" in bad.stderr, bad.stderr
 bad = subprocess.run(base + ["--variant", "x", "--set", "task.name=Ant-v5"], capture_output=True, text=True)
 assert bad.returncode != 0 and "not variant settings" in bad.stderr, bad.stderr
+
+# A default written out is not tuning (the file that leaves the key out runs with the same value);
+# another value is.
+cartpole_nes = os.path.join(configs, "cartpole_bnn_nes.toml")
+original = open(cartpole_nes).read()
+for substeps, tuned in ((100, False), (99, True)):
+    with open(cartpole_nes, "w") as f:
+        f.write(original.replace("[model]\n", f"[model]\nsubsteps = {substeps}\n", 1))
+    listed = run(["--report"]).stdout
+    line = next(x for x in listed.splitlines() if x.startswith("Configs over"))
+    assert ("model.substeps" in line.split("BNN-NES")[1]) == tuned, (substeps, line)
+with open(cartpole_nes, "w") as f:
+    f.write(original)
 
 # Bad arguments name the option and what is allowed.
 bad = subprocess.run(base + ["--models", "lstm"], capture_output=True, text=True)
