@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "core/scratch_path.h"
 #include "neurevo/config.h"
 #include "neurevo/error.h"
 #include "neurevo/train.h"
@@ -18,9 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path Scratch(const std::string& name) {
-  const fs::path p = fs::temp_directory_path() / ("neurevo_init_genome_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(p);
-  return p;
+  return FreshScratchPath("init_genome", name);
 }
 
 nlohmann::json ReadJson(const fs::path& path) {

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/scratch_path.h"
 #include "neurevo/config.h"
 #include "neurevo/error.h"
 #include "neurevo/random.h"
@@ -27,9 +28,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string TempDir(const std::string& name) {
-  const fs::path p = fs::temp_directory_path() / ("neurevo_resume_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(p);
-  return p.string();
+  return FreshScratchPath("resume", name).string();
 }
 
 std::string Slurp(const fs::path& p) {

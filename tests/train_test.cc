@@ -6,6 +6,7 @@
 #include <limits>
 #include <sstream>
 
+#include "core/scratch_path.h"
 #include "neurevo/cluster.h"
 #include "neurevo/config.h"
 #include "neurevo/error.h"
@@ -19,9 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string TempDir(const std::string& name) {
-  const fs::path p = fs::temp_directory_path() / ("neurevo_test_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(p);
-  return p.string();
+  return FreshScratchPath("test", name).string();
 }
 
 nlohmann::json Quiet(const RunConfig& c, const std::string& out = "") {

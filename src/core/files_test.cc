@@ -14,6 +14,7 @@
 #include <fstream>
 
 #include "core/checked_math.h"
+#include "core/scratch_path.h"
 #include "neurevo/error.h"
 
 namespace neurevo {
@@ -22,10 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path Scratch(const std::string& name) {
-  const fs::path p = fs::temp_directory_path() / ("neurevo_files_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(p);
-  fs::create_directories(p);
-  return p;
+  return FreshScratchDir("files", name);
 }
 
 std::string ErrorOf(const std::function<void()>& f) {

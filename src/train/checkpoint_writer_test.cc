@@ -11,6 +11,7 @@
 #include <fstream>
 #include <thread>
 
+#include "core/scratch_path.h"
 #include "neurevo/optimizer.h"
 
 namespace neurevo {
@@ -19,10 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path Scratch(const std::string& name) {
-  const fs::path p = fs::temp_directory_path() / ("neurevo_writer_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(p);
-  fs::create_directories(p);
-  return p;
+  return FreshScratchDir("writer", name);
 }
 
 RunState StateAt(long long generation) {
