@@ -367,7 +367,8 @@ const std::vector<Entry>& Schema() {
     s.push_back(Choice("optimizer.init_genome", FIELD(init_genome), {},
                        "A genome file (a run's best_genome.json or final_mean.json, same task and model) that "
                        "every island's search starts from, with its observation normaliser; relative to the "
-                       "config's folder (--set: the working directory). Read when a run starts, not on resume. "
+                       "config's folder (--set: the working directory). Read once, when the run starts; a resumed run does "
+                       "not need it. "
                        "Empty: optimizer.init_mean."));
     s.push_back(Float("optimizer.learning_rate", FIELD(optimizer.learning_rate), 0, 1e3, true,
                       "openai_es, bptt: Adam step size; pgpe: the centre's step size."));
