@@ -543,7 +543,7 @@ void ApplyTable(RunConfig& c, const toml::table& table, const std::string& prefi
 
 // A task's path options (TaskOptionInfo type "path") and optimizer.init_genome, as
 // ConfigPath resolves them.
-void ResolveTaskPaths(RunConfig& c, const std::string& base_dir) {
+void ResolveConfigPaths(RunConfig& c, const std::string& base_dir) {
   if (!c.init_genome.empty()) c.init_genome = ConfigPath(c.init_genome, base_dir);
   for (const TaskOptionInfo& info : TaskOptionsOf(c.task_name)) {
     if (info.type != "path") continue;
@@ -779,7 +779,7 @@ RunConfig ParseConfig(const std::string& toml_text, const std::vector<std::strin
   try {
     root = toml::parse(toml_text, source);
     ApplyTable(c, root, "", base_dir);
-    ResolveTaskPaths(c, base_dir);
+    ResolveConfigPaths(c, base_dir);
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
     throw ConfigError(fmt::format("{}:{}:{}: {}", source, where.line, where.column, e.description()));
@@ -788,7 +788,7 @@ RunConfig ParseConfig(const std::string& toml_text, const std::vector<std::strin
   }
   for (const auto& o : overrides) ApplyOverride(c, o);
   ApplyModelDefaults(c, root, overrides);
-  ResolveTaskPaths(c, "");
+  ResolveConfigPaths(c, "");
   c.model.network_seed = c.seed;  // frozen draws of a description come from the run's seed
   ResolveRealTimeSubsteps(c);
   Validate(c);
