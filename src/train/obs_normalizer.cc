@@ -69,6 +69,13 @@ ObsNormalizer ObsNormalizer::FromJson(const nlohmann::json& j, int dim, const st
     for (int i = 0; i < dim; ++i)
       finite = finite && std::isfinite(n.stats_.mean[i]) && std::isfinite(n.stats_.m2[i]) && n.stats_.m2[i] >= 0.0;
     if (!finite) throw ConfigError(fmt::format("{}: invalid observation statistics", what));
+    // Welford's counter is a whole number of observations; past 2^53 adding one
+    // no longer changes it (the statistics would silently freeze), and no run
+    // comes near it.
+    constexpr double kMaxCount = 9007199254740992.0;  // 2^53
+    if (n.stats_.count > kMaxCount || n.stats_.count != std::floor(n.stats_.count))
+      throw ConfigError(fmt::format("{}: observation count {} is not a whole number in 0 .. 2^53", what,
+                                    n.stats_.count));
     return n;
   } catch (const nlohmann::json::exception& e) {
     throw ConfigError(fmt::format("{}: malformed observation statistics ({})", what, e.what()));

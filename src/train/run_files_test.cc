@@ -126,6 +126,10 @@ TEST(GenomeFile, ContradictoryCountsInsideTheFileAreRefused) {
       [](nlohmann::json& j) { j["obs_normalizer"]["clip"] = 6.0; },
       [](nlohmann::json& j) { j["obs_normalizer"]["enabled"] = false; },
       [](nlohmann::json& j) { j["obs_normalizer"]["mean"].push_back(0.0); },
+      // Well-formed but absurd counters: beyond 2^53 (where counting stops), or a fraction.
+      [](nlohmann::json& j) { j["obs_normalizer"]["count"] = 9.3e18; },
+      [](nlohmann::json& j) { j["obs_normalizer"]["count"] = 2.5; },
+      [](nlohmann::json& j) { j["obs_normalizer"]["count"] = -1.0; },
   };
   int i = 0;
   for (const auto& edit : edits) {
