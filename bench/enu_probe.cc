@@ -10,7 +10,8 @@
 // until step 40 (the weight after: output / x). The unit's change is the
 // difference to the same sequence without the two spikes (its drift under a
 // steady input is not plasticity). The same sequence goes through the rule
-// (StdpRule); one JSON line per dt with both changes.
+// (StdpRule, with the run's amplitudes); one JSON line per dt with both
+// changes.
 #include <cstdio>
 #include <vector>
 
@@ -33,6 +34,11 @@ int main(int argc, char** argv) {
     // The probe feeds raw observations.
     if (run.config.obs_normalization)
       throw ConfigError("the run normalises observations (train.obs_normalization); the probe feeds them raw");
+    // The rule with the run's amplitudes (task options potentiation, depression).
+    const auto task = MakeTask(run.config.task_name, run.config.task_options);
+    const auto* mimic = dynamic_cast<const StdpMimic*>(task.get());
+    if (mimic == nullptr) throw ConfigError("the run's task is not StdpMimic");
+    const double potentiation = mimic->potentiation(), depression = mimic->depression();
     const auto controller = run.model->DecodeController(run.genome.genes);
     constexpr int kPairStep = 5, kEnd = 40;
     constexpr double kX = 0.5;
@@ -53,11 +59,13 @@ int main(int argc, char** argv) {
     for (int dt = -10; dt <= 10; ++dt) {
       const int pre_step = dt >= 0 ? kPairStep : kPairStep - dt, post_step = pre_step + dt;
       StdpRule rule;
+      rule.potentiation = potentiation;
+      rule.depression = depression;
       for (int t = 0; t < kEnd; ++t) rule.Step(t == pre_step, t == post_step, true);
       std::printf("{\"dt\": %d, \"unit_before\": %.6f, \"unit_unpaired\": %.6f, \"unit_change\": %.6f, "
                   "\"rule_change\": %.6f, \"rule_pairing_change\": %.6f}\n",
                   dt, before, unpaired, play(pre_step, post_step, nullptr) - unpaired,
-                  rule.w - StdpRule::kInitialWeight, StdpRule::PairingChange(dt));
+                  rule.w - StdpRule::kInitialWeight, StdpRule::PairingChange(dt, potentiation, depression));
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "enu_probe: %s\n", e.what());

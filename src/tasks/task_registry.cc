@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,6 +66,20 @@ long long IntOption(const TaskOptions& options, std::string_view task, const std
   return *v;
 }
 
+// A number option's value in (low, high] (an integer is taken as a number),
+// or `fallback` when it is not set.
+double NumberOption(const TaskOptions& options, std::string_view task, const std::string& name, double fallback,
+                    double low, double high) {
+  const auto it = options.find(name);
+  if (it == options.end()) return fallback;
+  double v = std::nan("");
+  if (const double* d = std::get_if<double>(&it->second)) v = *d;
+  if (const long long* i = std::get_if<long long>(&it->second)) v = static_cast<double>(*i);
+  if (!(v > low && v <= high))  // NaN fails too
+    throw ConfigError(fmt::format("task.options.{}: expected a number in ({}, {}] for {}", name, low, high, task));
+  return v;
+}
+
 struct Entry {
   std::string_view name;
   std::unique_ptr<Task> (*make)(const TaskOptions&);
@@ -103,15 +118,50 @@ std::vector<TaskOptionInfo> TMazeOptions() {
   return {{"first_food", "string", "\"random\"",
            "which colour is food when an episode starts: \"random\" (drawn from the episode's seed; the "
            "first meal must be found out) or \"green\" (an agent may know it; only the swaps must be "
-           "learnt within the episode)."}};
+           "learnt within the episode)."},
+          {"swap_meals_min", "int", "3",
+           "the fewest meals (food or poison) between two swaps of the colours (1 .. 7, at most swap_meals_max): "
+           "k is drawn uniformly from swap_meals_min .. swap_meals_max at reset and after each swap. Fewer "
+           "meals per swap make swaps, and so the reversal to be learnt, more frequent."},
+          {"swap_meals_max", "int", "5", "the most meals between two swaps (1 .. 7, at least swap_meals_min)."},
+          {"max_energy", "int", "40",
+           "the energy budget (1 .. 400): energy starts there, falls by 1 per step, is refilled to it by food "
+           "(not poison), and the episode ends at 0. A larger budget lets a slow walker survive its first "
+           "poison meal, so that switching colours can pay."}};
 }
 std::unique_ptr<Task> MakeTMaze(const TaskOptions& options) {
+  const int min_swap = static_cast<int>(
+      IntOption(options, TMaze::kName, "swap_meals_min", TMaze::kMinSwap, 1, TMaze::kSwapLimit));
+  const int max_swap = static_cast<int>(
+      IntOption(options, TMaze::kName, "swap_meals_max", TMaze::kMaxSwap, 1, TMaze::kSwapLimit));
+  if (min_swap > max_swap)
+    throw ConfigError(fmt::format("task.options.swap_meals_min ({}) must not exceed task.options.swap_meals_max ({}) "
+                                  "for TMaze (defaults 3 and 5)",
+                                  min_swap, max_swap));
+  const int max_energy =
+      static_cast<int>(IntOption(options, TMaze::kName, "max_energy", TMaze::kMaxEnergy, 1, TMaze::kSteps));
   const std::string* value = StringOption(options, TMaze::kName, "first_food", "\"random\" or \"green\"");
-  if (!value || *value == "random") return std::make_unique<TMaze>(TMaze::FirstFood::kRandom);
-  if (*value == "green") return std::make_unique<TMaze>(TMaze::FirstFood::kGreen);
+  if (!value || *value == "random")
+    return std::make_unique<TMaze>(TMaze::FirstFood::kRandom, min_swap, max_swap, max_energy);
+  if (*value == "green") return std::make_unique<TMaze>(TMaze::FirstFood::kGreen, min_swap, max_swap, max_energy);
   // {:?} quotes and escapes: a value with control characters prints whole.
   throw ConfigError(fmt::format("task.options.first_food: expected \"random\" or \"green\" for TMaze, not {:?}",
                                 *value));
+}
+
+std::vector<TaskOptionInfo> StdpMimicOptions() {
+  return {{"potentiation", "float", "0.25",
+           "the STDP rule's potentiation amplitude A+ (0 < A+ <= 1): a post spike with the modulator on adds "
+           "A+ times the pre trace to the weight."},
+          {"depression", "float", "0.3",
+           "the depression amplitude A- (0 < A- <= 1): a pre spike with the modulator on subtracts A- times "
+           "the post trace. Larger amplitudes move the weight further, so that plasticity counts for more "
+           "against the best constant weight (a curriculum's first stage)."}};
+}
+std::unique_ptr<Task> MakeStdpMimic(const TaskOptions& options) {
+  return std::make_unique<StdpMimic>(
+      NumberOption(options, StdpMimic::kName, "potentiation", StdpRule::kPotentiation, 0.0, 1.0),
+      NumberOption(options, StdpMimic::kName, "depression", StdpRule::kDepression, 0.0, 1.0));
 }
 
 template <WormForaging::Pattern P>
@@ -156,7 +206,7 @@ const Entry kEntries[] = {
     {WormForaging::kNames[WormForaging::kNonagon], &MakeWorm<WormForaging::kNonagon>, &NoOptions, std::nullopt},
     // The ENU's learning-to-learn tasks (Bertens & Lee 2019).
     {IafMimic::kName, &Make<IafMimic>, &NoOptions, std::nullopt},
-    {StdpMimic::kName, &Make<StdpMimic>, &NoOptions, std::nullopt},
+    {StdpMimic::kName, &MakeStdpMimic, &StdpMimicOptions, std::nullopt},
     {TMaze::kName, &MakeTMaze, &TMazeOptions, std::nullopt},
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 #include "core/checked_math.h"
 #include "tasks/cognitive/step_stream.h"
@@ -15,8 +16,8 @@ constexpr uint64_t kDrawPurpose = 2;
 }  // namespace
 
 double StdpRule::Step(bool pre, bool post, bool modulator) {
-  if (modulator && post) w += kPotentiation * p;
-  if (modulator && pre) w -= kDepression * q;
+  if (modulator && post) w += potentiation * p;
+  if (modulator && pre) w -= depression * q;
   w = std::clamp(w, 0.0, 1.0);
   const double lam = Decay();
   p = lam * p + (pre ? 1.0 : 0.0);
@@ -24,15 +25,32 @@ double StdpRule::Step(bool pre, bool post, bool modulator) {
   return w;
 }
 
-double StdpRule::PairingChange(int dt) {
+double StdpRule::PairingChange(int dt, double potentiation, double depression) {
   StdpRule rule;
+  rule.potentiation = potentiation;
+  rule.depression = depression;
   const int first = std::min(0, dt), last = std::max(0, dt);
   for (int t = first; t <= last; ++t) rule.Step(t == 0, t == dt, true);
   return rule.w - kInitialWeight;
 }
 
-StdpMimic::StdpMimic()
-    : TaskBase(kName, Space::Box({0.0, 0.0, 0.0, 0.0}, {1.0, 1.0, 1.0, 1.0}), Space::Box({0.0}, {1.0}), kSteps) {}
+StdpMimic::StdpMimic(double potentiation, double depression)
+    : TaskBase(kName, Space::Box({0.0, 0.0, 0.0, 0.0}, {1.0, 1.0, 1.0, 1.0}), Space::Box({0.0}, {1.0}), kSteps),
+      potentiation_(potentiation),
+      depression_(depression) {
+  // !(a > 0): NaN is refused too.
+  for (const double a : {potentiation, depression})
+    if (!(a > 0.0 && a <= 1.0))
+      throw std::invalid_argument("StdpMimic: an STDP amplitude must be in (0, 1], not " + std::to_string(a));
+  rule_ = FreshRule();
+}
+
+StdpRule StdpMimic::FreshRule() const {
+  StdpRule rule;
+  rule.potentiation = potentiation_;
+  rule.depression = depression_;
+  return rule;
+}
 
 StdpMimic::Draws StdpMimic::DrawsAt(uint64_t seed, int t) {
   RandomStream rng = cognitive::StepStream(seed, kDrawPurpose, static_cast<uint64_t>(t));
@@ -49,7 +67,7 @@ void StdpMimic::Reset(uint64_t seed, std::span<double> observation) {
   seed_ = seed;
   t_ = 0;
   modulator_ = false;
-  rule_ = StdpRule();
+  rule_ = FreshRule();
   StartEpisode();
   WriteObservation(observation);
 }

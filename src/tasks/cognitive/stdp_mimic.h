@@ -38,11 +38,14 @@ namespace neurevo {
 // evolved no plasticity; at 0.25 and 0.3 the weight wanders further, and the
 // best constant weight's MSE is 0.025 (a constant chosen per episode, knowing
 // its weights, 0.012; stdp_mimic_test.cc), while a unit with the rule's
-// plasticity scores 0.0012 (BENCHMARKS.md).
+// plasticity scores 0.0012 (BENCHMARKS.md). The amplitudes are task options
+// (a curriculum may start where plasticity matters more); 0.25 and 0.3 are
+// the defaults.
 struct StdpRule {
   static constexpr double kTau = 5.0, kPotentiation = 0.25, kDepression = 0.3, kInitialWeight = 0.5;
   static double Decay() { return std::exp(-1.0 / kTau); }
 
+  double potentiation = kPotentiation, depression = kDepression;
   double p = 0.0, q = 0.0, w = kInitialWeight;
 
   // One step; returns the updated weight.
@@ -50,9 +53,9 @@ struct StdpRule {
 
   // The weight change of one pairing on a fresh synapse with the modulator
   // on: a pre spike at step 0 and a post spike at step `dt` (dt < 0: post
-  // first), the STDP curve's point at dt: 0.25 lambda^(dt-1) for dt > 0,
-  // -0.3 lambda^(-dt-1) for dt < 0, 0 at dt = 0.
-  static double PairingChange(int dt);
+  // first), the STDP curve's point at dt: A+ lambda^(dt-1) for dt > 0,
+  // -A- lambda^(-dt-1) for dt < 0, 0 at dt = 0.
+  static double PairingChange(int dt, double potentiation = kPotentiation, double depression = kDepression);
 };
 
 class StdpMimic final : public TaskBase {
@@ -62,7 +65,11 @@ class StdpMimic final : public TaskBase {
   static constexpr double kSpikeProbability = 0.1, kToggleProbability = 0.05;
   static constexpr int kStateSize = 7;
 
-  StdpMimic();
+  // The rule's amplitudes A+ and A-, each in (0, 1] (task options
+  // "potentiation" and "depression").
+  explicit StdpMimic(double potentiation = StdpRule::kPotentiation, double depression = StdpRule::kDepression);
+  double potentiation() const { return potentiation_; }
+  double depression() const { return depression_; }
 
   // The step's draws of the episode reset with `seed`: x, pre, post, and
   // whether the modulator toggles before step t (never at t = 0).
@@ -83,6 +90,9 @@ class StdpMimic final : public TaskBase {
  private:
   void WriteObservation(std::span<double> observation) const;
 
+  StdpRule FreshRule() const;
+
+  double potentiation_, depression_;
   uint64_t seed_ = 0;
   int t_ = 0;
   bool modulator_ = false;

@@ -15,9 +15,20 @@ constexpr uint64_t kSidePurpose = 3, kSwapPurpose = 4, kColourPurpose = 5;
 constexpr int kDx[4] = {0, 1, 0, -1}, kDy[4] = {-1, 0, 1, 0};  // north, east, south, west (y down)
 }  // namespace
 
-TMaze::TMaze(FirstFood first_food)
+TMaze::TMaze(FirstFood first_food, int min_swap, int max_swap, int max_energy)
     : TaskBase(kName, Space::Box({0, 0, 0, 0, 0}, {1, 1, 1, 1, 1}), Space::Discrete(4), kSteps),
-      first_food_(first_food) {}
+      first_food_(first_food),
+      min_swap_(min_swap),
+      max_swap_(max_swap),
+      max_energy_(max_energy) {
+  if (min_swap < 1 || max_swap > kSwapLimit || min_swap > max_swap)
+    throw std::invalid_argument(fmt::format("{}: meals per swap must satisfy 1 <= min <= max <= {}, not {} .. {}",
+                                            name(), kSwapLimit, min_swap, max_swap));
+  if (max_energy < 1 || max_energy > kSteps)
+    throw std::invalid_argument(fmt::format("{}: max_energy must be in 1 .. {}, not {}", name(), kSteps, max_energy));
+  k_ = min_swap;
+  energy_ = max_energy;
+}
 
 bool TMaze::Open(int x, int y) {
   if (x < 0 || y < 0 || x >= kSize || y >= kSize) return false;
@@ -25,12 +36,12 @@ bool TMaze::Open(int x, int y) {
 }
 
 int TMaze::DrawK(long long swap) const {
-  return kMinSwap + static_cast<int>(cognitive::StepStream(seed_, kSwapPurpose, static_cast<uint64_t>(swap))
-                                         .Below(kMaxSwap - kMinSwap + 1));
+  return min_swap_ + static_cast<int>(cognitive::StepStream(seed_, kSwapPurpose, static_cast<uint64_t>(swap))
+                                          .Below(static_cast<uint64_t>(max_swap_ - min_swap_ + 1)));
 }
 
 int TMaze::DrawFoodSide() const {
-  // meals_ < k <= 5 < 8: (swaps, meals) numbers the episode's trials.
+  // meals_ < k <= kSwapLimit < 8: (swaps, meals) numbers the episode's trials.
   const uint64_t trial = static_cast<uint64_t>(swaps_) * 8 + static_cast<uint64_t>(meals_);
   return cognitive::StepStream(seed_, kSidePurpose, trial).Below(2) == 0 ? kFoodLeft : kFoodRight;
 }
@@ -47,7 +58,7 @@ void TMaze::Reset(uint64_t seed, std::span<double> observation) {
   swaps_ = 0;
   food_side_ = DrawFoodSide();
   k_ = DrawK(0);
-  energy_ = kMaxEnergy;
+  energy_ = max_energy_;
   last_meal_ = step_meal_ = kNone;
   StartEpisode();
   WriteObservation(observation);
@@ -78,7 +89,7 @@ StepResult TMaze::Step(std::span<const double> action, std::span<double> observa
   if (meal != kNone) {
     r.reward = meal == kFood ? 1.0 : -1.0;
     const bool repeat = meal == kPoison && last_meal_ == kPoison;
-    if (meal == kFood) energy_ = kMaxEnergy;
+    if (meal == kFood) energy_ = max_energy_;
     x_ = kStartX;
     y_ = kStartY;
     heading_ = kNorth;
@@ -129,10 +140,10 @@ void TMaze::SetPhysicalState(std::span<const double> state, std::span<double> ob
     throw std::invalid_argument(fmt::format("{}: state position ({}, {}) is not a free cell of the T", name(), x, y));
   const int heading = static_cast<int>(StateInteger(state[4], kNorth, kWest, name(), "heading"));
   const int food_side = static_cast<int>(StateInteger(state[5], kFoodLeft, kFoodRight, name(), "food_side"));
-  const int k = static_cast<int>(StateInteger(state[7], kMinSwap, kMaxSwap, name(), "k"));
+  const int k = static_cast<int>(StateInteger(state[7], min_swap_, max_swap_, name(), "k"));
   const int meals = static_cast<int>(StateInteger(state[6], 0, k - 1, name(), "meals_since_swap"));
   const long long swaps = StateInteger(state[8], 0, kMaxSavedCount, name(), "swaps");
-  const int energy = static_cast<int>(StateInteger(state[9], 1, kMaxEnergy, name(), "energy"));
+  const int energy = static_cast<int>(StateInteger(state[9], 1, max_energy_, name(), "energy"));
   const int last_meal = static_cast<int>(StateInteger(state[10], kNone, kPoison, name(), "last_meal"));
   const int step_meal = static_cast<int>(StateInteger(state[11], kNone, kPoison, name(), "step_meal"));
   const int food_colour = static_cast<int>(StateInteger(state[12], kGreen, kRed, name(), "food_colour"));

@@ -24,11 +24,12 @@
 // Stepping onto the food is a meal with reward +1, onto the poison one with
 // -1; after either the agent is put back at the start facing north. Each
 // meal counts towards a swap: when the meals since the last swap reach k
-// (drawn uniformly from {3, 4, 5} at Reset and after each swap), food and
-// poison exchange colours and k is drawn anew. Energy starts at 40, falls
+// (drawn uniformly from {3, 4, 5} at Reset and after each swap; options
+// swap_meals_min and swap_meals_max set another range within 1 .. 7), food
+// and poison exchange colours and k is drawn anew. Energy starts at 40, falls
 // by 1 each step and is refilled to 40 by food (after that step's fall;
-// poison does not refill it); at 0 the episode terminates. Time limit 400
-// steps.
+// poison does not refill it); at 0 the episode terminates (option
+// max_energy sets another budget than 40, 1 .. 400). Time limit 400 steps.
 //
 // info per step: "food", "poison", "repeat_poison" (a poison meal whose
 // previous meal in the episode was poison too: a failure of one-shot
@@ -49,7 +50,10 @@ class TMaze final : public TaskBase {
  public:
   static constexpr std::string_view kName = "TMaze";
   static constexpr int kSize = 7, kStartX = 3, kStartY = 5, kArmY = 1, kLeftX = 1, kRightX = 5;
-  static constexpr int kMaxEnergy = 40, kSteps = 400, kMinSwap = 3, kMaxSwap = 5;
+  static constexpr int kMaxEnergy = 40, kSteps = 400;
+  // k's default range, and the widest range the options allow (k < 8 keeps
+  // (swaps, meals) a unique trial number: DrawFoodSide).
+  static constexpr int kMinSwap = 3, kMaxSwap = 5, kSwapLimit = 7;
   static constexpr int kStateSize = 13;
   enum Action { kForward, kLeft, kRight, kStay };
   enum Heading { kNorth, kEast, kSouth, kWest };  // turning right adds 1
@@ -59,7 +63,13 @@ class TMaze final : public TaskBase {
 
   enum class FirstFood { kRandom, kGreen };
 
-  explicit TMaze(FirstFood first_food = FirstFood::kRandom);
+  // Throws std::invalid_argument unless 1 <= min_swap <= max_swap <= 7 and
+  // 1 <= max_energy <= 400.
+  explicit TMaze(FirstFood first_food = FirstFood::kRandom, int min_swap = kMinSwap, int max_swap = kMaxSwap,
+                 int max_energy = kMaxEnergy);
+  int min_swap() const { return min_swap_; }
+  int max_swap() const { return max_swap_; }
+  int max_energy() const { return max_energy_; }
 
   // Whether (x, y) is a cell of the T (outside the grid is wall).
   static bool Open(int x, int y);
@@ -69,7 +79,7 @@ class TMaze final : public TaskBase {
   StepResult Step(std::span<const double> action, std::span<double> observation) override;
   // {seed high 32 bits, seed low 32 bits, x, y, heading (Heading), the
   //  trial's food side (Side), meals since the last swap (0 .. k - 1), k,
-  //  swaps so far (which k the next swap draws), energy (1 .. 40), the last
+  //  swaps so far (which k the next swap draws), energy (1 .. max_energy), the last
   //  meal of the episode (Meal), the meal of the previous step (Meal: kNone
   //  or the last meal), the food's colour (Colour)}.
   // The step counter is not part of it: SetPhysicalState restarts the time
@@ -83,6 +93,7 @@ class TMaze final : public TaskBase {
   void WriteObservation(std::span<double> observation) const;
 
   FirstFood first_food_;
+  int min_swap_, max_swap_, max_energy_;
   uint64_t seed_ = 0;
   int x_ = kStartX, y_ = kStartY, heading_ = kNorth;
   int food_side_ = kFoodLeft, food_colour_ = kGreen;

@@ -7,6 +7,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "neurevo/error.h"
@@ -236,6 +237,91 @@ TEST(TMaze, FirstFoodGreenFixesOnlyTheStartingColour) {
     ADD_FAILURE() << "accepted";
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find(R"(not "green\x00x")"), std::string::npos) << e.what();
+  }
+}
+
+// The meals per swap are options: with 1 .. 2 every k is 1 or 2 (both
+// occur), the other draws at reset are the default task's, a swap follows
+// exactly k meals, and a state's k is checked against the task's range.
+// Ranges outside 1 .. 7 or with min > max are refused naming the option.
+TEST(TMaze, MealsPerSwapAreOptions) {
+  const auto task = MakeTask("TMaze", {{"swap_meals_min", 1LL}, {"swap_meals_max", 2LL}});
+  TMaze plain;
+  std::vector<double> o(5), op(5);
+  std::set<double> ks;
+  for (uint64_t seed = 0; seed < 100; ++seed) {
+    task->Reset(seed, o);
+    plain.Reset(seed, op);
+    auto s = task->PhysicalState();
+    ks.insert(s[kK]);
+    s[kK] = plain.PhysicalState()[kK];
+    EXPECT_EQ(s, plain.PhysicalState());
+  }
+  EXPECT_EQ(ks, (std::set<double>{1, 2}));
+  Walk w{TMaze(TMaze::FirstFood::kGreen, 1, 1)};
+  w.task.Reset(5, w.obs);
+  for (int m = 1; m <= 3; ++m) {
+    w.EatFood();
+    EXPECT_EQ(w.task.PhysicalState()[kSwaps], m);
+    EXPECT_EQ(w.task.PhysicalState()[kFoodColour], m % 2 == 1 ? TMaze::kRed : TMaze::kGreen);
+  }
+  TMaze narrow(TMaze::FirstFood::kRandom, 1, 2);
+  EXPECT_NO_THROW(narrow.SetPhysicalState(StartState(TMaze::kFoodLeft, 2), o));
+  EXPECT_THROW(narrow.SetPhysicalState(StartState(TMaze::kFoodLeft, 3), o), std::invalid_argument);
+  TMaze wide(TMaze::FirstFood::kRandom, 7, 7);
+  EXPECT_NO_THROW(wide.SetPhysicalState(StartState(TMaze::kFoodLeft, 7), o));
+  EXPECT_THROW(TMaze(TMaze::FirstFood::kRandom, 4, 3), std::invalid_argument);
+  EXPECT_THROW(TMaze(TMaze::FirstFood::kRandom, 0, 3), std::invalid_argument);
+  EXPECT_THROW(TMaze(TMaze::FirstFood::kRandom, 3, 8), std::invalid_argument);
+  for (const auto& [options, key] : std::vector<std::pair<TaskOptions, std::string>>{
+           {{{"swap_meals_min", 0LL}}, "swap_meals_min: expected an integer in 1 .. 7"},
+           {{{"swap_meals_max", 8LL}}, "swap_meals_max: expected an integer in 1 .. 7"},
+           {{{"swap_meals_max", 2.0}}, "swap_meals_max: expected an integer"},
+           {{{"swap_meals_min", 6LL}}, "swap_meals_min (6) must not exceed task.options.swap_meals_max (5)"},
+           {{{"swap_meals_min", 2LL}, {"swap_meals_max", 1LL}}, "swap_meals_min (2) must not exceed"}}) {
+    try {
+      MakeTask("TMaze", options);
+      ADD_FAILURE() << key << ": accepted";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("task.options." + key), std::string::npos) << e.what();
+    }
+  }
+}
+
+// The energy budget is an option: with max_energy 100 an agent that only
+// turns in place lasts 100 steps, food refills to 100, a state's energy is
+// checked against the task's budget, and budgets outside 1 .. 400 are refused.
+TEST(TMaze, EnergyBudgetIsAnOption) {
+  const auto task = MakeTask("TMaze", {{"max_energy", 100LL}});
+  std::vector<double> o(5);
+  task->Reset(3, o);
+  EXPECT_EQ(task->PhysicalState()[kEnergy], 100.0);
+  StepResult r;
+  int steps = 0;
+  do {
+    r = task->Step(std::vector<double>{L}, o);
+    ++steps;
+  } while (!r.terminated && !r.truncated);
+  EXPECT_TRUE(r.terminated);
+  EXPECT_EQ(steps, 100);
+  Walk w{TMaze(TMaze::FirstFood::kRandom, 3, 5, 100)};
+  w.task.SetPhysicalState(StartState(TMaze::kFoodLeft, 5, 90), w.obs);
+  w.EatPoison();
+  EXPECT_EQ(w.task.PhysicalState()[kEnergy], 83.0);  // poison does not refill
+  w.EatFood();
+  EXPECT_EQ(w.task.PhysicalState()[kEnergy], 100.0);
+  EXPECT_THROW(TMaze().SetPhysicalState(StartState(TMaze::kFoodLeft, 5, 41), o), std::invalid_argument);
+  EXPECT_THROW(TMaze(TMaze::FirstFood::kRandom, 3, 5, 0), std::invalid_argument);
+  EXPECT_THROW(TMaze(TMaze::FirstFood::kRandom, 3, 5, 401), std::invalid_argument);
+  for (const TaskOptionValue& bad : {TaskOptionValue(0LL), TaskOptionValue(401LL), TaskOptionValue(50.0)}) {
+    try {
+      MakeTask("TMaze", {{"max_energy", bad}});
+      ADD_FAILURE() << "accepted";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("task.options.max_energy: expected an integer in 1 .. 400"),
+                std::string::npos)
+          << e.what();
+    }
   }
 }
 
