@@ -30,13 +30,11 @@ int main(int argc, char** argv) {
   }
   try {
     const LoadedRun run = LoadRun(argv[1]);
-    if (run.config.task_name != "StdpMimic") throw ConfigError("the run's task is not StdpMimic");
     // The probe feeds raw observations.
     if (run.config.obs_normalization)
       throw ConfigError("the run normalises observations (train.obs_normalization); the probe feeds them raw");
     // The rule with the run's amplitudes (task options potentiation, depression).
-    const auto task = MakeTask(run.config.task_name, run.config.task_options);
-    const auto* mimic = dynamic_cast<const StdpMimic*>(task.get());
+    const auto* mimic = dynamic_cast<const StdpMimic*>(run.task.get());
     if (mimic == nullptr) throw ConfigError("the run's task is not StdpMimic");
     const double potentiation = mimic->potentiation(), depression = mimic->depression();
     const auto controller = run.model->DecodeController(run.genome.genes);
@@ -58,9 +56,7 @@ int main(int argc, char** argv) {
     const double unpaired = play(-1, -1, &before);
     for (int dt = -10; dt <= 10; ++dt) {
       const int pre_step = dt >= 0 ? kPairStep : kPairStep - dt, post_step = pre_step + dt;
-      StdpRule rule;
-      rule.potentiation = potentiation;
-      rule.depression = depression;
+      StdpRule rule{.potentiation = potentiation, .depression = depression};
       for (int t = 0; t < kEnd; ++t) rule.Step(t == pre_step, t == post_step, true);
       std::printf("{\"dt\": %d, \"unit_before\": %.6f, \"unit_unpaired\": %.6f, \"unit_change\": %.6f, "
                   "\"rule_change\": %.6f, \"rule_pairing_change\": %.6f}\n",

@@ -9,6 +9,8 @@
 #include "neurevo/error.h"
 #include "neurevo/model.h"
 #include "neurevo/task.h"
+#include "tasks/cognitive/stdp_mimic.h"
+#include "tasks/cognitive/t_maze.h"
 
 namespace neurevo {
 namespace {
@@ -32,6 +34,29 @@ TEST(TaskOptions, AntContactForcesFromTableOrOverrideAndRoundTrip) {
   EXPECT_LT(small_model->layout().size(), full_model->layout().size());
   // The default is Gymnasium's (105 values) and writes an empty table.
   EXPECT_TRUE(ParseConfig("", {"task.name=Ant-v5"}).task_options.empty());
+}
+
+// Number and integer options survive config.toml: StdpMimic's amplitudes
+// (an integer 1 is the number 1.0) and TMaze's meals per swap and energy.
+TEST(TaskOptions, NumberAndIntegerOptionsRoundTrip) {
+  const RunConfig stdp = ParseConfig("[task]\nname = \"StdpMimic\"\n[task.options]\npotentiation = 0.5\n",
+                                     {"task.options.depression=1"});
+  const RunConfig stdp_back = ParseConfig(ConfigToToml(stdp), {});
+  EXPECT_EQ(stdp_back.task_options, stdp.task_options);
+  auto task = MakeTask(stdp_back.task_name, stdp_back.task_options);
+  const auto& mimic = dynamic_cast<const StdpMimic&>(*task);
+  EXPECT_EQ(mimic.potentiation(), 0.5);
+  EXPECT_EQ(mimic.depression(), 1.0);
+  const RunConfig maze = ParseConfig(
+      "", {"task.name=TMaze", "task.options.swap_meals_min=2", "task.options.swap_meals_max=3",
+           "task.options.max_energy=100"});
+  const RunConfig maze_back = ParseConfig(ConfigToToml(maze), {});
+  EXPECT_EQ(maze_back.task_options, maze.task_options);
+  task = MakeTask(maze_back.task_name, maze_back.task_options);
+  const auto& t_maze = dynamic_cast<const TMaze&>(*task);
+  EXPECT_EQ(t_maze.min_swap(), 2);
+  EXPECT_EQ(t_maze.max_swap(), 3);
+  EXPECT_EQ(t_maze.max_energy(), 100);
 }
 
 TEST(TaskOptions, AnOptionTheTaskDoesNotHaveIsRefusedByName) {

@@ -20,6 +20,8 @@ def make_episodes(n, rng):
     toggle = rng.random((STEPS, n)) < 0.05
     toggle[0] = False
     mod = (np.cumsum(toggle, axis=0) % 2).astype(bool)  # mod_0 = 0, toggled before step t
+    # The rule at StdpMimic's default amplitudes (0.25, 0.3); the task options
+    # potentiation and depression are not mirrored here.
     p = np.zeros(n); q = np.zeros(n); w = np.full(n, 0.5)
     W = np.empty((STEPS, n))
     for t in range(STEPS):

@@ -6,6 +6,7 @@ name = sys.argv[1]; M = int(sys.argv[2]) if len(sys.argv) > 2 else 32; C = int(s
 m = ENU(M, C, 4); m.load_state_dict(torch.load(f'results/{name}.pt')); m.out_clip = True
 LAM = math.exp(-0.2)
 def rule(pre_step, post_step, T=40):
+    # StdpMimic's default amplitudes (0.25, 0.3) only.
     p = q = 0.0; w = 0.5
     for t in range(T):
         pre, post = t == pre_step, t == post_step

@@ -139,20 +139,20 @@ inline std::vector<double> ActionAsApplied(const Space& action_space, std::span<
 // A task's options by name (the config's [task.options] table), e.g. Ant-v5's
 // include_cfrc_ext_in_observation, Gymnasium's keyword of the same name.
 // Each task accepts only its own (TaskOptionsOf); a missing option takes its
-// default, which is Gymnasium's.
+// default (Gymnasium's where Gymnasium has the task).
 using TaskOptionValue = std::variant<bool, long long, double, std::string>;
 using TaskOptions = std::map<std::string, TaskOptionValue>;
 
 struct TaskOptionInfo {
   std::string name;
-  std::string type;           // "bool"
+  std::string type;           // "bool", "int", "float", "string" or "path"
   std::string default_value;  // as TOML
   std::string doc;
 };
 
 // Creates a task by id with its options. Throws ConfigError naming the
 // allowed ids, or `task.options.<name>` and what it allows for an option the
-// task does not have or a value of the wrong type.
+// task does not have or a value of the wrong type or out of its range.
 std::unique_ptr<Task> MakeTask(std::string_view name, const TaskOptions& options = {});
 // Gymnasium's reward_threshold of the task's spec (the return at which it
 // counts as solved), or none: Pendulum-v1 and Walker2d-v5 have none.

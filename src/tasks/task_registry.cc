@@ -119,15 +119,19 @@ std::vector<TaskOptionInfo> TMazeOptions() {
            "which colour is food when an episode starts: \"random\" (drawn from the episode's seed; the "
            "first meal must be found out) or \"green\" (an agent may know it; only the swaps must be "
            "learnt within the episode)."},
-          {"swap_meals_min", "int", "3",
-           "the fewest meals (food or poison) between two swaps of the colours (1 .. 7, at most swap_meals_max): "
-           "k is drawn uniformly from swap_meals_min .. swap_meals_max at reset and after each swap. Fewer "
-           "meals per swap make swaps, and so the reversal to be learnt, more frequent."},
-          {"swap_meals_max", "int", "5", "the most meals between two swaps (1 .. 7, at least swap_meals_min)."},
-          {"max_energy", "int", "40",
-           "the energy budget (1 .. 400): energy starts there, falls by 1 per step, is refilled to it by food "
-           "(not poison), and the episode ends at 0. A larger budget lets a slow walker survive its first "
-           "poison meal, so that switching colours can pay."}};
+          {"swap_meals_min", "int", std::to_string(TMaze::kMinSwap),
+           fmt::format("the fewest meals (food or poison) between two swaps of the colours (1 .. {}, at most "
+                       "swap_meals_max): k is drawn uniformly from swap_meals_min .. swap_meals_max at reset and "
+                       "after each swap. Fewer meals per swap make swaps, and so the reversal to be learnt, more "
+                       "frequent.",
+                       TMaze::kSwapLimit)},
+          {"swap_meals_max", "int", std::to_string(TMaze::kMaxSwap),
+           fmt::format("the most meals between two swaps (1 .. {}, at least swap_meals_min).", TMaze::kSwapLimit)},
+          {"max_energy", "int", std::to_string(TMaze::kMaxEnergy),
+           fmt::format("the energy budget (1 .. {}): energy starts there, falls by 1 per step, is refilled to it by "
+                       "food (not poison), and the episode ends at 0. A larger budget lets a slow walker survive "
+                       "its first poison meal, so that switching colours can pay.",
+                       TMaze::kSteps)}};
 }
 std::unique_ptr<Task> MakeTMaze(const TaskOptions& options) {
   const int min_swap = static_cast<int>(
@@ -136,32 +140,34 @@ std::unique_ptr<Task> MakeTMaze(const TaskOptions& options) {
       IntOption(options, TMaze::kName, "swap_meals_max", TMaze::kMaxSwap, 1, TMaze::kSwapLimit));
   if (min_swap > max_swap)
     throw ConfigError(fmt::format("task.options.swap_meals_min ({}) must not exceed task.options.swap_meals_max ({}) "
-                                  "for TMaze (defaults 3 and 5)",
-                                  min_swap, max_swap));
+                                  "for TMaze (defaults {} and {})",
+                                  min_swap, max_swap, TMaze::kMinSwap, TMaze::kMaxSwap));
   const int max_energy =
       static_cast<int>(IntOption(options, TMaze::kName, "max_energy", TMaze::kMaxEnergy, 1, TMaze::kSteps));
   const std::string* value = StringOption(options, TMaze::kName, "first_food", "\"random\" or \"green\"");
-  if (!value || *value == "random")
-    return std::make_unique<TMaze>(TMaze::FirstFood::kRandom, min_swap, max_swap, max_energy);
-  if (*value == "green") return std::make_unique<TMaze>(TMaze::FirstFood::kGreen, min_swap, max_swap, max_energy);
-  // {:?} quotes and escapes: a value with control characters prints whole.
-  throw ConfigError(fmt::format("task.options.first_food: expected \"random\" or \"green\" for TMaze, not {:?}",
-                                *value));
+  if (value && *value != "random" && *value != "green")
+    // {:?} quotes and escapes: a value with control characters prints whole.
+    throw ConfigError(fmt::format("task.options.first_food: expected \"random\" or \"green\" for TMaze, not {:?}",
+                                  *value));
+  const auto first_food = value && *value == "green" ? TMaze::FirstFood::kGreen : TMaze::FirstFood::kRandom;
+  return std::make_unique<TMaze>(first_food, min_swap, max_swap, max_energy);
 }
 
 std::vector<TaskOptionInfo> StdpMimicOptions() {
-  return {{"potentiation", "float", "0.25",
-           "the STDP rule's potentiation amplitude A+ (0 < A+ <= 1): a post spike with the modulator on adds "
-           "A+ times the pre trace to the weight."},
-          {"depression", "float", "0.3",
-           "the depression amplitude A- (0 < A- <= 1): a pre spike with the modulator on subtracts A- times "
-           "the post trace. Larger amplitudes move the weight further, so that plasticity counts for more "
-           "against the best constant weight (a curriculum's first stage)."}};
+  return {{"potentiation", "float", fmt::format("{}", StdpRule::kPotentiation),
+           fmt::format("the STDP rule's potentiation amplitude A+ (0 < A+ <= {}): a post spike with the modulator "
+                       "on adds A+ times the pre trace to the weight.",
+                       StdpRule::kMaxAmplitude)},
+          {"depression", "float", fmt::format("{}", StdpRule::kDepression),
+           fmt::format("the depression amplitude A- (0 < A- <= {}): a pre spike with the modulator on subtracts A- "
+                       "times the post trace. Larger amplitudes move the weight further, so that plasticity counts "
+                       "for more against the best constant weight (a curriculum's first stage).",
+                       StdpRule::kMaxAmplitude)}};
 }
 std::unique_ptr<Task> MakeStdpMimic(const TaskOptions& options) {
   return std::make_unique<StdpMimic>(
-      NumberOption(options, StdpMimic::kName, "potentiation", StdpRule::kPotentiation, 0.0, 1.0),
-      NumberOption(options, StdpMimic::kName, "depression", StdpRule::kDepression, 0.0, 1.0));
+      NumberOption(options, StdpMimic::kName, "potentiation", StdpRule::kPotentiation, 0.0, StdpRule::kMaxAmplitude),
+      NumberOption(options, StdpMimic::kName, "depression", StdpRule::kDepression, 0.0, StdpRule::kMaxAmplitude));
 }
 
 template <WormForaging::Pattern P>

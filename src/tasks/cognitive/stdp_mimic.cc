@@ -1,9 +1,11 @@
 #include "tasks/cognitive/stdp_mimic.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
-#include <string>
+#include <utility>
 
 #include "core/checked_math.h"
 #include "tasks/cognitive/step_stream.h"
@@ -26,9 +28,7 @@ double StdpRule::Step(bool pre, bool post, bool modulator) {
 }
 
 double StdpRule::PairingChange(int dt, double potentiation, double depression) {
-  StdpRule rule;
-  rule.potentiation = potentiation;
-  rule.depression = depression;
+  StdpRule rule{.potentiation = potentiation, .depression = depression};
   const int first = std::min(0, dt), last = std::max(0, dt);
   for (int t = first; t <= last; ++t) rule.Step(t == 0, t == dt, true);
   return rule.w - kInitialWeight;
@@ -38,18 +38,11 @@ StdpMimic::StdpMimic(double potentiation, double depression)
     : TaskBase(kName, Space::Box({0.0, 0.0, 0.0, 0.0}, {1.0, 1.0, 1.0, 1.0}), Space::Box({0.0}, {1.0}), kSteps),
       potentiation_(potentiation),
       depression_(depression) {
-  // !(a > 0): NaN is refused too.
-  for (const double a : {potentiation, depression})
-    if (!(a > 0.0 && a <= 1.0))
-      throw std::invalid_argument("StdpMimic: an STDP amplitude must be in (0, 1], not " + std::to_string(a));
-  rule_ = FreshRule();
-}
-
-StdpRule StdpMimic::FreshRule() const {
-  StdpRule rule;
-  rule.potentiation = potentiation_;
-  rule.depression = depression_;
-  return rule;
+  for (const auto& [what, a] : {std::pair{"potentiation", potentiation}, std::pair{"depression", depression}})
+    if (!(a > 0.0 && a <= StdpRule::kMaxAmplitude))  // NaN fails too
+      throw std::invalid_argument(
+          fmt::format("{}: the {} amplitude must be in (0, {}], not {}", name(), what, StdpRule::kMaxAmplitude, a));
+  rule_ = StdpRule{.potentiation = potentiation_, .depression = depression_};
 }
 
 StdpMimic::Draws StdpMimic::DrawsAt(uint64_t seed, int t) {
@@ -67,7 +60,7 @@ void StdpMimic::Reset(uint64_t seed, std::span<double> observation) {
   seed_ = seed;
   t_ = 0;
   modulator_ = false;
-  rule_ = FreshRule();
+  rule_ = StdpRule{.potentiation = potentiation_, .depression = depression_};
   StartEpisode();
   WriteObservation(observation);
 }

@@ -43,8 +43,10 @@ namespace neurevo {
 // the defaults.
 struct StdpRule {
   static constexpr double kTau = 5.0, kPotentiation = 0.25, kDepression = 0.3, kInitialWeight = 0.5;
+  static constexpr double kMaxAmplitude = 1.0;  // an amplitude is in (0, kMaxAmplitude]
   static double Decay() { return std::exp(-1.0 / kTau); }
 
+  // Amplitudes first: StdpRule{.potentiation = a, .depression = d} makes a fresh synapse.
   double potentiation = kPotentiation, depression = kDepression;
   double p = 0.0, q = 0.0, w = kInitialWeight;
 
@@ -54,7 +56,8 @@ struct StdpRule {
   // The weight change of one pairing on a fresh synapse with the modulator
   // on: a pre spike at step 0 and a post spike at step `dt` (dt < 0: post
   // first), the STDP curve's point at dt: A+ lambda^(dt-1) for dt > 0,
-  // -A- lambda^(-dt-1) for dt < 0, 0 at dt = 0.
+  // -A- lambda^(-dt-1) for dt < 0, 0 at dt = 0, clipped like the weight
+  // (at most 0.5 either way from the initial 0.5).
   static double PairingChange(int dt, double potentiation = kPotentiation, double depression = kDepression);
 };
 
@@ -66,7 +69,7 @@ class StdpMimic final : public TaskBase {
   static constexpr int kStateSize = 7;
 
   // The rule's amplitudes A+ and A-, each in (0, 1] (task options
-  // "potentiation" and "depression").
+  // "potentiation" and "depression"); throws std::invalid_argument otherwise.
   explicit StdpMimic(double potentiation = StdpRule::kPotentiation, double depression = StdpRule::kDepression);
   double potentiation() const { return potentiation_; }
   double depression() const { return depression_; }
@@ -89,8 +92,6 @@ class StdpMimic final : public TaskBase {
 
  private:
   void WriteObservation(std::span<double> observation) const;
-
-  StdpRule FreshRule() const;
 
   double potentiation_, depression_;
   uint64_t seed_ = 0;

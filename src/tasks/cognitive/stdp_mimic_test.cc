@@ -118,8 +118,9 @@ TEST(StdpMimic, PerfectImitationScoresZero) {
 // default one; out-of-range, NaN and non-number values are refused naming
 // the option, an integer 1 is a number.
 TEST(StdpMimic, AmplitudesAreOptions) {
-  EXPECT_DOUBLE_EQ(StdpRule::PairingChange(1, 0.5, 0.6), 0.5);
-  EXPECT_DOUBLE_EQ(StdpRule::PairingChange(-2, 0.5, 0.6), -0.6 * kLam);
+  EXPECT_DOUBLE_EQ(StdpRule::PairingChange(2, 0.4, 0.6), 0.4 * kLam);
+  EXPECT_DOUBLE_EQ(StdpRule::PairingChange(-2, 0.4, 0.6), -0.6 * kLam);
+  EXPECT_EQ(StdpRule::PairingChange(-1, 0.4, 0.6), -0.5);  // clipped at weight 0
   const auto task = MakeTask("StdpMimic", {{"potentiation", 0.5}, {"depression", 0.6}});
   auto score = [&](const StdpRule& mirror_rule) {
     StdpRule mirror = mirror_rule;
@@ -132,12 +133,11 @@ TEST(StdpMimic, AmplitudesAreOptions) {
     }
     return total;
   };
-  StdpRule strong;
-  strong.potentiation = 0.5;
-  strong.depression = 0.6;
-  EXPECT_EQ(score(strong), 0.0);
+  EXPECT_EQ(score(StdpRule{.potentiation = 0.5, .depression = 0.6}), 0.0);
   EXPECT_LT(score(StdpRule()), -1e-3);  // seed 99 has modulated pairings
-  EXPECT_NO_THROW(MakeTask("StdpMimic", {{"potentiation", 1LL}}));
+  const auto one = MakeTask("StdpMimic", {{"potentiation", 1LL}});
+  EXPECT_EQ(dynamic_cast<const StdpMimic&>(*one).potentiation(), 1.0);
+  EXPECT_EQ(dynamic_cast<const StdpMimic&>(*one).depression(), StdpRule::kDepression);
   for (const auto& [name, value] : std::vector<std::pair<std::string, TaskOptionValue>>{
            {"potentiation", 0.0}, {"potentiation", 1.5}, {"depression", -0.1}, {"depression", std::nan("")},
            {"depression", std::string("0.3")}, {"potentiation", true}}) {
@@ -168,9 +168,7 @@ ConstantBaseline BestConstant(double potentiation, double depression) {
     StdpMimic task(potentiation, depression);
     std::vector<double> obs(4);
     task.Reset(1000 + static_cast<uint64_t>(e), obs);
-    StdpRule mirror;
-    mirror.potentiation = potentiation;
-    mirror.depression = depression;
+    StdpRule mirror{.potentiation = potentiation, .depression = depression};
     double exy = 0, exx = 0, eyy = 0;
     for (int t = 0; t < 200; ++t) {
       const double x = obs[0];
@@ -229,26 +227,31 @@ TEST(StdpMimic, InputsHaveTheirRatesAndFollowTheSeed) {
   EXPECT_NE(oa[0], ob[0]);
 }
 
+// Also with other amplitudes: a state carries the weight and traces, the
+// task its amplitudes, which a restored state keeps.
 TEST(StdpMimic, PhysicalStateRoundTripContinuesExactly) {
-  StdpMimic task, copy;
-  std::vector<double> obs(4), obs_copy(4);
-  task.Reset(0xFFFFFFFFFFFFFFFFULL, obs);
-  for (int t = 0; t < 77; ++t) task.Step(std::vector<double>{0.25}, obs);
-  const auto state = task.PhysicalState();
-  ASSERT_EQ(state.size(), 7u);
-  EXPECT_EQ(state[0], 4294967295.0);
-  EXPECT_EQ(state[2], 77.0);
-  copy.SetPhysicalState(state, obs_copy);
-  EXPECT_EQ(obs_copy, obs);
-  for (int t = 77; t < 200; ++t) {
-    const StepResult r = task.Step(std::vector<double>{0.3}, obs), rc = copy.Step(std::vector<double>{0.3}, obs_copy);
-    ASSERT_EQ(obs, obs_copy);
-    ASSERT_EQ(r.reward, rc.reward);
-    ASSERT_EQ(r.info_values, rc.info_values);
-    ASSERT_EQ(r.truncated, rc.truncated);
+  for (const auto& [potentiation, depression] :
+       std::vector<std::pair<double, double>>{{StdpRule::kPotentiation, StdpRule::kDepression}, {0.5, 0.6}}) {
+    StdpMimic task(potentiation, depression), copy(potentiation, depression);
+    std::vector<double> obs(4), obs_copy(4);
+    task.Reset(0xFFFFFFFFFFFFFFFFULL, obs);
+    for (int t = 0; t < 77; ++t) task.Step(std::vector<double>{0.25}, obs);
+    const auto state = task.PhysicalState();
+    ASSERT_EQ(state.size(), 7u);
+    EXPECT_EQ(state[0], 4294967295.0);
+    EXPECT_EQ(state[2], 77.0);
+    copy.SetPhysicalState(state, obs_copy);
+    EXPECT_EQ(obs_copy, obs);
+    for (int t = 77; t < 200; ++t) {
+      const StepResult r = task.Step(std::vector<double>{0.3}, obs), rc = copy.Step(std::vector<double>{0.3}, obs_copy);
+      ASSERT_EQ(obs, obs_copy);
+      ASSERT_EQ(r.reward, rc.reward);
+      ASSERT_EQ(r.info_values, rc.info_values);
+      ASSERT_EQ(r.truncated, rc.truncated);
+    }
+    EXPECT_EQ(task.PhysicalState(), copy.PhysicalState());
+    EXPECT_THROW(task.Step(std::vector<double>{0.3}, obs), std::logic_error);
   }
-  EXPECT_EQ(task.PhysicalState(), copy.PhysicalState());
-  EXPECT_THROW(task.Step(std::vector<double>{0.3}, obs), std::logic_error);
 }
 
 TEST(StdpMimic, RefusesAbsurdStates) {

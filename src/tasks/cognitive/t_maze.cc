@@ -42,6 +42,7 @@ int TMaze::DrawK(long long swap) const {
 
 int TMaze::DrawFoodSide() const {
   // meals_ < k <= kSwapLimit < 8: (swaps, meals) numbers the episode's trials.
+  static_assert(kSwapLimit < 8);
   const uint64_t trial = static_cast<uint64_t>(swaps_) * 8 + static_cast<uint64_t>(meals_);
   return cognitive::StepStream(seed_, kSidePurpose, trial).Below(2) == 0 ? kFoodLeft : kFoodRight;
 }

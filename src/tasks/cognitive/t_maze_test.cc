@@ -7,6 +7,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -399,41 +400,47 @@ TEST(TMaze, FedAgentReachesTheTimeLimit) {
   EXPECT_EQ(w.reward, 57.0);
 }
 
+// Also with other options: the state is checked against, and continues
+// under, the task's own meals per swap and energy budget.
 TEST(TMaze, PhysicalStateRoundTripContinuesExactly) {
-  TMaze task, copy;
-  std::vector<double> obs(5), obs_copy(5);
-  task.Reset(77, obs);
-  // Random blocks that each start and end at the start facing north: a meal
-  // on either side, stays, turns back and forth, a walk up the stem and
-  // back, a bump into the wall.
-  const std::vector<std::vector<double>> blocks = {
-      {F, F, F, F, L, F, F}, {F, F, F, F, R, F, F}, {S}, {L, R}, {R, L}, {F, F, R, R, F, F, R, R}, {L, F, R}};
-  RandomStream rng(4);  // a sequence with meals after the round trip (seed 7 has none)
-  std::vector<double> actions;
-  while (actions.size() < 400) {
-    const auto& block = blocks[rng.Below(blocks.size())];
-    actions.insert(actions.end(), block.begin(), block.end());
+  for (const auto& [min_swap, max_swap, max_energy] :
+       std::vector<std::tuple<int, int, int>>{{TMaze::kMinSwap, TMaze::kMaxSwap, TMaze::kMaxEnergy}, {1, 2, 100}}) {
+    TMaze task(TMaze::FirstFood::kRandom, min_swap, max_swap, max_energy),
+        copy(TMaze::FirstFood::kRandom, min_swap, max_swap, max_energy);
+    std::vector<double> obs(5), obs_copy(5);
+    task.Reset(77, obs);
+    // Random blocks that each start and end at the start facing north: a meal
+    // on either side, stays, turns back and forth, a walk up the stem and
+    // back, a bump into the wall.
+    const std::vector<std::vector<double>> blocks = {
+        {F, F, F, F, L, F, F}, {F, F, F, F, R, F, F}, {S}, {L, R}, {R, L}, {F, F, R, R, F, F, R, R}, {L, F, R}};
+    RandomStream rng(4);  // a sequence with meals after the round trip (seed 7 has none)
+    std::vector<double> actions;
+    while (actions.size() < 400) {
+      const auto& block = blocks[rng.Below(blocks.size())];
+      actions.insert(actions.end(), block.begin(), block.end());
+    }
+    int t = 0;
+    for (; t < 25; ++t) task.Step(std::vector<double>{actions[t]}, obs);
+    const auto state = task.PhysicalState();
+    ASSERT_EQ(state.size(), static_cast<size_t>(TMaze::kStateSize));
+    copy.SetPhysicalState(state, obs_copy);
+    EXPECT_EQ(obs, obs_copy);
+    EXPECT_EQ(copy.PhysicalState(), state);
+    int meals = 0;
+    for (; t < 400; ++t) {
+      const StepResult r = task.Step(std::vector<double>{actions[t]}, obs),
+                       rc = copy.Step(std::vector<double>{actions[t]}, obs_copy);
+      ASSERT_EQ(obs, obs_copy);
+      ASSERT_EQ(r.reward, rc.reward);
+      ASSERT_EQ(r.info_values, rc.info_values);
+      ASSERT_EQ(r.terminated, rc.terminated);
+      ASSERT_EQ(task.PhysicalState(), copy.PhysicalState());
+      meals += r.reward != 0;
+      if (r.terminated) break;
+    }
+    EXPECT_GE(meals, 2);
   }
-  int t = 0;
-  for (; t < 25; ++t) task.Step(std::vector<double>{actions[t]}, obs);
-  const auto state = task.PhysicalState();
-  ASSERT_EQ(state.size(), static_cast<size_t>(TMaze::kStateSize));
-  copy.SetPhysicalState(state, obs_copy);
-  EXPECT_EQ(obs, obs_copy);
-  EXPECT_EQ(copy.PhysicalState(), state);
-  int meals = 0;
-  for (; t < 400; ++t) {
-    const StepResult r = task.Step(std::vector<double>{actions[t]}, obs),
-                     rc = copy.Step(std::vector<double>{actions[t]}, obs_copy);
-    ASSERT_EQ(obs, obs_copy);
-    ASSERT_EQ(r.reward, rc.reward);
-    ASSERT_EQ(r.info_values, rc.info_values);
-    ASSERT_EQ(r.terminated, rc.terminated);
-    ASSERT_EQ(task.PhysicalState(), copy.PhysicalState());
-    meals += r.reward != 0;
-    if (r.terminated) break;
-  }
-  EXPECT_GE(meals, 2);
   // Right after a meal, the reward signal survives the round trip too.
   Walk w;
   w.task.SetPhysicalState(StartState(TMaze::kFoodLeft), w.obs);
