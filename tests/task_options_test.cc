@@ -49,7 +49,7 @@ TEST(TaskOptions, NumberAndIntegerOptionsRoundTrip) {
   EXPECT_EQ(mimic.depression(), 1.0);
   const RunConfig maze = ParseConfig(
       "", {"task.name=TMaze", "task.options.swap_meals_min=2", "task.options.swap_meals_max=3",
-           "task.options.max_energy=100"});
+           "task.options.max_energy=100", "task.options.swap_schedule=geometric"});
   const RunConfig maze_back = ParseConfig(ConfigToToml(maze), {});
   EXPECT_EQ(maze_back.task_options, maze.task_options);
   task = MakeTask(maze_back.task_name, maze_back.task_options);
@@ -57,6 +57,7 @@ TEST(TaskOptions, NumberAndIntegerOptionsRoundTrip) {
   EXPECT_EQ(t_maze.min_swap(), 2);
   EXPECT_EQ(t_maze.max_swap(), 3);
   EXPECT_EQ(t_maze.max_energy(), 100);
+  EXPECT_EQ(t_maze.swap_schedule(), TMaze::SwapSchedule::kGeometric);
 }
 
 TEST(TaskOptions, AnOptionTheTaskDoesNotHaveIsRefusedByName) {

@@ -246,7 +246,8 @@ const std::vector<Entry>& Schema() {
                                  "Ant-v5's `include_cfrc_ext_in_observation` "
                                  "(Gymnasium's keyword; true), ImageClassification's `data` (the data set's "
                                  "directory, relative to the config), TMaze's `first_food` (\"random\" or "
-                                 "\"green\"), `swap_meals_min` and `swap_meals_max` (3 and 5), `max_energy` (40), StdpMimic's "
+                                 "\"green\"), `swap_meals_min` and `swap_meals_max` (3 and 5), `swap_schedule` (\"uniform\" or \"geometric\"), "
+                                 "`max_energy` (40), StdpMimic's "
                                  "`potentiation` and `depression` (0.25 and 0.3); other tasks have none. "
                                  "`--set task.options.NAME=value` sets one."));
     // Model.

@@ -127,6 +127,10 @@ std::vector<TaskOptionInfo> TMazeOptions() {
                        TMaze::kSwapLimit)},
           {"swap_meals_max", "int", std::to_string(TMaze::kMaxSwap),
            fmt::format("the most meals between two swaps (1 .. {}, at least swap_meals_min).", TMaze::kSwapLimit)},
+          {"swap_schedule", "string", "\"uniform\"",
+           "how k is drawn within swap_meals_min .. swap_meals_max: \"uniform\", or \"geometric\" (from the "
+           "min-th meal on, each meal is followed by a swap with probability 1/2 until the max: a network that "
+           "counts meals cannot predict the swap, only the poison meal after it tells)."},
           {"max_energy", "int", std::to_string(TMaze::kMaxEnergy),
            fmt::format("the energy budget (1 .. {}): energy starts there, falls by 1 per step, is refilled to it by "
                        "food (not poison), and the episode ends at 0. A larger budget lets a slow walker survive "
@@ -150,7 +154,13 @@ std::unique_ptr<Task> MakeTMaze(const TaskOptions& options) {
     throw ConfigError(fmt::format("task.options.first_food: expected \"random\" or \"green\" for TMaze, not {:?}",
                                   *value));
   const auto first_food = value && *value == "green" ? TMaze::FirstFood::kGreen : TMaze::FirstFood::kRandom;
-  return std::make_unique<TMaze>(first_food, min_swap, max_swap, max_energy);
+  const std::string* schedule = StringOption(options, TMaze::kName, "swap_schedule", "\"uniform\" or \"geometric\"");
+  if (schedule && *schedule != "uniform" && *schedule != "geometric")
+    throw ConfigError(fmt::format(
+        "task.options.swap_schedule: expected \"uniform\" or \"geometric\" for TMaze, not {:?}", *schedule));
+  const auto swap_schedule = schedule && *schedule == "geometric" ? TMaze::SwapSchedule::kGeometric
+                                                                  : TMaze::SwapSchedule::kUniform;
+  return std::make_unique<TMaze>(first_food, min_swap, max_swap, max_energy, swap_schedule);
 }
 
 std::vector<TaskOptionInfo> StdpMimicOptions() {

@@ -113,7 +113,7 @@ TEST(TaskRegistry, OptionsAreCheckedPerTask) {
             std::string::npos);
   for (const std::string& name : TaskNames()) {
     const auto options = TaskOptionsOf(name);
-    const size_t expected = name == "TMaze"                                                                 ? 4u
+    const size_t expected = name == "TMaze"                                                                 ? 5u
                             : name == "StdpMimic"                                                           ? 2u
                             : name == "Ant-v5" || name == "ImageClassification" || name == "CartPole-v1" ? 1u
                                                                                                              : 0u;

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "core/checked_math.h"
+#include "neurevo/random.h"
 #include "tasks/cognitive/step_stream.h"
 #include "tasks/task_util.h"
 
@@ -15,9 +16,10 @@ constexpr uint64_t kSidePurpose = 3, kSwapPurpose = 4, kColourPurpose = 5;
 constexpr int kDx[4] = {0, 1, 0, -1}, kDy[4] = {-1, 0, 1, 0};  // north, east, south, west (y down)
 }  // namespace
 
-TMaze::TMaze(FirstFood first_food, int min_swap, int max_swap, int max_energy)
+TMaze::TMaze(FirstFood first_food, int min_swap, int max_swap, int max_energy, SwapSchedule schedule)
     : TaskBase(kName, Space::Box({0, 0, 0, 0, 0}, {1, 1, 1, 1, 1}), Space::Discrete(4), kSteps),
       first_food_(first_food),
+      schedule_(schedule),
       min_swap_(min_swap),
       max_swap_(max_swap),
       max_energy_(max_energy) {
@@ -36,8 +38,12 @@ bool TMaze::Open(int x, int y) {
 }
 
 int TMaze::DrawK(long long swap) const {
-  return min_swap_ + static_cast<int>(cognitive::StepStream(seed_, kSwapPurpose, static_cast<uint64_t>(swap))
-                                          .Below(static_cast<uint64_t>(max_swap_ - min_swap_ + 1)));
+  RandomStream stream = cognitive::StepStream(seed_, kSwapPurpose, static_cast<uint64_t>(swap));
+  if (schedule_ == SwapSchedule::kUniform)
+    return min_swap_ + static_cast<int>(stream.Below(static_cast<uint64_t>(max_swap_ - min_swap_ + 1)));
+  int k = min_swap_;
+  while (k < max_swap_ && stream.Below(2) == 1) ++k;  // tails: one more meal before the swap
+  return k;
 }
 
 int TMaze::DrawFoodSide() const {

@@ -26,7 +26,12 @@
 // meal counts towards a swap: when the meals since the last swap reach k
 // (drawn uniformly from {3, 4, 5} at Reset and after each swap; options
 // swap_meals_min and swap_meals_max set another range within 1 .. 7), food
-// and poison exchange colours and k is drawn anew. Energy starts at 40, falls
+// and poison exchange colours and k is drawn anew. Option swap_schedule =
+// "geometric" draws k instead as min + the failures before the first heads of
+// fair coin flips, capped at max: after each meal from the min-th on a swap
+// comes with probability 1/2 (a constant hazard until the cap), so counting
+// meals cannot predict it and only a poison meal tells an agent that the
+// colours swapped. Energy starts at 40, falls
 // by 1 each step and is refilled to 40 by food (after that step's fall;
 // poison does not refill it); at 0 the episode terminates (option
 // max_energy sets another budget than 40, 1 .. 400). Time limit 400 steps.
@@ -62,11 +67,13 @@ class TMaze final : public TaskBase {
   enum Colour { kGreen, kRed };
 
   enum class FirstFood { kRandom, kGreen };
+  enum class SwapSchedule { kUniform, kGeometric };
 
   // Throws std::invalid_argument unless 1 <= min_swap <= max_swap <= 7 and
   // 1 <= max_energy <= 400.
   explicit TMaze(FirstFood first_food = FirstFood::kRandom, int min_swap = kMinSwap, int max_swap = kMaxSwap,
-                 int max_energy = kMaxEnergy);
+                 int max_energy = kMaxEnergy, SwapSchedule schedule = SwapSchedule::kUniform);
+  SwapSchedule swap_schedule() const { return schedule_; }
   int min_swap() const { return min_swap_; }
   int max_swap() const { return max_swap_; }
   int max_energy() const { return max_energy_; }
@@ -93,6 +100,7 @@ class TMaze final : public TaskBase {
   void WriteObservation(std::span<double> observation) const;
 
   FirstFood first_food_;
+  SwapSchedule schedule_;
   int min_swap_, max_swap_, max_energy_;
   uint64_t seed_ = 0;
   int x_ = kStartX, y_ = kStartY, heading_ = kNorth;

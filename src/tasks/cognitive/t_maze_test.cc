@@ -277,6 +277,49 @@ TEST(TMaze, MealsPerSwapAreOptions) {
   }
 }
 
+// swap_schedule = "geometric": k is min + the tails before the first heads,
+// capped at max, so from the min-th meal on a swap follows each meal with
+// probability 1/2 (the hazard is flat: counting meals cannot predict it),
+// where "uniform" (the default) gives each k in the range 1/7 and a rising
+// hazard. The other draws at reset are the default task's; a bad value is
+// refused naming the option.
+TEST(TMaze, GeometricSwapScheduleHasAFlatHazard) {
+  const auto geometric =
+      MakeTask("TMaze", {{"swap_meals_min", 1LL}, {"swap_meals_max", 7LL}, {"swap_schedule", std::string("geometric")}});
+  const auto uniform = MakeTask("TMaze", {{"swap_meals_min", 1LL}, {"swap_meals_max", 7LL}});
+  EXPECT_EQ(dynamic_cast<const TMaze&>(*geometric).swap_schedule(), TMaze::SwapSchedule::kGeometric);
+  EXPECT_EQ(dynamic_cast<const TMaze&>(*uniform).swap_schedule(), TMaze::SwapSchedule::kUniform);
+  TMaze plain;
+  std::vector<double> o(5), op(5);
+  const int n = 8000;
+  std::vector<int> g(8, 0), u(8, 0);
+  for (uint64_t seed = 0; seed < static_cast<uint64_t>(n); ++seed) {
+    geometric->Reset(seed, o);
+    uniform->Reset(seed, o);
+    auto s = geometric->PhysicalState();
+    ASSERT_GE(s[kK], 1);
+    ASSERT_LE(s[kK], 7);
+    ++g[static_cast<int>(s[kK])];
+    ++u[static_cast<int>(uniform->PhysicalState()[kK])];
+    if (seed < 100) {
+      plain.Reset(seed, op);
+      s[kK] = plain.PhysicalState()[kK];
+      EXPECT_EQ(s, plain.PhysicalState());
+    }
+  }
+  int left = n;  // draws with k >= j
+  for (int j = 1; j <= 4; ++j) {
+    EXPECT_NEAR(static_cast<double>(g[j]) / left, 0.5, 0.05) << "hazard at meal " << j;
+    left -= g[j];
+  }
+  EXPECT_NEAR(static_cast<double>(g[7]) / n, 1.0 / 64, 0.006);  // six tails in a row
+  for (int j = 1; j <= 7; ++j) EXPECT_NEAR(static_cast<double>(u[j]) / n, 1.0 / 7, 0.02) << "uniform k = " << j;
+  for (const TaskOptionValue& bad : {TaskOptionValue(std::string("poisson")), TaskOptionValue(2LL)}) {
+    const std::string error = MakeTaskError("TMaze", {{"swap_schedule", bad}});
+    EXPECT_NE(error.find("task.options.swap_schedule"), std::string::npos) << error;
+  }
+}
+
 // The energy budget is an option: with max_energy 100 an agent that only
 // turns in place lasts 100 steps, food refills to 100, a state's energy is
 // checked against the task's budget, and budgets outside 1 .. 400 are refused.
