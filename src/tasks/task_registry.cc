@@ -121,7 +121,7 @@ std::vector<TaskOptionInfo> TMazeOptions() {
            "learnt within the episode)."},
           {"swap_meals_min", "int", std::to_string(TMaze::kMinSwap),
            fmt::format("the fewest meals (food or poison) between two swaps of the colours (1 .. {}, at most "
-                       "swap_meals_max): k is drawn uniformly from swap_meals_min .. swap_meals_max at reset and "
+                       "swap_meals_max): k is drawn from swap_meals_min .. swap_meals_max (swap_schedule) at reset and "
                        "after each swap. Fewer meals per swap make swaps, and so the reversal to be learnt, more "
                        "frequent.",
                        TMaze::kSwapLimit)},
@@ -129,8 +129,10 @@ std::vector<TaskOptionInfo> TMazeOptions() {
            fmt::format("the most meals between two swaps (1 .. {}, at least swap_meals_min).", TMaze::kSwapLimit)},
           {"swap_schedule", "string", "\"uniform\"",
            "how k is drawn within swap_meals_min .. swap_meals_max: \"uniform\", or \"geometric\" (from the "
-           "min-th meal on, each meal is followed by a swap with probability 1/2 until the max: a network that "
-           "counts meals cannot predict the swap, only the poison meal after it tells)."},
+           "min-th meal on, each meal is followed by a swap with probability 1/2 until the max, where one always "
+           "comes. With swap_meals_min 1 and swap_meals_max 7 a network that counts meals can predict a swap only "
+           "at the cap (1 in 64); over a narrow range counting still helps (over 2 values both schedules draw "
+           "each with probability 1/2)."},
           {"max_energy", "int", std::to_string(TMaze::kMaxEnergy),
            fmt::format("the energy budget (1 .. {}): energy starts there, falls by 1 per step, is refilled to it by "
                        "food (not poison), and the episode ends at 0. A larger budget lets a slow walker survive "

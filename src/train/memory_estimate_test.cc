@@ -42,8 +42,11 @@ TEST(MemoryEstimate, ShippedConfigsAndDefaultsFitIn24GB) {
     for (const std::string threads : {"0", "64"}) {
       const RunConfig c = LoadConfigFile(entry.path().string(), {"run.threads=" + threads});
       EXPECT_NO_THROW(CheckMemoryFits(c)) << entry.path();
-      // The largest, Ant with full CMA-ES (~10000 genes), needs about 10 GB.
-      EXPECT_LT(EstimateMemory(c).total_bytes(), 12e9) << entry.path();
+      // The largest, Ant SNN-CMA (full CMA-ES over 10362 genes), is estimated
+      // at 16.6 GB (17.8 GB at 64 threads): the estimate counts a checkpoint's
+      // text copies of C and B; the run's resident size between checkpoints
+      // was 5 GB (2026-12-07). Anything near the 24 GB limit is a regression.
+      EXPECT_LT(EstimateMemory(c).total_bytes(), 19e9) << entry.path();
     }
   }
   EXPECT_GT(files, 32);

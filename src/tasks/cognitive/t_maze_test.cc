@@ -320,6 +320,32 @@ TEST(TMaze, GeometricSwapScheduleHasAFlatHazard) {
   }
 }
 
+// The geometric schedule holds for the draws after a swap too (DrawK of swap
+// index 1 has the same flat hazard), and a state taken mid-episode continues
+// exactly in a fresh task with the same options.
+TEST(TMaze, GeometricScheduleAfterASwapAndAcrossAStateRoundTrip) {
+  const auto geometric = [] { return TMaze(TMaze::FirstFood::kGreen, 1, 7, 40, TMaze::SwapSchedule::kGeometric); };
+  const int n = 2000;
+  std::vector<int> k(8, 0);
+  for (uint64_t seed = 0; seed < static_cast<uint64_t>(n); ++seed) {
+    Walk w{geometric()};
+    w.task.Reset(seed, w.obs);
+    while (w.task.PhysicalState()[kSwaps] < 1) w.EatFood();
+    ++k[static_cast<int>(w.task.PhysicalState()[kK])];
+    if (seed < 20) {
+      Walk copy{geometric()};
+      copy.task.SetPhysicalState(w.task.PhysicalState(), copy.obs);
+      for (int meal = 0; meal < 3; ++meal) {
+        w.EatFood();
+        copy.EatFood();
+      }
+      EXPECT_EQ(copy.task.PhysicalState(), w.task.PhysicalState()) << "seed " << seed;
+    }
+  }
+  EXPECT_NEAR(static_cast<double>(k[1]) / n, 0.5, 0.05);
+  EXPECT_NEAR(static_cast<double>(k[2]) / (n - k[1]), 0.5, 0.07);
+}
+
 // The energy budget is an option: with max_energy 100 an agent that only
 // turns in place lasts 100 steps, food refills to 100, a state's energy is
 // checked against the task's budget, and budgets outside 1 .. 400 are refused.
