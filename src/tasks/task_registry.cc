@@ -55,6 +55,22 @@ const std::string* StringOption(const TaskOptions& options, std::string_view tas
   throw ConfigError(fmt::format("task.options.{}: expected {} for {}", name, what, task));
 }
 
+// Which of `choices` a string option names: its index, 0 (the default) when it
+// is not set. Anything else is refused naming the choices and the value ({:?}
+// quotes and escapes: a value with control characters prints whole).
+size_t ChoiceOption(const TaskOptions& options, std::string_view task, const std::string& name,
+                    const std::vector<std::string_view>& choices) {
+  std::string allowed;
+  for (size_t i = 0; i < choices.size(); ++i)
+    allowed += fmt::format("{}\"{}\"", i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ", choices[i]);
+  const std::string* value = StringOption(options, task, name, allowed);
+  if (!value) return 0;
+  const auto it = std::find(choices.begin(), choices.end(), *value);
+  if (it == choices.end())
+    throw ConfigError(fmt::format("task.options.{}: expected {} for {}, not {:?}", name, allowed, task, *value));
+  return static_cast<size_t>(it - choices.begin());
+}
+
 // An integer option's value in [low, high], or `fallback` when it is not set.
 long long IntOption(const TaskOptions& options, std::string_view task, const std::string& name, long long fallback,
                     long long low, long long high) {
@@ -150,18 +166,13 @@ std::unique_ptr<Task> MakeTMaze(const TaskOptions& options) {
                                   min_swap, max_swap, TMaze::kMinSwap, TMaze::kMaxSwap));
   const int max_energy =
       static_cast<int>(IntOption(options, TMaze::kName, "max_energy", TMaze::kMaxEnergy, 1, TMaze::kSteps));
-  const std::string* value = StringOption(options, TMaze::kName, "first_food", "\"random\" or \"green\"");
-  if (value && *value != "random" && *value != "green")
-    // {:?} quotes and escapes: a value with control characters prints whole.
-    throw ConfigError(fmt::format("task.options.first_food: expected \"random\" or \"green\" for TMaze, not {:?}",
-                                  *value));
-  const auto first_food = value && *value == "green" ? TMaze::FirstFood::kGreen : TMaze::FirstFood::kRandom;
-  const std::string* schedule = StringOption(options, TMaze::kName, "swap_schedule", "\"uniform\" or \"geometric\"");
-  if (schedule && *schedule != "uniform" && *schedule != "geometric")
-    throw ConfigError(fmt::format(
-        "task.options.swap_schedule: expected \"uniform\" or \"geometric\" for TMaze, not {:?}", *schedule));
-  const auto swap_schedule = schedule && *schedule == "geometric" ? TMaze::SwapSchedule::kGeometric
-                                                                  : TMaze::SwapSchedule::kUniform;
+  // The choices in the enums' order, the default first.
+  static_assert(static_cast<int>(TMaze::FirstFood::kGreen) == 1 &&
+                static_cast<int>(TMaze::SwapSchedule::kGeometric) == 1);
+  const auto first_food =
+      static_cast<TMaze::FirstFood>(ChoiceOption(options, TMaze::kName, "first_food", {"random", "green"}));
+  const auto swap_schedule =
+      static_cast<TMaze::SwapSchedule>(ChoiceOption(options, TMaze::kName, "swap_schedule", {"uniform", "geometric"}));
   return std::make_unique<TMaze>(first_food, min_swap, max_swap, max_energy, swap_schedule);
 }
 
