@@ -146,9 +146,11 @@ std::vector<TaskOptionInfo> TMazeOptions() {
           {"swap_schedule", "string", "\"uniform\"",
            "how k is drawn within swap_meals_min .. swap_meals_max: \"uniform\", or \"geometric\" (from the "
            "min-th meal on, each meal is followed by a swap with probability 1/2 until the max, where one always "
-           "comes. With swap_meals_min 1 and swap_meals_max 7 a network that counts meals can predict a swap only "
-           "at the cap (1 in 64); over a narrow range counting still helps (over 2 values both schedules draw "
-           "each with probability 1/2)."},
+           "comes. Use swap_meals_min >= 2: the first meal after a swap then never brings another, so when it is "
+           "poison the other colour is surely food next; with 1 a swap may follow the poison meal itself (probability 1/2) "
+           "and switching is worth nothing. Over 2 .. 7 a network that counts meals can predict a swap only at "
+           "the cap (1 in 32); over a narrow range counting still helps (over 2 values both schedules draw each "
+           "with probability 1/2)."},
           {"max_energy", "int", std::to_string(TMaze::kMaxEnergy),
            fmt::format("the energy budget (1 .. {}): energy starts there, falls by 1 per step, is refilled to it by "
                        "food (not poison), and the episode ends at 0. A larger budget lets a slow walker survive "

@@ -30,10 +30,14 @@
 // "geometric" draws k instead as min + the failures before the first heads of
 // fair coin flips, capped at max: after each meal from the min-th on a swap
 // comes with probability 1/2 (a constant hazard until the cap, where one
-// always comes). With min 1 and max 7 counting meals predicts a swap only at
-// the cap (1 in 64), so only a poison meal tells an agent that the colours
-// swapped; over a narrow range counting still helps. Energy starts at 40, falls
-// by 1 each step and is refilled to 40 by food (after that step's fall;
+// always comes). Use min >= 2: then the first meal after a swap never brings
+// another, so when that meal is poison (the agent kept to the old colour) the
+// other colour is surely food next, and over 2 .. 7 counting predicts a swap
+// only at the cap (1 in 32). With min 1 a swap may follow the poison meal
+// itself (probability 1/2), so the poison says nothing about the next meal's
+// food colour and switching is worth nothing (BENCHMARKS.md, sixth session).
+// Over a narrow range counting still helps. Energy starts at 40, falls by 1
+// each step and is refilled to 40 by food (after that step's fall;
 // poison does not refill it); at 0 the episode terminates (option
 // max_energy sets another budget than 40, 1 .. 400). Time limit 400 steps.
 //
